@@ -1,0 +1,35 @@
+#include "cli/app.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+
+namespace il2sim::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{"il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation"};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(1);
+  register_params(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with exit code 0 in CLI11.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::kUserError);
+  } catch (const UserError& e) {
+    std::fprintf(stderr, "il2sim: error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kUserError);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "il2sim: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kFailure);
+  }
+  return 0;
+}
+
+}  // namespace il2sim::cli

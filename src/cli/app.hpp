@@ -1,0 +1,18 @@
+#pragma once
+/// @file app.hpp
+/// The il2sim command-line tool. Each subcommand lives in its own file and registers itself with
+/// the top-level CLI11 app through a `register_*` function declared here.
+
+namespace CLI {
+class App;
+}
+
+namespace il2sim::cli {
+
+/// Parses argv, runs the chosen subcommand, maps errors to exit codes (core/error.hpp). Never throws.
+int run(int argc, char** argv);
+
+// One registration function per subcommand file. Each adds its subcommand(s) and callbacks to `app`.
+void register_params(CLI::App& app);
+
+}  // namespace il2sim::cli

@@ -1,0 +1,85 @@
+// `il2sim params [--markdown|--json]`: the parameter reference, generated from model/parameters.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.hpp"
+#include "model/parameters.hpp"
+
+namespace il2sim::cli {
+namespace {
+
+std::string_view scaling_text(model::BsaScaling s) {
+  switch (s) {
+    case model::BsaScaling::kNone: return "";
+    case model::BsaScaling::kPerM2: return "x BSA";
+    case model::BsaScaling::kPerRefM2: return "x BSA/1.8";
+  }
+  return "";
+}
+
+std::string range_text(const model::ParamSpec& p) { return fmt::format("{:g}-{:g}", p.lower, p.upper); }
+
+void print_markdown() {
+  std::string out =
+      "| name | unit | default | scaling | IIV omega | range | description | source |\n"
+      "|---|---|---|---|---|---|---|---|\n";
+  for (const auto& p : model::parameter_table()) {
+    out += fmt::format("| {} | {} | {:g} | {} | {} | {} | {} | {} |\n", p.name, p.unit, p.default_value,
+                       scaling_text(p.scaling), p.omega > 0 ? fmt::format("{:g}", p.omega) : "-",
+                       range_text(p), p.description, p.source);
+  }
+  std::fputs(out.c_str(), stdout);
+}
+
+void print_text() {
+  std::string out = fmt::format("{:<24} {:>12} {:<22} {:>6}  {}\n", "name", "default", "unit", "omega", "source");
+  for (const auto& p : model::parameter_table()) {
+    std::string unit(p.unit);
+    if (p.scaling != model::BsaScaling::kNone) unit += fmt::format(" ({})", scaling_text(p.scaling));
+    out += fmt::format("{:<24} {:>12g} {:<22} {:>6g}  {}\n", p.name, p.default_value, unit, p.omega, p.source);
+  }
+  std::fputs(out.c_str(), stdout);
+}
+
+void print_json() {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& p : model::parameter_table()) {
+    rows.push_back({{"name", p.name},
+                    {"unit", p.unit},
+                    {"default", p.default_value},
+                    {"omega", p.omega},
+                    {"lower", p.lower},
+                    {"upper", p.upper},
+                    {"bsa_scaling", scaling_text(p.scaling)},
+                    {"description", p.description},
+                    {"source", p.source}});
+  }
+  const nlohmann::json doc{{"parameters", rows}};
+  std::puts(doc.dump(2).c_str());
+}
+
+}  // namespace
+
+void register_params(CLI::App& app) {
+  auto* cmd = app.add_subcommand("params", "Print the parameter reference (name, unit, default, IIV, range, source)");
+  auto markdown = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--markdown", *markdown, "Markdown table (docs/parameters.md is generated this way)");
+  cmd->add_flag("--json", *json, "One JSON document on stdout");
+  cmd->callback([markdown, json] {
+    if (*json) {
+      print_json();
+    } else if (*markdown) {
+      print_markdown();
+    } else {
+      print_text();
+    }
+  });
+}
+
+}  // namespace il2sim::cli

@@ -1,0 +1,21 @@
+#pragma once
+/// @file text.hpp
+/// Small text helpers shared by the input edge: "did you mean" suggestions and number formatting.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace il2sim::core {
+
+/// Levenshtein distance, case-insensitive.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `name` if it is close enough to be a plausible typo, else "".
+[[nodiscard]] std::string closest_name(std::string_view name,
+                                       std::span<const std::string_view> candidates);
+
+/// Shortest decimal text that reads back to exactly `value` (for CSV and TOML output).
+[[nodiscard]] std::string format_double(double value);
+
+}  // namespace il2sim::core

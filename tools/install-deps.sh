@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages il2sim needs to build and test. Idempotent: installs only what is
+# missing, so `make run` / `make test` call it every time at little cost.
+#   tools/install-deps.sh            build + test dependencies
+#   tools/install-deps.sh --bench    also what `make bench` needs
+#   tools/install-deps.sh --r        also R and the packages that regenerate reference fixtures
+set -euo pipefail
+
+pkgs=(
+  build-essential cmake pkg-config
+  libsundials-dev libboost-math-dev libeigen3-dev libnlopt-cxx-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) pkgs+=(libbenchmark-dev) ;;
+    --r) pkgs+=(r-base-core r-cran-survival r-cran-cmprsk r-cran-desolve r-cran-rpact) ;;
+    --fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
+    --mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    --browser) pkgs+=(chromium) ;;
+    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --browser)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "install-deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
