@@ -1,0 +1,76 @@
+// `il2sim trajectory`: one virtual patient's states and observations over time, as CSV.
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "clinic/typical.hpp"
+#include "cli/app.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+
+namespace il2sim::cli {
+namespace {
+
+struct TrajectoryArgs {
+  std::string scenario;
+  std::string arm;
+  bool typical = false;
+  double days = 730.0;
+  double step = 0.25;
+  std::string out;
+  std::string mode = "reference";
+};
+
+std::string column_help() {
+  std::string text = "Columns of the CSV (unit):\n  day (days since graft infusion)\n";
+  for (const auto& c : sim::trajectory_columns()) text += fmt::format("  {} ({}): {}\n", c.name, c.unit, c.description);
+  return text;
+}
+
+void run_trajectory(const TrajectoryArgs& args) {
+  if (!(args.days > 0.0) || args.days > 36500.0) {
+    throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", args.days));
+  }
+  if (!(args.step > 0.0) || args.step > args.days) {
+    throw UserError(fmt::format("--step {}: must be positive and at most --days ({})", args.step, args.days));
+  }
+  if (args.days / args.step > 1e7) {
+    throw UserError(fmt::format("--step {}: gives more than 10^7 rows over {} days; use a larger step", args.step,
+                                args.days));
+  }
+  const auto scenario = scenario::load_scenario(args.scenario);
+  const std::string arm_name = args.arm.empty() ? scenario.arms.front().name : args.arm;
+  const auto* arm = scenario.find_arm(arm_name);
+  if (arm == nullptr) {
+    std::string allowed;
+    for (const auto& a : scenario.arms) allowed += (allowed.empty() ? "" : ", ") + a.name;
+    throw UserError({"", std::nullopt, std::nullopt, "--arm"},
+                    fmt::format("scenario '{}' has no arm '{}'", scenario.name, arm_name), allowed);
+  }
+  const auto mode = args.mode == "fast" ? sim::SolverMode::kFast : sim::SolverMode::kReference;
+  const auto run = clinic::simulate_typical(scenario, *arm, args.days, args.step, mode);
+  if (run.outcome.failed) throw UserError(run.outcome.failure);
+  core::write_file_atomically(args.out, run.trajectory.to_csv());
+}
+
+}  // namespace
+
+void register_trajectory(CLI::App& app) {
+  auto args = std::make_shared<TrajectoryArgs>();
+  auto* cmd = app.add_subcommand("trajectory", "One virtual patient's states and observations over time, as CSV");
+  cmd->footer(column_help());
+  cmd->add_option("scenario", args->scenario, "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  cmd->add_option("--arm", args->arm, "Arm of the scenario (default: its first arm)");
+  cmd->add_flag("--typical", args->typical,
+                "Typical patient: no inter-individual variability, BSA 1.8 m2, L0 = 1e6, deterministic tumour, "
+                "no clinical events, regimen from day 46 (the default)");
+  cmd->add_option("--days", args->days, "Horizon in days since graft infusion")->capture_default_str();
+  cmd->add_option("--step", args->step, "Output interval in days")->capture_default_str();
+  cmd->add_option("--mode", args->mode, "Solver mode")->check(CLI::IsMember({"reference", "fast"}))->capture_default_str();
+  cmd->add_option("--out", args->out, "Output CSV file")->required();
+  cmd->callback([args] { run_trajectory(*args); });
+}
+
+}  // namespace il2sim::cli

@@ -1,0 +1,141 @@
+#include "model/il2_model.hpp"
+
+#include <cmath>
+
+namespace il2sim::model {
+
+double hill(double x, double ec50, double h) {
+  if (x <= 0.0) return 0.0;
+  if (h == 1.0) return x / (ec50 + x);
+  if (h == 2.0) return x * x / (ec50 * ec50 + x * x);
+  const double xh = std::pow(x / ec50, h);
+  return xh / (1.0 + xh);
+}
+
+std::array<double, kStateCount> Il2Model::initial_state(double L0) const {
+  std::array<double, kStateCount> y{};
+  y[kBN] = 1.0;
+  y[kBE] = 1.0;
+  y[kN] = p_.N0;
+  y[kE] = p_.E0;
+  y[kP] = p_.P0;
+  y[kS] = p_.S0;
+  y[kLnL] = L0 > 0.0 ? std::log(L0) : 0.0;
+  return y;
+}
+
+double Il2Model::qss_concentration(double rate, double cells) const {
+  if (rate <= 0.0) return 0.0;
+  // R = CL_lin·C + CLc·KC·C/(KC + C) with CLc = CLcell0·cells/Eref  ⇒
+  // CL_lin·C² + (CL_lin·KC + CLc·KC − R)·C − R·KC = 0; the positive root, in a cancellation-free form.
+  const double clc = p_.CLcell0 * cells / p_.Eref;
+  const double a = p_.CL_lin;
+  const double b = p_.CL_lin * p_.KC + clc * p_.KC - rate;
+  const double c = -rate * p_.KC;
+  const double disc = std::sqrt(b * b - 4.0 * a * c);
+  return b >= 0.0 ? (-2.0 * c) / (b + disc) : (disc - b) / (2.0 * a);
+}
+
+double Il2Model::concentration(std::span<const double> y) const {
+  if (u_.pk == PkMode::kQuasiSteadyState) {
+    // Depot absorption (SC) enters the central compartment like an infusion.
+    return qss_concentration(u_.infusion_rate + p_.ka_sc * y[kAd], y[kN] + y[kE] + y[kK]);
+  }
+  return y[kA1] / p_.V1;
+}
+
+double Il2Model::clearance(double C, std::span<const double> y) const {
+  const double cells = y[kN] + y[kE] + y[kK];
+  return p_.CL_lin + p_.CLcell0 * (cells / p_.Eref) * p_.KC / (p_.KC + std::max(C, 0.0));
+}
+
+double Il2Model::tumour(std::span<const double> y) const {
+  return u_.tumour_ode ? std::exp(y[kLnL]) : u_.tumour_cells;
+}
+
+double Il2Model::kill_rate(std::span<const double> y, double L) const {
+  return (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]) / (1.0 + L / p_.Lsat);
+}
+
+void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) const {
+  const double C = std::max(concentration(y), 0.0);
+  // PK (model.md §2)
+  if (u_.pk == PkMode::kDynamic) {
+    const double cl = clearance(C, y);
+    const double c2 = y[kA2] / p_.V2;
+    dy[kA1] = u_.infusion_rate + p_.ka_sc * y[kAd] - cl * C - p_.Q * C + p_.Q * c2;
+    dy[kA2] = p_.Q * C - p_.Q * c2;
+    dy[kElim] = cl * C;
+  } else {
+    dy[kA1] = 0.0;
+    dy[kA2] = 0.0;
+    dy[kElim] = clearance(C, y) * C;  // = R + ka_sc·Ad: at quasi-steady state all input is eliminated
+  }
+  dy[kAuc] = C;
+  dy[kAd] = -p_.ka_sc * y[kAd];
+  // Reconstitution and IL-2 response
+  const double sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));
+  const double sE = p_.sE_inf * (1.0 - std::exp(-t / p_.tauE));
+  const double h_marg = hill(C, p_.EC50m);
+  dy[kD] = p_.kD * (hill(C, p_.EC50D) - y[kD]);
+  dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (p_.pN * hill(C, p_.EC50pN) - p_.dN) * y[kN];
+  dy[kBN] = p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
+  dy[kBE] = p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];
+  dy[kE] = sE + (p_.pE * hill(C, p_.EC50pE) - p_.dE) * y[kE];
+  dy[kAct] = p_.ka * (p_.Amax * hill(C, p_.EC50a) - y[kAct]);
+  dy[kK] = -p_.dK * y[kK];
+  // Toxicity
+  dy[kCe] = p_.ke0 * (C - y[kCe]);
+  dy[kW] = p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
+  // Platelets and sIL-2Rα
+  dy[kP] = p_.kP * p_.Pss * (1.0 - std::exp(-t / p_.tauP)) - p_.kP * y[kP] -
+           p_.kPil2 * hill(C, p_.EC50P) * y[kP];
+  dy[kS] = p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) - p_.kSout * y[kS];
+  // Tumour: logistic growth minus immune kill, on the log scale
+  if (u_.tumour_ode) {
+    const double L = std::exp(y[kLnL]);
+    dy[kLnL] = p_.r * (1.0 - L / p_.Kcap) - kill_rate(y, L);
+  } else {
+    dy[kLnL] = 0.0;
+  }
+}
+
+namespace {
+
+/// Lytic units (20 %) per 10^7 effectors for lysis 1 − exp(−k·x): 20 % at x20 = −ln(0.8)/k effectors per
+/// target; one LU lyses 20 % of 10^4 targets, i.e. needs x20·10^4 effectors.
+double lu20_per_1e7(double k) {
+  if (k <= 0.0) return 0.0;
+  const double x20 = -std::log(0.8) / k;
+  return 1e7 / (x20 * 1e4);
+}
+
+}  // namespace
+
+Observation observe(const Il2Model& model, std::span<const double> y) {
+  const auto& p = model.parameters();
+  Observation o;
+  o.C = std::max(model.concentration(y), 0.0);
+  o.NK_blood = y[kN] * y[kBN];
+  o.CD8_blood = y[kE] * y[kBE];
+  o.lymph_blood = o.NK_blood + o.CD8_blood + p.other_lymph * y[kBE];
+  const double phi = o.lymph_blood > 0.0 ? o.NK_blood / o.lymph_blood : 0.0;
+  const double a = y[kAct];
+  const double k_k562 = p.kappa_K * phi * (1.0 + a);
+  const double k_daudi = p.kappa_D * phi * a;
+  for (std::size_t i = 0; i < kEffectorTargetRatios.size(); ++i) {
+    o.K562_lysis[i] = 100.0 * (1.0 - std::exp(-k_k562 * kEffectorTargetRatios[i]));
+    o.Daudi_lysis[i] = 100.0 * (1.0 - std::exp(-k_daudi * kEffectorTargetRatios[i]));
+  }
+  o.K562_LU20 = lu20_per_1e7(k_k562);
+  o.Daudi_LU20 = lu20_per_1e7(k_daudi);
+  o.platelets = y[kP];
+  o.sIL2Ra = y[kS];
+  o.weight_gain = y[kW];
+  o.L = model.tumour(y);
+  o.mrd_positive = o.L >= p.L_MRD;
+  o.clearance_ml_min = model.clearance(o.C, y) / 1440.0;
+  return o;
+}
+
+}  // namespace il2sim::model

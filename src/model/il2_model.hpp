@@ -1,0 +1,114 @@
+#pragma once
+/// @file il2_model.hpp
+/// The ODE system of model.md §2 (PK, immune, toxicity, platelets, sIL-2Rα, tumour) and the
+/// observation model. A right-hand side over plain spans; it knows nothing of solvers or protocols.
+
+#include <array>
+#include <span>
+#include <string_view>
+
+#include "model/patient.hpp"
+
+namespace il2sim::model {
+
+/// State vector layout.
+enum State : std::size_t {
+  kA1,   ///< IL-2 amount, central (IU)
+  kA2,   ///< IL-2 amount, peripheral (IU)
+  kAd,   ///< SC depot (IU)
+  kCe,   ///< effect-site IL-2 (IU/mL)
+  kW,    ///< fluid retention (% body weight)
+  kAct,  ///< cytolytic activation index a (-)
+  kD,    ///< high-affinity drive of NK differentiation (-)
+  kBN,   ///< fraction of the NK pool in blood (-)
+  kBE,   ///< fraction of the CD8 pool in blood (-)
+  kN,    ///< NK body pool (cells/µL)
+  kE,    ///< CD8 body pool (cells/µL)
+  kK,    ///< infused LAK cells (cells/µL)
+  kP,    ///< platelets (10^9/L)
+  kS,    ///< soluble IL-2Rα (pg/mL)
+  kLnL,  ///< ln(malignant cells); integrated only in the deterministic regime
+  kElim, ///< cumulative IL-2 eliminated (IU), for mass balance
+  kAuc,  ///< cumulative area under the IL-2 concentration curve (IU·day/mL)
+  kStateCount
+};
+
+inline constexpr std::array<std::string_view, kStateCount> kStateNames{
+    "A1", "A2", "Ad", "Ce", "W", "a", "D", "BN", "BE", "N", "E", "K", "P", "S", "lnL", "IL2_eliminated", "AUC"};
+inline constexpr std::array<std::string_view, kStateCount> kStateUnits{
+    "IU", "IU", "IU", "IU/mL", "% body weight", "-", "-", "-", "-", "cells/uL", "cells/uL", "cells/uL",
+    "10^9/L", "pg/mL", "ln(cells)", "IU", "IU*day/mL"};
+
+/// How the PK is computed.
+enum class PkMode {
+  kDynamic,        ///< A1, A2 integrated (reference mode; bolus and SC in fast mode)
+  kQuasiSteadyState  ///< C from R = (CL_lin + CL_cell(C))·C; A1 = V1·C, A2 = V2·C (fast mode, CIV)
+};
+
+/// Inputs that are piecewise constant between discontinuities (set by the driver).
+struct ModelInputs {
+  double infusion_rate = 0.0;  ///< R, IU/day into the central compartment
+  bool tumour_ode = true;      ///< integrate ln L; false in the birth-death regime or when L = 0
+  double tumour_cells = 0.0;   ///< L when tumour_ode is false (for the kill's saturation term)
+  PkMode pk = PkMode::kDynamic;
+};
+
+/// Hill function H(x; EC50, h) = x^h / (EC50^h + x^h), x >= 0.
+[[nodiscard]] inline double hill(double x, double ec50) { return x > 0.0 ? x / (ec50 + x) : 0.0; }
+[[nodiscard]] double hill(double x, double ec50, double h);
+
+/// The model for one patient. Holds individual parameters and the current inputs.
+class Il2Model {
+ public:
+  explicit Il2Model(const IndividualParameters& p) : p_(p) {}
+
+  [[nodiscard]] const IndividualParameters& parameters() const { return p_; }
+  ModelInputs& inputs() { return u_; }
+  [[nodiscard]] const ModelInputs& inputs() const { return u_; }
+
+  /// Initial state at day 0 with L0 malignant cells (L0 = 0: no disease).
+  [[nodiscard]] std::array<double, kStateCount> initial_state(double L0) const;
+
+  /// dy/dt at (t, y) under the current inputs.
+  void rhs(double t, std::span<const double> y, std::span<double> dydt) const;
+
+  /// IL-2 concentration (IU/mL) at state y under the current inputs (QSS or A1/V1).
+  [[nodiscard]] double concentration(std::span<const double> y) const;
+  /// Quasi-steady-state concentration for infusion rate R (IU/day) and cell count (cells/µL).
+  [[nodiscard]] double qss_concentration(double rate, double cells) const;
+  /// Total IL-2 clearance (mL/day) at concentration C and state y.
+  [[nodiscard]] double clearance(double C, std::span<const double> y) const;
+  /// Per-cell kill rate (1/day) at state y for tumour size L.
+  [[nodiscard]] double kill_rate(std::span<const double> y, double L) const;
+  /// Tumour size at state y under the current inputs (exp(lnL) or the birth-death count).
+  [[nodiscard]] double tumour(std::span<const double> y) const;
+
+ private:
+  IndividualParameters p_;
+  ModelInputs u_;
+};
+
+/// Effector:target ratios of the cytotoxicity assays (model.md §2).
+inline constexpr std::array<double, 4> kEffectorTargetRatios{40.0, 20.0, 10.0, 5.0};
+
+/// What a lab would report, without assay error (expected values).
+struct Observation {
+  double C = 0.0;            ///< IL-2, IU/mL
+  double NK_blood = 0.0;     ///< cells/µL
+  double CD8_blood = 0.0;    ///< cells/µL
+  double lymph_blood = 0.0;  ///< NK + CD8 + other lymphocytes, cells/µL
+  std::array<double, 4> K562_lysis{};   ///< % specific lysis at 40:1, 20:1, 10:1, 5:1
+  std::array<double, 4> Daudi_lysis{};  ///< idem for Daudi
+  double K562_LU20 = 0.0;    ///< lytic units (20 %) per 10^7 effector cells
+  double Daudi_LU20 = 0.0;
+  double platelets = 0.0;    ///< 10^9/L
+  double sIL2Ra = 0.0;       ///< pg/mL
+  double weight_gain = 0.0;  ///< % body weight
+  double L = 0.0;            ///< malignant cells
+  bool mrd_positive = false;
+  double clearance_ml_min = 0.0;  ///< total IL-2 clearance, mL/min
+};
+
+[[nodiscard]] Observation observe(const Il2Model& model, std::span<const double> y);
+
+}  // namespace il2sim::model

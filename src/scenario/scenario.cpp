@@ -1,0 +1,403 @@
+#include "scenario/scenario.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace il2sim::scenario {
+namespace {
+
+/// Validation is built from small named checks that all report through one place (Stan's check_*).
+class Checker {
+ public:
+  explicit Checker(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& key, const std::string& problem,
+                         const std::string& allowed = {}) const {
+    InputLocation where{origin_, std::nullopt, std::nullopt, key};
+    if (node != nullptr && node->source().begin.line > 0) {
+      where.line = static_cast<long>(node->source().begin.line);
+      where.column = static_cast<long>(node->source().begin.column);
+    }
+    throw UserError(where, problem, allowed);
+  }
+
+  /// Every key of `table` must be in `allowed`; otherwise fail with a did-you-mean suggestion.
+  void check_keys(const toml::table& table, const std::string& path,
+                  std::initializer_list<std::string_view> allowed) const {
+    std::vector<std::string_view> names(allowed);
+    for (const auto& [key, node] : table) {
+      if (std::find(names.begin(), names.end(), key.str()) != names.end()) continue;
+      const std::string suggestion = core::closest_name(key.str(), names);
+      const std::string full = path.empty() ? std::string(key.str()) : path + "." + std::string(key.str());
+      std::string allowed_text;
+      for (const auto n : names) allowed_text += (allowed_text.empty() ? "" : ", ") + std::string(n);
+      fail(&node, full,
+           suggestion.empty() ? "unknown key" : fmt::format("unknown key; did you mean '{}'?", suggestion),
+           allowed_text);
+    }
+  }
+
+  double number(const toml::node& node, const std::string& key, double lower, double upper) const {
+    double value = 0.0;
+    if (const auto* f = node.as_floating_point()) {
+      value = f->get();
+    } else if (const auto* i = node.as_integer()) {
+      value = static_cast<double>(i->get());
+    } else {
+      fail(&node, key, fmt::format("expected a number, found {}", type_name(node)));
+    }
+    if (!std::isfinite(value)) fail(&node, key, fmt::format("value {} is not finite", value));
+    if (value < lower || value > upper) {
+      fail(&node, key, fmt::format("value {} is out of range", value), fmt::format("{:g} to {:g}", lower, upper));
+    }
+    return value;
+  }
+
+  std::int64_t integer(const toml::node& node, const std::string& key, std::int64_t lower,
+                       std::int64_t upper) const {
+    const auto* i = node.as_integer();
+    if (i == nullptr) fail(&node, key, fmt::format("expected an integer, found {}", type_name(node)));
+    const auto value = i->get();
+    if (value < lower || value > upper) {
+      fail(&node, key, fmt::format("value {} is out of range", value), fmt::format("{} to {}", lower, upper));
+    }
+    return value;
+  }
+
+  std::string string(const toml::node& node, const std::string& key) const {
+    const auto* s = node.as_string();
+    if (s == nullptr) fail(&node, key, fmt::format("expected a string, found {}", type_name(node)));
+    return s->get();
+  }
+
+  bool boolean(const toml::node& node, const std::string& key) const {
+    const auto* b = node.as_boolean();
+    if (b == nullptr) fail(&node, key, fmt::format("expected true or false, found {}", type_name(node)));
+    return b->get();
+  }
+
+  const toml::table& table(const toml::node& node, const std::string& key) const {
+    const auto* t = node.as_table();
+    if (t == nullptr) fail(&node, key, fmt::format("expected a table, found {}", type_name(node)));
+    return *t;
+  }
+
+  const toml::array& array(const toml::node& node, const std::string& key) const {
+    const auto* a = node.as_array();
+    if (a == nullptr) fail(&node, key, fmt::format("expected an array, found {}", type_name(node)));
+    return *a;
+  }
+
+  /// One of a fixed set of names.
+  template <typename Enum>
+  Enum choice(const toml::node& node, const std::string& key,
+              std::initializer_list<std::pair<std::string_view, Enum>> options) const {
+    const std::string value = string(node, key);
+    std::string allowed;
+    for (const auto& [name, e] : options) {
+      if (name == value) return e;
+      allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+    }
+    fail(&node, key, fmt::format("unknown value '{}'", value), allowed);
+  }
+
+ private:
+  static std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+      case toml::node_type::string: return fmt::format("the string \"{}\"", node.as_string()->get());
+      case toml::node_type::integer: return fmt::format("the integer {}", node.as_integer()->get());
+      case toml::node_type::floating_point: return fmt::format("the number {}", node.as_floating_point()->get());
+      case toml::node_type::boolean: return node.as_boolean()->get() ? "true" : "false";
+      case toml::node_type::table: return "a table";
+      case toml::node_type::array: return "an array";
+      default: return "a date or time";
+    }
+  }
+
+  std::string origin_;
+};
+
+const toml::node* find(const toml::table& t, std::string_view key) { return t.get(key); }
+
+dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std::string& path) {
+  check.check_keys(t, path,
+                   {"name", "route", "dose", "unit", "days", "setting", "interval_hours", "lak_infusion",
+                    "apheresis"});
+  dosing::Phase phase;
+  if (const auto* n = find(t, "name")) phase.name = check.string(*n, path + ".name");
+  const auto* days = find(t, "days");
+  if (days == nullptr) check.fail(&t, path + ".days", "missing (every phase needs a duration in days)");
+  phase.days = check.number(*days, path + ".days", 0.0, 3650.0);
+  if (const auto* r = find(t, "route")) {
+    phase.route = check.choice<dosing::Route>(
+        *r, path + ".route",
+        {{"civ", dosing::Route::kCiv}, {"iv_bolus", dosing::Route::kIvBolus}, {"sc", dosing::Route::kSc}});
+  }
+  double multiplier = 1.0;
+  if (const auto* u = find(t, "unit")) {
+    const bool per_day = phase.route == dosing::Route::kCiv;
+    const std::string value = check.string(*u, path + ".unit");
+    std::string base = value;
+    if (value.rfind("MU", 0) == 0) {
+      multiplier = 1e6;
+      base = value.substr(1);
+    }
+    const std::string suffix = per_day ? "/day" : "";
+    if (base == "U/m2" + suffix) {
+      phase.unit = dosing::DoseUnit::kPerM2PerDay;
+    } else if (base == "U" + std::string(per_day ? "/day" : "")) {
+      phase.unit = dosing::DoseUnit::kPerDay;
+    } else if (base == "U/kg" + suffix) {
+      phase.unit = dosing::DoseUnit::kPerKgPerDay;
+    } else {
+      check.fail(u, path + ".unit",
+                 fmt::format("unit '{}' does not fit route '{}'", value, dosing::to_string(phase.route)),
+                 per_day ? "U/m2/day, U/day, U/kg/day, MU/m2/day, MU/day, MU/kg/day (U = the product's unit)"
+                         : "U/m2, U, U/kg, MU/m2, MU, MU/kg per administration (U = the product's unit)");
+    }
+  }
+  if (const auto* d = find(t, "dose")) {
+    phase.dose = check.number(*d, path + ".dose", 0.0, multiplier > 1.0 ? 1e6 : 1e12) * multiplier;
+  }
+  if (const auto* s = find(t, "setting")) {
+    phase.setting = check.choice<dosing::CareSetting>(
+        *s, path + ".setting",
+        {{"inpatient", dosing::CareSetting::kInpatient}, {"outpatient", dosing::CareSetting::kOutpatient}});
+  }
+  if (const auto* i = find(t, "interval_hours")) {
+    phase.interval_hours = check.number(*i, path + ".interval_hours", 0.5, 24.0 * 28);
+  }
+  if (const auto* b = find(t, "lak_infusion")) phase.lak_infusion = check.boolean(*b, path + ".lak_infusion");
+  if (const auto* b = find(t, "apheresis")) phase.apheresis = check.boolean(*b, path + ".apheresis");
+  return phase;
+}
+
+dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const std::string& name,
+                              const std::string& path) {
+  check.check_keys(t, path, {"product", "phases", "description"});
+  dosing::Regimen regimen;
+  regimen.name = name;
+  if (const auto* p = find(t, "product")) {
+    regimen.product = check.choice<dosing::Product>(*p, path + ".product",
+                                                    {{"chiron", dosing::Product::kChiron},
+                                                     {"cetus", dosing::Product::kCetus},
+                                                     {"roche", dosing::Product::kRoche}});
+  }
+  const auto* phases = find(t, "phases");
+  if (phases == nullptr) check.fail(&t, path + ".phases", "missing (a regimen is a list of phases)");
+  const auto& list = check.array(*phases, path + ".phases");
+  if (list.empty()) check.fail(phases, path + ".phases", "empty (a regimen needs at least one phase)");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string phase_path = fmt::format("{}.phases[{}]", path, i);
+    regimen.phases.push_back(parse_phase(check, check.table(list[i], phase_path), phase_path));
+  }
+  return regimen;
+}
+
+}  // namespace
+
+const std::vector<CohortSpec>& builtin_cohorts() {
+  static const std::vector<CohortSpec> cohorts{
+      {"adult-auto-nhl", model::Disease::kNhl, model::Transplant::kAutologous, false,
+       "adults with non-Hodgkin lymphoma after autologous transplantation"},
+      {"adult-auto-aml", model::Disease::kAml, model::Transplant::kAutologous, false,
+       "adults with AML (CR1 or beyond) after autologous transplantation"},
+      {"adult-auto-lymphoma", model::Disease::kNhl, model::Transplant::kAutologous, false,
+       "adults with Hodgkin or non-Hodgkin lymphoma after autologous transplantation (LAK trial)"},
+      {"peds-allo-leukaemia", model::Disease::kAll, model::Transplant::kAllogeneic, true,
+       "children with acute leukaemia beyond CR1 after matched-sibling allogeneic transplantation"},
+  };
+  return cohorts;
+}
+
+const CohortSpec* find_cohort(std::string_view name) {
+  for (const auto& c : builtin_cohorts()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const ArmSpec* Scenario::find_arm(std::string_view arm) const {
+  for (const auto& a : arms) {
+    if (a.name == arm) return &a;
+  }
+  return nullptr;
+}
+
+Scenario parse_scenario(std::string_view text, const std::string& origin) {
+  const Checker check(origin);
+  if (text.find('\0') != std::string_view::npos) {
+    throw UserError({origin, std::nullopt, std::nullopt, ""}, "binary data is not a TOML scenario",
+                    "a UTF-8 TOML text file");
+  }
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    throw UserError({origin, static_cast<long>(e.source().begin.line), static_cast<long>(e.source().begin.column), ""},
+                    fmt::format("malformed TOML: {}", e.description()));
+  }
+  if (root.empty()) {
+    throw UserError({origin, std::nullopt, std::nullopt, ""}, "empty scenario",
+                    "a TOML file with at least format_version and name");
+  }
+  check.check_keys(root, "",
+                   {"format_version", "name", "description", "seed", "solver", "population", "parameters",
+                    "regimens", "arms", "typical"});
+  Scenario s;
+  const auto* version = find(root, "format_version");
+  if (version == nullptr) check.fail(&root, "format_version", "missing", fmt::format("{}", kFormatVersion));
+  const auto v = check.integer(*version, "format_version", 1, std::numeric_limits<std::int64_t>::max());
+  if (v > kFormatVersion) {
+    check.fail(version, "format_version",
+               fmt::format("format version {} is newer than this il2sim reads", v),
+               fmt::format("1 to {}; upgrade il2sim", kFormatVersion));
+  }
+  s.format_version = static_cast<int>(v);
+  const auto* name = find(root, "name");
+  if (name == nullptr) check.fail(&root, "name", "missing (every scenario has a name)");
+  s.name = check.string(*name, "name");
+  if (const auto* d = find(root, "description")) s.description = check.string(*d, "description");
+  if (const auto* seed = find(root, "seed")) {
+    s.seed = static_cast<std::uint64_t>(check.integer(*seed, "seed", 0, std::numeric_limits<std::int64_t>::max()));
+  }
+  if (const auto* node = find(root, "solver")) {
+    const auto& t = check.table(*node, "solver");
+    check.check_keys(t, "solver", {"mode", "rtol", "max_steps", "stochastic_tumour", "birth_death_slice"});
+    if (const auto* m = find(t, "mode")) {
+      s.solver.mode = check.choice<sim::SolverMode>(
+          *m, "solver.mode", {{"fast", sim::SolverMode::kFast}, {"reference", sim::SolverMode::kReference}});
+    }
+    if (const auto* r = find(t, "rtol")) s.solver.rtol = check.number(*r, "solver.rtol", 1e-12, 1e-2);
+    if (const auto* m = find(t, "max_steps")) s.solver.max_steps = check.integer(*m, "solver.max_steps", 100, 100000000);
+    if (const auto* b = find(t, "stochastic_tumour")) {
+      s.solver.stochastic_tumour = check.boolean(*b, "solver.stochastic_tumour");
+    }
+    if (const auto* b = find(t, "birth_death_slice")) {
+      s.solver.birth_death_slice = check.number(*b, "solver.birth_death_slice", 1e-4, 0.05);
+    }
+  }
+  if (const auto* node = find(root, "population")) {
+    const auto& t = check.table(*node, "population");
+    check.check_keys(t, "population", {"bsa_formula"});
+    if (const auto* f = find(t, "bsa_formula")) {
+      s.bsa_formula = check.choice<dosing::BsaFormula>(*f, "population.bsa_formula",
+                                                       {{"mosteller", dosing::BsaFormula::kMosteller},
+                                                        {"dubois", dosing::BsaFormula::kDuBois},
+                                                        {"haycock", dosing::BsaFormula::kHaycock}});
+    }
+  }
+  if (const auto* node = find(root, "parameters")) {
+    const auto& t = check.table(*node, "parameters");
+    for (const auto& [key, value] : t) {
+      const std::string path = "parameters." + std::string(key.str());
+      const auto id = model::find_parameter(key.str());
+      if (!id) {
+        const std::string suggestion = model::closest_parameter_name(key.str());
+        check.fail(&value, path,
+                   suggestion.empty() ? "unknown parameter"
+                                      : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
+                   "a name listed by `il2sim params`");
+      }
+      const auto& spec = model::spec(*id);
+      s.parameters.set(*id, check.number(value, path, spec.lower, spec.upper));
+    }
+  }
+  if (const auto* node = find(root, "regimens")) {
+    const auto& t = check.table(*node, "regimens");
+    for (const auto& [key, value] : t) {
+      const std::string path = "regimens." + std::string(key.str());
+      s.regimens.emplace(std::string(key.str()),
+                         parse_regimen(check, check.table(value, path), std::string(key.str()), path));
+    }
+  }
+  if (const auto* node = find(root, "arms")) {
+    const auto& list = check.array(*node, "arms");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = fmt::format("arms[{}]", i);
+      const auto& t = check.table(list[i], path);
+      check.check_keys(t, path, {"name", "cohort", "regimen"});
+      ArmSpec arm;
+      const auto* n = find(t, "name");
+      if (n == nullptr) check.fail(&t, path + ".name", "missing (every arm has a name)");
+      arm.name = check.string(*n, path + ".name");
+      if (s.find_arm(arm.name) != nullptr) check.fail(n, path + ".name", fmt::format("duplicate arm '{}'", arm.name));
+      const auto* c = find(t, "cohort");
+      if (c == nullptr) check.fail(&t, path + ".cohort", "missing (every arm names a cohort)");
+      arm.cohort = check.string(*c, path + ".cohort");
+      if (find_cohort(arm.cohort) == nullptr) {
+        std::vector<std::string_view> names;
+        std::string allowed;
+        for (const auto& co : builtin_cohorts()) {
+          names.push_back(co.name);
+          allowed += (allowed.empty() ? "" : ", ") + co.name;
+        }
+        const auto suggestion = core::closest_name(arm.cohort, names);
+        check.fail(c, path + ".cohort",
+                   suggestion.empty() ? fmt::format("unknown cohort '{}'", arm.cohort)
+                                      : fmt::format("unknown cohort '{}'; did you mean '{}'?", arm.cohort, suggestion),
+                   allowed);
+      }
+      if (const auto* r = find(t, "regimen")) {
+        arm.regimen = check.string(*r, path + ".regimen");
+        if (s.regimens.count(*arm.regimen) == 0) {
+          std::string allowed;
+          for (const auto& [k, unused] : s.regimens) allowed += (allowed.empty() ? "" : ", ") + k;
+          check.fail(r, path + ".regimen", fmt::format("no regimen named '{}'", *arm.regimen),
+                     allowed.empty() ? "define it under [regimens.NAME]" : allowed);
+        }
+      }
+      s.arms.push_back(std::move(arm));
+    }
+  }
+  if (s.arms.empty()) check.fail(&root, "arms", "missing (a scenario needs at least one arm)");
+  if (const auto* node = find(root, "typical")) {
+    const auto& t = check.table(*node, "typical");
+    check.check_keys(t, "typical", {"start_day", "bsa_m2", "L0"});
+    if (const auto* v2 = find(t, "start_day")) s.typical.start_day = check.number(*v2, "typical.start_day", 0.0, 3650.0);
+    if (const auto* v2 = find(t, "bsa_m2")) s.typical.bsa_m2 = check.number(*v2, "typical.bsa_m2", 0.2, 3.5);
+    if (const auto* v2 = find(t, "L0")) s.typical.L0 = check.number(*v2, "typical.L0", 0.0, 1e12);
+  }
+  return s;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw UserError({path, std::nullopt, std::nullopt, ""}, "cannot open the scenario file",
+                    "an existing readable .toml file, or a built-in name from `il2sim scenarios`");
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse_scenario(buffer.str(), path);
+}
+
+Scenario load_scenario(const std::string& name_or_path) {
+  const std::string name = name_or_path.empty() ? std::string(kDefaultScenario) : name_or_path;
+  for (const auto& b : builtin_scenarios()) {
+    if (b.name == name) return parse_scenario(b.toml, fmt::format("<built-in {}>", b.name));
+  }
+  const bool looks_like_path = name.find('/') != std::string::npos ||
+                               (name.size() > 5 && name.substr(name.size() - 5) == ".toml");
+  if (looks_like_path) return load_scenario_file(name);
+  std::vector<std::string_view> names;
+  std::string allowed;
+  for (const auto& b : builtin_scenarios()) {
+    names.push_back(b.name);
+    allowed += (allowed.empty() ? "" : ", ") + std::string(b.name);
+  }
+  const auto suggestion = core::closest_name(name, names);
+  throw UserError({"", std::nullopt, std::nullopt, "scenario"},
+                  suggestion.empty() ? fmt::format("no built-in scenario named '{}'", name)
+                                     : fmt::format("no built-in scenario named '{}'; did you mean '{}'?", name, suggestion),
+                  allowed + ", or a path to a .toml file");
+}
+
+}  // namespace il2sim::scenario

@@ -1,0 +1,75 @@
+#pragma once
+/// @file patient_sim.hpp
+/// Drives one virtual patient through time: dose records as piecewise-constant inputs (every change of
+/// rate restarts the integrator), the hybrid tumour (ODE on ln L above L_stoch, a linear birth-death
+/// process below it), root-finding on the tumour thresholds, and observers that record. The driver
+/// never touches solver internals, and a numerical failure is an outcome, not an exception.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/random.hpp"
+#include "dosing/regimen.hpp"
+#include "model/il2_model.hpp"
+#include "solver/ode.hpp"
+
+namespace il2sim::sim {
+
+enum class SolverMode {
+  kReference,  ///< CVODE BDF on the full system, rtol 1e-8
+  kFast        ///< Dormand-Prince 5(4) with the PK in quasi-steady state during CIV
+};
+
+struct SimulationOptions {
+  SolverMode mode = SolverMode::kFast;
+  double rtol = 0.0;            ///< 0 = the mode's default (reference 1e-8, fast 1e-6)
+  long max_steps = 200000;      ///< per integrator call
+  double horizon_days = 730.0;  ///< simulate [0, horizon]
+  bool stochastic_tumour = true;  ///< birth-death regime below L_stoch (false: ODE down to extinction)
+  double birth_death_slice = 0.05;  ///< day; rates are held constant over a slice (model.md §2)
+  double bolus_washout_days = 2.0;  ///< fast mode: dynamic PK for this long after a bolus
+};
+
+/// Called at each output time with the state (units of model::State) and the model.
+using Observer = std::function<void(double t, std::span<const double> y, const model::Il2Model& model)>;
+
+/// What happened to the tumour and the integration.
+struct PatientOutcome {
+  std::optional<double> relapse_day;      ///< first crossing of L_rel (true crossing)
+  std::optional<double> symptomatic_day;  ///< first crossing of 10·L_rel
+  std::optional<double> cure_day;         ///< extinction of the birth-death process
+  std::optional<double> mrd_negative_day; ///< first time below L_MRD after being above it
+  bool failed = false;
+  double failure_day = 0.0;
+  std::string failure;  ///< "patient K, day D: ...; <setting to change>"
+  solver::SolverStats stats;
+  long birth_death_events = 0;
+};
+
+/// Simulates one patient. `tumour_stream` feeds the birth-death regime (Purpose::kTumourBirthDeath).
+class PatientSimulator {
+ public:
+  PatientSimulator(const model::IndividualParameters& parameters, SimulationOptions options,
+                   std::uint32_t patient_id);
+
+  /// Runs [0, horizon] with the given dose records and initial tumour L0, calling `observer` at every
+  /// time in `output_times` (sorted, within [0, horizon]).
+  PatientOutcome run(std::span<const dosing::DoseRecord> doses, double L0, RandomStream& tumour_stream,
+                     std::span<const double> output_times, const Observer& observer);
+
+  [[nodiscard]] const model::Il2Model& model() const { return model_; }
+
+ private:
+  model::Il2Model model_;
+  SimulationOptions options_;
+  std::uint32_t patient_id_;
+};
+
+/// Output grid 0, step, 2·step, …, horizon (horizon included).
+[[nodiscard]] std::vector<double> output_grid(double horizon, double step);
+
+}  // namespace il2sim::sim
