@@ -19,10 +19,13 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
   // ---- Pharmacokinetics -------------------------------------------------------------------------
   {kV1, "V1", "mL/m2", 1540.0, 0.2, 300.0, 6000.0, kPerM2, "central volume of IL-2 (plasma)",
    "C0 = 650 IU/mL per 10^6 IU/m2 bolus (Konrad 1990)"},
-  {kV2, "V2", "mL/m2", 1285.0, 0.3, 100.0, 10000.0, kPerM2, "peripheral volume of IL-2",
-   "2-compartment fit to t1/2 alpha 12.9 min, beta 85 min (Konrad 1990)"},
-  {kQ, "Q", "mL/day", 23.0 * kDay, 0.3, 1000.0, 500000.0, kNone, "intercompartmental clearance",
-   "2-compartment fit (Konrad 1990)"},
+  // V2 and Q solve the 2-compartment model exactly for t1/2 alpha 12.9 min and beta 85 min with V1
+  // from C0 and Konrad's clearance 120 mL/min at 1.8 m² (tools/reference/pk/konrad_2cmt.py);
+  // model.md §6 rounds them to 1285 mL/m² and 23 mL/min.
+  {kV2, "V2", "mL/m2", 1289.493, 0.3, 100.0, 10000.0, kPerM2, "peripheral volume of IL-2",
+   "exact 2-compartment solution for t1/2 alpha 12.9 min, beta 85 min (Konrad 1990)"},
+  {kQ, "Q", "mL/day", 23.49339 * kDay, 0.3, 1000.0, 500000.0, kNone, "intercompartmental clearance",
+   "exact 2-compartment solution for t1/2 alpha 12.9 min, beta 85 min (Konrad 1990)"},
   {kCLlin, "CL_lin", "mL/day at BSA 1.8", 150.0 * kDay, 0.35, 10000.0, 2000000.0, kPerRefM2,
    "linear (renal) clearance", "Konrad 1990 120 mL/min; label 155-420 mL/min"},
   {kCLcell0, "CLcell0", "mL/day", 100.0 * kDay, 0.5, 0.0, 2000000.0, kNone,

@@ -66,14 +66,26 @@ PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, 
   PatientOutcome outcome;
 
   // ---- Breakpoints: every change of input is a discontinuity --------------------------------------
+  // Fast mode: windows after each change of input during which the PK transient is integrated.
+  std::vector<std::pair<double, double>> transients;
+  if (fast) {
+    for (const auto& d : doses) {
+      if (d.duration > 0.0) {
+        transients.emplace_back(d.time, d.time + options_.pk_transient_days);
+        transients.emplace_back(d.time + d.duration, d.time + d.duration + options_.pk_transient_days);
+      } else if (d.amount_iu > 0.0 && d.compartment == dosing::Compartment::kCentral) {
+        transients.emplace_back(d.time, d.time + options_.bolus_washout_days);
+      }
+    }
+  }
   std::vector<double> breaks{0.0, horizon};
   for (const auto& d : doses) {
     if (d.time >= horizon) continue;
     breaks.push_back(d.time);
     if (d.duration > 0.0) breaks.push_back(std::min(d.time + d.duration, horizon));
-    if (fast && d.amount_iu > 0.0 && d.compartment == dosing::Compartment::kCentral) {
-      breaks.push_back(std::min(d.time + options_.bolus_washout_days, horizon));
-    }
+  }
+  for (const auto& [from, to] : transients) {
+    if (from < horizon) breaks.push_back(std::min(to, horizon));
   }
   std::sort(breaks.begin(), breaks.end());
   breaks.erase(std::unique(breaks.begin(), breaks.end(),
@@ -86,10 +98,9 @@ PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, 
       if (d.duration > 0.0 && d.time <= s.start + 1e-12 && d.time + d.duration >= s.end - 1e-12) {
         s.rate += d.rate_iu_per_day;
       }
-      if (fast && d.amount_iu > 0.0 && d.compartment == dosing::Compartment::kCentral &&
-          d.time <= s.start + 1e-12 && d.time + options_.bolus_washout_days >= s.end - 1e-12) {
-        s.dynamic_pk = true;
-      }
+    }
+    for (const auto& [from, to] : transients) {
+      if (from <= s.start + 1e-12 && to >= s.end - 1e-12) s.dynamic_pk = true;
     }
     segments.push_back(s);
   }

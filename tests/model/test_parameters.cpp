@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "model/il2_model.hpp"
+#include "model/parameters.hpp"
+
+namespace il2sim::model {
+
+// The table is the single source of parameter facts: order, uniqueness, provenance, ranges.
+TEST(ParameterTable, RowsAreInIdOrderUniqueSourcedAndInRange) {
+  const auto table = parameter_table();
+  ASSERT_EQ(table.size(), kParamCount);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const auto& p = table[i];
+    EXPECT_EQ(static_cast<std::size_t>(p.id), i) << p.name;
+    EXPECT_TRUE(names.insert(std::string(p.name)).second) << "duplicate " << p.name;
+    EXPECT_FALSE(p.unit.empty()) << p.name;
+    EXPECT_FALSE(p.source.empty()) << p.name;
+    EXPECT_FALSE(p.description.empty()) << p.name;
+    EXPECT_LE(p.lower, p.default_value) << p.name;
+    EXPECT_GE(p.upper, p.default_value) << p.name;
+    EXPECT_GE(p.omega, 0.0) << p.name;
+  }
+}
+
+TEST(ParameterTable, LookupAndSuggestion) {
+  EXPECT_EQ(find_parameter("kmarg"), ParamId::kKmarg);
+  EXPECT_FALSE(find_parameter("kmrag").has_value());
+  EXPECT_EQ(closest_parameter_name("kmrag"), "kmarg");
+  EXPECT_EQ(closest_parameter_name("EC50_fevr"), "EC50_fever");
+}
+
+// Derived sIL-2Ralpha production (model.md §6): at the healthy steady state without IL-2, dS/dt = 0 at S0.
+TEST(IndividualParameters, SolubleReceptorSteadyStateIsS0) {
+  const ParameterSet pop;
+  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
+  const double healthy = p.sN_inf / p.dN + p.sE_inf / p.dE;
+  EXPECT_NEAR(p.kS0 + p.kS * healthy - p.kSout * p.S0, 0.0, 1e-9 * p.kSout * p.S0);
+}
+
+// BSA scaling (model.md §6): V1 = 1540·BSA mL; CL_lin = 150·1440·BSA/1.8 mL/day.
+TEST(IndividualParameters, BsaScaling) {
+  const ParameterSet pop;
+  Covariates cov;
+  cov.bsa_m2 = 2.0;
+  const auto p = resolve(pop, cov, Disease::kAml, Transplant::kAllogeneic, typical_etas());
+  EXPECT_DOUBLE_EQ(p.V1, 1540.0 * 2.0);
+  EXPECT_DOUBLE_EQ(p.CL_lin, 150.0 * 1440.0 * 2.0 / 1.8);
+  EXPECT_DOUBLE_EQ(p.r, 0.045);        // AML growth rate
+  EXPECT_DOUBLE_EQ(p.L_rel, 1e10);     // leukaemia relapse threshold
+  EXPECT_DOUBLE_EQ(p.tauE, 120.0);     // allogeneic CD8 reconstitution
+  EXPECT_DOUBLE_EQ(p.fGVL, 3.0);       // allogeneic GVL multiplier
+}
+
+// QSS concentration solves R = (CL_lin + CL_cell(C))·C (model.md §7).
+TEST(Il2Model, QuasiSteadyStateSolvesTheClearanceEquation) {
+  const ParameterSet pop;
+  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
+  Il2Model m(p);
+  for (const double rate : {1e4, 1.6e6 * 1.8, 9e6 * 1.8, 1e9}) {
+    for (const double cells : {0.0, 300.0, 3000.0}) {
+      const double C = m.qss_concentration(rate, cells);
+      const double cl = p.CL_lin + p.CLcell0 * cells / p.Eref * p.KC / (p.KC + C);
+      EXPECT_NEAR(cl * C, rate, 1e-10 * rate);
+    }
+  }
+}
+
+}  // namespace il2sim::model

@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim_fixtures.hpp"
+
+namespace il2sim::sim {
+namespace {
+
+using testing::adult;
+using testing::simulate;
+
+constexpr double kMinute = 1.0 / 1440.0;
+
+}  // namespace
+
+// IV bolus of 10^6 IU/m² with cell uptake off and Konrad's clearance 120 mL/min (Konrad et al., Cancer
+// Res 1990;50:2009): C0 = 650 IU/mL, t1/2 alpha 12.9 min, t1/2 beta 85 min, each within 1 %. The half-lives
+// are estimated from the simulated curve by curve peeling, as a pharmacokineticist would.
+TEST(Pharmacokinetics, BolusIsKonradsBiexponential) {
+  model::ParameterSet pop;
+  pop.set(model::ParamId::kCLlin, 120.0 * 1440.0);
+  pop.set(model::ParamId::kCLcell0, 0.0);
+  const auto p = adult(pop);
+  const double dose = 1e6 * 1.8;
+  dosing::DoseRecord bolus{1.0, 0.0, 0.0, dose, dosing::Compartment::kCentral, 0};
+  const auto run = simulate(p, {bolus}, 0.0, 1.5, kMinute, SolverMode::kReference);
+  ASSERT_FALSE(run.outcome.failed) << run.outcome.failure;
+  const auto& days = run.trajectory.days();
+  auto conc = [&](double minutes_after) {
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      if (std::fabs(days[i] - (1.0 + minutes_after * kMinute)) < 1e-9) return run.trajectory.at(i, "C");
+    }
+    ADD_FAILURE() << "no output at " << minutes_after << " min";
+    return 0.0;
+  };
+  EXPECT_NEAR(dose / p.V1, 650.0, 0.01 * 650.0);  // C0 per 10^6 IU/m²
+  // Terminal phase (4-8 h): the alpha term is below e^-18 of its start.
+  const double beta = std::log(conc(240) / conc(480)) / (240 * kMinute);
+  const double B = conc(240) * std::exp(beta * 240 * kMinute);
+  // Residual (alpha) phase from 2 to 20 minutes.
+  auto residual = [&](double m) { return conc(m) - B * std::exp(-beta * m * kMinute); };
+  const double alpha = std::log(residual(2) / residual(20)) / (18 * kMinute);
+  const double t_half_alpha = std::log(2.0) / alpha / kMinute;
+  const double t_half_beta = std::log(2.0) / beta / kMinute;
+  EXPECT_NEAR(t_half_alpha, 12.9, 0.01 * 12.9);
+  EXPECT_NEAR(t_half_beta, 85.0, 0.01 * 85.0);
+  // The simulated curve extrapolated to the bolus time (A + B of the peeled biexponential) is C0.
+  const double A = residual(2) * std::exp(alpha * 2 * kMinute);
+  EXPECT_NEAR(A + B, 650.0, 0.01 * 650.0);
+}
+
+// Linear PK (cell uptake off): CIV to steady state gives Css = R / CL_lin (closed form), in both modes.
+TEST(Pharmacokinetics, LinearSteadyStateIsRateOverClearance) {
+  model::ParameterSet pop;
+  pop.set(model::ParamId::kCLcell0, 0.0);
+  const auto p = adult(pop);
+  const double rate = 9e6 * 1.8;
+  dosing::DoseRecord civ{10.0, 4.0, rate, 0.0, dosing::Compartment::kCentral, 0};
+  for (const auto mode : {SolverMode::kReference, SolverMode::kFast}) {
+    const auto run = simulate(p, {civ}, 0.0, 14.0, 0.5, mode);
+    ASSERT_FALSE(run.outcome.failed) << run.outcome.failure;
+    const auto& days = run.trajectory.days();
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      if (std::fabs(days[i] - 13.5) < 1e-9) {
+        EXPECT_NEAR(run.trajectory.at(i, "C"), rate / p.CL_lin, 1e-6 * rate / p.CL_lin);
+      }
+    }
+  }
+}
+
+// Mass balance (reference mode, full nonlinear model with cell uptake): everything infused is either
+// eliminated or still in the body, to 1e-6 relative.
+TEST(Pharmacokinetics, MassBalance) {
+  const model::ParameterSet pop;
+  const auto p = adult(pop);
+  const std::vector<dosing::DoseRecord> doses{{46.0, 4.0, 9e6 * 1.8, 0.0, dosing::Compartment::kCentral, 0},
+                                              {54.0, 10.0, 1.6e6 * 1.8, 0.0, dosing::Compartment::kCentral, 2},
+                                              {70.0, 0.0, 0.0, 5e6, dosing::Compartment::kCentral, 3}};
+  const double infused = 9e6 * 1.8 * 4 + 1.6e6 * 1.8 * 10 + 5e6;
+  const auto run = simulate(p, doses, 0.0, 80.0, 0.25, SolverMode::kReference);
+  ASSERT_FALSE(run.outcome.failed) << run.outcome.failure;
+  const std::size_t last = run.trajectory.days().size() - 1;
+  const double remaining = run.trajectory.at(last, "A1") + run.trajectory.at(last, "A2");
+  const double eliminated = run.trajectory.at(last, "IL2_eliminated");
+  EXPECT_NEAR(eliminated + remaining, infused, 1e-6 * infused);
+  // Mid-infusion too (day 48): infused so far = 2 days of induction.
+  for (std::size_t i = 0; i < run.trajectory.days().size(); ++i) {
+    if (std::fabs(run.trajectory.days()[i] - 48.0) < 1e-9) {
+      const double in_body = run.trajectory.at(i, "A1") + run.trajectory.at(i, "A2");
+      EXPECT_NEAR(run.trajectory.at(i, "IL2_eliminated") + in_body, 9e6 * 1.8 * 2, 1e-6 * 9e6 * 1.8 * 2);
+    }
+  }
+}
+
+}  // namespace il2sim::sim
