@@ -1,0 +1,143 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/error.hpp"
+#include "scenario/scenario.hpp"
+
+namespace il2sim::scenario {
+namespace {
+
+const std::string kValid = R"(format_version = 1
+name = "t"
+[regimens.r]
+product = "roche"
+phases = [ { name = "induction", route = "civ", dose = 3, unit = "MU/m2/day", days = 5 } ]
+[[arms]]
+name = "il2"
+cohort = "adult-auto-aml"
+regimen = "r"
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_scenario(text, "s.toml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(Scenario, ParsesRegimenArmsAndUnits) {
+  const auto s = parse_scenario(kValid, "s.toml");
+  EXPECT_EQ(s.name, "t");
+  ASSERT_EQ(s.arms.size(), 1U);
+  EXPECT_EQ(s.arms[0].cohort, "adult-auto-aml");
+  const auto& r = s.regimens.at("r");
+  EXPECT_EQ(r.product, dosing::Product::kRoche);
+  EXPECT_DOUBLE_EQ(r.phases[0].dose, 3e6);  // "MU" = 10^6 units
+  EXPECT_EQ(r.phases[0].unit, dosing::DoseUnit::kPerM2PerDay);
+}
+
+// Every built-in scenario parses, and its resolved TOML reads back to the same resolved TOML.
+TEST(Scenario, BuiltinsParseAndRoundTrip) {
+  ASSERT_FALSE(builtin_scenarios().empty());
+  bool has_default = false;
+  for (const auto& b : builtin_scenarios()) {
+    const auto s = parse_scenario(b.toml, std::string(b.name));
+    EXPECT_EQ(s.name, b.name);
+    const std::string resolved = to_toml(s);
+    EXPECT_EQ(to_toml(parse_scenario(resolved, "resolved")), resolved) << b.name;
+    has_default = has_default || b.name == kDefaultScenario;
+  }
+  EXPECT_TRUE(has_default);
+}
+
+TEST(Scenario, OverridesParametersByName) {
+  const auto s = parse_scenario(kValid + "[parameters]\nkN = 5e-5\npotency_roche = 6\n", "s.toml");
+  EXPECT_DOUBLE_EQ(s.parameters[model::ParamId::kKN], 5e-5);
+  EXPECT_DOUBLE_EQ(s.parameters[model::ParamId::kPotencyRoche], 6.0);
+}
+
+// Error messages are part of the interface: file:line:column, key, value, what is allowed.
+TEST(ScenarioErrors, UnknownKeyWithSuggestion) {
+  EXPECT_EQ(error_of(kValid + "[solver]\nrtoll = 1e-6\n"),
+            "s.toml:11:9: solver.rtoll: unknown key; did you mean 'rtol'? (allowed: mode, rtol, max_steps, "
+            "stochastic_tumour, birth_death_slice)");
+}
+
+TEST(ScenarioErrors, UnknownParameterWithSuggestion) {
+  EXPECT_EQ(error_of(kValid + "[parameters]\nkmrag = 3\n"),
+            "s.toml:11:9: parameters.kmrag: unknown parameter; did you mean 'kmarg'? (allowed: a name listed by "
+            "`il2sim params`)");
+}
+
+TEST(ScenarioErrors, OutOfRangeNamesTheRange) {
+  EXPECT_EQ(error_of(kValid + "[parameters]\npotency_roche = 10\n"),
+            "s.toml:11:17: parameters.potency_roche: value 10 is out of range (allowed: 3 to 6)");
+}
+
+TEST(ScenarioErrors, WrongType) {
+  EXPECT_EQ(error_of(kValid + "[parameters]\nkN = \"high\"\n"),
+            "s.toml:11:6: parameters.kN: expected a number, found the string \"high\"");
+}
+
+TEST(ScenarioErrors, NewerFormatVersion) {
+  std::string text = kValid;
+  text.replace(text.find("format_version = 1"), 18, "format_version = 2");
+  EXPECT_EQ(error_of(text),
+            "s.toml:1:18: format_version: format version 2 is newer than this il2sim reads (allowed: 1 to 1; "
+            "upgrade il2sim)");
+}
+
+TEST(ScenarioErrors, MalformedToml) {
+  const std::string e = error_of("format_version = 1\nname = \"x\n");
+  EXPECT_EQ(e.rfind("s.toml:2:", 0), 0U) << e;
+  EXPECT_NE(e.find("malformed TOML"), std::string::npos) << e;
+}
+
+TEST(ScenarioErrors, EmptyAndBinary) {
+  EXPECT_EQ(error_of(""), "s.toml: empty scenario (allowed: a TOML file with at least format_version and name)");
+  EXPECT_EQ(error_of(std::string("\x7f\x45\x4c\x46\0\0", 6)),
+            "s.toml: binary data is not a TOML scenario (allowed: a UTF-8 TOML text file)");
+}
+
+TEST(ScenarioErrors, UnitMustFitRoute) {
+  std::string text = kValid;
+  text.replace(text.find("MU/m2/day"), 9, "MU/m2");
+  EXPECT_EQ(error_of(text),
+            "s.toml:5:66: regimens.r.phases[0].unit: unit 'MU/m2' does not fit route 'civ' (allowed: U/m2/day, "
+            "U/day, U/kg/day, MU/m2/day, MU/day, MU/kg/day (U = the product's unit))");
+}
+
+TEST(ScenarioErrors, UnknownCohortAndRegimen) {
+  std::string text = kValid;
+  text.replace(text.find("adult-auto-aml"), 14, "adult-auto-amll");
+  EXPECT_EQ(error_of(text),
+            "s.toml:8:10: arms[0].cohort: unknown cohort 'adult-auto-amll'; did you mean 'adult-auto-aml'? "
+            "(allowed: adult-auto-nhl, adult-auto-aml, adult-auto-lymphoma, peds-allo-leukaemia)");
+  text = kValid;
+  text.replace(text.find("regimen = \"r\""), 13, "regimen = \"x\"");
+  EXPECT_EQ(error_of(text), "s.toml:9:11: arms[0].regimen: no regimen named 'x' (allowed: r)");
+}
+
+TEST(ScenarioErrors, MissingFileAndUnknownBuiltin) {
+  try {
+    (void)load_scenario("/nonexistent/dir/s.toml");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(),
+                 "/nonexistent/dir/s.toml: cannot open the scenario file (allowed: an existing readable .toml "
+                 "file, or a built-in name from `il2sim scenarios`)");
+  }
+  try {
+    (void)load_scenario("chiron-regimn");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'chiron-regimen'?"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace il2sim::scenario
