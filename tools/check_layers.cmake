@@ -1,6 +1,7 @@
 # Fails when a file in src/<component>/ includes a header of a component that is not below it.
 # The order is the one of src/CMakeLists.txt and src/README.md; survival and design sit on core only.
 # Usage: cmake -DSOURCE_DIR=src -P tools/check_layers.cmake
+get_filename_component(SOURCE_DIR "${SOURCE_DIR}" ABSOLUTE)
 set(allowed_core "core")
 set(allowed_dosing "core;dosing")
 set(allowed_model "core;model")

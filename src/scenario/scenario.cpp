@@ -270,7 +270,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   }
   if (const auto* node = find(root, "solver")) {
     const auto& t = check.table(*node, "solver");
-    check.check_keys(t, "solver", {"mode", "rtol", "max_steps", "stochastic_tumour", "birth_death_slice"});
+    check.check_keys(t, "solver",
+                     {"mode", "rtol", "max_steps", "stochastic_tumour", "birth_death_slice", "pk_transient_days"});
     if (const auto* m = find(t, "mode")) {
       s.solver.mode = check.choice<sim::SolverMode>(
           *m, "solver.mode", {{"fast", sim::SolverMode::kFast}, {"reference", sim::SolverMode::kReference}});
@@ -279,6 +280,9 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     if (const auto* m = find(t, "max_steps")) s.solver.max_steps = check.integer(*m, "solver.max_steps", 100, 100000000);
     if (const auto* b = find(t, "stochastic_tumour")) {
       s.solver.stochastic_tumour = check.boolean(*b, "solver.stochastic_tumour");
+    }
+    if (const auto* w = find(t, "pk_transient_days")) {
+      s.solver.pk_transient_days = check.number(*w, "solver.pk_transient_days", 0.0, 30.0);
     }
     if (const auto* b = find(t, "birth_death_slice")) {
       s.solver.birth_death_slice = check.number(*b, "solver.birth_death_slice", 1e-4, 0.05);

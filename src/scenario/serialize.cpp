@@ -41,7 +41,8 @@ std::string to_toml(const Scenario& s) {
   if (s.solver.rtol > 0) out += fmt::format("rtol = {}\n", format_double(s.solver.rtol));
   out += fmt::format("max_steps = {}\n", s.solver.max_steps);
   out += fmt::format("stochastic_tumour = {}\n", s.solver.stochastic_tumour ? "true" : "false");
-  out += fmt::format("birth_death_slice = {}\n\n", format_double(s.solver.birth_death_slice));
+  out += fmt::format("birth_death_slice = {}\n", format_double(s.solver.birth_death_slice));
+  out += fmt::format("pk_transient_days = {}\n\n", format_double(s.solver.pk_transient_days));
   out += "[population]\n";
   out += fmt::format("bsa_formula = \"{}\"\n\n", dosing::to_string(s.bsa_formula));
   out += "[typical]\n";

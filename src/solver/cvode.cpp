@@ -24,6 +24,7 @@ struct CvodeBdf::Impl {
   double t = 0.0;
   bool initialized = false;
   long resets = 0;
+  SolverStats before_reinit;  ///< CVodeReInit zeroes CVODE's counters; totals carry over here
   std::string last_error;
 };
 
@@ -104,6 +105,7 @@ void CvodeBdf::reset(double t0, std::span<const double> y0) {
     }
     impl_->initialized = true;
   } else {
+    impl_->before_reinit = stats();
     check(CVodeReInit(impl_->mem, t0, impl_->y), "CVodeReInit");
   }
 }
@@ -134,22 +136,22 @@ std::span<const double> CvodeBdf::state() const {
 }
 
 SolverStats CvodeBdf::stats() const {
-  SolverStats s;
+  SolverStats s = impl_->before_reinit;
   s.resets = impl_->resets;
   if (!impl_->initialized) return s;
   long v = 0;
   CVodeGetNumSteps(impl_->mem, &v);
-  s.steps = v;
+  s.steps += v;
   CVodeGetNumErrTestFails(impl_->mem, &v);
-  s.failed_steps = v;
+  s.failed_steps += v;
   CVodeGetNumRhsEvals(impl_->mem, &v);
-  s.rhs_evals = v;
+  s.rhs_evals += v;
   CVodeGetNumLinRhsEvals(impl_->mem, &v);
   s.rhs_evals += v;
   CVodeGetNumJacEvals(impl_->mem, &v);
-  s.jacobian_evals = v;
+  s.jacobian_evals += v;
   CVodeGetNumGEvals(impl_->mem, &v);
-  s.root_evals = v;
+  s.root_evals += v;
   return s;
 }
 

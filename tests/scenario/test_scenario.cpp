@@ -65,7 +65,7 @@ TEST(Scenario, OverridesParametersByName) {
 TEST(ScenarioErrors, UnknownKeyWithSuggestion) {
   EXPECT_EQ(error_of(kValid + "[solver]\nrtoll = 1e-6\n"),
             "s.toml:11:9: solver.rtoll: unknown key; did you mean 'rtol'? (allowed: mode, rtol, max_steps, "
-            "stochastic_tumour, birth_death_slice)");
+            "stochastic_tumour, birth_death_slice, pk_transient_days)");
 }
 
 TEST(ScenarioErrors, UnknownParameterWithSuggestion) {
