@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   register_params(app);
+  register_design(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,5 +14,6 @@ int run(int argc, char** argv);
 
 // One registration function per subcommand file. Each adds its subcommand(s) and callbacks to `app`.
 void register_params(CLI::App& app);
+void register_design(CLI::App& app);
 
 }  // namespace il2sim::cli
