@@ -71,13 +71,13 @@ void run_simon(const SimonOptions& o) {
   }
   design::check_open_unit("--alpha", o.alpha);
   design::check_open_unit("--beta", o.beta);
-  design::check_int_range("--nmax", o.n_max, 2, 1000);
+  design::check_int_range("--nmax", o.n_max, 2, 500);
   const auto result = design::simon_designs(o.p0, o.p1, o.alpha, o.beta, o.n_max);
   if (!result) {
     flag_error("--nmax",
                fmt::format("no two-stage design with n <= {} meets alpha {} and beta {}", o.n_max,
                            core::format_double(o.alpha), core::format_double(o.beta)),
-               "a larger --nmax (at most 1000)");
+               "a larger --nmax (at most 500)");
   }
   if (o.json) {
     print_json({{"p0", o.p0},
@@ -467,7 +467,8 @@ void register_design(CLI::App& app) {
     c->add_option("--p1", o->p1, "Response rate worth pursuing (H1), > p0")->required();
     c->add_option("--alpha", o->alpha, "Maximum type I error")->capture_default_str();
     c->add_option("--beta", o->beta, "Maximum type II error")->capture_default_str();
-    c->add_option("--nmax", o->n_max, "Largest total sample size searched (<= 1000)")
+    c->add_option("--nmax", o->n_max,
+                  "Largest total sample size searched (<= 500; run time grows as nmax^4)")
         ->capture_default_str();
     c->add_flag("--json", o->json, "One JSON document on stdout");
     c->callback([o] { run_simon(*o); });

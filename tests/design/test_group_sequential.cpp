@@ -32,7 +32,8 @@ TEST(GroupSequential, OneLookIsTheFixedDesign) {
 
 // rpact 3.3.4 getDesignGroupSequential, one-sided alpha 0.025 (tools/reference/design/gsd.R ->
 // fixtures/gsd_rpact.csv): Lan-DeMets OBF- and Pocock-type boundaries for equal and unequal
-// information, and non-binding beta-spending futility bounds with beta = 0.2. E.g. OBF, 3 equal
+// information, and non-binding beta-spending futility bounds with beta = 0.2, and the inflation
+// factor of each design for power 0.8. E.g. OBF, 3 equal
 // looks: 3.7103, 2.5114, 1.9930 (also Jennison & Turnbull 2000 Table 7.6 style values).
 TEST(GroupSequential, MatchesRpact) {
   const auto rows = testing::read_fixture("tests/design/fixtures/gsd_rpact.csv");
@@ -47,12 +48,14 @@ TEST(GroupSequential, MatchesRpact) {
     for (const auto& look : looks) s.info.push_back(std::stod(look.at("info")));
     s.info.back() = 1.0;
     s.spending = id.starts_with("obf") ? Spending::kOBrienFleming : Spending::kPocock;
+    s.beta = 0.2;
     if (id.find("futility") != std::string::npos) {
-      s.beta = 0.2;
       s.futility_spending = id.ends_with("obf_3") ? Spending::kOBrienFleming : Spending::kPocock;
     }
     const GsdResult r = group_sequential_design(s);
     ASSERT_EQ(r.looks.size(), looks.size());
+    // rpact's getDesignCharacteristics()$inflationFactor (power 1 - beta = 0.8).
+    EXPECT_NEAR(*r.inflation_factor, std::stod(looks[0].at("inflation_factor")), 1e-6);
     for (std::size_t k = 0; k < looks.size(); ++k) {
       ASSERT_TRUE(r.looks[k].efficacy_z.has_value());
       EXPECT_NEAR(*r.looks[k].efficacy_z, std::stod(looks[k].at("efficacy_z")), 1e-4);

@@ -1,6 +1,7 @@
 # Reference values for tests/design/test_group_sequential.cpp, from rpact (Wassmer & Pahlke).
 # Run from the repository root:  Rscript tools/reference/design/gsd.R
-# Writes tests/design/fixtures/gsd_rpact.csv (one row per look and case). The tests never call R.
+# Writes tests/design/fixtures/gsd_rpact.csv (one row per look and case; beta = 0.2 throughout, so
+# the inflation factor is that of power 0.8). The tests never call R.
 suppressPackageStartupMessages(library(rpact))
 
 cases <- list(
@@ -25,10 +26,12 @@ for (cs in cases) {
                                   typeBetaSpending = cs$beta_spending, bindingFutility = FALSE)
     fut <- c(d$futilityBounds, NA_real_)
   }
+  # Inflation factor: maximum information relative to the fixed design with power 1 - beta.
+  inflation <- getDesignCharacteristics(d)$inflationFactor
   rows[[length(rows) + 1]] <- data.frame(case = cs$id, look = seq_len(k), info = cs$info,
                                          efficacy_z = d$criticalValues,
                                          cumulative_alpha = d$alphaSpent,
-                                         futility_z = fut)
+                                         futility_z = fut, inflation_factor = inflation)
 }
 out <- do.call(rbind, rows)
 write.csv(out, "tests/design/fixtures/gsd_rpact.csv", row.names = FALSE, quote = FALSE, na = "")
