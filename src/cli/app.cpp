@@ -18,6 +18,7 @@ int run(int argc, char** argv) {
   register_trajectory(app);
   register_params(app);
   register_scenarios(app);
+  register_design(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,5 +16,6 @@ int run(int argc, char** argv);
 void register_trajectory(CLI::App& app);
 void register_params(CLI::App& app);
 void register_scenarios(CLI::App& app);
+void register_design(CLI::App& app);
 
 }  // namespace il2sim::cli
