@@ -72,6 +72,7 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
     dy[kElim] = clearance(C, y) * C;  // = R + ka_sc·Ad: at quasi-steady state all input is eliminated
   }
   dy[kAuc] = C;
+  dy[kGvhd] = u_.gvhd_window ? 1.0 + p_.betaG * hill(C, p_.EC50G) * y[kE] / p_.Eref : 0.0;
   dy[kAd] = -p_.ka_sc * y[kAd];
   // Reconstitution and IL-2 response
   const double sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));

@@ -30,14 +30,15 @@ enum State : std::size_t {
   kLnL,  ///< ln(malignant cells); integrated only in the deterministic regime
   kElim, ///< cumulative IL-2 eliminated (IU), for mass balance
   kAuc,  ///< cumulative area under the IL-2 concentration curve (IU·day/mL)
+  kGvhd, ///< cumulative GVHD drive ∫(1 + βG·H(C;EC50G)·E/Eref)dt over the GVHD window (days)
   kStateCount
 };
 
 inline constexpr std::array<std::string_view, kStateCount> kStateNames{
-    "A1", "A2", "Ad", "Ce", "W", "a", "D", "BN", "BE", "N", "E", "K", "P", "S", "lnL", "IL2_eliminated", "AUC"};
+    "A1", "A2", "Ad", "Ce", "W", "a", "D", "BN", "BE", "N", "E", "K", "P", "S", "lnL", "IL2_eliminated", "AUC", "GVHD_drive"};
 inline constexpr std::array<std::string_view, kStateCount> kStateUnits{
     "IU", "IU", "IU", "IU/mL", "% body weight", "-", "-", "-", "-", "cells/uL", "cells/uL", "cells/uL",
-    "10^9/L", "pg/mL", "ln(cells)", "IU", "IU*day/mL"};
+    "10^9/L", "pg/mL", "ln(cells)", "IU", "IU*day/mL", "day"};
 
 /// How the PK is computed.
 enum class PkMode {
@@ -51,6 +52,7 @@ struct ModelInputs {
   bool tumour_ode = true;      ///< integrate ln L; false in the birth-death regime or when L = 0
   double tumour_cells = 0.0;   ///< L when tumour_ode is false (for the kill's saturation term)
   PkMode pk = PkMode::kDynamic;
+  bool gvhd_window = false;    ///< allogeneic: on IL-2 or within 30 days of it (model.md §3)
 };
 
 /// Hill function H(x; EC50, h) = x^h / (EC50^h + x^h), x >= 0.

@@ -114,6 +114,9 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.L_rel = is_lymphoma(disease) ? v(kLRelLymphoma) : v(kLRelLeukaemia);
   p.L_MRD = v(kLMrd);
   p.L_stoch = v(kLStoch);
+  p.h0_gvhd = v(kH0Gvhd);
+  p.betaG = v(kBetaG);
+  p.EC50G = v(kEC50G);
   p.kappa_K = v(kKappaK);
   p.kappa_D = v(kKappaD);
   p.other_lymph = v(kOtherLymph);

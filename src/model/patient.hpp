@@ -44,6 +44,8 @@ struct IndividualParameters {
   double S0, kS0, kS, ES, EC50S, kSout;
   // Tumour
   double r, Kcap, Lsat, kN, kE, fGVL, d0, L_rel, L_MRD, L_stoch;
+  // GVHD
+  double h0_gvhd, betaG, EC50G;
   // Observation
   double kappa_K, kappa_D, other_lymph;
   // Dosing-related

@@ -13,9 +13,9 @@
 namespace il2sim::sim {
 namespace {
 
-using model::State;
+enum TumourRoot : std::size_t { kRootRelapse, kRootSymptomatic, kRootStoch, kRootMrd, kTumourRootCount };
 
-enum Root : std::size_t { kRootRelapse, kRootSymptomatic, kRootStoch, kRootMrd, kRootCount };
+constexpr double kTimeEps = 1e-9;
 
 std::vector<double> absolute_tolerances() {
   std::vector<double> atol(model::kStateCount, 1e-8);
@@ -31,16 +31,9 @@ std::vector<double> absolute_tolerances() {
   atol[model::kS] = 1e-4;
   atol[model::kElim] = 1.0;
   atol[model::kAuc] = 1e-6;
+  atol[model::kGvhd] = 1e-6;
   return atol;
 }
-
-/// Piecewise-constant input over [start, end).
-struct Segment {
-  double start;
-  double end;
-  double rate;             ///< total infusion rate, IU/day
-  bool dynamic_pk;         ///< integrate A1/A2 (bolus washout or reference mode)
-};
 
 }  // namespace
 
@@ -53,6 +46,50 @@ std::vector<double> output_grid(double horizon, double step) {
   return grid;
 }
 
+// ---- ScheduleController -------------------------------------------------------------------------
+
+ScheduleController::ScheduleController(std::span<const dosing::DoseRecord> doses, double F_sc)
+    : doses_(doses.begin(), doses.end()), F_sc_(F_sc) {
+  for (const auto& d : doses_) {
+    breakpoints_.push_back(d.time);
+    if (d.duration > 0.0) breakpoints_.push_back(d.time + d.duration);
+  }
+  std::sort(breakpoints_.begin(), breakpoints_.end());
+  breakpoints_.erase(std::unique(breakpoints_.begin(), breakpoints_.end()), breakpoints_.end());
+}
+
+double ScheduleController::infusion_rate(double t) const {
+  double rate = 0.0;
+  for (const auto& d : doses_) {
+    if (d.duration > 0.0 && d.time <= t + kTimeEps && t + kTimeEps < d.time + d.duration) {
+      rate += d.rate_iu_per_day;
+    }
+  }
+  return rate;
+}
+
+double ScheduleController::next_breakpoint(double t) const {
+  const auto it = std::upper_bound(breakpoints_.begin(), breakpoints_.end(), t + kTimeEps);
+  return it == breakpoints_.end() ? kNever : *it;
+}
+
+Directive ScheduleController::at_breakpoint(double t, std::span<double> y, const model::Il2Model&) {
+  Directive d;
+  for (const auto& dose : doses_) {
+    if (dose.amount_iu > 0.0 && std::fabs(dose.time - t) < kTimeEps) {
+      if (dose.compartment == dosing::Compartment::kDepot) {
+        y[model::kAd] += F_sc_ * dose.amount_iu;
+      } else {
+        y[model::kA1] += dose.amount_iu;
+        d.bolus = true;
+      }
+    }
+  }
+  return d;
+}
+
+// ---- PatientSimulator ---------------------------------------------------------------------------
+
 PatientSimulator::PatientSimulator(const model::IndividualParameters& parameters,
                                    SimulationOptions options, std::uint32_t patient_id)
     : model_(parameters), options_(options), patient_id_(patient_id) {}
@@ -60,85 +97,54 @@ PatientSimulator::PatientSimulator(const model::IndividualParameters& parameters
 PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, double L0,
                                      RandomStream& tumour_stream, std::span<const double> output_times,
                                      const Observer& observer) {
+  ScheduleController schedule(doses, model_.parameters().F_sc);
+  return run(schedule, L0, tumour_stream, output_times, observer);
+}
+
+PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomStream& tumour_stream,
+                                     std::span<const double> output_times, const Observer& observer) {
   const auto& p = model_.parameters();
   const bool fast = options_.mode == SolverMode::kFast;
   const double horizon = options_.horizon_days;
   PatientOutcome outcome;
-
-  // ---- Breakpoints: every change of input is a discontinuity --------------------------------------
-  // Fast mode: windows after each change of input during which the PK transient is integrated.
-  std::vector<std::pair<double, double>> transients;
-  if (fast) {
-    for (const auto& d : doses) {
-      if (d.duration > 0.0) {
-        transients.emplace_back(d.time, d.time + options_.pk_transient_days);
-        transients.emplace_back(d.time + d.duration, d.time + d.duration + options_.pk_transient_days);
-      } else if (d.amount_iu > 0.0 && d.compartment == dosing::Compartment::kCentral) {
-        transients.emplace_back(d.time, d.time + options_.bolus_washout_days);
-      }
-    }
-  }
-  std::vector<double> breaks{0.0, horizon};
-  for (const auto& d : doses) {
-    if (d.time >= horizon) continue;
-    breaks.push_back(d.time);
-    if (d.duration > 0.0) breaks.push_back(std::min(d.time + d.duration, horizon));
-  }
-  for (const auto& [from, to] : transients) {
-    if (from < horizon) breaks.push_back(std::min(to, horizon));
-  }
-  std::sort(breaks.begin(), breaks.end());
-  breaks.erase(std::unique(breaks.begin(), breaks.end(),
-                           [](double a, double b) { return std::fabs(a - b) < 1e-12; }),
-               breaks.end());
-  std::vector<Segment> segments;
-  for (std::size_t i = 0; i + 1 < breaks.size(); ++i) {
-    Segment s{breaks[i], breaks[i + 1], 0.0, !fast};
-    for (const auto& d : doses) {
-      if (d.duration > 0.0 && d.time <= s.start + 1e-12 && d.time + d.duration >= s.end - 1e-12) {
-        s.rate += d.rate_iu_per_day;
-      }
-    }
-    for (const auto& [from, to] : transients) {
-      if (from <= s.start + 1e-12 && to >= s.end - 1e-12) s.dynamic_pk = true;
-    }
-    segments.push_back(s);
-  }
+  auto& u = model_.inputs();
+  u = model::ModelInputs{};
 
   // ---- Tumour regime ---------------------------------------------------------------------------
-  auto& u = model_.inputs();
   std::uint64_t cells = 0;  // birth-death count
   bool stochastic = false;
-  bool tumour_gone = !(L0 > 0.0);
-  if (!tumour_gone && options_.stochastic_tumour && L0 < p.L_stoch) {
+  const bool tumour_at_start = L0 > 0.0;
+  if (tumour_at_start && options_.stochastic_tumour && L0 < p.L_stoch) {
     stochastic = true;
     cells = static_cast<std::uint64_t>(std::llround(L0));
   }
-  u.tumour_ode = !tumour_gone && !stochastic;
+  u.tumour_ode = tumour_at_start && !stochastic;
   u.tumour_cells = stochastic ? static_cast<double>(cells) : 0.0;
-  bool was_mrd_positive = !tumour_gone && L0 >= p.L_MRD;
+  bool was_mrd_positive = tumour_at_start && L0 >= p.L_MRD;
 
   // ---- Problem and integrator ------------------------------------------------------------------
+  const std::size_t controller_roots = controller.root_count();
   solver::OdeProblem problem;
   problem.size = model::kStateCount;
   problem.rhs = [this](double t, std::span<const double> y, std::span<double> dy) { model_.rhs(t, y, dy); };
-  problem.root_count = kRootCount;
+  problem.root_count = kTumourRootCount + controller_roots;
   const double ln_rel = std::log(p.L_rel);
   const double ln_sym = std::log(10.0 * p.L_rel);
   const double ln_stoch = std::log(p.L_stoch);
   const double ln_mrd = std::log(p.L_MRD);
   const bool use_stoch = options_.stochastic_tumour;
-  problem.roots = [this, ln_rel, ln_sym, ln_stoch, ln_mrd, use_stoch](double, std::span<const double> y,
-                                                                       std::span<double> g) {
-    if (!model_.inputs().tumour_ode) {
-      std::fill(g.begin(), g.end(), -1.0);
-      return;
+  problem.roots = [&, ln_rel, ln_sym, ln_stoch, ln_mrd, use_stoch](double t, std::span<const double> y,
+                                                                   std::span<double> g) {
+    if (model_.inputs().tumour_ode) {
+      const double lnL = y[model::kLnL];
+      g[kRootRelapse] = lnL - ln_rel;
+      g[kRootSymptomatic] = lnL - ln_sym;
+      g[kRootStoch] = use_stoch ? lnL - ln_stoch : 1.0;
+      g[kRootMrd] = lnL - ln_mrd;
+    } else {
+      std::fill(g.begin(), g.begin() + kTumourRootCount, -1.0);
     }
-    const double lnL = y[model::kLnL];
-    g[kRootRelapse] = lnL - ln_rel;
-    g[kRootSymptomatic] = lnL - ln_sym;
-    g[kRootStoch] = use_stoch ? lnL - ln_stoch : 1.0;
-    g[kRootMrd] = lnL - ln_mrd;
+    if (controller_roots > 0) controller.roots(t, y, model_, g.subspan(kTumourRootCount));
   };
   solver::SolverOptions opts;
   opts.rtol = options_.rtol > 0.0 ? options_.rtol : (fast ? 1e-6 : 1e-8);
@@ -151,95 +157,124 @@ PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, 
     integrator = std::make_unique<solver::CvodeBdf>(problem, opts);
   }
 
-  auto y0 = model_.initial_state(tumour_gone ? 0.0 : L0);
+  auto y0 = model_.initial_state(tumour_at_start ? L0 : 0.0);
   std::vector<double> y(y0.begin(), y0.end());
   std::vector<double> y_report(y.size());
   double t = 0.0;
   std::size_t next_out = 0;
-  std::size_t next_bolus = 0;
-  std::vector<dosing::DoseRecord> boluses;
-  for (const auto& d : doses) {
-    if (d.amount_iu > 0.0) boluses.push_back(d);
-  }
-  std::sort(boluses.begin(), boluses.end(),
-            [](const dosing::DoseRecord& a, const dosing::DoseRecord& b) { return a.time < b.time; });
 
-  // State as reported: in QSS mode the PK amounts are the quasi-steady-state ones.
-  auto report = [&](double time, std::span<const double> state) {
-    std::copy(state.begin(), state.end(), y_report.begin());
-    if (u.pk == model::PkMode::kQuasiSteadyState) {
-      const double C = model_.concentration(state);
-      y_report[model::kA1] = p.V1 * C;
-      y_report[model::kA2] = p.V2 * C;
+  // State as reported: in QSS mode the central amount is the quasi-steady-state one.
+  auto emit_outputs_until = [&](double time, std::span<const double> state) {
+    while (next_out < output_times.size() && output_times[next_out] <= time + kTimeEps) {
+      if (std::fabs(output_times[next_out] - time) < kTimeEps && observer) {
+        std::copy(state.begin(), state.end(), y_report.begin());
+        if (u.pk == model::PkMode::kQuasiSteadyState) {
+          const double C = model_.concentration(state);
+          y_report[model::kA1] = p.V1 * C;
+          y_report[model::kA2] = p.V2 * C;
+        }
+        observer(time, y_report, model_);
+      }
+      ++next_out;
     }
-    if (observer) observer(time, y_report, model_);
+  };
+  auto finish = [&](double day) {
+    outcome.end_day = day;
+    outcome.stats = integrator->stats();
+    return outcome;
   };
   auto fail = [&](double day, const std::string& what) {
     outcome.failed = true;
     outcome.failure_day = day;
     outcome.failure = fmt::format("patient {}, day {:.2f}: {}; raise solver.max_steps or loosen solver.rtol",
                                   patient_id_, day, what);
-    outcome.stats = integrator->stats();
+    return finish(day);
   };
-  auto emit_outputs_until = [&](double time, std::span<const double> state) {
-    while (next_out < output_times.size() && output_times[next_out] <= time + 1e-12) {
-      if (std::fabs(output_times[next_out] - time) < 1e-9) report(time, state);
-      ++next_out;
-    }
-  };
+  // A tumour event goes to the controller; returns true when the controller stops the simulation.
+  auto tumour_event = [&](double day, TumourEvent e) { return controller.at_tumour_event(day, e).stop; };
 
-  for (const auto& seg : segments) {
-    // Inputs of this segment; PK mode switch keeps the concentration continuous.
+  double dynamic_until = -1.0;  // fast mode: dynamic PK before this day
+  double rate = 0.0;
+  {
+    const auto d = controller.at_breakpoint(0.0, y, model_);
+    if (d.stop) {
+      emit_outputs_until(0.0, y);
+      return finish(0.0);
+    }
+    if (d.bolus) dynamic_until = options_.bolus_washout_days;
+  }
+  while (t < horizon - kTimeEps) {
+    // ---- Inputs of the next segment; a change of rate opens a PK transient window (fast mode) ----
+    const double new_rate = controller.infusion_rate(t);
+    if (new_rate != rate) dynamic_until = std::max(dynamic_until, t + options_.pk_transient_days);
+    rate = new_rate;
+    const bool dynamic_pk = !fast || t < dynamic_until - kTimeEps;
     const double C_before = model_.concentration(y);
     const bool qss_before = u.pk == model::PkMode::kQuasiSteadyState;
-    u.infusion_rate = seg.rate;
-    u.pk = seg.dynamic_pk ? model::PkMode::kDynamic : model::PkMode::kQuasiSteadyState;
-    if (qss_before && seg.dynamic_pk) {
+    u.infusion_rate = rate;
+    u.gvhd_window = controller.gvhd_window(t);
+    u.pk = dynamic_pk ? model::PkMode::kDynamic : model::PkMode::kQuasiSteadyState;
+    if (qss_before && dynamic_pk) {
       y[model::kA1] = p.V1 * C_before;
       y[model::kA2] = p.V2 * C_before;
-    } else if (!seg.dynamic_pk) {
+    } else if (!dynamic_pk) {
       y[model::kA1] = 0.0;
       y[model::kA2] = 0.0;
     }
-    while (next_bolus < boluses.size() && boluses[next_bolus].time <= seg.start + 1e-12) {
-      const auto& b = boluses[next_bolus++];
-      if (b.compartment == dosing::Compartment::kDepot) {
-        y[model::kAd] += p.F_sc * b.amount_iu;
-      } else {
-        y[model::kA1] += b.amount_iu;
-      }
-    }
+    const double breakpoint = controller.next_breakpoint(t);
+    double seg_end = std::min(horizon, breakpoint);
+    if (fast && dynamic_pk) seg_end = std::min(seg_end, dynamic_until);
     emit_outputs_until(t, y);
     integrator->reset(t, y);
-    while (t < seg.end) {
-      double target = seg.end;
+
+    bool resegment = false;
+    while (t < seg_end - kTimeEps && !resegment) {
+      double target = seg_end;
       if (next_out < output_times.size()) target = std::min(target, output_times[next_out]);
       if (stochastic) target = std::min(target, t + options_.birth_death_slice);
       const double kill_now = stochastic ? model_.kill_rate(y, static_cast<double>(cells)) : 0.0;
       const double t_start = t;
-      const auto result = integrator->advance_to(target, seg.end);
-      if (result.status == solver::AdvanceStatus::kFailure) {
-        fail(result.t, result.message);
-        return outcome;
-      }
+      const auto result = integrator->advance_to(target, seg_end);
+      if (result.status == solver::AdvanceStatus::kFailure) return fail(result.t, result.message);
       t = result.t;
       const auto state = integrator->state();
       std::copy(state.begin(), state.end(), y.begin());
       bool restart = false;
       if (result.status == solver::AdvanceStatus::kRoot) {
-        if (result.roots[kRootRelapse] > 0 && !outcome.relapse_day) outcome.relapse_day = t;
-        if (result.roots[kRootSymptomatic] > 0 && !outcome.symptomatic_day) outcome.symptomatic_day = t;
-        if (result.roots[kRootMrd] > 0) was_mrd_positive = true;
-        if (result.roots[kRootMrd] < 0 && was_mrd_positive && !outcome.mrd_negative_day) {
-          outcome.mrd_negative_day = t;
+        const auto& r = result.roots;
+        if (r[kRootRelapse] > 0 && !outcome.relapse_day) {
+          outcome.relapse_day = t;
+          if (tumour_event(t, TumourEvent::kRelapseCrossing)) return finish(t);
         }
-        if (result.roots[kRootStoch] < 0) {
+        if (r[kRootSymptomatic] > 0 && !outcome.symptomatic_day) {
+          outcome.symptomatic_day = t;
+          if (tumour_event(t, TumourEvent::kSymptomaticCrossing)) return finish(t);
+        }
+        if (r[kRootMrd] > 0) {
+          was_mrd_positive = true;
+          if (tumour_event(t, TumourEvent::kMrdPositive)) return finish(t);
+        }
+        if (r[kRootMrd] < 0 && was_mrd_positive && !outcome.mrd_negative_day) {
+          outcome.mrd_negative_day = t;
+          if (tumour_event(t, TumourEvent::kMrdNegative)) return finish(t);
+        }
+        if (r[kRootStoch] < 0) {
           // Enter the birth-death regime with the nearest whole number of cells.
           stochastic = true;
           cells = static_cast<std::uint64_t>(std::llround(std::exp(y[model::kLnL])));
           u.tumour_ode = false;
           u.tumour_cells = static_cast<double>(cells);
           restart = true;
+        }
+        if (controller_roots > 0) {
+          const std::span<const int> dirs(r.data() + kTumourRootCount, controller_roots);
+          if (std::any_of(dirs.begin(), dirs.end(), [](int v) { return v != 0; })) {
+            const auto d = controller.at_roots(t, y, model_, dirs);
+            emit_outputs_until(t, y);
+            if (d.stop) return finish(t);
+            if (d.bolus) dynamic_until = std::max(dynamic_until, t + options_.bolus_washout_days);
+            resegment = true;  // the plan may have changed
+          }
         }
       }
       if (stochastic && !restart && t > t_start) {
@@ -263,8 +298,8 @@ PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, 
         u.tumour_cells = static_cast<double>(cells);
         if (cells == 0) {
           stochastic = false;
-          tumour_gone = true;
           outcome.cure_day = t;
+          if (tumour_event(t, TumourEvent::kCure)) return finish(t);
           if (was_mrd_positive && !outcome.mrd_negative_day) outcome.mrd_negative_day = t;
         } else if (static_cast<double>(cells) >= p.L_stoch) {
           stochastic = false;
@@ -274,11 +309,19 @@ PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, 
         }
       }
       emit_outputs_until(t, y);
-      if (restart && t < seg.end) integrator->reset(t, y);
+      if (restart && !resegment && t < seg_end - kTimeEps) integrator->reset(t, y);
+    }
+    if (!resegment && std::fabs(t - breakpoint) < kTimeEps) {
+      const auto d = controller.at_breakpoint(t, y, model_);
+      if (d.stop) {
+        emit_outputs_until(t, y);
+        return finish(t);
+      }
+      if (d.bolus) dynamic_until = std::max(dynamic_until, t + options_.bolus_washout_days);
     }
   }
-  outcome.stats = integrator->stats();
-  return outcome;
+  emit_outputs_until(t, y);
+  return finish(t);
 }
 
 }  // namespace il2sim::sim

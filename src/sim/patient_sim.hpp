@@ -1,9 +1,10 @@
 #pragma once
 /// @file patient_sim.hpp
-/// Drives one virtual patient through time: dose records as piecewise-constant inputs (every change of
-/// rate restarts the integrator), the hybrid tumour (ODE on ln L above L_stoch, a linear birth-death
-/// process below it), root-finding on the tumour thresholds, and observers that record. The driver
-/// never touches solver internals, and a numerical failure is an outcome, not an exception.
+/// Drives one virtual patient through time: the controller's infusion plan as piecewise-constant inputs
+/// (every change of rate restarts the integrator), the hybrid tumour (ODE on ln L above L_stoch, a
+/// linear birth-death process below it), root-finding on the tumour thresholds and on the controller's
+/// functions, and observers that record. The driver never touches solver internals, and a numerical
+/// failure is an outcome, not an exception.
 
 #include <cstdint>
 #include <functional>
@@ -15,13 +16,14 @@
 #include "core/random.hpp"
 #include "dosing/regimen.hpp"
 #include "model/il2_model.hpp"
+#include "sim/controller.hpp"
 #include "solver/ode.hpp"
 
 namespace il2sim::sim {
 
 enum class SolverMode {
   kReference,  ///< CVODE BDF on the full system, rtol 1e-8
-  kFast        ///< Dormand-Prince 5(4) with the PK in quasi-steady state during CIV
+  kFast        ///< Dormand-Prince 5(4); PK in quasi-steady state away from rate changes and boluses
 };
 
 struct SimulationOptions {
@@ -47,6 +49,7 @@ struct PatientOutcome {
   std::optional<double> symptomatic_day;  ///< first crossing of 10·L_rel
   std::optional<double> cure_day;         ///< extinction of the birth-death process
   std::optional<double> mrd_negative_day; ///< first time below L_MRD after being above it
+  double end_day = 0.0;                   ///< where the simulation ended (horizon, or a controller stop)
   bool failed = false;
   double failure_day = 0.0;
   std::string failure;  ///< "patient K, day D: ...; <setting to change>"
@@ -60,8 +63,12 @@ class PatientSimulator {
   PatientSimulator(const model::IndividualParameters& parameters, SimulationOptions options,
                    std::uint32_t patient_id);
 
-  /// Runs [0, horizon] with the given dose records and initial tumour L0, calling `observer` at every
-  /// time in `output_times` (sorted, within [0, horizon]).
+  /// Runs [0, horizon] under `controller` with initial tumour L0, calling `observer` (may be empty) at
+  /// every time in `output_times` (sorted) until the simulation ends.
+  PatientOutcome run(Controller& controller, double L0, RandomStream& tumour_stream,
+                     std::span<const double> output_times, const Observer& observer);
+
+  /// Convenience: a fixed schedule of dose records, no other control.
   PatientOutcome run(std::span<const dosing::DoseRecord> doses, double L0, RandomStream& tumour_stream,
                      std::span<const double> output_times, const Observer& observer);
 
@@ -71,6 +78,20 @@ class PatientSimulator {
   model::Il2Model model_;
   SimulationOptions options_;
   std::uint32_t patient_id_;
+};
+
+/// A controller that plays a fixed list of dose records (infusions and boluses) and nothing else.
+class ScheduleController final : public Controller {
+ public:
+  ScheduleController(std::span<const dosing::DoseRecord> doses, double F_sc);
+  [[nodiscard]] double infusion_rate(double t) const override;
+  [[nodiscard]] double next_breakpoint(double t) const override;
+  Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& model) override;
+
+ private:
+  std::vector<dosing::DoseRecord> doses_;
+  std::vector<double> breakpoints_;
+  double F_sc_;
 };
 
 /// Output grid 0, step, 2·step, …, horizon (horizon included).
