@@ -124,6 +124,10 @@ cox_case("cox_veteran_efron", coxph(Surv(time, status) ~ celltype + karno + diag
                                     data = veteran_d))
 cox_case("cox_veteran_breslow_strata", coxph(Surv(time, status) ~ celltype + karno + strata(prior),
                                              data = veteran_d, ties = "breslow"))
+# Near-separation: every x = 1 dies before every x = 0 (R warns the coefficient may be infinite).
+sep_d <- write_data(data.frame(time = c(1, 2, 3, 4, 5, 6, 7, 8), status = c(1, 1, 1, 0, 1, 1, 0, 1),
+                               x = c(1, 1, 1, 1, 0, 0, 0, 0)), "separated")
+cox_case("cox_separated", suppressWarnings(coxph(Surv(time, status) ~ x, data = sep_d)))
 cox_case("cox_ovarian_efron", coxph(Surv(futime, fustat) ~ age + ecog.ps + rx, data = ovarian_d))
 
 # ---- competing risks ------------------------------------------------------------------------
