@@ -5,7 +5,8 @@
 /// convergence when |1 - loglik_old / loglik_new| <= eps (1e-9) after a full step, at most 20
 /// iterations, covariates centred and scaled internally, linear predictors clamped to [-200, 22].
 /// Each iteration is O(n p^2) after one sort: risk-set sums are accumulated from the last time
-/// back.
+/// back. Times are compared exactly: R's `timefix` (merging times that differ only by rounding
+/// error) is not applied, so times R would merge must already be equal in the input.
 
 #include <span>
 #include <string>
