@@ -12,13 +12,15 @@
 namespace il2sim::cli {
 
 int run(int argc, char** argv) {
-  CLI::App app{"il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation"};
+  CLI::App app{
+      "il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation"};
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   register_trajectory(app);
   register_params(app);
   register_scenarios(app);
   register_design(app);
+  register_survival(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,7 +9,8 @@ class App;
 
 namespace il2sim::cli {
 
-/// Parses argv, runs the chosen subcommand, maps errors to exit codes (core/error.hpp). Never throws.
+/// Parses argv, runs the chosen subcommand, maps errors to exit codes (core/error.hpp). Never
+/// throws.
 int run(int argc, char** argv);
 
 // One registration function per subcommand file. Each adds its subcommand(s) and callbacks to `app`.
@@ -17,5 +18,6 @@ void register_trajectory(CLI::App& app);
 void register_params(CLI::App& app);
 void register_scenarios(CLI::App& app);
 void register_design(CLI::App& app);
+void register_survival(CLI::App& app);
 
 }  // namespace il2sim::cli
