@@ -265,6 +265,24 @@ TEST(PaediatricPopulation, ZScoresAreCorrelatedStandardNormalsAndAgesUniform) {
   EXPECT_NEAR(a.mean, 10.0, 4.0 * sd_uniform / std::sqrt(static_cast<double>(n)));
 }
 
+// The BSA of a patient is the chosen formula (dosing/bsa.hpp) of the sampled height and weight, and
+// the formula changes nothing else: same height and weight under Mosteller and Du Bois.
+TEST(Population, BsaFollowsTheChosenFormula) {
+  PopulationSettings mosteller = adult_population();
+  PopulationSettings dubois = adult_population();
+  dubois.bsa_formula = dosing::BsaFormula::kDuBois;
+  for (std::uint32_t k = 0; k < 50; ++k) {
+    const model::Covariates a = sample_covariates(mosteller, kSeed, 0, k);
+    const model::Covariates b = sample_covariates(dubois, kSeed, 0, k);
+    EXPECT_EQ(a.height_cm, b.height_cm);
+    EXPECT_EQ(a.weight_kg, b.weight_kg);
+    EXPECT_EQ(a.bsa_m2,
+              dosing::body_surface_area(a.height_cm, a.weight_kg, dosing::BsaFormula::kMosteller));
+    EXPECT_EQ(b.bsa_m2,
+              dosing::body_surface_area(b.height_cm, b.weight_kg, dosing::BsaFormula::kDuBois));
+  }
+}
+
 // ---- Inter-individual variability
 // -----------------------------------------------------------------
 
