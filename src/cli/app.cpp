@@ -17,6 +17,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   register_trajectory(app);
+  register_cohort(app);
   register_params(app);
   register_scenarios(app);
   register_design(app);

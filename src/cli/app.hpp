@@ -15,6 +15,7 @@ int run(int argc, char** argv);
 
 // One registration function per subcommand file. Each adds its subcommand(s) and callbacks to `app`.
 void register_trajectory(CLI::App& app);
+void register_cohort(CLI::App& app);
 void register_params(CLI::App& app);
 void register_scenarios(CLI::App& app);
 void register_design(CLI::App& app);

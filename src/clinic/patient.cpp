@@ -208,40 +208,44 @@ class ClinicController final : public sim::Controller {
 
   sim::Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& m) override {
     sim::Directive d;
-    // Process every pending event due now, in a fixed order of kinds (deterministic).
-    std::vector<PendingEvent> due;
-    for (auto it = pending_.begin(); it != pending_.end();) {
-      if (it->t <= t + 1e-9) {
-        due.push_back(*it);
-        it = pending_.erase(it);
-      } else {
-        ++it;
+    // Process every pending event due now, in a fixed order of kinds (deterministic); events that the
+    // processing itself schedules for now are processed in the same call.
+    for (;;) {
+      std::vector<PendingEvent> due;
+      for (auto it = pending_.begin(); it != pending_.end();) {
+        if (it->t <= t + 1e-9) {
+          due.push_back(*it);
+          it = pending_.erase(it);
+        } else {
+          ++it;
+        }
       }
-    }
-    std::stable_sort(due.begin(), due.end(), [](const PendingEvent& a, const PendingEvent& b) {
-      return static_cast<int>(a.kind) < static_cast<int>(b.kind);
-    });
-    for (const auto& e : due) {
-      switch (e.kind) {
-        case Pending::kDeath:
-          if (!record_.death_day) die(t, pending_death_cause_);
-          break;
-        case Pending::kObservedRelapse: observe_relapse(t, false); break;
-        case Pending::kEligibilityCheck: check_eligibility(t, y); break;
-        case Pending::kStart: start(t, y, m); break;
-        case Pending::kPhaseBoundary: phase_boundary(t, y); break;
-        case Pending::kApheresis: y[model::kP] *= s_.protocol.apheresis_platelet_factor; break;
-        case Pending::kLakInfusion: y[model::kK] += lak_per_day_ / p_.blood_volume_ul; break;
-        case Pending::kVisit: visit(t, y, m, e.index); break;
-        case Pending::kAeWindowEnd: close_adverse_events(t, false); break;
-        case Pending::kGvhdWindowEnd: break;
-        case Pending::kPlateletDltCheck:
-          if (grades_[ToxTerm::kThrombocytopenia] == 4 && in_ae_window(t)) {
-            mark_dlt(t, fmt::format("grade 4 thrombocytopenia > {:g} days", s_.toxicity.dlt_thrombocytopenia_days));
-          }
-          break;
+      if (due.empty() || record_.death_day || record_.relapse_day) break;
+      std::stable_sort(due.begin(), due.end(), [](const PendingEvent& a, const PendingEvent& b) {
+        return static_cast<int>(a.kind) < static_cast<int>(b.kind);
+      });
+      for (const auto& e : due) {
+        switch (e.kind) {
+          case Pending::kDeath:
+            if (!record_.death_day) die(t, pending_death_cause_);
+            break;
+          case Pending::kObservedRelapse: observe_relapse(t, false); break;
+          case Pending::kEligibilityCheck: check_eligibility(t, y); break;
+          case Pending::kStart: start(t, y, m); break;
+          case Pending::kPhaseBoundary: phase_boundary(t, y); break;
+          case Pending::kApheresis: y[model::kP] *= s_.protocol.apheresis_platelet_factor; break;
+          case Pending::kLakInfusion: y[model::kK] += lak_per_day_ / p_.blood_volume_ul; break;
+          case Pending::kVisit: visit(t, y, m, e.index); break;
+          case Pending::kAeWindowEnd: close_adverse_events(t, false); break;
+          case Pending::kGvhdWindowEnd: break;
+          case Pending::kPlateletDltCheck:
+            if (grades_[ToxTerm::kThrombocytopenia] == 4 && in_ae_window(t)) {
+              mark_dlt(t, fmt::format("grade 4 thrombocytopenia > {:g} days", s_.toxicity.dlt_thrombocytopenia_days));
+            }
+            break;
+        }
+        if (record_.death_day || record_.relapse_day) break;
       }
-      if (record_.death_day || record_.relapse_day) break;
     }
     if (record_.death_day || record_.relapse_day) {
       d.stop = true;
@@ -428,6 +432,11 @@ class ClinicController final : public sim::Controller {
         return;
       }
       push(start_day, Pending::kStart);
+      // Visits relative to the (would-be) start; one falling before today (the day-before baseline when
+      // there is no scheduling delay) is taken today.
+      for (std::size_t i = 0; i < s_.assays.visits_from_start.size(); ++i) {
+        push(std::max(start_day + s_.assays.visits_from_start[i], t), Pending::kVisit, 1000 + i);
+      }
     } else if (t >= s_.protocol.window_end_day - 1e-9) {
       record_.not_treated = NotTreatedReason::kNoPlateletRecovery;
     }
@@ -436,10 +445,6 @@ class ClinicController final : public sim::Controller {
   void start(double t, std::span<double> y, const model::Il2Model& m) {
     if (record_.not_treated != NotTreatedReason::kNone) return;
     record_.start_day = t;
-    for (std::size_t i = 0; i < s_.assays.visits_from_start.size(); ++i) {
-      // A visit before the start decision (the day-before baseline with no delay) is taken now.
-      push(std::max(t + s_.assays.visits_from_start[i], *record_.eligible_day), Pending::kVisit, 1000 + i);
-    }
     if (regimen_ == nullptr) return;  // observation arm: the landmark only
     if (v_.refuses) {
       record_.not_treated = NotTreatedReason::kRefusal;

@@ -126,6 +126,76 @@ class Checker {
 
 const toml::node* find(const toml::table& t, std::string_view key) { return t.get(key); }
 
+/// One scalar setting of a section: its key, where it goes and its allowed range.
+struct NumberField {
+  std::string_view key;
+  double* target;
+  double lower;
+  double upper;
+};
+struct IntField {
+  std::string_view key;
+  int* target;
+  int lower;
+  int upper;
+};
+struct BoolField {
+  std::string_view key;
+  bool* target;
+};
+struct ListField {
+  std::string_view key;
+  std::vector<double>* target;
+  double lower;
+  double upper;
+  std::size_t max_size;
+};
+
+/// Parses a table of simple settings; unknown keys get a did-you-mean.
+void parse_section(const Checker& check, const toml::table& t, const std::string& path,
+                   std::initializer_list<NumberField> numbers, std::initializer_list<IntField> ints,
+                   std::initializer_list<BoolField> bools, std::initializer_list<ListField> lists,
+                   std::vector<std::string_view> extra_keys = {}) {
+  std::vector<std::string_view> keys = std::move(extra_keys);
+  for (const auto& f : numbers) keys.push_back(f.key);
+  for (const auto& f : ints) keys.push_back(f.key);
+  for (const auto& f : bools) keys.push_back(f.key);
+  for (const auto& f : lists) keys.push_back(f.key);
+  for (const auto& [key, node] : t) {
+    if (std::find(keys.begin(), keys.end(), key.str()) != keys.end()) continue;
+    const std::string suggestion = core::closest_name(key.str(), keys);
+    std::string allowed;
+    for (const auto k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
+    check.fail(&node, path + "." + std::string(key.str()),
+               suggestion.empty() ? "unknown key" : fmt::format("unknown key; did you mean '{}'?", suggestion),
+               allowed);
+  }
+  for (const auto& f : numbers) {
+    if (const auto* n = find(t, f.key)) *f.target = check.number(*n, path + "." + std::string(f.key), f.lower, f.upper);
+  }
+  for (const auto& f : ints) {
+    if (const auto* n = find(t, f.key)) {
+      *f.target = static_cast<int>(check.integer(*n, path + "." + std::string(f.key), f.lower, f.upper));
+    }
+  }
+  for (const auto& f : bools) {
+    if (const auto* n = find(t, f.key)) *f.target = check.boolean(*n, path + "." + std::string(f.key));
+  }
+  for (const auto& f : lists) {
+    if (const auto* n = find(t, f.key)) {
+      const std::string key = path + "." + std::string(f.key);
+      const auto& a = check.array(*n, key);
+      if (a.size() > f.max_size) {
+        check.fail(n, key, fmt::format("{} values", a.size()), fmt::format("at most {}", f.max_size));
+      }
+      f.target->clear();
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        f.target->push_back(check.number(a[i], fmt::format("{}[{}]", key, i), f.lower, f.upper));
+      }
+    }
+  }
+}
+
 dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std::string& path) {
   check.check_keys(t, path,
                    {"name", "route", "dose", "unit", "days", "setting", "interval_hours", "lak_infusion",
@@ -250,7 +320,7 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   }
   check.check_keys(root, "",
                    {"format_version", "name", "description", "seed", "solver", "population", "parameters",
-                    "regimens", "arms", "typical"});
+                    "regimens", "arms", "typical", "protocol", "toxicity", "events", "assays"});
   Scenario s;
   const auto* version = find(root, "format_version");
   if (version == nullptr) check.fail(&root, "format_version", "missing", fmt::format("{}", kFormatVersion));
@@ -368,6 +438,72 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     if (const auto* v2 = find(t, "start_day")) s.typical.start_day = check.number(*v2, "typical.start_day", 0.0, 3650.0);
     if (const auto* v2 = find(t, "bsa_m2")) s.typical.bsa_m2 = check.number(*v2, "typical.bsa_m2", 0.2, 3.5);
     if (const auto* v2 = find(t, "L0")) s.typical.L0 = check.number(*v2, "typical.L0", 0.0, 1e12);
+  }
+  if (const auto* node = find(root, "protocol")) {
+    auto& p = s.protocol;
+    parse_section(check, check.table(*node, "protocol"), "protocol",
+                  {{"window_start_day", &p.window_start_day, 0, 3650},
+                   {"window_end_day", &p.window_end_day, 0, 3650},
+                   {"start_platelets", &p.start_platelets, 0, 1000},
+                   {"refusal_probability", &p.refusal_probability, 0, 1},
+                   {"hold_platelets", &p.hold_platelets, 0, 1000},
+                   {"resume_platelets", &p.resume_platelets, 0, 1000},
+                   {"resume_fraction", &p.resume_fraction, 0, 1},
+                   {"apheresis_platelet_factor", &p.apheresis_platelet_factor, 0, 1},
+                   {"lak_cells_median", &p.lak_cells_median, 1e6, 1e13},
+                   {"lak_cells_min", &p.lak_cells_min, 1e6, 1e13},
+                   {"lak_cells_max", &p.lak_cells_max, 1e6, 1e13},
+                   {"assessment_interval_days", &p.assessment_interval_days, 1, 3650},
+                   {"assessment_switch_day", &p.assessment_switch_day, 0, 36500},
+                   {"assessment_interval_late_days", &p.assessment_interval_late_days, 1, 3650},
+                   {"adverse_event_window_days", &p.adverse_event_window_days, 0, 365}},
+                  {{"max_scheduling_delay_days", &p.max_scheduling_delay_days, 0, 365},
+                   {"hold_cls_grade", &p.hold_cls_grade, 1, 5},
+                   {"hold_hypotension_grade", &p.hold_hypotension_grade, 2, 5},
+                   {"resume_grade", &p.resume_grade, 0, 4},
+                   {"max_holds", &p.max_holds, 0, 100}},
+                  {{"stop_on_grade4_nonhaematologic", &p.stop_on_grade4_nonhaematologic}}, {});
+    if (p.window_end_day < p.window_start_day) {
+      check.fail(node, "protocol.window_end_day", fmt::format("{:g} is before window_start_day {:g}",
+                                                              p.window_end_day, p.window_start_day));
+    }
+    if (!(p.lak_cells_min <= p.lak_cells_median && p.lak_cells_median <= p.lak_cells_max)) {
+      check.fail(node, "protocol.lak_cells_median", "must lie within lak_cells_min..lak_cells_max");
+    }
+  }
+  if (const auto* node = find(root, "toxicity")) {
+    auto& x = s.toxicity;
+    const auto& t = check.table(*node, "toxicity");
+    parse_section(check, t, "toxicity",
+                  {{"dlt_thrombocytopenia_days", &x.dlt_thrombocytopenia_days, 0, 365}},
+                  {{"dlt_nonhaematologic_grade", &x.dlt_nonhaematologic_grade, 1, 5}},
+                  {{"dlt_toxic_death", &x.dlt_toxic_death}},
+                  {{"cls_thresholds", &x.cls_thresholds, 0, 100, 4},
+                   {"hypotension_multiples", &x.hypotension_multiples, 0, 100, 3}},
+                  {"ctc_version"});
+    if (const auto* ctc = find(t, "ctc_version")) {
+      x.ctc = check.choice<CtcVersion>(*ctc, "toxicity.ctc_version", {{"v2", CtcVersion::kV2}, {"v1", CtcVersion::kV1}});
+    }
+    for (const auto* list : {&x.cls_thresholds, &x.hypotension_multiples}) {
+      if (!std::is_sorted(list->begin(), list->end())) {
+        check.fail(node, "toxicity", "grade thresholds must be in increasing order");
+      }
+    }
+  }
+  if (const auto* node = find(root, "events")) {
+    auto& e = s.events;
+    parse_section(check, check.table(*node, "events"), "events",
+                  {{"gvhd_window_after_il2_days", &e.gvhd_window_after_il2_days, 0, 3650},
+                   {"chronic_gvhd_hazard_ratio", &e.chronic_gvhd_hazard_ratio, 0, 100},
+                   {"chronic_gvhd_onset_day", &e.chronic_gvhd_onset_day, 0, 3650},
+                   {"toxic_death_delay_days", &e.toxic_death_delay_days, 0, 365}},
+                  {}, {}, {});
+  }
+  if (const auto* node = find(root, "assays")) {
+    auto& a = s.assays;
+    parse_section(check, check.table(*node, "assays"), "assays", {}, {}, {},
+                  {{"visits_from_start", &a.visits_from_start, -365, 3650, 200},
+                   {"visits_from_transplant", &a.visits_from_transplant, 0, 36500, 200}});
   }
   return s;
 }

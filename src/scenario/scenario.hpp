@@ -14,6 +14,7 @@
 #include "dosing/regimen.hpp"
 #include "model/parameters.hpp"
 #include "model/patient.hpp"
+#include "scenario/settings.hpp"
 #include "sim/patient_sim.hpp"
 
 namespace il2sim::scenario {
@@ -58,6 +59,10 @@ struct Scenario {
   std::map<std::string, dosing::Regimen> regimens;
   std::vector<ArmSpec> arms;
   TypicalSpec typical;
+  ProtocolSettings protocol;
+  ToxicitySettings toxicity;
+  EventSettings events;
+  AssaySettings assays;
 
   [[nodiscard]] const ArmSpec* find_arm(std::string_view arm) const;
 };

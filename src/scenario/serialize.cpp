@@ -48,6 +48,45 @@ std::string to_toml(const Scenario& s) {
   out += "[typical]\n";
   out += fmt::format("start_day = {}\nbsa_m2 = {}\nL0 = {}\n\n", format_double(s.typical.start_day),
                      format_double(s.typical.bsa_m2), format_double(s.typical.L0));
+  const auto list = [](const std::vector<double>& v) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + core::format_double(v[i]);
+    return text + "]";
+  };
+  const auto& pr = s.protocol;
+  out += "[protocol]\n";
+  out += fmt::format(
+      "window_start_day = {}\nwindow_end_day = {}\nstart_platelets = {}\nmax_scheduling_delay_days = {}\n"
+      "refusal_probability = {}\nhold_cls_grade = {}\nhold_hypotension_grade = {}\nhold_platelets = {}\n"
+      "resume_platelets = {}\nresume_grade = {}\nresume_fraction = {}\nmax_holds = {}\n"
+      "stop_on_grade4_nonhaematologic = {}\napheresis_platelet_factor = {}\nlak_cells_median = {}\n"
+      "lak_cells_min = {}\nlak_cells_max = {}\nassessment_interval_days = {}\nassessment_switch_day = {}\n"
+      "assessment_interval_late_days = {}\nadverse_event_window_days = {}\n\n",
+      format_double(pr.window_start_day), format_double(pr.window_end_day), format_double(pr.start_platelets),
+      pr.max_scheduling_delay_days, format_double(pr.refusal_probability), pr.hold_cls_grade, pr.hold_hypotension_grade,
+      format_double(pr.hold_platelets), format_double(pr.resume_platelets), pr.resume_grade,
+      format_double(pr.resume_fraction), pr.max_holds, pr.stop_on_grade4_nonhaematologic ? "true" : "false",
+      format_double(pr.apheresis_platelet_factor), format_double(pr.lak_cells_median), format_double(pr.lak_cells_min),
+      format_double(pr.lak_cells_max), format_double(pr.assessment_interval_days),
+      format_double(pr.assessment_switch_day), format_double(pr.assessment_interval_late_days),
+      format_double(pr.adverse_event_window_days));
+  const auto& x = s.toxicity;
+  out += "[toxicity]\n";
+  out += fmt::format(
+      "ctc_version = \"{}\"\ncls_thresholds = {}\nhypotension_multiples = {}\ndlt_nonhaematologic_grade = {}\n"
+      "dlt_thrombocytopenia_days = {}\ndlt_toxic_death = {}\n\n",
+      x.ctc == CtcVersion::kV2 ? "v2" : "v1", list(x.cls_thresholds), list(x.hypotension_multiples),
+      x.dlt_nonhaematologic_grade, format_double(x.dlt_thrombocytopenia_days), x.dlt_toxic_death ? "true" : "false");
+  const auto& e = s.events;
+  out += "[events]\n";
+  out += fmt::format(
+      "gvhd_window_after_il2_days = {}\nchronic_gvhd_hazard_ratio = {}\nchronic_gvhd_onset_day = {}\n"
+      "toxic_death_delay_days = {}\n\n",
+      format_double(e.gvhd_window_after_il2_days), format_double(e.chronic_gvhd_hazard_ratio),
+      format_double(e.chronic_gvhd_onset_day), format_double(e.toxic_death_delay_days));
+  out += "[assays]\n";
+  out += fmt::format("visits_from_start = {}\nvisits_from_transplant = {}\n\n", list(s.assays.visits_from_start),
+                     list(s.assays.visits_from_transplant));
   out += "[parameters]\n";
   for (const auto& p : model::parameter_table()) {
     out += fmt::format("{} = {}  # {}\n", p.name, format_double(s.parameters[p.id]), p.unit);

@@ -1,0 +1,157 @@
+// `il2sim cohort`: N virtual patients through one arm, no trial design.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "cli/output_dir.hpp"
+#include "clinic/patient.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+#include "core/parallel.hpp"
+#include "output/cohort_summary.hpp"
+#include "output/views.hpp"
+
+namespace il2sim::cli {
+namespace {
+
+struct CohortArgs {
+  std::string scenario;
+  std::string arm;
+  long patients = 0;
+  double days = 1826.0;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 1;
+  std::string out;
+  bool force = false;
+};
+
+/// The CSV chunks of one patient, formatted on the worker thread.
+struct PatientRows {
+  std::string adsl, adtte, adlb, adae, ex;
+  clinic::PatientRecord summary_record;  ///< without labs/AEs lists that the summary does not need
+};
+
+class ViewFile {
+ public:
+  ViewFile(const std::string& dir, const std::string& name, const std::string& header)
+      : path_(dir + "/" + name), tmp_(path_ + ".partial"), out_(tmp_, std::ios::binary | std::ios::trunc) {
+    if (!out_) throw UserError({path_, std::nullopt, std::nullopt, ""}, "cannot write the output file");
+    out_ << header;
+  }
+  void write(const std::string& rows) { out_ << rows; }
+  void commit() {
+    out_.close();
+    if (!out_ || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      throw UserError({path_, std::nullopt, std::nullopt, ""}, "writing the output file failed");
+    }
+  }
+
+ private:
+  std::string path_, tmp_;
+  std::ofstream out_;
+};
+
+void run_cohort(const CohortArgs& a) {
+  if (a.patients < 1 || a.patients > 10'000'000) {
+    throw UserError(fmt::format("--patients {}: must be a whole number from 1 to 10000000", a.patients));
+  }
+  if (!(a.days > 0.0) || a.days > 36500.0) {
+    throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", a.days));
+  }
+  if (a.threads < 1 || a.threads > 1024) throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
+  auto scenario = scenario::load_scenario(a.scenario);
+  if (a.seed) scenario.seed = *a.seed;
+  const auto* arm = scenario.find_arm(a.arm);
+  if (arm == nullptr) {
+    std::string allowed;
+    for (const auto& x : scenario.arms) allowed += (allowed.empty() ? "" : ", ") + x.name;
+    throw UserError({"", std::nullopt, std::nullopt, "--arm"},
+                    fmt::format("scenario '{}' has no arm '{}'", scenario.name, a.arm), allowed);
+  }
+  const auto* cohort = scenario::find_cohort(arm->cohort);
+  prepare_output_dir(a.out, a.force);
+
+  // NK/CD8 fold change: 24 h after the last planned infusion of the scenario's first IL-2 regimen.
+  double fold_offset = 19.0;
+  for (const auto& x : scenario.arms) {
+    if (x.regimen) {
+      fold_offset = scenario.regimens.at(*x.regimen).total_days() + 1.0;
+      break;
+    }
+  }
+  const std::string product = arm->regimen ? std::string(dosing::to_string(scenario.regimens.at(*arm->regimen).product)) : "";
+  const output::RowContext context{scenario.name, 0, 0.0, product};
+  ViewFile adsl(a.out, "adsl.csv", output::adsl_header());
+  ViewFile adtte(a.out, "adtte.csv", output::adtte_header());
+  ViewFile adlb(a.out, "adlb.csv", output::adlb_header());
+  ViewFile adae(a.out, "adae.csv", output::adae_header());
+  ViewFile ex(a.out, "ex.csv", output::ex_header());
+  output::CohortSummary summary(fold_offset);
+  long rhs_evals = 0;
+  std::vector<std::string> failures;
+
+  const std::function<PatientRows(std::size_t)> produce = [&](std::size_t i) {
+    const auto patient = clinic::make_patient(scenario, *cohort, 0, static_cast<std::uint32_t>(i + 1));
+    PatientRows rows;
+    rows.summary_record = clinic::simulate_patient(scenario, *arm, patient, a.days);
+    const auto& r = rows.summary_record;
+    output::append_adsl(rows.adsl, context, r);
+    output::append_adtte(rows.adtte, context, r);
+    output::append_adlb(rows.adlb, context, r);
+    output::append_adae(rows.adae, context, r);
+    output::append_ex(rows.ex, context, r);
+    return rows;
+  };
+  const std::function<void(std::size_t, PatientRows&)> consume = [&](std::size_t, PatientRows& rows) {
+    adsl.write(rows.adsl);
+    adtte.write(rows.adtte);
+    adlb.write(rows.adlb);
+    adae.write(rows.adae);
+    ex.write(rows.ex);
+    summary.add(rows.summary_record);
+    rhs_evals += rows.summary_record.rhs_evals;
+    if (rows.summary_record.numerical_failure) failures.push_back(rows.summary_record.failure);
+  };
+  core::ordered_parallel_for<PatientRows>(static_cast<std::size_t>(a.patients), a.threads, produce, consume);
+  adsl.commit();
+  adtte.commit();
+  adlb.commit();
+  adae.commit();
+  ex.commit();
+  nlohmann::json j = summary.to_json();
+  j["scenario"] = scenario.name;
+  j["arm"] = arm->name;
+  j["cohort"] = arm->cohort;
+  j["seed"] = scenario.seed;
+  j["patients"] = a.patients;
+  j["days"] = a.days;
+  j["solver_mode"] = scenario.solver.mode == sim::SolverMode::kFast ? "fast" : "reference";
+  j["rhs_evals_per_patient"] = static_cast<double>(rhs_evals) / static_cast<double>(a.patients);
+  j["numerical_failure_messages"] = failures;
+  core::write_file_atomically(a.out + "/summary.json", j.dump(2) + "\n");
+  for (const auto& f : failures) std::fprintf(stderr, "il2sim: warning: %s\n", f.c_str());
+}
+
+}  // namespace
+
+void register_cohort(CLI::App& app) {
+  auto a = std::make_shared<CohortArgs>();
+  auto* cmd = app.add_subcommand("cohort", "N virtual patients through one arm (no trial design): CSV views and summary.json");
+  cmd->add_option("scenario", a->scenario, "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  cmd->add_option("--arm", a->arm, "Arm of the scenario")->required();
+  cmd->add_option("--patients", a->patients, "Number of virtual patients")->required();
+  cmd->add_option("--days", a->days, "Follow-up horizon from transplant (days)")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Random seed (default: the scenario's)");
+  cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")->capture_default_str();
+  cmd->add_option("--out", a->out, "Output directory")->required();
+  cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
+  cmd->callback([a] { run_cohort(*a); });
+}
+
+}  // namespace il2sim::cli
