@@ -520,7 +520,8 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
   double left = 10.0 + (fig.y.label.empty() ? 0.0 : 20.0) + y_label_w + 10.0;
   if (fig.risk_table) {
     for (const auto& row : fig.risk_table->rows) {
-      left = std::max(left, 10.0 + text_width(row.label, kTickFont) + 10.0);
+      // Room for the label and for half of a count centred on the first time (up to 5 digits).
+      left = std::max(left, 10.0 + text_width(row.label, kTickFont) + 12.0 + 2.5 * 0.6 * kTickFont);
     }
   }
   double right_pad = 16.0;
@@ -605,7 +606,16 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
   for (const Series& s : fig.series) bar_series += std::holds_alternative<Bars>(s) ? 1 : 0;
   std::size_t bar_index = 0;
   o += fmt::format("<g class=\"data\" clip-path=\"url(#{}-clip)\">\n", fig.id);
+  // Areas (bands, bars) first so that no area hides a line or marker; then the rest in order.
+  std::vector<const Series*> order;
   for (const Series& s : fig.series) {
+    if (std::holds_alternative<Band>(s) || std::holds_alternative<Bars>(s)) order.push_back(&s);
+  }
+  for (const Series& s : fig.series) {
+    if (!std::holds_alternative<Band>(s) && !std::holds_alternative<Bars>(s)) order.push_back(&s);
+  }
+  for (const Series* sp : order) {
+    const Series& s = *sp;
     std::visit(
         [&](const auto& v) {
           using T = std::decay_t<decltype(v)>;
@@ -689,7 +699,9 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
                   "stroke-dasharray=\"5 4\"/>\n",
                   px(lay.left), px(Y), px(lay.right), px(Y), col);
               if (!v.label.empty()) {
-                o += text_svg(lay.right - 4, Y - 5, v.label, kTickFont, "end",
+                // Above the line, or below it when the line is at the top of the plot.
+                const double ty = Y - 5 - kTickFont < lay.top ? Y + 4 + kTickFont : Y - 5;
+                o += text_svg(lay.right - 4, ty, v.label, kTickFont, "end",
                               fmt::format("fill=\"{}\"", col));
                 o += "\n";
               }

@@ -185,7 +185,8 @@ struct Figure {
 enum class SvgMode { kInline, kStandalone };
 
 /// Renders the figure. Layout: title, then legend rows, then the plot area with axes and ticks,
-/// then the risk table. Series are drawn in order, clipped to the plot area.
+/// then the risk table. Series are clipped to the plot area and drawn areas first (Band, Bars, in
+/// their order), then the others in their order, so that a band never hides a median line.
 [[nodiscard]] std::string render_svg(const Figure& figure, SvgMode mode = SvgMode::kInline);
 
 /// The SVG path data of a step series under the given scales ("M x,y H x V y …"), as render_svg
