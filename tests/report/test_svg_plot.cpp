@@ -277,6 +277,27 @@ TEST(Render, OpenAndFilledMarkers) {
   EXPECT_EQ(count(s, "fill=\"#D55E00\" stroke=\"#D55E00\""), 2U);
 }
 
+TEST(Render, AreasAreDrawnBeforeLines) {
+  // render_svg draws Band and Bars first (svg_plot.hpp), so a band added after its median line
+  // does not hide it.
+  Figure f;
+  f.id = "order";
+  Line median;
+  median.x = {0, 1, 2};
+  median.y = {1, 2, 1.5};
+  Band band;
+  band.x = {0, 1, 2};
+  band.lower = {0.5, 1.5, 1};
+  band.upper = {1.5, 2.5, 2};
+  f.add(median).add(band);
+  const std::string s = render_svg(f);
+  const std::size_t band_at = s.find("fill-opacity=\"0.25\" stroke=\"none\"");
+  const std::size_t line_at = s.find("fill=\"none\" stroke=\"#0072B2\"");
+  ASSERT_NE(band_at, std::string::npos);
+  ASSERT_NE(line_at, std::string::npos);
+  EXPECT_LT(band_at, line_at);
+}
+
 TEST(Palette, OkabeIto) {
   // Okabe & Ito (2008): blue #0072B2 first, vermillion #D55E00 second; indices wrap.
   EXPECT_EQ(palette_colour(0), "#0072B2");
