@@ -22,8 +22,10 @@ run: build
 	$(BUILD)/il2sim trajectory --typical --days 730 --out out/default/trajectory.csv
 	@echo "wrote out/default/trajectory.csv"
 
-## The whole test suite through CTest.
+## The whole test suite through CTest. The report_browser test opens a report in headless
+## Chromium, so `test` also installs chromium (--browser); `run` and `build` do not need it.
 test: build
+	@bash tools/install-deps.sh --browser
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 ## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -1,5 +1,6 @@
 # Fails when a file in src/<component>/ includes a header of a component that is not below it.
-# The order is the one of src/CMakeLists.txt and src/README.md; survival and design sit on core only.
+# The order is the one of src/CMakeLists.txt and src/README.md; survival, design and report sit on
+# core only.
 # Usage: cmake -DSOURCE_DIR=src -P tools/check_layers.cmake
 get_filename_component(SOURCE_DIR "${SOURCE_DIR}" ABSOLUTE)
 set(allowed_core "core")
@@ -11,10 +12,11 @@ set(allowed_sim "core;dosing;model;solver;sim")
 set(allowed_scenario "core;dosing;model;solver;population;sim;scenario")
 set(allowed_survival "core;survival")
 set(allowed_design "core;design")
-set(allowed_clinic "core;dosing;model;solver;population;sim;scenario;survival;design;clinic")
-set(allowed_trial "core;dosing;model;solver;population;sim;scenario;survival;design;clinic;trial")
-set(allowed_output "core;dosing;model;solver;population;sim;scenario;survival;design;clinic;trial;output")
-set(allowed_cli "core;dosing;model;solver;population;sim;scenario;survival;design;clinic;trial;output;cli")
+set(allowed_report "core;report")
+set(allowed_clinic "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic")
+set(allowed_trial "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial")
+set(allowed_output "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;output")
+set(allowed_cli "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;output;cli")
 file(GLOB components RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/*)
 set(violations "")
 foreach(component IN LISTS components)
