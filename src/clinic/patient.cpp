@@ -326,7 +326,7 @@ class ClinicController final : public sim::Controller {
         record_.death_cause = cause;
       }
     }
-    if (!record_.start_day && record_.not_treated == NotTreatedReason::kNone) {
+    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone) {
       // The window never closed during the simulation (death or relapse came first).
       if (record_.death_day && *record_.death_day <= s_.protocol.window_end_day) {
         record_.not_treated = NotTreatedReason::kDeath;
@@ -408,7 +408,7 @@ class ClinicController final : public sim::Controller {
       mark_dlt(t, "toxic death");
     }
     stop_treatment(t, StopReason::kDeath);
-    if (!record_.start_day && record_.not_treated == NotTreatedReason::kNone) record_.not_treated = NotTreatedReason::kDeath;
+    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone) record_.not_treated = NotTreatedReason::kDeath;
   }
 
   void observe_relapse(double t, bool symptomatic) {
@@ -416,7 +416,7 @@ class ClinicController final : public sim::Controller {
     record_.relapse_day = t;
     record_.relapse_symptomatic = symptomatic;
     stop_treatment(t, StopReason::kRelapse);
-    if (!record_.start_day && record_.not_treated == NotTreatedReason::kNone) {
+    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone) {
       record_.not_treated = NotTreatedReason::kRelapse;
     }
   }
@@ -444,12 +444,13 @@ class ClinicController final : public sim::Controller {
 
   void start(double t, std::span<double> y, const model::Il2Model& m) {
     if (record_.not_treated != NotTreatedReason::kNone) return;
-    record_.start_day = t;
+    record_.landmark_day = t;
     if (regimen_ == nullptr) return;  // observation arm: the landmark only
     if (v_.refuses) {
       record_.not_treated = NotTreatedReason::kRefusal;
       return;
     }
+    record_.start_day = t;
     const auto doses = dosing::expand(*regimen_, t, {v_.covariates.bsa_m2, v_.covariates.weight_kg},
                                       s_.parameters[ParamId::kPotencyRoche]);
     double at = t;
@@ -706,7 +707,7 @@ class ClinicController final : public sim::Controller {
 
   [[nodiscard]] bool nothing_left(double t) const {
     if (on_treatment_ || ae_window_open_) return false;
-    if (!record_.start_day && record_.not_treated == NotTreatedReason::kNone) return false;  // start pending
+    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone) return false;  // start pending
     for (const auto& e : pending_) {
       if (e.kind == Pending::kVisit || e.kind == Pending::kStart || e.kind == Pending::kObservedRelapse ||
           e.kind == Pending::kGvhdWindowEnd || e.kind == Pending::kPlateletDltCheck)
@@ -775,7 +776,7 @@ PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmS
   if (outcome.failed) {
     record.numerical_failure = true;
     record.failure = outcome.failure;
-    if (!record.start_day && record.not_treated == NotTreatedReason::kNone) {
+    if (!record.landmark_day && record.not_treated == NotTreatedReason::kNone) {
       record.not_treated = NotTreatedReason::kNumericalFailure;
     }
   }

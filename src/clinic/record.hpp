@@ -72,7 +72,8 @@ struct PatientRecord {
   // Start of IL-2 (or of the would-be start in an observation arm)
   NotTreatedReason not_treated = NotTreatedReason::kNone;
   std::optional<double> eligible_day;  ///< first window day meeting the platelet criterion
-  std::optional<double> start_day;     ///< IL-2 start, or landmark in an observation arm
+  std::optional<double> landmark_day;  ///< the (would-be) start of IL-2: eligibility + scheduling delay
+  std::optional<double> start_day;     ///< first day of IL-2 (treated patients only)
   bool treated = false;                ///< received any IL-2
 
   // Treatment

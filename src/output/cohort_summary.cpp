@@ -78,11 +78,11 @@ void CohortSummary::add(const clinic::PatientRecord& r) {
   it.toxic_death = r.death_cause == clinic::DeathCause::kToxic;
   it.nk_fold = kNaN;
   it.cd8_fold = kNaN;
-  if (r.start_day) {
+  if (r.landmark_day) {
     double nk0 = kNaN, cd80 = kNaN, nk1 = kNaN, cd81 = kNaN;
     for (const auto& l : r.labs) {
       const bool base = l.visit == "BASELINE";
-      const bool target = std::fabs(l.day - (*r.start_day + fold_offset_)) < 1e-6 && l.visit != "BASELINE";
+      const bool target = std::fabs(l.day - (*r.landmark_day + fold_offset_)) < 1e-6 && l.visit != "BASELINE";
       if (l.paramcd == "NKBLD") {
         if (base) nk0 = l.value;
         if (target) nk1 = l.value;

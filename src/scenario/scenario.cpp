@@ -271,6 +271,191 @@ dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const 
   return regimen;
 }
 
+
+SpendingFamily parse_spending(const Checker& check, const toml::node& node, const std::string& key) {
+  return check.choice<SpendingFamily>(node, key,
+                                      {{"obf", SpendingFamily::kObrienFleming},
+                                       {"pocock", SpendingFamily::kPocock},
+                                       {"none", SpendingFamily::kNone}});
+}
+
+std::vector<std::string> string_list(const Checker& check, const toml::node& node, const std::string& key) {
+  std::vector<std::string> out;
+  const auto& a = check.array(node, key);
+  for (std::size_t i = 0; i < a.size(); ++i) out.push_back(check.string(a[i], fmt::format("{}[{}]", key, i)));
+  return out;
+}
+
+StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path, const Scenario& s) {
+  StageSpec st;
+  double cohort_size = 3, max_patients = 30, start_level = 1, patients = 0, historical = 400, registered = 394,
+         block = 4, target_events = 0;
+  std::vector<double> allocation{1, 1};
+  parse_section(check, t, path,
+                {{"target", &st.target, 0.01, 0.99},
+                 {"dlt_followup_days", &st.dlt_followup_days, 1, 3650},
+                 {"p0", &st.p0, 0.0, 1.0},
+                 {"p1", &st.p1, 0.0, 1.0},
+                 {"alpha", &st.alpha, 1e-6, 0.5},
+                 {"beta", &st.beta, 1e-6, 0.5},
+                 {"response_days", &st.response_days, 1, 36500},
+                 {"comparison_days", &st.comparison_days, 1, 36500},
+                 {"accrual_per_month", &st.accrual_per_month, 0.01, 100000},
+                 {"age_cutoff", &st.age_cutoff, 0, 120},
+                 {"dropout_per_year", &st.dropout_per_year, 0, 10},
+                 {"max_follow_up_months", &st.max_follow_up_months, 0, 1200},
+                 {"design_hr", &st.design_hr, 0.01, 0.999},
+                 {"one_sided_alpha", &st.one_sided_alpha, 1e-6, 0.5},
+                 {"power", &st.power, 0.01, 0.9999},
+                 {"horizon_days", &st.horizon_days, 30, 36500},
+                 {"cohort_size", &cohort_size, 1, 100},
+                 {"max_patients", &max_patients, 1, 100000},
+                 {"start_level", &start_level, 1, 100},
+                 {"patients", &patients, 0, 1000000},
+                 {"historical_patients", &historical, 0, 1000000},
+                 {"registered", &registered, 1, 10000000},
+                 {"block_size", &block, 1, 1000},
+                 {"target_events", &target_events, 0, 10000000}},
+                {}, {{"simon", &st.simon}},
+                {{"skeleton", &st.skeleton, 1e-6, 1 - 1e-6, 100},
+                 {"looks", &st.looks, 1e-6, 1.0, 20},
+                 {"allocation", &allocation, 1, 100, 10}},
+                {"name", "type", "cohort", "regimen", "escalated_phase", "dose_from", "method", "levels", "arms",
+                 "strata", "spending", "futility"});
+  const auto whole = [](double v) { return static_cast<int>(std::lround(v)); };
+  st.cohort_size = whole(cohort_size);
+  st.max_patients = whole(max_patients);
+  st.start_level = whole(start_level);
+  st.patients = whole(patients);
+  st.historical_patients = whole(historical);
+  st.registered = whole(registered);
+  st.block_size = whole(block);
+  st.target_events = whole(target_events);
+  st.allocation.clear();
+  for (const double a : allocation) st.allocation.push_back(whole(a));
+  const auto* name = find(t, "name");
+  if (name == nullptr) check.fail(&t, path + ".name", "missing (every stage has a name)");
+  st.name = check.string(*name, path + ".name");
+  const auto* type = find(t, "type");
+  if (type == nullptr) check.fail(&t, path + ".type", "missing", "dose_escalation, single_arm, randomized");
+  st.type = check.choice<StageType>(*type, path + ".type",
+                                    {{"dose_escalation", StageType::kDoseEscalation},
+                                     {"single_arm", StageType::kSingleArm},
+                                     {"randomized", StageType::kRandomized}});
+  auto text = [&](const char* key, std::string& target) {
+    if (const auto* n = find(t, key)) target = check.string(*n, path + "." + key);
+  };
+  text("cohort", st.cohort);
+  text("regimen", st.regimen);
+  text("escalated_phase", st.escalated_phase);
+  text("dose_from", st.dose_from);
+  if (const auto* m = find(t, "method")) {
+    st.method = check.choice<EscalationMethod>(*m, path + ".method",
+                                               {{"3+3", EscalationMethod::kThreePlusThree},
+                                                {"boin", EscalationMethod::kBoin},
+                                                {"crm", EscalationMethod::kCrm}});
+  }
+  if (const auto* n = find(t, "levels")) {
+    const auto& a = check.array(*n, path + ".levels");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::string key = fmt::format("{}.levels[{}]", path, i);
+      DoseLevel level;
+      if (a[i].is_table()) {
+        const auto& lt = check.table(a[i], key);
+        double days = 0;
+        parse_section(check, lt, key, {{"dose", &level.dose, 0, 1e12}, {"days", &days, 0, 3650}}, {}, {}, {});
+        if (find(lt, "days") != nullptr) level.days = days;
+        if (find(lt, "dose") == nullptr) check.fail(&lt, key + ".dose", "missing");
+      } else {
+        level.dose = check.number(a[i], key, 0, 1e12);
+      }
+      st.levels.push_back(level);
+    }
+  }
+  if (const auto* n = find(t, "arms")) st.arms = string_list(check, *n, path + ".arms");
+  if (const auto* n = find(t, "strata")) {
+    st.strata = string_list(check, *n, path + ".strata");
+    for (std::size_t i = 0; i < st.strata.size(); ++i) {
+      if (st.strata[i] != "sex" && st.strata[i] != "age" && st.strata[i] != "mrd") {
+        check.fail(n, fmt::format("{}.strata[{}]", path, i), fmt::format("unknown stratum '{}'", st.strata[i]),
+                   "sex, age, mrd");
+      }
+    }
+  }
+  if (const auto* n = find(t, "spending")) st.spending = parse_spending(check, *n, path + ".spending");
+  if (const auto* n = find(t, "futility")) st.futility = parse_spending(check, *n, path + ".futility");
+  // Cross-checks that need the rest of the scenario.
+  const auto need_cohort = [&] {
+    if (find_cohort(st.cohort) == nullptr) {
+      check.fail(find(t, "cohort") ? find(t, "cohort") : &t, path + ".cohort",
+                 fmt::format("unknown cohort '{}'", st.cohort),
+                 "adult-auto-nhl, adult-auto-aml, adult-auto-lymphoma, peds-allo-leukaemia");
+    }
+  };
+  const auto need_regimen = [&] {
+    const auto it = s.regimens.find(st.regimen);
+    if (it == s.regimens.end()) {
+      check.fail(find(t, "regimen") ? find(t, "regimen") : &t, path + ".regimen",
+                 fmt::format("no regimen named '{}'", st.regimen), "a key of [regimens]");
+    }
+    bool has_phase = false;
+    for (const auto& ph : it->second.phases) has_phase = has_phase || ph.name == st.escalated_phase;
+    if (!has_phase) {
+      check.fail(&t, path + ".escalated_phase",
+                 fmt::format("regimen '{}' has no phase '{}'", st.regimen, st.escalated_phase));
+    }
+  };
+  const auto need_dose_from = [&] {
+    if (st.dose_from.empty()) return;
+    bool found = false;
+    for (const auto& prev : s.stages) found = found || (prev.name == st.dose_from && prev.type == StageType::kDoseEscalation);
+    if (!found) {
+      check.fail(find(t, "dose_from"), path + ".dose_from",
+                 fmt::format("no earlier dose-escalation stage named '{}'", st.dose_from));
+    }
+  };
+  switch (st.type) {
+    case StageType::kDoseEscalation:
+      need_cohort();
+      need_regimen();
+      if (st.levels.empty()) check.fail(&t, path + ".levels", "missing (a dose escalation needs dose levels)");
+      if (st.start_level > static_cast<int>(st.levels.size())) {
+        check.fail(find(t, "start_level"), path + ".start_level", fmt::format("{} is above the last level", st.start_level),
+                   fmt::format("1 to {}", st.levels.size()));
+      }
+      if (st.method == EscalationMethod::kCrm && st.skeleton.size() != st.levels.size()) {
+        check.fail(&t, path + ".skeleton", "a CRM needs one skeleton probability per level");
+      }
+      break;
+    case StageType::kSingleArm:
+      need_cohort();
+      need_regimen();
+      need_dose_from();
+      if (st.simon && !(st.p0 < st.p1)) check.fail(&t, path + ".p1", "Simon's design needs p0 < p1");
+      if (!st.simon && st.patients < 1) check.fail(&t, path + ".patients", "missing (fixed n, or simon = true)");
+      break;
+    case StageType::kRandomized:
+      need_dose_from();
+      if (st.arms.size() != 2) check.fail(&t, path + ".arms", "a randomized stage compares two arms", "[\"experimental\", \"control\"]");
+      for (const auto& a : st.arms) {
+        if (s.find_arm(a) == nullptr) check.fail(find(t, "arms"), path + ".arms", fmt::format("no arm named '{}'", a));
+      }
+      if (st.allocation.size() != st.arms.size()) check.fail(&t, path + ".allocation", "one ratio per arm");
+      if (st.looks.empty() || std::fabs(st.looks.back() - 1.0) > 1e-9 || !std::is_sorted(st.looks.begin(), st.looks.end())) {
+        check.fail(find(t, "looks"), path + ".looks", "information fractions must increase and end at 1");
+      }
+      {
+        int ratio = 0;
+        for (const int a : st.allocation) ratio += a;
+        if (st.block_size % ratio != 0) {
+          check.fail(find(t, "block_size"), path + ".block_size",
+                     fmt::format("{} is not a multiple of the allocation total {}", st.block_size, ratio));
+        }
+      }
+      break;
+  }
+  return st;
+}
 }  // namespace
 
 const std::vector<CohortSpec>& builtin_cohorts() {
@@ -320,7 +505,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   }
   check.check_keys(root, "",
                    {"format_version", "name", "description", "seed", "solver", "population", "parameters",
-                    "regimens", "arms", "typical", "protocol", "toxicity", "events", "assays"});
+                    "regimens", "arms", "typical", "protocol", "toxicity", "events", "assays", "stages",
+                    "replicates"});
   Scenario s;
   const auto* version = find(root, "format_version");
   if (version == nullptr) check.fail(&root, "format_version", "missing", fmt::format("{}", kFormatVersion));
@@ -438,6 +624,14 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     if (const auto* v2 = find(t, "start_day")) s.typical.start_day = check.number(*v2, "typical.start_day", 0.0, 3650.0);
     if (const auto* v2 = find(t, "bsa_m2")) s.typical.bsa_m2 = check.number(*v2, "typical.bsa_m2", 0.2, 3.5);
     if (const auto* v2 = find(t, "L0")) s.typical.L0 = check.number(*v2, "typical.L0", 0.0, 1e12);
+  }
+  if (const auto* r = find(root, "replicates")) s.replicates = static_cast<int>(check.integer(*r, "replicates", 1, 1000000));
+  if (const auto* node = find(root, "stages")) {
+    const auto& list = check.array(*node, "stages");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      s.stages.push_back(parse_stage(check, check.table(list[i], fmt::format("stages[{}]", i)),
+                                     fmt::format("stages[{}]", i), s));
+    }
   }
   if (const auto* node = find(root, "protocol")) {
     auto& p = s.protocol;

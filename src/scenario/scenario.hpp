@@ -15,6 +15,7 @@
 #include "model/parameters.hpp"
 #include "model/patient.hpp"
 #include "scenario/settings.hpp"
+#include "scenario/stage.hpp"
 #include "sim/patient_sim.hpp"
 
 namespace il2sim::scenario {
@@ -63,6 +64,8 @@ struct Scenario {
   ToxicitySettings toxicity;
   EventSettings events;
   AssaySettings assays;
+  std::vector<StageSpec> stages;  ///< trial stages run by `il2sim run`, in order
+  int replicates = 1;             ///< trial replicates (operating characteristics)
 
   [[nodiscard]] const ArmSpec* find_arm(std::string_view arm) const;
 };

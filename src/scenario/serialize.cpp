@@ -27,6 +27,84 @@ std::string unit_text(const dosing::Phase& phase) {
   return "U/m2" + suffix;
 }
 
+std::string_view spending_text(SpendingFamily f) {
+  switch (f) {
+    case SpendingFamily::kObrienFleming: return "obf";
+    case SpendingFamily::kPocock: return "pocock";
+    case SpendingFamily::kNone: return "none";
+  }
+  return "obf";
+}
+
+std::string strings(const std::vector<std::string>& v) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + quoted(v[i]);
+  return text + "]";
+}
+
+template <typename T>
+std::string numbers(const std::vector<T>& v) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) text += fmt::format("{}{}", i ? ", " : "", core::format_double(static_cast<double>(v[i])));
+  return text + "]";
+}
+
+std::string stage_toml(const StageSpec& st) {
+  using core::format_double;
+  std::string out = "\n[[stages]]\n";
+  out += fmt::format("name = {}\n", quoted(st.name));
+  switch (st.type) {
+    case StageType::kDoseEscalation: {
+      out += "type = \"dose_escalation\"\n";
+      const char* method = st.method == EscalationMethod::kThreePlusThree ? "3+3"
+                           : st.method == EscalationMethod::kBoin         ? "boin"
+                                                                           : "crm";
+      out += fmt::format("method = \"{}\"\ncohort = {}\nregimen = {}\nescalated_phase = {}\n", method,
+                         quoted(st.cohort), quoted(st.regimen), quoted(st.escalated_phase));
+      out += "levels = [";
+      for (std::size_t i = 0; i < st.levels.size(); ++i) {
+        out += i ? ", " : "";
+        out += st.levels[i].days ? fmt::format("{{ dose = {}, days = {} }}", format_double(st.levels[i].dose),
+                                               format_double(*st.levels[i].days))
+                                 : fmt::format("{{ dose = {} }}", format_double(st.levels[i].dose));
+      }
+      out += "]\n";
+      out += fmt::format("start_level = {}\ncohort_size = {}\nmax_patients = {}\ntarget = {}\ndlt_followup_days = {}\n",
+                         st.start_level, st.cohort_size, st.max_patients, format_double(st.target),
+                         format_double(st.dlt_followup_days));
+      if (!st.skeleton.empty()) out += fmt::format("skeleton = {}\n", numbers(st.skeleton));
+      break;
+    }
+    case StageType::kSingleArm:
+      out += "type = \"single_arm\"\n";
+      out += fmt::format("cohort = {}\nregimen = {}\nescalated_phase = {}\n", quoted(st.cohort), quoted(st.regimen),
+                         quoted(st.escalated_phase));
+      if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\n", quoted(st.dose_from));
+      out += fmt::format(
+          "simon = {}\npatients = {}\np0 = {}\np1 = {}\nalpha = {}\nbeta = {}\nresponse_days = {}\n"
+          "historical_patients = {}\ncomparison_days = {}\nhorizon_days = {}\n",
+          st.simon ? "true" : "false", st.patients, format_double(st.p0), format_double(st.p1), format_double(st.alpha),
+          format_double(st.beta), format_double(st.response_days), st.historical_patients,
+          format_double(st.comparison_days), format_double(st.horizon_days));
+      break;
+    case StageType::kRandomized:
+      out += "type = \"randomized\"\n";
+      if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\nescalated_phase = {}\n", quoted(st.dose_from), quoted(st.escalated_phase));
+      out += fmt::format(
+          "arms = {}\nallocation = {}\nregistered = {}\naccrual_per_month = {}\nblock_size = {}\nstrata = {}\n"
+          "age_cutoff = {}\ndropout_per_year = {}\nmax_follow_up_months = {}\ntarget_events = {}\n"
+          "design_hr = {}\none_sided_alpha = {}\npower = {}\nlooks = {}\nspending = \"{}\"\nhorizon_days = {}\n",
+          strings(st.arms), numbers(st.allocation), st.registered, format_double(st.accrual_per_month), st.block_size,
+          strings(st.strata), format_double(st.age_cutoff), format_double(st.dropout_per_year),
+          format_double(st.max_follow_up_months), st.target_events, format_double(st.design_hr),
+          format_double(st.one_sided_alpha), format_double(st.power), numbers(st.looks), spending_text(st.spending),
+          format_double(st.horizon_days));
+      if (st.futility) out += fmt::format("futility = \"{}\"\n", spending_text(*st.futility));
+      break;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string to_toml(const Scenario& s) {
@@ -35,7 +113,8 @@ std::string to_toml(const Scenario& s) {
   out += fmt::format("format_version = {}\n", s.format_version);
   out += fmt::format("name = {}\n", quoted(s.name));
   if (!s.description.empty()) out += fmt::format("description = {}\n", quoted(s.description));
-  out += fmt::format("seed = {}\n\n", s.seed);
+  out += fmt::format("seed = {}\n", s.seed);
+  out += fmt::format("replicates = {}\n\n", s.replicates);
   out += "[solver]\n";
   out += fmt::format("mode = \"{}\"\n", s.solver.mode == sim::SolverMode::kFast ? "fast" : "reference");
   if (s.solver.rtol > 0) out += fmt::format("rtol = {}\n", format_double(s.solver.rtol));
@@ -107,6 +186,7 @@ std::string to_toml(const Scenario& s) {
     out += fmt::format("\n[[arms]]\nname = {}\ncohort = {}\n", quoted(arm.name), quoted(arm.cohort));
     if (arm.regimen) out += fmt::format("regimen = {}\n", quoted(*arm.regimen));
   }
+  for (const auto& st : s.stages) out += stage_toml(st);
   return out;
 }
 
