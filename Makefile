@@ -16,11 +16,11 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-## The main job on the built-in default scenario, written under out/default/.
+## The main job: the built-in default scenario (programme) and the typical patient, under out/default/.
 run: build
-	mkdir -p out/default
+	$(BUILD)/il2sim run --out out/default --force --threads $(JOBS)
 	$(BUILD)/il2sim trajectory --typical --days 730 --out out/default/trajectory.csv
-	@echo "wrote out/default/trajectory.csv"
+	@echo "wrote out/default/ (the built-in default scenario, programme)"
 
 ## The whole test suite through CTest. The report_browser test opens a report in headless
 ## Chromium, so `test` also installs chromium (--browser); `run` and `build` do not need it.

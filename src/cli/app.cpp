@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
       "il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation"};
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
+  register_run(app);
   register_trajectory(app);
   register_cohort(app);
   register_params(app);

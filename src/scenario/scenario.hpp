@@ -87,7 +87,7 @@ struct BuiltinScenario {
   std::string_view toml;
 };
 [[nodiscard]] std::span<const BuiltinScenario> builtin_scenarios();
-inline constexpr std::string_view kDefaultScenario = "chiron-regimen";
+inline constexpr std::string_view kDefaultScenario = "programme";
 
 /// The fully resolved scenario as TOML (every parameter written out); parse_scenario reads it back.
 [[nodiscard]] std::string to_toml(const Scenario& scenario);

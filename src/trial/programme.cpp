@@ -1,0 +1,248 @@
+#include "trial/programme.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace il2sim::trial {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+/// Type-7 quantile (R's default) of the finite values.
+double quantile(std::vector<double> v, double q) {
+  std::erase_if(v, [](double x) { return !std::isfinite(x); });
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const double h = (static_cast<double>(v.size()) - 1.0) * q;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const auto hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0.0;
+  long n = 0;
+  for (const double x : v) {
+    if (std::isfinite(x)) s += x, ++n;
+  }
+  return n > 0 ? s / static_cast<double>(n) : kNaN;
+}
+
+}  // namespace
+
+ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate, bool keep_patients,
+                              unsigned threads) {
+  ReplicateResult out;
+  out.replicate = replicate;
+  std::map<std::string, std::optional<int>> mtds;
+  for (std::size_t i = 0; i < s.stages.size(); ++i) {
+    const auto& st = s.stages[i];
+    std::vector<StagePatient> kept;
+    auto* keep = keep_patients ? &kept : nullptr;
+    std::optional<int> mtd;
+    if (!st.dose_from.empty()) {
+      mtd = mtds[st.dose_from];
+      if (!mtd) {
+        // No dose was selected: the later stage cannot be run with the carried-forward dose.
+        out.skipped.push_back(st.name);
+        out.stages.emplace_back(std::in_place_type<SingleArmResult>);
+        out.patients.emplace_back();
+        continue;
+      }
+    }
+    switch (st.type) {
+      case scenario::StageType::kDoseEscalation: {
+        auto r = run_dose_escalation(s, i, replicate, keep);
+        mtds[st.name] = r.mtd;
+        out.stages.emplace_back(std::move(r));
+        break;
+      }
+      case scenario::StageType::kSingleArm: out.stages.emplace_back(run_single_arm(s, i, replicate, mtd, keep)); break;
+      case scenario::StageType::kRandomized:
+        out.stages.emplace_back(run_randomized(s, i, replicate, mtd, keep, threads));
+        break;
+    }
+    out.patients.push_back(std::move(kept));
+  }
+  return out;
+}
+
+ProgrammeSummary::ProgrammeSummary(const scenario::Scenario& s) : s_(s) {}
+
+void ProgrammeSummary::add(const ReplicateResult& r) {
+  ++replicates_;
+  std::vector<StageResult> compact = r.stages;
+  for (std::size_t i = 0; i < compact.size(); ++i) {
+    const bool skipped = std::find(r.skipped.begin(), r.skipped.end(), s_.stages[i].name) != r.skipped.end();
+    if (skipped) compact[i] = SingleArmResult{-1};  // planned_n = -1 marks "not run"
+    if (auto* e = std::get_if<EscalationResult>(&compact[i])) e->patients.shrink_to_fit();
+  }
+  kept_.push_back(std::move(compact));
+}
+
+nlohmann::json ProgrammeSummary::to_json() const {
+  nlohmann::json stages = nlohmann::json::array();
+  const auto n = static_cast<double>(std::max(1L, replicates_));
+  for (std::size_t i = 0; i < s_.stages.size(); ++i) {
+    const auto& st = s_.stages[i];
+    nlohmann::json j;
+    j["name"] = st.name;
+    switch (st.type) {
+      case scenario::StageType::kDoseEscalation: {
+        j["type"] = "dose_escalation";
+        j["method"] = st.method == scenario::EscalationMethod::kThreePlusThree ? "3+3"
+                      : st.method == scenario::EscalationMethod::kBoin         ? "boin"
+                                                                                : "crm";
+        const std::size_t L = st.levels.size();
+        std::vector<double> select(L, 0.0), treated(L, 0.0), dlts(L, 0.0);
+        double none = 0.0, patients = 0.0, not_evaluable = 0.0;
+        for (const auto& rep : kept_) {
+          const auto& e = std::get<EscalationResult>(rep[i]);
+          if (e.mtd) {
+            select[static_cast<std::size_t>(*e.mtd)] += 1.0;
+          } else {
+            none += 1.0;
+          }
+          for (const auto& p : e.patients) {
+            treated[static_cast<std::size_t>(p.level)] += 1.0;
+            dlts[static_cast<std::size_t>(p.level)] += p.dlt ? 1.0 : 0.0;
+          }
+          patients += static_cast<double>(e.patients.size());
+          not_evaluable += e.not_evaluable;
+        }
+        nlohmann::json levels = nlohmann::json::array();
+        for (std::size_t l = 0; l < L; ++l) {
+          levels.push_back({{"level", l + 1},
+                            {"dose", st.levels[l].dose},
+                            {"days", st.levels[l].days ? nlohmann::json(*st.levels[l].days) : nlohmann::json(nullptr)},
+                            {"p_select", select[l] / n},
+                            {"mean_patients", treated[l] / n},
+                            {"observed_dlt_rate", treated[l] > 0 ? num(dlts[l] / treated[l]) : nlohmann::json(nullptr)}});
+        }
+        j["levels"] = levels;
+        j["p_select"] = nlohmann::json::array();
+        for (std::size_t l = 0; l < L; ++l) j["p_select"].push_back(select[l] / n);
+        j["p_select_none"] = none / n;
+        const auto best = std::max_element(select.begin(), select.end());
+        j["mtd"] = *best > none ? nlohmann::json({{"level", best - select.begin() + 1},
+                                                  {"dose", st.levels[static_cast<std::size_t>(best - select.begin())].dose}})
+                                : nlohmann::json(nullptr);
+        j["mean_patients"] = patients / n;
+        j["mean_not_evaluable"] = not_evaluable / n;
+        break;
+      }
+      case scenario::StageType::kSingleArm: {
+        j["type"] = "single_arm";
+        double run = 0, reject = 0, early = 0;
+        std::vector<double> treated, responses, rate, tx, lm, ctx, clm, p_tx, p_lm, dose;
+        nlohmann::json design = nullptr;
+        for (const auto& rep : kept_) {
+          const auto& a = std::get<SingleArmResult>(rep[i]);
+          if (a.planned_n < 0) continue;
+          run += 1;
+          reject += a.reject_h0;
+          early += a.stopped_early;
+          treated.push_back(a.treated);
+          responses.push_back(a.responses);
+          rate.push_back(a.treated > 0 ? static_cast<double>(a.responses) / a.treated : kNaN);
+          tx.push_back(a.rfs_from_transplant);
+          lm.push_back(a.rfs_from_landmark);
+          ctx.push_back(a.control_from_transplant);
+          clm.push_back(a.control_from_landmark);
+          p_tx.push_back(a.logrank_p_transplant < 0.05 ? 1.0 : 0.0);
+          p_lm.push_back(a.logrank_p_landmark < 0.05 ? 1.0 : 0.0);
+          dose.push_back(a.dose);
+          design = {{"n1", a.n1}, {"r1", a.r1}, {"n", a.planned_n}, {"r", a.r}, {"simon", st.simon},
+                    {"p0", st.p0}, {"p1", st.p1}, {"response", "alive and relapse-free " + std::to_string(static_cast<long>(st.response_days)) + " days after IL-2 start"}};
+        }
+        j["design"] = design;
+        j["replicates_run"] = run;
+        const double m = std::max(run, 1.0);
+        j["p_reject_h0"] = reject / m;
+        j["decision_promising"] = reject / m;
+        j["p_early_stop"] = early / m;
+        j["mean_treated"] = num(mean(treated));
+        j["response_rate_mean"] = num(mean(rate));
+        j["dose_median"] = num(quantile(dose, 0.5));
+        j["historical_comparison"] = {{"at_days", st.comparison_days},
+                                      {"rfs_il2_from_transplant", num(mean(tx))},
+                                      {"rfs_control_from_transplant", num(mean(ctx))},
+                                      {"rfs_il2_from_landmark", num(mean(lm))},
+                                      {"rfs_control_from_landmark", num(mean(clm))},
+                                      {"p_logrank_below_0.05_from_transplant", num(mean(p_tx))},
+                                      {"p_logrank_below_0.05_from_landmark", num(mean(p_lm))}};
+        break;
+      }
+      case scenario::StageType::kRandomized: {
+        j["type"] = "randomized";
+        std::vector<double> hr, events, duration, reject;
+        std::map<std::string, double> attrition;
+        std::vector<std::vector<double>> pfs(st.arms.size()), os(st.arms.size()), rel(st.arms.size()),
+            randomized(st.arms.size());
+        std::map<std::string, double> decisions;
+        double registered = 0, run = 0;
+        int target = 0;
+        for (const auto& rep : kept_) {
+          const auto* r = std::get_if<RandomizedResult>(&rep[i]);
+          if (r == nullptr) continue;
+          run += 1;
+          hr.push_back(r->hr);
+          events.push_back(r->events);
+          duration.push_back(r->duration_months);
+          reject.push_back(r->reject ? 1.0 : 0.0);
+          registered += r->registered;
+          target = r->target_events;
+          decisions[r->decision] += 1;
+          for (const auto& [cause, count] : r->attrition) attrition[cause] += count;
+          for (std::size_t a = 0; a < st.arms.size(); ++a) {
+            pfs[a].push_back(r->pfs_median_months[a]);
+            os[a].push_back(r->os_median_months[a]);
+            rel[a].push_back(r->relapse_2y[a]);
+            randomized[a].push_back(r->randomized[a]);
+          }
+        }
+        const double m = std::max(run, 1.0);
+        j["replicates_run"] = run;
+        j["power"] = num(mean(reject));
+        j["hr_median"] = num(quantile(hr, 0.5));
+        j["hr_q05"] = num(quantile(hr, 0.05));
+        j["hr_q95"] = num(quantile(hr, 0.95));
+        j["events_median"] = num(quantile(events, 0.5));
+        j["target_events"] = target;
+        j["duration_months_median"] = num(quantile(duration, 0.5));
+        nlohmann::json dec;
+        for (const auto& [k, v] : decisions) dec[k] = v / m;
+        j["decisions"] = dec;
+        nlohmann::json att;
+        double lost = 0;
+        for (const auto& [k, v] : attrition) {
+          att[k] = registered > 0 ? v / registered : 0.0;
+          lost += v;
+        }
+        j["attrition_before_randomization"] = att;
+        j["not_randomized_fraction"] = registered > 0 ? lost / registered : 0.0;
+        j["registered_per_trial"] = registered / m;
+        nlohmann::json arms = nlohmann::json::array();
+        for (std::size_t a = 0; a < st.arms.size(); ++a) {
+          arms.push_back({{"arm", st.arms[a]},
+                          {"randomized_mean", num(mean(randomized[a]))},
+                          {"pfs_median_months", num(quantile(pfs[a], 0.5))},
+                          {"os_median_months", num(quantile(os[a], 0.5))},
+                          {"relapse_2y", num(quantile(rel[a], 0.5))}});
+        }
+        j["arms"] = arms;
+        j["design"] = {{"looks", st.looks}, {"one_sided_alpha", st.one_sided_alpha}, {"design_hr", st.design_hr},
+                       {"power", st.power}};
+        break;
+      }
+    }
+    stages.push_back(j);
+  }
+  return {{"scenario", s_.name}, {"seed", s_.seed}, {"replicates", replicates_}, {"stages", stages}};
+}
+
+}  // namespace il2sim::trial

@@ -1,0 +1,43 @@
+#pragma once
+/// @file programme.hpp
+/// A scenario's stages run in order for one replicate (the MTD of a dose-escalation stage carried into
+/// the stages that name it in `dose_from`), and the operating characteristics over replicates.
+
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trial/stages.hpp"
+
+namespace il2sim::trial {
+
+using StageResult = std::variant<EscalationResult, SingleArmResult, RandomizedResult>;
+
+struct ReplicateResult {
+  std::uint32_t replicate = 0;
+  std::vector<StageResult> stages;
+  std::vector<std::string> skipped;  ///< stage names not run (e.g. no MTD to carry forward)
+  /// Patient records per stage (only when asked: the replicates whose CSV views are written).
+  std::vector<std::vector<StagePatient>> patients;
+};
+
+/// Runs every stage of `s` for one replicate. `threads` parallelizes patients inside a stage.
+[[nodiscard]] ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate, bool keep_patients,
+                                            unsigned threads);
+
+/// Streaming reduction of replicate results into summary.json (memory per replicate: a few numbers).
+class ProgrammeSummary {
+ public:
+  explicit ProgrammeSummary(const scenario::Scenario& s);
+  void add(const ReplicateResult& r);
+  [[nodiscard]] nlohmann::json to_json() const;
+  [[nodiscard]] long replicates() const { return replicates_; }
+
+ private:
+  const scenario::Scenario& s_;
+  long replicates_ = 0;
+  std::vector<std::vector<StageResult>> kept_;  ///< compact per-replicate results (patients dropped)
+};
+
+}  // namespace il2sim::trial
