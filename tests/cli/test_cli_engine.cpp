@@ -46,7 +46,7 @@ TEST(CliTrajectory, BadInputExitsTwoWithOneMessage) {
   r = run_il2sim("trajectory --arm nope --out " + out);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "il2sim: error: --arm: scenario 'chiron-regimen' has no arm 'nope' (allowed: il2, observation)\n");
+            "il2sim: error: --arm: scenario 'programme' has no arm 'nope' (allowed: il2, observation)\n");
   r = run_il2sim("trajectory --out /nonexistent-dir/x.csv");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("/nonexistent-dir/x.csv: cannot write the output file"), std::string::npos) << r.err;
