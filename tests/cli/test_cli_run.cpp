@@ -1,0 +1,89 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace il2sim {
+namespace {
+
+using testing::read_text;
+using testing::run_il2sim;
+
+std::string temp_dir(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("il2sim_run_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv", "adtte.csv", "adlb.csv", "adae.csv", "ex.csv"};
+
+}  // namespace
+
+// interfaces.md: every built-in scenario runs, writes the output directory, and the summary has the
+// keys of the contract for its stages.
+TEST(CliRun, EveryBuiltinScenarioRuns) {
+  const auto list = nlohmann::json::parse(run_il2sim("scenarios --json").out);
+  for (const auto& entry : list["scenarios"]) {
+    const std::string name = entry["name"];
+    const std::string dir = temp_dir(name);
+    const auto r = run_il2sim("run " + name + " --replicates 2 --threads 2 --out " + dir);
+    if (name == "chiron-regimen") {  // no trial stages: a cohort scenario
+      EXPECT_EQ(r.exit_code, 2) << r.err;
+      continue;
+    }
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    for (const char* f : kOutputs) EXPECT_TRUE(std::filesystem::exists(dir + "/" + f)) << name << " " << f;
+    const auto manifest = nlohmann::json::parse(read_text(dir + "/manifest.json"));
+    for (const char* k : {"version", "scenario", "scenario_hash", "seed", "threads", "ranks", "start_time", "end_time",
+                          "wall_time_seconds"}) {
+      EXPECT_TRUE(manifest.contains(k)) << k;
+    }
+    const auto summary = nlohmann::json::parse(read_text(dir + "/summary.json"));
+    for (const auto& stage : summary["stages"]) {
+      if (stage["type"] == "randomized") {
+        for (const char* k : {"power", "hr_median", "hr_q05", "hr_q95", "events_median"}) {
+          EXPECT_TRUE(stage.contains(k)) << name << " " << k;
+        }
+        for (const auto& arm : stage["arms"]) {
+          for (const char* k : {"pfs_median_months", "os_median_months", "relapse_2y"}) EXPECT_TRUE(arm.contains(k)) << k;
+        }
+      } else if (stage["type"] == "dose_escalation") {
+        EXPECT_TRUE(stage.contains("p_select"));
+        EXPECT_TRUE(stage.contains("mtd"));
+      }
+    }
+    std::filesystem::remove_all(dir);
+  }
+}
+
+// Same scenario + seed ⇒ byte-identical outputs (all but manifest.json) for any --threads; and
+// scenario.toml, run again, reproduces the run.
+TEST(CliRun, SameBytesForAnyThreadCountAndFromTheResolvedScenario) {
+  const std::string a = temp_dir("t1"), b = temp_dir("t2"), c = temp_dir("again");
+  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 3 --threads 1 --out " + a).exit_code, 0);
+  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 3 --threads 2 --out " + b).exit_code, 0);
+  ASSERT_EQ(run_il2sim("run " + a + "/scenario.toml --threads 2 --out " + c).exit_code, 0);
+  for (const char* f : kOutputs) {
+    EXPECT_EQ(read_text(a + "/" + f), read_text(b + "/" + f)) << f;
+    EXPECT_EQ(read_text(a + "/" + f), read_text(c + "/" + f)) << f;
+  }
+  for (const auto& d : {a, b, c}) std::filesystem::remove_all(d);
+}
+
+TEST(CliRun, RefusesNonEmptyOutputAndAbsurdInput) {
+  const std::string dir = temp_dir("busy");
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir + "/keep.txt") << "x"; }
+  auto r = run_il2sim("run roche-phase1-autobmt --out " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("directory is not empty"), std::string::npos) << r.err;
+  r = run_il2sim("run roche-phase1-autobmt --replicates 1000000000000 --out " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_il2sim("run roche-phase1-autobmt --replicates 0 --out " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "il2sim: error: --replicates 0: must be a whole number from 1 to 1000000\n");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace il2sim
