@@ -16,6 +16,7 @@
 #include "core/output_file.hpp"
 #include "core/parallel.hpp"
 #include "core/version.hpp"
+#include "output/run_data.hpp"
 #include "output/views.hpp"
 #include "trial/programme.hpp"
 
@@ -92,30 +93,37 @@ void run_run(const RunArgs& a) {
   const unsigned outer = n > 1 ? a.threads : 1;
   const unsigned inner = n > 1 ? 1 : a.threads;
   trial::ProgrammeSummary summary(s);
+  trial::ReplicateResult first;
   const std::function<trial::ReplicateResult(std::size_t)> produce = [&](std::size_t i) {
     return trial::run_replicate(s, static_cast<std::uint32_t>(i), i == 0, inner);
   };
   const std::function<void(std::size_t, trial::ReplicateResult&)> consume = [&](std::size_t i,
                                                                                  trial::ReplicateResult& r) {
-    if (i == 0) write_views(out, s, r);
     summary.add(r);
+    if (i == 0) first = std::move(r);
   };
   core::ordered_parallel_for<trial::ReplicateResult>(n, outer, produce, consume);
+  write_views(out, s, first);
   core::write_file_atomically(out + "/scenario.toml", resolved);
-  core::write_file_atomically(out + "/summary.json", summary.to_json().dump(2) + "\n");
+  const nlohmann::json summary_json = summary.to_json();
+  core::write_file_atomically(out + "/summary.json", summary_json.dump(2) + "\n");
   const auto ended = std::chrono::system_clock::now();
+  output::RunFacts facts{std::string(kVersion), fnv1a(resolved), iso_time(started), iso_time(ended),
+                         std::chrono::duration<double>(ended - started).count(), a.threads, 1};
+  const output::RunData data{s, resolved, summary, summary_json, first, facts};
+  (void)data;  // the results database and the report are written from `data`
   const nlohmann::json manifest{
       {"tool", "il2sim"},
-      {"version", kVersion},
+      {"version", facts.version},
       {"scenario", s.name},
-      {"scenario_hash", fnv1a(resolved)},
+      {"scenario_hash", facts.scenario_hash},
       {"seed", s.seed},
       {"replicates", s.replicates},
       {"threads", a.threads},
-      {"ranks", 1},
-      {"start_time", iso_time(started)},
-      {"end_time", iso_time(ended)},
-      {"wall_time_seconds", std::chrono::duration<double>(ended - started).count()},
+      {"ranks", facts.ranks},
+      {"start_time", facts.start_time},
+      {"end_time", facts.end_time},
+      {"wall_time_seconds", facts.wall_time_seconds},
       {"hardware_threads", std::thread::hardware_concurrency()}};
   core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
 }

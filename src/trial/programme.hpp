@@ -33,6 +33,9 @@ class ProgrammeSummary {
   void add(const ReplicateResult& r);
   [[nodiscard]] nlohmann::json to_json() const;
   [[nodiscard]] long replicates() const { return replicates_; }
+  /// Per-replicate stage results (patients dropped), in replicate order: results[r][stage].
+  [[nodiscard]] const std::vector<std::vector<StageResult>>& results() const { return kept_; }
+  [[nodiscard]] const scenario::Scenario& scenario() const { return s_; }
 
  private:
   const scenario::Scenario& s_;
