@@ -80,13 +80,13 @@ class CohortRuns : public ::testing::Test {
   static void SetUpTestSuite() {
     one_ = temp_dir("t1");
     two_ = temp_dir("t2");
-    more_ = temp_dir("n21");
+    more_ = temp_dir("n61");
     obs_ = temp_dir("obs");
-    const std::string common = " --patients 20 --days 730 --seed 7 ";
+    const std::string common = " --patients 60 --days 1826 --seed 7 ";
     for (const auto& [dir, args] : std::vector<std::pair<std::string, std::string>>{
              {one_, "--arm il2" + common + "--threads 1"},
              {two_, "--arm il2" + common + "--threads 2"},
-             {more_, "--arm il2 --patients 21 --days 730 --seed 7 --threads 2"},
+             {more_, "--arm il2 --patients 61 --days 1826 --seed 7 --threads 2"},
              {obs_, "--arm observation" + common + "--threads 2"}}) {
       const auto r = run_il2sim("cohort " + args + " --out " + dir);
       ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.err;
@@ -111,18 +111,18 @@ TEST_F(CohortRuns, ThreadCountDoesNotChangeAnyByte) {
   }
 }
 
-// model.md §5: adding a patient never changes another patient's draws: with 21 patients, every view
-// holds the 20-patient file's rows unchanged, followed by rows of patient 21 only.
+// model.md §5: adding a patient never changes another patient's draws: with 61 patients, every view
+// holds the 60-patient file's rows unchanged, followed by rows of patient 61 only.
 TEST_F(CohortRuns, AddingAPatientLeavesTheOthersUnchanged) {
   for (const auto& v : kViews) {
     const std::string small = read_text(one_ + "/" + v);
     const std::string large = read_text(more_ + "/" + v);
-    ASSERT_EQ(large.compare(0, small.size(), small), 0) << v << ": patients 1..20 differ";
+    ASSERT_EQ(large.compare(0, small.size(), small), 0) << v << ": patients 1..60 differ";
     for (const auto& line : lines(large.substr(small.size()))) {
-      EXPECT_NE(line.find("-000021,"), std::string::npos) << v << ": " << line;
+      EXPECT_NE(line.find("-000061,"), std::string::npos) << v << ": " << line;
     }
   }
-  EXPECT_EQ(read_adsl(more_).size(), 21U);
+  EXPECT_EQ(read_adsl(more_).size(), 61U);
 }
 
 // model.md §5: the same virtual patient has the same covariates and disease in every arm; the
@@ -130,8 +130,8 @@ TEST_F(CohortRuns, AddingAPatientLeavesTheOthersUnchanged) {
 TEST_F(CohortRuns, ArmsShareCovariatesAndDisease) {
   const auto il2 = read_adsl(one_);
   const auto obs = read_adsl(obs_);
-  ASSERT_EQ(il2.size(), 20U);
-  ASSERT_EQ(obs.size(), 20U);
+  ASSERT_EQ(il2.size(), 60U);
+  ASSERT_EQ(obs.size(), 60U);
   for (const auto& [id, row] : il2) {
     ASSERT_TRUE(obs.count(id)) << id;
     const auto& other = obs.at(id);
@@ -142,6 +142,43 @@ TEST_F(CohortRuns, ArmsShareCovariatesAndDisease) {
       EXPECT_EQ(row.at(column), other.at(column)) << id << " " << column;
     }
   }
+}
+
+// model.md §3 in the views: ADSL RELDY is the first assessment (every 90 days to day 730, then
+// every 180) at or after RELTRDY, unless ADTTE says the relapse was symptomatic (then recorded
+// before it).
+TEST_F(CohortRuns, ObservedRelapseFollowsTheAssessmentSchedule) {
+  std::map<std::string, std::string> relapse_description;
+  for (const auto& line : lines(read_text(one_ + "/adtte.csv"))) {
+    const auto cells = split(line);
+    if (cells.size() == 8 && cells[3] == "RELAPSE" && cells[6] == "0")
+      relapse_description[cells[0]] = cells[7];
+  }
+  const auto next_assessment = [](double t) {
+    for (double d = 90.0; d <= 730.0; d += 90.0) {
+      if (d >= t) return d;
+    }
+    double d = 730.0;
+    while (d < t) d += 180.0;
+    return d;
+  };
+  int relapses = 0;
+  for (const auto& [id, row] : read_adsl(one_)) {
+    if (row.at("RELDY") == "NA") continue;
+    ++relapses;
+    ASSERT_NE(row.at("RELTRDY"), "NA") << id;
+    const double truth = std::stod(row.at("RELTRDY"));
+    const double observed = std::stod(row.at("RELDY"));
+    const std::string& how = relapse_description[id];
+    if (how == "relapse at assessment") {
+      EXPECT_EQ(observed, next_assessment(truth)) << id;
+    } else {
+      EXPECT_EQ(how, "symptomatic relapse") << id;
+      EXPECT_GE(observed, truth) << id;
+      EXPECT_LT(observed, next_assessment(truth)) << id;
+    }
+  }
+  EXPECT_GT(relapses, 3);
 }
 
 TEST(CliCohort, RefusesANonEmptyOutputDirectoryWithoutForce) {
