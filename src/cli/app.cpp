@@ -26,9 +26,11 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // --help and --version are "errors" with exit code 0 in CLI11.
-    const int code = app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(ExitCode::kUserError);
+    // --help and --version are "errors" with exit code 0 in CLI11; CLI11 prints them.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    // A parse error is a user error: one message line on stderr, like every other (interfaces.md).
+    std::fprintf(stderr, "il2sim: error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kUserError);
   } catch (const UserError& e) {
     std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);

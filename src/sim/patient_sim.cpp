@@ -203,6 +203,16 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     }
     if (d.bolus) dynamic_until = options_.bolus_washout_days;
   }
+  // A tumour already at or above a threshold at day 0 has no crossing for root-finding to find: it is
+  // in relapse from day 0 (and symptomatic at 10·L_rel).
+  if (u.tumour_ode && L0 >= p.L_rel) {
+    outcome.relapse_day = 0.0;
+    if (tumour_event(0.0, TumourEvent::kRelapseCrossing)) return finish(0.0);
+    if (L0 >= 10.0 * p.L_rel) {
+      outcome.symptomatic_day = 0.0;
+      if (tumour_event(0.0, TumourEvent::kSymptomaticCrossing)) return finish(0.0);
+    }
+  }
   while (t < horizon - kTimeEps) {
     // ---- Inputs of the next segment; a change of rate opens a PK transient window (fast mode) ----
     const double new_rate = controller.infusion_rate(t);
@@ -308,6 +318,9 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
           restart = true;
         }
       }
+      // A tumour event may have given the controller an earlier breakpoint (e.g. the assessment that
+      // records a relapse): end the segment so that the breakpoint is not stepped over.
+      if (!resegment && controller.next_breakpoint(t) < seg_end - kTimeEps) resegment = true;
       emit_outputs_until(t, y);
       if (restart && !resegment && t < seg_end - kTimeEps) integrator->reset(t, y);
     }
