@@ -324,7 +324,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       emit_outputs_until(t, y);
       if (restart && !resegment && t < seg_end - kTimeEps) integrator->reset(t, y);
     }
-    if (!resegment && std::fabs(t - breakpoint) < kTimeEps) {
+    if (std::fabs(t - breakpoint) < kTimeEps) {
       const auto d = controller.at_breakpoint(t, y, model_);
       if (d.stop) {
         emit_outputs_until(t, y);

@@ -241,7 +241,7 @@ TEST(CliCohort, UnknownArmExitsTwoNamingTheAllowedArms) {
   const auto r = run_il2sim("cohort --arm placebo --patients 5 --out " + dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "il2sim: error: --arm: scenario 'chiron-regimen' has no arm 'placebo' (allowed: il2, "
+            "il2sim: error: --arm: scenario 'programme' has no arm 'placebo' (allowed: il2, "
             "observation)\n");
   EXPECT_FALSE(fs::exists(dir));
 }
