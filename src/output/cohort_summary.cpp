@@ -119,14 +119,16 @@ nlohmann::json CohortSummary::to_json() const {
     failures += it.failed;
     toxic_deaths += it.toxic_death;
     if (it.not_treated != clinic::NotTreatedReason::kNone) ++not_treated[std::string(clinic::to_string(it.not_treated))];
+    // Fold changes over the same visits for every patient who reached the (would-be) start: in an
+    // observation arm they show the spontaneous reconstitution over that window.
+    nk.push_back(it.nk_fold);
+    cd8.push_back(it.cd8_fold);
     if (!it.treated) continue;
     ++treated;
     completed_ind += it.completed_induction;
     completed_mnt += it.completed_maintenance;
     dlt += it.dlt;
     grade4 += it.grade4_episodes;
-    nk.push_back(it.nk_fold);
-    cd8.push_back(it.cd8_fold);
     bool any3 = false;
     for (std::size_t k = 0; k < clinic::kToxTermCount; ++k) {
       for (int g = 1; g <= 4; ++g) grade_counts[k][static_cast<std::size_t>(g)] += it.max_grade[k] >= g;
@@ -171,6 +173,7 @@ nlohmann::json CohortSummary::to_json() const {
                      {"maintenance", static_cast<double>(completed_mnt) / tr}};
   j["dlt_rate"] = static_cast<double>(dlt) / tr;
   j["immune_fold_change"] = {{"visit_days_from_start", fold_offset_},
+                             {"population", "patients who reached the (would-be) start of IL-2"},
                              {"reference", "BASELINE visit"},
                              {"NK_blood", distribution(nk)},
                              {"CD8_blood", distribution(cd8)}};
