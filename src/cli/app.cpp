@@ -31,6 +31,9 @@ int run(int argc, char** argv) {
     // A parse error is a user error: one message line on stderr, like every other (interfaces.md).
     std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);
+  } catch (const Interrupted& e) {
+    std::fprintf(stderr, "il2sim: %s\n", e.what());
+    return static_cast<int>(ExitCode::kInterrupted);
   } catch (const UserError& e) {
     std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);

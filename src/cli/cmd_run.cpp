@@ -1,5 +1,7 @@
 // `il2sim run`: a scenario's trial stages over replicates, into an output directory (interfaces.md).
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <fstream>
 #include <memory>
@@ -18,6 +20,7 @@
 #include "core/version.hpp"
 #include "output/run_data.hpp"
 #include "output/views.hpp"
+#include "trial/journal.hpp"
 #include "trial/programme.hpp"
 
 namespace il2sim::cli {
@@ -30,6 +33,31 @@ struct RunArgs {
   unsigned threads = 1;
   std::optional<long> replicates;
   bool force = false;
+  bool resume = false;
+};
+
+/// Set by SIGINT/SIGTERM: running replicates finish, no new one starts.
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+/// Installs the interrupt handlers for the lifetime of a run.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted.store(false);
+    previous_int_ = std::signal(SIGINT, on_interrupt);
+    previous_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  void (*previous_int_)(int) = SIG_DFL;
+  void (*previous_term_)(int) = SIG_DFL;
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -86,23 +114,59 @@ void run_run(const RunArgs& a) {
                     "a scenario with [[stages]]; for one arm of patients use `il2sim cohort`");
   }
   const std::string out = a.out.empty() ? "out/" + s.name : a.out;
-  prepare_output_dir(out, a.force);
+  prepare_output_dir(out, a.force || a.resume);
   const std::string resolved = scenario::to_toml(s);
+  const trial::Journal journal(out, fnv1a(resolved));
+  if (a.resume) {
+    journal.check_resumable();
+  } else {
+    journal.start();
+  }
+  const InterruptGuard guard;
   const auto n = static_cast<std::size_t>(s.replicates);
   // Replicates run in parallel; a single replicate parallelizes its patients instead.
   const unsigned outer = n > 1 ? a.threads : 1;
   const unsigned inner = n > 1 ? 1 : a.threads;
   trial::ProgrammeSummary summary(s);
   trial::ReplicateResult first;
-  const std::function<trial::ReplicateResult(std::size_t)> produce = [&](std::size_t i) {
-    return trial::run_replicate(s, static_cast<std::uint32_t>(i), i == 0, inner);
+  struct Produced {
+    trial::ReplicateResult result;
+    bool from_journal = false;
+    bool skipped = false;  ///< not run: interrupted
   };
-  const std::function<void(std::size_t, trial::ReplicateResult&)> consume = [&](std::size_t i,
-                                                                                 trial::ReplicateResult& r) {
-    summary.add(r);
-    if (i == 0) first = std::move(r);
+  const std::function<Produced(std::size_t)> produce = [&](std::size_t i) {
+    Produced p;
+    if (g_interrupted.load()) {
+      p.skipped = true;
+      return p;
+    }
+    // A journalled replicate is not run again; replicate 0 is, for its patient records (the same bytes:
+    // every draw is keyed by seed, replicate and patient).
+    if (i > 0) {
+      if (auto r = journal.load(i)) {
+        p.result = std::move(*r);
+        p.from_journal = true;
+        return p;
+      }
+    }
+    p.result = trial::run_replicate(s, static_cast<std::uint32_t>(i), i == 0, inner);
+    return p;
   };
-  core::ordered_parallel_for<trial::ReplicateResult>(n, outer, produce, consume);
+  std::size_t done = 0;
+  const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t i, Produced& p) {
+    if (p.skipped) return;
+    if (!p.from_journal) journal.save(p.result);
+    summary.add(p.result);
+    ++done;
+    if (i == 0) first = std::move(p.result);
+  };
+  core::ordered_parallel_for<Produced>(n, outer, produce, consume);
+  if (done < n) {
+    throw Interrupted(fmt::format(
+        "interrupted after {} of {} replicates; finished replicates are kept in {}/.journal. Resume with: "
+        "il2sim run {} --out {} --resume (with the same --seed and --replicates)",
+        done, n, out, a.scenario.empty() ? s.name : a.scenario, out));
+  }
   write_views(out, s, first);
   core::write_file_atomically(out + "/scenario.toml", resolved);
   const nlohmann::json summary_json = summary.to_json();
@@ -126,6 +190,7 @@ void run_run(const RunArgs& a) {
       {"wall_time_seconds", facts.wall_time_seconds},
       {"hardware_threads", std::thread::hardware_concurrency()}};
   core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
+  journal.remove();
 }
 
 }  // namespace
@@ -139,6 +204,8 @@ void register_run(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")->capture_default_str();
   cmd->add_option("--replicates", a->replicates, "Trial replicates (default: the scenario's)");
   cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
+  cmd->add_flag("--resume", a->resume,
+                "Continue an interrupted run in its --out directory (same scenario and options)");
   cmd->callback([a] { run_run(*a); });
 }
 

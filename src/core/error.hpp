@@ -49,6 +49,12 @@ class UserError : public std::runtime_error {
 [[nodiscard]] std::string format_user_error(const InputLocation& location, const std::string& problem,
                                             const std::string& allowed);
 
+/// The user interrupted a run (SIGINT/SIGTERM); `what()` says how to resume. Exit code 130.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 [[noreturn]] void assertion_failed(const char* expr, const char* file, int line, const char* message);
 
 }  // namespace il2sim

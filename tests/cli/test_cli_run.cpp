@@ -87,3 +87,36 @@ TEST(CliRun, RefusesNonEmptyOutputAndAbsurdInput) {
 }
 
 }  // namespace il2sim
+
+namespace il2sim {
+
+// interfaces.md: --resume continues a run interrupted by SIGINT, SIGTERM or kill -9 without redoing
+// finished replicates and ends with the same bytes as an uninterrupted run; SIGINT exits 130 with the
+// resume hint. The run is killed a little after it starts (whatever it had finished by then).
+TEST(CliRun, ResumeAfterKillAndInterruptGivesTheSameBytes) {
+  const std::string bin = std::string(IL2SIM_BINARY_DIR) + "/il2sim";
+  const std::string whole = temp_dir("whole"), killed = temp_dir("killed"), interrupted = temp_dir("int");
+  const std::string args = " run phase3-autosct-nhl --replicates 24 --threads 2 --out ";
+  ASSERT_EQ(run_il2sim(args + whole).exit_code, 0);
+  for (const auto& [dir, signal] : {std::pair{killed, "KILL"}, std::pair{interrupted, "INT"}}) {
+    const std::string err = dir + ".err";
+    const std::string script = bin + args + dir + " 2>" + err + " & pid=$!; sleep 1.5; kill -" + signal +
+                               " $pid; wait $pid; echo $? > " + dir + ".code";
+    ASSERT_EQ(std::system(("bash -c '" + script + "'").c_str()), 0);
+    const int code = std::stoi(read_text(dir + ".code"));
+    if (std::string(signal) == "INT" && code != 0) {  // 0 only if it had already finished
+      EXPECT_EQ(code, 130);
+      EXPECT_NE(read_text(err).find("--resume"), std::string::npos) << read_text(err);
+    }
+    const auto r = run_il2sim(args + dir + " --resume");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* f : kOutputs) EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f)) << signal << " " << f;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/.journal"));
+    std::filesystem::remove_all(dir);
+    std::filesystem::remove(dir + ".err");
+    std::filesystem::remove(dir + ".code");
+  }
+  std::filesystem::remove_all(whole);
+}
+
+}  // namespace il2sim
