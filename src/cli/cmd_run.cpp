@@ -15,7 +15,9 @@
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "core/parallel.hpp"
+#include "core/progress.hpp"
 #include "core/version.hpp"
+#include "output/report.hpp"
 #include "output/run_data.hpp"
 #include "output/views.hpp"
 #include "trial/programme.hpp"
@@ -30,6 +32,7 @@ struct RunArgs {
   unsigned threads = 1;
   std::optional<long> replicates;
   bool force = false;
+  bool progress = false;
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -97,12 +100,15 @@ void run_run(const RunArgs& a) {
   const std::function<trial::ReplicateResult(std::size_t)> produce = [&](std::size_t i) {
     return trial::run_replicate(s, static_cast<std::uint32_t>(i), i == 0, inner);
   };
+  core::Progress progress(static_cast<long>(n), "replicates", core::progress_wanted(a.progress));
   const std::function<void(std::size_t, trial::ReplicateResult&)> consume = [&](std::size_t i,
                                                                                  trial::ReplicateResult& r) {
     summary.add(r);
     if (i == 0) first = std::move(r);
+    progress.update(static_cast<long>(i + 1));
   };
   core::ordered_parallel_for<trial::ReplicateResult>(n, outer, produce, consume);
+  progress.finish();
   write_views(out, s, first);
   core::write_file_atomically(out + "/scenario.toml", resolved);
   const nlohmann::json summary_json = summary.to_json();
@@ -111,7 +117,7 @@ void run_run(const RunArgs& a) {
   output::RunFacts facts{std::string(kVersion), fnv1a(resolved), iso_time(started), iso_time(ended),
                          std::chrono::duration<double>(ended - started).count(), a.threads, 1};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
-  (void)data;  // the results database and the report are written from `data`
+  output::write_report(out + "/report.html", data);
   const nlohmann::json manifest{
       {"tool", "il2sim"},
       {"version", facts.version},
@@ -139,6 +145,7 @@ void register_run(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")->capture_default_str();
   cmd->add_option("--replicates", a->replicates, "Trial replicates (default: the scenario's)");
   cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
+  cmd->add_flag("--progress", a->progress, "Show a progress bar on stderr even when it is not a terminal");
   cmd->callback([a] { run_run(*a); });
 }
 
