@@ -241,6 +241,7 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
   f.y.log10 = spec.log10;
   if (!spec.log10) f.y.min = 0.0;
   bool any = false;
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
   for (std::size_t a = 0; a < arms.size(); ++a) {
     std::map<long, std::vector<double>> by_day;  // key: day × 100 from the origin
     long patients_in_arm = 0;
@@ -270,12 +271,19 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
     }
     if (median.x.size() < 2) continue;
     any = true;
+    x_lo = std::min(x_lo, median.x.front());
+    x_hi = std::max(x_hi, median.x.back());
     band.colour = median.colour = a;
     band.label = arms[a] + " 5–95 %";
     median.label = arms[a] + " median";
     f.add(band).add(median);
   }
   if (!any) return false;
+  // The axis spans the visits exactly (ticks inside it), so that the baseline visit does not widen
+  // it to the next tick below zero.
+  f.x.min = x_lo;
+  f.x.max = x_hi;
+  f.x.nice = false;
   page.figure(
       f, fmt::format("{}: median (line) and 5th–95th percentiles (band) across the {}patients of "
                      "replicate 0 at the visits scheduled from {}{}.",
@@ -629,7 +637,7 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
     registered += r->registered;
     for (const auto& [cause, k] : r->attrition) attrition[cause] += k;
   }
-  page.heading(fmt::format("Over {} replicate(s)", run));
+  page.heading(fmt::format("Over the {} replicate(s) in which the stage ran", run));
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back("Power (P reject H0)", fixed(json_number(js, "power"), 3));
   rows.emplace_back(
@@ -646,9 +654,10 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
   if (js.contains("decisions")) {
     std::vector<std::string> dec;
     for (const auto& [k, v] : js["decisions"].items()) {
-      dec.push_back(fmt::format("{} {}", k, v.is_number() ? fixed(v.get<double>(), 0) : v.dump()));
+      dec.push_back(fmt::format("{} {}", k, v.is_number() ? fixed(v.get<double>(), 3) : v.dump()));
     }
-    rows.emplace_back("Decisions", fmt::format("{}", fmt::join(dec, "; ")));
+    rows.emplace_back("Decisions (proportion of replicates)",
+                      fmt::format("{}", fmt::join(dec, "; ")));
   }
   page.key_values(fmt::format("{}: operating characteristics (summary.json)", st.name), rows);
   if (!hr.empty()) {
@@ -661,9 +670,13 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
     f.y.min = 0.0;
     double lo = *std::min_element(hr.begin(), hr.end()),
            hi = *std::max_element(hr.begin(), hr.end());
-    lo = std::min(lo, 1.0);
-    hi = std::max(hi, 1.0);
-    if (hi - lo < 0.1) lo -= 0.05, hi += 0.05;
+    // The range shows HR = 1 and the design HR with a margin, so that their lines are not on the
+    // frame.
+    lo = std::min({lo, 1.0, st.design_hr});
+    hi = std::max({hi, 1.0, st.design_hr});
+    const double pad = std::max(0.05, 0.1 * (hi - lo));
+    lo = std::max(0.0, lo - pad);
+    hi += pad;
     const auto bins = report::nice_cover(lo, hi, 16);
     report::Bars h;
     h.width = bins.step;

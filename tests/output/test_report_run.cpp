@@ -194,7 +194,9 @@ TEST(ReportReference, AdtteSurvivalAgreesWithR) {
   std::map<std::string, double> r;  // "endpoint/quantity/arm" -> value
   for (const auto& row : ref.rows) {
     double v = std::nan("");
-    if (row[3] != "NA") ASSERT_TRUE(survival::parse_number(row[3], v)) << row[3];
+    if (row[3] != "NA") {
+      ASSERT_TRUE(survival::parse_number(row[3], v)) << row[3];
+    }
     r[row[0] + "/" + row[1] + "/" + row[2]] = v;
   }
   ASSERT_FALSE(r.empty());
