@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "core/parallel.hpp"
+#include "core/progress.hpp"
 #include "output/cohort_summary.hpp"
 #include "output/views.hpp"
 
@@ -29,6 +30,7 @@ struct CohortArgs {
   unsigned threads = 1;
   std::string out;
   bool force = false;
+  bool progress = false;
 };
 
 /// The CSV chunks of one patient, formatted on the worker thread.
@@ -108,7 +110,8 @@ void run_cohort(const CohortArgs& a) {
     output::append_ex(rows.ex, context, r);
     return rows;
   };
-  const std::function<void(std::size_t, PatientRows&)> consume = [&](std::size_t, PatientRows& rows) {
+  core::Progress progress(a.patients, "patients", core::progress_wanted(a.progress));
+  const std::function<void(std::size_t, PatientRows&)> consume = [&](std::size_t i, PatientRows& rows) {
     adsl.write(rows.adsl);
     adtte.write(rows.adtte);
     adlb.write(rows.adlb);
@@ -117,8 +120,10 @@ void run_cohort(const CohortArgs& a) {
     summary.add(rows.summary_record);
     rhs_evals += rows.summary_record.rhs_evals;
     if (rows.summary_record.numerical_failure) failures.push_back(rows.summary_record.failure);
+    progress.update(static_cast<long>(i + 1));
   };
   core::ordered_parallel_for<PatientRows>(static_cast<std::size_t>(a.patients), a.threads, produce, consume);
+  progress.finish();
   adsl.commit();
   adtte.commit();
   adlb.commit();
@@ -151,6 +156,7 @@ void register_cohort(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->required();
   cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
+  cmd->add_flag("--progress", a->progress, "Show a progress bar on stderr even when it is not a terminal");
   cmd->callback([a] { run_cohort(*a); });
 }
 

@@ -17,7 +17,9 @@
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "core/parallel.hpp"
+#include "core/progress.hpp"
 #include "core/version.hpp"
+#include "output/report.hpp"
 #include "output/run_data.hpp"
 #include "output/views.hpp"
 #include "trial/journal.hpp"
@@ -34,6 +36,7 @@ struct RunArgs {
   std::optional<long> replicates;
   bool force = false;
   bool resume = false;
+  bool progress = false;
 };
 
 /// Set by SIGINT/SIGTERM: running replicates finish, no new one starts.
@@ -153,14 +156,17 @@ void run_run(const RunArgs& a) {
     return p;
   };
   std::size_t done = 0;
+  core::Progress progress(static_cast<long>(n), "replicates", core::progress_wanted(a.progress));
   const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t i, Produced& p) {
     if (p.skipped) return;
     if (!p.from_journal) journal.save(p.result);
     summary.add(p.result);
     ++done;
     if (i == 0) first = std::move(p.result);
+    progress.update(static_cast<long>(i + 1));
   };
   core::ordered_parallel_for<Produced>(n, outer, produce, consume);
+  progress.finish();
   if (done < n) {
     throw Interrupted(fmt::format(
         "interrupted after {} of {} replicates; finished replicates are kept in {}/.journal. Resume with: "
@@ -175,7 +181,7 @@ void run_run(const RunArgs& a) {
   output::RunFacts facts{std::string(kVersion), fnv1a(resolved), iso_time(started), iso_time(ended),
                          std::chrono::duration<double>(ended - started).count(), a.threads, 1};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
-  (void)data;  // the results database and the report are written from `data`
+  output::write_report(out + "/report.html", data);
   const nlohmann::json manifest{
       {"tool", "il2sim"},
       {"version", facts.version},
@@ -206,6 +212,7 @@ void register_run(CLI::App& app) {
   cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
   cmd->add_flag("--resume", a->resume,
                 "Continue an interrupted run in its --out directory (same scenario and options)");
+  cmd->add_flag("--progress", a->progress, "Show a progress bar on stderr even when it is not a terminal");
   cmd->callback([a] { run_run(*a); });
 }
 

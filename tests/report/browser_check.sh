@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Opens a report in headless Chromium and checks that it renders. Run by CTest as `report_browser`.
+# Opens a report in headless Chromium and checks that it renders. Run by CTest as `report_browser`
+# (the synthetic demo) and, through tests/output/report_run_check.sh, as `report_run_browser` (reports
+# of real runs).
 #   browser_check.sh <report-demo-executable> <artifacts-dir>
+#   browser_check.sh --file <report.html> <artifacts-dir> <name>
 #
-# 1. The demo writes <artifacts>/report.html (every figure and table type, synthetic data).
+# 1. The demo writes <artifacts>/report.html (every figure and table type, synthetic data); with
+#    --file, the given report is checked instead and every file this script writes is named <name>*.
 # 2. Static checks on the file: no http:// or https:// reference, no <script>.
-# 3. A copy with one inline script appended (report_check.html) is loaded with --dump-dom. The script
+# 3. A copy with one inline script appended (<name>_check.html) is loaded with --dump-dom. The script
 #    runs after the whole document is parsed and writes, into a <pre id="il2sim-check">, the number of
 #    <svg> elements, each one's rendered box (getBoundingClientRect, which forces layout), the
 #    bounding box of its data group (getBBox) and its element count, and the number of resource
@@ -14,12 +18,21 @@
 #    of the page to stderr as "INFO:CONSOLE". The report has no scripts, so any such line (an SVG
 #    attribute Chromium could not parse, a blocked resource, an error in the check script) fails.
 # 5. A PNG screenshot of the unmodified report, 1200 px wide and as tall as the page measured in 3
-#    (so that every figure is in the picture), is saved as <artifacts>/report.png.
+#    (so that every figure is in the picture), is saved as <artifacts>/<name>.png (name: report).
 # Exit 0 = pass, 1 = fail, 77 = skipped because chromium is not installed (CTest SKIP_RETURN_CODE).
 set -euo pipefail
 
-demo=${1:?usage: browser_check.sh <report-demo> <artifacts-dir>}
-artifacts=${2:?usage: browser_check.sh <report-demo> <artifacts-dir>}
+usage="usage: browser_check.sh <report-demo> <artifacts-dir> | --file <report.html> <artifacts-dir> <name>"
+given=""
+if [ "${1:-}" = "--file" ]; then
+  given=${2:?$usage}
+  artifacts=${3:?$usage}
+  name=${4:?$usage}
+else
+  demo=${1:?$usage}
+  artifacts=${2:?$usage}
+  name=report
+fi
 
 browser=""
 for candidate in chromium chromium-browser; do
@@ -39,10 +52,18 @@ fail() {
 }
 
 mkdir -p "$artifacts"
-report="$artifacts/report.html"
-check="$artifacts/report_check.html"
-rm -f "$report" "$check" "$artifacts/report.png" "$artifacts/dom.html"
-"$demo" "$report" || fail "the demo did not write the report"
+check="$artifacts/${name}_check.html"
+dom="$artifacts/${name}_dom.html"
+png="$artifacts/$name.png"
+rm -f "$check" "$png" "$dom"
+if [ -n "$given" ]; then
+  report=$given
+  [ -f "$report" ] || fail "no report at $report"
+else
+  report="$artifacts/report.html"
+  rm -f "$report"
+  "$demo" "$report" || fail "the demo did not write the report"
+fi
 [ -s "$report" ] || fail "the report is empty"
 
 # Static checks.
@@ -80,15 +101,15 @@ trap 'rm -rf "$profile" "$profile2"' EXIT
 flags=(--headless --no-sandbox --disable-gpu --disable-background-networking
        --disable-component-update --disable-sync --no-first-run --enable-logging=stderr --v=0)
 
-log="$artifacts/chromium-check.log"
+log="$artifacts/$name-chromium-check.log"
 if ! timeout 300 "$browser" "${flags[@]}" --user-data-dir="$profile" --dump-dom \
-       "file://$(realpath "$check")" > "$artifacts/dom.html" 2> "$log"; then
+       "file://$(realpath "$check")" > "$dom" 2> "$log"; then
   tail -20 "$log" >&2
   fail "chromium --dump-dom failed (log: $log)"
 fi
 
 result=$(awk '/<pre id="il2sim-check">/ { on = 1; sub(/.*<pre id="il2sim-check">/, "") }
-              on { print } /^END$/ { exit }' "$artifacts/dom.html")
+              on { print } /^END$/ { exit }' "$dom")
 [ -n "$result" ] || fail "the check script's output is missing from the dumped DOM"
 echo "$result"
 
@@ -104,15 +125,15 @@ if grep -n 'CONSOLE' "$log"; then fail "console messages while loading the repor
 # The screenshot, of the report itself.
 shot_height=$height
 [ "$shot_height" -le 20000 ] || shot_height=20000
-shot_log="$artifacts/chromium-screenshot.log"
+shot_log="$artifacts/$name-chromium-screenshot.log"
 if ! timeout 300 "$browser" "${flags[@]}" --user-data-dir="$profile2" --hide-scrollbars \
-       --screenshot="$artifacts/report.png" --window-size="1200,$shot_height" \
+       --screenshot="$png" --window-size="1200,$shot_height" \
        "file://$(realpath "$report")" > /dev/null 2> "$shot_log"; then
   tail -20 "$shot_log" >&2
   fail "chromium --screenshot failed (log: $shot_log)"
 fi
 if grep -n 'CONSOLE' "$shot_log"; then fail "console messages while taking the screenshot (log: $shot_log)"; fi
-[ -s "$artifacts/report.png" ] || fail "no screenshot written"
-[ "$(head -c 8 "$artifacts/report.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
-  fail "report.png is not a PNG file"
-echo "PASS: $svgs figures rendered, no console messages, no requests; screenshot $artifacts/report.png"
+[ -s "$png" ] || fail "no screenshot written"
+[ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
+  fail "$png is not a PNG file"
+echo "PASS: $svgs figures rendered, no console messages, no requests; screenshot $png"
