@@ -25,7 +25,7 @@ run: build
 ## The whole test suite through CTest. The report_browser test opens a report in headless
 ## Chromium, so `test` also installs chromium (--browser); `run` and `build` do not need it.
 test: build
-	@bash tools/install-deps.sh --browser
+	@bash tools/install-deps.sh --browser --mpi
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 ## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -6,12 +6,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/distributed.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 
 namespace il2sim::cli {
 
 int run(int argc, char** argv) {
+  const Distributed distributed(&argc, &argv);
+  // Under mpirun every rank sees the same input: only rank 0 prints user-facing errors.
+  const bool speaks = distributed.rank() == 0;
   CLI::App app{
       "il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation"};
   app.set_version_flag("--version", std::string(kVersion));
@@ -32,10 +36,10 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);
   } catch (const Interrupted& e) {
-    std::fprintf(stderr, "il2sim: %s\n", e.what());
+    if (speaks) std::fprintf(stderr, "il2sim: %s\n", e.what());
     return static_cast<int>(ExitCode::kInterrupted);
   } catch (const UserError& e) {
-    std::fprintf(stderr, "il2sim: error: %s\n", e.what());
+    if (speaks) std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "il2sim: internal error: %s\n", e.what());

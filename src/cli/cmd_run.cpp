@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/distributed.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -117,19 +118,31 @@ void run_run(const RunArgs& a) {
                     "a scenario with [[stages]]; for one arm of patients use `il2sim cohort`");
   }
   const std::string out = a.out.empty() ? "out/" + s.name : a.out;
-  prepare_output_dir(out, a.force || a.resume);
+  const auto& dist = Distributed::current();
   const std::string resolved = scenario::to_toml(s);
   const trial::Journal journal(out, fnv1a(resolved));
-  if (a.resume) {
-    journal.check_resumable();
-  } else {
-    journal.start();
+  // Rank 0 prepares the directory and the journal; the other ranks wait for its word.
+  bool ready = false;
+  if (dist.rank() == 0) {
+    prepare_output_dir(out, a.force || a.resume);
+    if (a.resume) {
+      journal.check_resumable();
+    } else {
+      journal.start();
+    }
+    ready = true;
   }
+  if (!dist.broadcast(ready)) return;  // rank 0 reported the error
   const InterruptGuard guard;
   const auto n = static_cast<std::size_t>(s.replicates);
+  // This rank's replicates: i ≡ rank (mod ranks).
+  std::vector<std::size_t> mine;
+  for (std::size_t i = static_cast<std::size_t>(dist.rank()); i < n; i += static_cast<std::size_t>(dist.size())) {
+    mine.push_back(i);
+  }
   // Replicates run in parallel; a single replicate parallelizes its patients instead.
-  const unsigned outer = n > 1 ? a.threads : 1;
-  const unsigned inner = n > 1 ? 1 : a.threads;
+  const unsigned outer = mine.size() > 1 ? a.threads : 1;
+  const unsigned inner = mine.size() > 1 ? 1 : a.threads;
   trial::ProgrammeSummary summary(s);
   trial::ReplicateResult first;
   struct Produced {
@@ -137,7 +150,8 @@ void run_run(const RunArgs& a) {
     bool from_journal = false;
     bool skipped = false;  ///< not run: interrupted
   };
-  const std::function<Produced(std::size_t)> produce = [&](std::size_t i) {
+  const std::function<Produced(std::size_t)> produce = [&](std::size_t j) {
+    const std::size_t i = mine[j];
     Produced p;
     if (g_interrupted.load()) {
       p.skipped = true;
@@ -156,22 +170,37 @@ void run_run(const RunArgs& a) {
     return p;
   };
   std::size_t done = 0;
-  core::Progress progress(static_cast<long>(n), "replicates", core::progress_wanted(a.progress));
-  const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t i, Produced& p) {
+  nlohmann::json gathered_mine = nlohmann::json::array();  // with several ranks: results to send to rank 0
+  core::Progress progress(static_cast<long>(mine.size()), "replicates",
+                          dist.rank() == 0 && core::progress_wanted(a.progress));
+  const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t j, Produced& p) {
     if (p.skipped) return;
     if (!p.from_journal) journal.save(p.result);
-    summary.add(p.result);
     ++done;
-    if (i == 0) first = std::move(p.result);
-    progress.update(static_cast<long>(i + 1));
+    progress.update(static_cast<long>(j + 1));
+    if (dist.size() > 1) gathered_mine.push_back(trial::to_json(p.result));
+    if (dist.size() == 1) summary.add(p.result);  // one process: reduce as replicates finish
+    if (mine[j] == 0) first = std::move(p.result);
   };
-  core::ordered_parallel_for<Produced>(n, outer, produce, consume);
+  core::ordered_parallel_for<Produced>(mine.size(), outer, produce, consume);
   progress.finish();
-  if (done < n) {
+  if (done < mine.size()) {
     throw Interrupted(fmt::format(
         "interrupted after {} of {} replicates; finished replicates are kept in {}/.journal. Resume with: "
         "il2sim run {} --out {} --resume (with the same --seed and --replicates)",
-        done, n, out, a.scenario.empty() ? s.name : a.scenario, out));
+        done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
+  }
+  if (dist.size() > 1) {
+    const auto parts = dist.gather(gathered_mine.dump());
+    if (dist.rank() != 0) return;
+    std::vector<std::optional<trial::ReplicateResult>> all(n);
+    for (const auto& part : parts) {
+      for (const auto& j : nlohmann::json::parse(part)) {
+        auto r = trial::replicate_from_json(j, "rank result");
+        all[r.replicate] = std::move(r);
+      }
+    }
+    for (const auto& r : all) summary.add(*r);  // replicate order: the same bytes as one process
   }
   write_views(out, s, first);
   core::write_file_atomically(out + "/scenario.toml", resolved);
@@ -179,7 +208,7 @@ void run_run(const RunArgs& a) {
   core::write_file_atomically(out + "/summary.json", summary_json.dump(2) + "\n");
   const auto ended = std::chrono::system_clock::now();
   output::RunFacts facts{std::string(kVersion), fnv1a(resolved), iso_time(started), iso_time(ended),
-                         std::chrono::duration<double>(ended - started).count(), a.threads, 1};
+                         std::chrono::duration<double>(ended - started).count(), a.threads, dist.size()};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
   output::write_report(out + "/report.html", data);
   const nlohmann::json manifest{

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# interfaces.md: `mpirun -np K build/il2sim run ...` splits replicates across ranks and gathers them
+# into the same bytes as one process (all files but manifest.json, which records the rank count, and
+# the run-time section of report.html and the run facts of results.sqlite).
+# Usage: mpi_check.sh BUILD_DIR. Exit 77 (skipped) only when the build has no MPI support.
+set -euo pipefail
+build=$1
+if ! grep -q "MPI_C_FOUND:BOOL=TRUE" "$build/CMakeCache.txt"; then
+  echo "il2sim was built without MPI (no MPI found): skipped"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$build/il2sim" run phase3-autosct-nhl --replicates 5 --threads 1 --out "$tmp/one"
+mpirun --allow-run-as-root --oversubscribe -np 2 "$build/il2sim" run phase3-autosct-nhl --replicates 5 --threads 1 \
+  --out "$tmp/two"
+status=0
+for f in summary.json scenario.toml adsl.csv adtte.csv adlb.csv adae.csv ex.csv; do
+  if ! cmp -s "$tmp/one/$f" "$tmp/two/$f"; then
+    echo "FAIL: $f differs between 1 process and mpirun -np 2"
+    status=1
+  fi
+done
+grep -q '"ranks": 2' "$tmp/two/manifest.json" || { echo "FAIL: manifest.json does not record 2 ranks"; status=1; }
+[ $status -eq 0 ] && echo "mpirun -np 2: same bytes as one process"
+exit $status
