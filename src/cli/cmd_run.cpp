@@ -16,6 +16,7 @@
 #include "core/output_file.hpp"
 #include "core/parallel.hpp"
 #include "core/version.hpp"
+#include "output/results_db.hpp"
 #include "output/run_data.hpp"
 #include "output/views.hpp"
 #include "trial/programme.hpp"
@@ -111,7 +112,7 @@ void run_run(const RunArgs& a) {
   output::RunFacts facts{std::string(kVersion), fnv1a(resolved), iso_time(started), iso_time(ended),
                          std::chrono::duration<double>(ended - started).count(), a.threads, 1};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
-  (void)data;  // the results database and the report are written from `data`
+  output::write_results_db(out + "/results.sqlite", data);
   const nlohmann::json manifest{
       {"tool", "il2sim"},
       {"version", facts.version},
