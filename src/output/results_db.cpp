@@ -108,6 +108,17 @@ CREATE INDEX exposure_stage_usubjid ON exposure (stage, usubjid);
                   "a path in an existing, writable directory with free space");
 }
 
+/// A value or NULL. (Not std::optional: GCC 12 at -O3 reports its storage as maybe-uninitialized.)
+template <typename V>
+struct Maybe {
+  bool set = false;
+  V value{};
+};
+template <typename V>
+Maybe<V> maybe(bool set, V value) {
+  return {set, set ? value : V{}};
+}
+
 /// One open database connection; closed on destruction.
 class Db {
  public:
@@ -182,9 +193,10 @@ class Insert {
       sqlite3_bind_null(stmt_, i);
     }
   }
-  void bind(int i, const std::optional<int>& v) {
-    if (v) {
-      sqlite3_bind_int(stmt_, i, *v);
+  template <typename V>
+  void bind(int i, const Maybe<V>& v) {
+    if (v.set) {
+      bind(i, v.value);
     } else {
       sqlite3_bind_null(stmt_, i);
     }
@@ -323,10 +335,10 @@ void write_escalation(StageInserts& ins, std::uint32_t rep, std::size_t i,
                       const scenario::StageSpec& st, const trial::EscalationResult& e) {
   int dlts = 0;
   for (const auto& p : e.patients) dlts += p.dlt ? 1 : 0;
-  const std::optional<int> mtd_level = e.mtd ? std::optional<int>(*e.mtd + 1) : std::nullopt;
-  const std::optional<double> mtd_dose =
-      e.mtd ? std::optional<double>(st.levels[static_cast<std::size_t>(*e.mtd)].dose)
-            : std::nullopt;
+  const int mtd = e.mtd.value_or(-1);
+  const auto mtd_level = maybe(mtd >= 0, mtd + 1);
+  const auto mtd_dose =
+      maybe(mtd >= 0, mtd >= 0 ? st.levels[static_cast<std::size_t>(mtd)].dose : 0.0);
   const std::string decision = e.mtd ? fmt::format("MTD level {}", *e.mtd + 1) : "no MTD";
   ins.escalation.row(rep, i, st.name, "dose_escalation", "run", decision, e.patients.size(),
                      mtd_level, mtd_dose, dlts, e.not_evaluable);
@@ -359,9 +371,8 @@ void write_escalation(StageInserts& ins, std::uint32_t rep, std::size_t i,
 
 void write_single_arm(StageInserts& ins, std::uint32_t rep, std::size_t i,
                       const scenario::StageSpec& st, const trial::SingleArmResult& a) {
-  const std::optional<int> r1 = a.r1 >= 0 ? std::optional<int>(a.r1) : std::nullopt;
-  const std::optional<int> stage1 =
-      st.simon ? std::optional<int>(a.stage1_responses) : std::nullopt;
+  const auto r1 = maybe(a.r1 >= 0, a.r1);
+  const auto stage1 = maybe(st.simon, a.stage1_responses);
   const std::string decision = a.stopped_early ? "stopped at stage 1"
                                : a.reject_h0   ? "promising"
                                                : "not promising";
@@ -504,7 +515,7 @@ void write_patients(Db& db, const RunData& d) {
       }
       for (const auto& l : rec.labs) {
         adlb.row(i, stage, r.replicate, id, rec.arm, l.paramcd, l.value, l.day, l.visit,
-                 l.et_ratio > 0 ? std::optional<double>(l.et_ratio) : std::nullopt);
+                 maybe(l.et_ratio > 0, l.et_ratio));
       }
       for (const auto& a : rec.adverse_events) {
         adae.row(i, stage, r.replicate, id, rec.arm, clinic::to_string(a.term), a.grade, a.onset,
