@@ -21,6 +21,7 @@
 #include "core/progress.hpp"
 #include "core/version.hpp"
 #include "output/report.hpp"
+#include "output/results_db.hpp"
 #include "output/run_data.hpp"
 #include "output/views.hpp"
 #include "trial/journal.hpp"
@@ -211,6 +212,7 @@ void run_run(const RunArgs& a) {
                          std::chrono::duration<double>(ended - started).count(), a.threads, dist.size()};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
   output::write_report(out + "/report.html", data);
+  output::write_results_db(out + "/results.sqlite", data);
   const nlohmann::json manifest{
       {"tool", "il2sim"},
       {"version", facts.version},
