@@ -80,18 +80,18 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   const double h_marg = hill(C, p_.EC50m);
   dy[kD] = p_.kD * (hill(C, p_.EC50D) - y[kD]);
   dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (p_.pN * hill(C, p_.EC50pN) - p_.dN) * y[kN];
-  dy[kBN] = p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
-  dy[kBE] = p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];
+  dy[kBN] = u_.quiet ? 0.0 : p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
+  dy[kBE] = u_.quiet ? 0.0 : p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];
   dy[kE] = sE + (p_.pE * hill(C, p_.EC50pE) - p_.dE) * y[kE];
-  dy[kAct] = p_.ka * (p_.Amax * hill(C, p_.EC50a) - y[kAct]);
-  dy[kK] = -p_.dK * y[kK];
+  dy[kAct] = u_.quiet ? 0.0 : p_.ka * (p_.Amax * hill(C, p_.EC50a) - y[kAct]);
+  dy[kK] = u_.quiet ? 0.0 : -p_.dK * y[kK];
   // Toxicity
-  dy[kCe] = p_.ke0 * (C - y[kCe]);
-  dy[kW] = p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
+  dy[kCe] = u_.quiet ? 0.0 : p_.ke0 * (C - y[kCe]);
+  dy[kW] = u_.quiet ? 0.0 : p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
   // Platelets and sIL-2Rα
   dy[kP] = p_.kP * p_.Pss * (1.0 - std::exp(-t / p_.tauP)) - p_.kP * y[kP] -
            p_.kPil2 * hill(C, p_.EC50P) * y[kP];
-  dy[kS] = p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) - p_.kSout * y[kS];
+  dy[kS] = u_.quiet ? 0.0 : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) - p_.kSout * y[kS];
   // Tumour: logistic growth minus immune kill, on the log scale
   if (u_.tumour_ode) {
     const double L = std::exp(y[kLnL]);
@@ -99,6 +99,23 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   } else {
     dy[kLnL] = 0.0;
   }
+}
+
+double Il2Model::quasi_steady_S(double t, std::span<const double> y) const {
+  // a = kS0 + kS·(N + E) without IL-2; a' = kS·(dN/dt + dE/dt) from the same equations as rhs().
+  const double sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));
+  const double sE = p_.sE_inf * (1.0 - std::exp(-t / p_.tauE));
+  const double dN = sN * (1.0 + p_.asN * y[kD]) - p_.dN * y[kN];
+  const double dE = sE - p_.dE * y[kE];
+  const double a = p_.kS0 + p_.kS * (y[kN] + y[kE]);
+  const double a_dot = p_.kS * (dN + dE);
+  return a / p_.kSout - a_dot / (p_.kSout * p_.kSout);
+}
+
+bool Il2Model::at_rest(std::span<const double> y, double tolerance) {
+  return std::fabs(y[kCe]) < tolerance && std::fabs(y[kW]) < tolerance && std::fabs(y[kAct]) < tolerance &&
+         std::fabs(y[kBN] - 1.0) < tolerance && std::fabs(y[kBE] - 1.0) < tolerance && std::fabs(y[kK]) < tolerance &&
+         std::fabs(y[kA1]) < tolerance && std::fabs(y[kA2]) < tolerance && std::fabs(y[kAd]) < tolerance;
 }
 
 namespace {

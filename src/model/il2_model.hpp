@@ -53,6 +53,9 @@ struct ModelInputs {
   double tumour_cells = 0.0;   ///< L when tumour_ode is false (for the kill's saturation term)
   PkMode pk = PkMode::kDynamic;
   bool gvhd_window = false;    ///< allogeneic: on IL-2 or within 30 days of it (model.md §3)
+  /// Fast mode, no IL-2 for a while: Ce, W, a, BN, BE, K are at rest and held there, and S, which only
+  /// the observation model reads, is in quasi-steady state (quasi_steady_S) instead of integrated.
+  bool quiet = false;
 };
 
 /// Hill function H(x; EC50, h) = x^h / (EC50^h + x^h), x >= 0.
@@ -82,6 +85,11 @@ class Il2Model {
   [[nodiscard]] double clearance(double C, std::span<const double> y) const;
   /// Per-cell kill rate (1/day) at state y for tumour size L.
   [[nodiscard]] double kill_rate(std::span<const double> y, double L) const;
+  /// sIL-2Rα in quasi-steady state without IL-2: S = a/kSout − a'/kSout² with a = kS0 + kS·(N + E),
+  /// the first two terms of the expansion in 1/kSout (the lag of S behind its production).
+  [[nodiscard]] double quasi_steady_S(double t, std::span<const double> y) const;
+  /// Whether the quiet-mode states are at rest (within `tolerance`).
+  [[nodiscard]] static bool at_rest(std::span<const double> y, double tolerance);
   /// Tumour size at state y under the current inputs (exp(lnL) or the birth-death count).
   [[nodiscard]] double tumour(std::span<const double> y) const;
 

@@ -16,6 +16,10 @@ namespace {
 enum TumourRoot : std::size_t { kRootRelapse, kRootSymptomatic, kRootStoch, kRootMrd, kTumourRootCount };
 
 constexpr double kTimeEps = 1e-9;
+/// Quiet mode starts no earlier: S relaxes from its day-0 value with t1/2 ln2/kSout (8 h by default).
+constexpr double kQuietFromDay = 5.0;
+/// How often a segment without IL-2 that is not yet quiet re-checks whether it can be.
+constexpr double kQuietRecheckDays = 5.0;
 
 std::vector<double> absolute_tolerances() {
   std::vector<double> atol(model::kStateCount, 1e-8);
@@ -224,6 +228,16 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     u.infusion_rate = rate;
     u.gvhd_window = controller.gvhd_window(t);
     u.pk = dynamic_pk ? model::PkMode::kDynamic : model::PkMode::kQuasiSteadyState;
+    const bool was_quiet = u.quiet;
+    u.quiet = fast && options_.quiet_tolerance > 0.0 && rate == 0.0 && !dynamic_pk && t >= kQuietFromDay &&
+              model::Il2Model::at_rest(y, options_.quiet_tolerance);
+    if (u.quiet) {
+      y[model::kCe] = y[model::kW] = y[model::kAct] = y[model::kK] = 0.0;
+      y[model::kBN] = y[model::kBE] = 1.0;
+      y[model::kS] = model_.quasi_steady_S(t, y);
+    } else if (was_quiet) {
+      y[model::kS] = model_.quasi_steady_S(t, y);  // S continues from its quasi-steady value
+    }
     if (qss_before && dynamic_pk) {
       y[model::kA1] = p.V1 * C_before;
       y[model::kA2] = p.V2 * C_before;
@@ -234,6 +248,10 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     const double breakpoint = controller.next_breakpoint(t);
     double seg_end = std::min(horizon, breakpoint);
     if (fast && dynamic_pk) seg_end = std::min(seg_end, dynamic_until);
+    // Not yet quiet only because the resting states are still relaxing: look again in a few days.
+    if (fast && options_.quiet_tolerance > 0.0 && rate == 0.0 && !u.quiet) {
+      seg_end = std::min(seg_end, std::max(t, kQuietFromDay) + kQuietRecheckDays);
+    }
     emit_outputs_until(t, y);
     integrator->reset(t, y);
 
@@ -249,6 +267,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       t = result.t;
       const auto state = integrator->state();
       std::copy(state.begin(), state.end(), y.begin());
+      if (u.quiet) y[model::kS] = model_.quasi_steady_S(t, y);
       bool restart = false;
       if (result.status == solver::AdvanceStatus::kRoot) {
         const auto& r = result.roots;

@@ -38,6 +38,10 @@ struct SimulationOptions {
   /// with the reference mode to 0.04 % on the Chiron regimen (0.8 % with a quarter day).
   double pk_transient_days = 0.5;
   double bolus_washout_days = 2.0;  ///< fast mode: dynamic PK for this long after a bolus
+  /// Fast mode: without IL-2, once Ce, W, a, BN, BE and K are within this of rest (and from day 5,
+  /// when S has forgotten its initial value), they are held at rest and S is in quasi-steady state:
+  /// their fast relaxation no longer limits the explicit method's step. 0 disables it.
+  double quiet_tolerance = 1e-6;
 };
 
 /// Called at each output time with the state (units of model::State) and the model.
