@@ -215,9 +215,11 @@ Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord
   if (s.name == "median_lab_fold") {
     const auto base = lab(r, s, "BASELINE");
     const auto at = lab(r, s, fmt::format("IL2 D{:g}", s.day));
-    if (base && at && *base > 0.0) {
+    if (base && at && (*base > 0.0 || *at > 0.0)) {
+      // A rise from exactly 0 (Daudi lysis before IL-2: no activated effectors) is an unbounded
+      // fold.
       o.included = true;
-      o.x = *at / *base;
+      o.x = *base > 0.0 ? *at / *base : std::numeric_limits<double>::infinity();
     }
   } else if (s.name == "fraction_completed_induction") {
     flag(r.completed_induction);
@@ -261,7 +263,7 @@ Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord
   } else if (s.name == "fraction_relapsed_by") {
     flag(r.relapse_day && *r.relapse_day <= s.day);
   }
-  if (o.included && s.name != "km_at" && !std::isfinite(o.x)) o.included = false;
+  if (o.included && s.name != "km_at" && std::isnan(o.x)) o.included = false;
   return o;
 }
 
@@ -318,14 +320,17 @@ Summary summarize(Aggregate a, const StatisticSpec& s, std::vector<Observation> 
       const double h = (n - 1.0) * p;
       const auto k = static_cast<std::size_t>(std::floor(h));
       const double frac = h - std::floor(h);
-      out.value = k + 1 < x.size() ? x[k] + frac * (x[k + 1] - x[k]) : x[k];
+      out.value = k + 1 < x.size() && frac > 0.0 && x[k + 1] != x[k]
+                      ? x[k] + frac * (x[k + 1] - x[k])
+                      : x[k];
       const double half = kZ * std::sqrt(n * p * (1.0 - p));
       const auto rank = [&](double r) {
         return x[static_cast<std::size_t>(std::clamp(r, 0.0, n - 1.0))];
       };
       out.lo = rank(std::floor(n * p - half) - 1.0);
       out.hi = rank(std::ceil(n * p + half) - 1.0);
-      out.se = (out.hi - out.lo) / (2.0 * kZ);
+      out.se = std::isfinite(out.hi - out.lo) ? (out.hi - out.lo) / (2.0 * kZ)
+                                              : std::numeric_limits<double>::infinity();
       break;
     }
     case Aggregate::kKaplanMeier: {

@@ -138,7 +138,7 @@ TEST(Targets, SyntaxErrorNamesFileLine) {
   std::string text = kMinimal;
   text.replace(text.find("upper = 2"), 9, "upper = = 2");
   const auto e = error_of(text);
-  EXPECT_NE(e.find("t.toml:17"), std::string::npos) << e;
+  EXPECT_NE(e.find("t.toml:18"), std::string::npos) << e;
 }
 
 TEST(Targets, UnknownKeyExperimentAndRegimenAreUserErrors) {
