@@ -122,7 +122,11 @@ FitResult fit(const Evaluator& evaluator, const model::ParameterSet& start,
   }
   result.evaluations = context.count;
   result.objective = context.best;
-  for (const double lx : context.best_x) result.best.push_back(std::exp(lx));
+  for (std::size_t i = 0; i < n; ++i) {
+    // The starting point itself, exactly, when nothing better was found (no exp(log(x)) rounding).
+    result.best.push_back(context.best_x[i] == std::log(result.start[i]) ? result.start[i]
+                                                                         : std::exp(context.best_x[i]));
+  }
   result.start_objective = context.first;
   return result;
 }
