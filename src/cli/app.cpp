@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   register_scenarios(app);
   register_design(app);
   register_survival(app);
+  register_calibrate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -21,5 +21,6 @@ void register_params(CLI::App& app);
 void register_scenarios(CLI::App& app);
 void register_design(CLI::App& app);
 void register_survival(CLI::App& app);
+void register_calibrate(CLI::App& app);
 
 }  // namespace il2sim::cli

@@ -1,0 +1,66 @@
+#pragma once
+/// @file evaluate.hpp
+/// Evaluation of calibration targets by simulation with common random numbers: every evaluation
+/// simulates the same virtual patients (ids 1..N of replicate 0 under the targets file's seed) of
+/// each experiment, so the objective is a deterministic function of the parameters. Experiments
+/// shared by several targets are simulated once; (experiment, patient) work items run in parallel.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "calibration/targets.hpp"
+#include "model/parameters.hpp"
+
+namespace il2sim::calibration {
+
+/// Parameter values that replace the scenario's, for one evaluation.
+using ParameterPatch = std::vector<std::pair<model::ParamId, double>>;
+
+struct TargetResult {
+  std::string id;
+  double simulated = 0.0;  ///< NaN when no virtual patient contributed
+  double mc_se = 0.0;      ///< Monte Carlo standard error (0 for deterministic statistics)
+  double ci_lower = 0.0, ci_upper = 0.0;  ///< 95 % Monte Carlo interval
+  int n = 0;                              ///< virtual patients contributing
+  double lower = 0.0, upper = 0.0;        ///< the target's range
+  bool in_range = false;
+  bool precise = false;  ///< Monte Carlo SE < 1/4 of the range (calibration-targets.md)
+  bool met = false;      ///< in range and precise; never for informational targets
+  bool informational = false;
+  double distance = 0.0;  ///< standardized distance outside the range (0 inside)
+};
+
+struct Evaluation {
+  std::vector<TargetResult> targets;  ///< in the order of the targets file (selection only)
+  double met_fraction = 0.0;          ///< met / counted (informational targets excluded)
+  int met = 0, counted = 0;
+  double objective = 0.0;  ///< Σ weight · distance²
+};
+
+struct EvaluationOptions {
+  unsigned threads = 1;
+  double patients_scale = 1.0;    ///< multiplies every experiment's number of patients
+  std::vector<std::string> only;  ///< target ids to evaluate (empty: all)
+};
+
+/// Standardized distance of `value` outside [lower, upper]: the distance divided by the range's
+/// half-width (one-sided ranges: half the finite bound, at least 0.05), 0 inside; +inf for NaN.
+[[nodiscard]] double standardized_distance(double value, double lower, double upper);
+
+class Evaluator {
+ public:
+  /// @throws UserError for an unknown id in `options.only` or a scenario that cannot be loaded.
+  Evaluator(TargetSet targets, EvaluationOptions options);
+  /// Evaluates the selected targets with the scenarios' parameters changed by `patch`.
+  [[nodiscard]] Evaluation evaluate(const ParameterPatch& patch) const;
+  [[nodiscard]] const TargetSet& targets() const { return set_; }
+  [[nodiscard]] const std::vector<std::size_t>& selected() const { return selected_; }
+
+ private:
+  TargetSet set_;
+  EvaluationOptions options_;
+  std::vector<std::size_t> selected_;  ///< indices into set_.targets
+};
+
+}  // namespace il2sim::calibration

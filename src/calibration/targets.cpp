@@ -1,0 +1,436 @@
+#include "calibration/targets.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "model/parameters.hpp"
+#include "scenario/scenario.hpp"
+
+namespace il2sim::calibration {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Reports every problem of the targets file through one place, with file:line and the key.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& key, const std::string& problem,
+                         const std::string& allowed = {}) const {
+    InputLocation where{origin_, std::nullopt, std::nullopt, key};
+    if (node != nullptr && node->source().begin.line > 0) {
+      where.line = static_cast<long>(node->source().begin.line);
+      where.column = static_cast<long>(node->source().begin.column);
+    }
+    throw UserError(where, problem, allowed);
+  }
+
+  void check_keys(const toml::table& t, const std::string& path,
+                  const std::vector<std::string_view>& allowed) const {
+    for (const auto& [key, node] : t) {
+      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+      const auto suggestion = core::closest_name(key.str(), allowed);
+      std::string all;
+      for (const auto a : allowed) all += (all.empty() ? "" : ", ") + std::string(a);
+      fail(&node, path + "." + std::string(key.str()),
+           suggestion.empty() ? "unknown key"
+                              : fmt::format("unknown key; did you mean '{}'?", suggestion),
+           all);
+    }
+  }
+
+  static long line_of(const toml::node& n) { return static_cast<long>(n.source().begin.line); }
+
+  double number(const toml::table& t, const std::string& path, std::string_view key,
+                double fallback, bool required = false) const {
+    const auto* n = t.get(key);
+    if (n == nullptr) {
+      if (required) fail(&t, path + "." + std::string(key), "missing");
+      return fallback;
+    }
+    if (const auto* s = n->as_string(); s != nullptr && (s->get() == "inf" || s->get() == "+inf"))
+      return kInf;
+    double v = 0.0;
+    if (const auto* f = n->as_floating_point()) {
+      v = f->get();
+    } else if (const auto* i = n->as_integer()) {
+      v = static_cast<double>(i->get());
+    } else {
+      fail(n, path + "." + std::string(key), "expected a number");
+    }
+    if (std::isnan(v)) fail(n, path + "." + std::string(key), "value is not a number");
+    return v;
+  }
+
+  std::string string(const toml::table& t, const std::string& path, std::string_view key,
+                     const std::string& fallback, bool required = false) const {
+    const auto* n = t.get(key);
+    if (n == nullptr) {
+      if (required) fail(&t, path + "." + std::string(key), "missing");
+      return fallback;
+    }
+    const auto* s = n->as_string();
+    if (s == nullptr) fail(n, path + "." + std::string(key), "expected a string");
+    return s->get();
+  }
+
+  const std::string& origin() const { return origin_; }
+
+ private:
+  std::string origin_;
+};
+
+/// A regimen written inline in the targets file, validated by the scenario reader (one validator
+/// for every regimen): it is wrapped into a minimal scenario and read back.
+dosing::Regimen inline_regimen(const Reader& r, const toml::table& regimen,
+                               const std::string& cohort, const std::string& key) {
+  toml::table root;
+  root.insert("format_version", scenario::kFormatVersion);
+  root.insert("name", "targets-regimen");
+  toml::table regimens;
+  regimens.insert("inline", regimen);
+  root.insert("regimens", regimens);
+  toml::array arms;
+  arms.push_back(toml::table{{"name", "a"}, {"cohort", cohort}, {"regimen", "inline"}});
+  root.insert("arms", arms);
+  std::ostringstream text;
+  text << toml::toml_formatter{root};
+  try {
+    auto s = scenario::parse_scenario(text.str(), r.origin());
+    return s.regimens.at("inline");
+  } catch (const UserError& e) {
+    r.fail(&regimen, key, fmt::format("invalid regimen: {}", e.what()));
+  }
+}
+
+Experiment read_experiment(const Reader& r, const std::string& name, const toml::table& t) {
+  const std::string path = "experiments." + name;
+  r.check_keys(
+      t, path,
+      {"kind", "scenario", "cohort", "regimen", "doses", "start_day", "patients", "days", "step"});
+  Experiment e;
+  e.name = name;
+  e.line = Reader::line_of(t);
+  const auto kind = r.string(t, path, "kind", "", true);
+  if (kind == "typical") {
+    e.kind = ExperimentKind::kTypical;
+  } else if (kind == "population") {
+    e.kind = ExperimentKind::kPopulation;
+  } else if (kind == "cohort") {
+    e.kind = ExperimentKind::kCohort;
+  } else {
+    r.fail(t.get("kind"), path + ".kind", fmt::format("unknown experiment kind '{}'", kind),
+           "typical, population, cohort");
+  }
+  e.scenario = r.string(t, path, "scenario", std::string(scenario::kDefaultScenario));
+  scenario::Scenario base;
+  try {
+    base = scenario::load_scenario(e.scenario);
+  } catch (const UserError& err) {
+    r.fail(t.get("scenario"), path + ".scenario", err.what());
+  }
+  e.cohort = r.string(t, path, "cohort", "", true);
+  if (scenario::find_cohort(e.cohort) == nullptr) {
+    std::string all;
+    for (const auto& c : scenario::builtin_cohorts()) all += (all.empty() ? "" : ", ") + c.name;
+    r.fail(t.get("cohort"), path + ".cohort", fmt::format("unknown cohort '{}'", e.cohort), all);
+  }
+  if (const auto* reg = t.get("regimen")) {
+    if (const auto* s = reg->as_string()) {
+      if (s->get() != "none") {
+        const auto it = base.regimens.find(s->get());
+        if (it == base.regimens.end()) {
+          std::string all = "none";
+          for (const auto& [k, v] : base.regimens) all += ", " + k;
+          r.fail(reg, path + ".regimen",
+                 fmt::format("scenario '{}' has no regimen '{}'", base.name, s->get()), all);
+        }
+        e.regimen = it->second;
+      }
+    } else if (const auto* tbl = reg->as_table()) {
+      e.regimen = inline_regimen(r, *tbl, e.cohort, path + ".regimen");
+      e.regimen->name = name;
+    } else {
+      r.fail(reg, path + ".regimen", "expected a regimen name or an inline regimen table");
+    }
+  }
+  if (const auto* d = t.get("doses")) {
+    const auto* tbl = d->as_table();
+    if (tbl == nullptr) r.fail(d, path + ".doses", "expected a table {phase = dose}");
+    if (!e.regimen) r.fail(d, path + ".doses", "dose overrides need a regimen");
+    for (const auto& [phase, node] : *tbl) {
+      auto& phases = e.regimen->phases;
+      const auto it = std::find_if(phases.begin(), phases.end(),
+                                   [&](const dosing::Phase& p) { return p.name == phase.str(); });
+      if (it == phases.end()) {
+        r.fail(&node, path + ".doses." + std::string(phase.str()),
+               fmt::format("regimen '{}' has no phase '{}'", e.regimen->name, phase.str()));
+      }
+      it->dose = r.number(*tbl, path + ".doses", phase.str(), 0.0, true);
+      if (!(it->dose >= 0.0)) r.fail(&node, path + ".doses", "a dose is >= 0");
+    }
+  }
+  e.start_day = r.number(t, path, "start_day", 46.0);
+  e.patients =
+      static_cast<int>(r.number(t, path, "patients", e.kind == ExperimentKind::kTypical ? 1 : 200));
+  if (e.patients < 1 || e.patients > 1'000'000) {
+    r.fail(t.get("patients"), path + ".patients", "out of range", "1 to 1000000");
+  }
+  e.days = r.number(t, path, "days", 1826.0);
+  e.step = r.number(t, path, "step", 0.01);
+  if (!(e.days > 0.0 && e.days <= 36500.0))
+    r.fail(t.get("days"), path + ".days", "out of range", "(0, 36500]");
+  if (!(e.step > 0.0 && e.step <= e.days))
+    r.fail(t.get("step"), path + ".step", "out of range", "(0, days]");
+  if (e.kind != ExperimentKind::kCohort && e.start_day >= e.days) {
+    r.fail(t.get("start_day"), path + ".start_day", "the regimen starts after the horizon",
+           "< days");
+  }
+  return e;
+}
+
+Target read_target(const Reader& r, const toml::table& t, std::size_t index, const TargetSet& set) {
+  const std::string path = fmt::format("targets[{}]", index);
+  r.check_keys(t, path,
+               {"id",      "description", "source",     "experiment", "statistic", "target",
+                "lower",   "upper",       "weight",     "successes",  "trials",    "informational",
+                "unit",    "column",      "paramcd",    "term",       "endpoint",  "cause",
+                "kind",    "parameter",   "population", "aggregate",  "p",         "day",
+                "ref_day", "from",        "to",         "near",       "et_ratio",  "scale",
+                "grade",   "complement"});
+  Target g;
+  g.line = Reader::line_of(t);
+  g.id = r.string(t, path, "id", "", true);
+  g.description = r.string(t, path, "description", "", true);
+  g.source = r.string(t, path, "source", "", true);
+  g.unit = r.string(t, path, "unit", "");
+  g.experiment = r.string(t, path, "experiment", "", true);
+  const auto* experiment_node = t.get("experiment");
+  if (set.experiments.count(g.experiment) == 0) {
+    std::vector<std::string_view> names;
+    for (const auto& [k, v] : set.experiments) names.push_back(k);
+    const auto suggestion = core::closest_name(g.experiment, names);
+    r.fail(experiment_node, path + ".experiment",
+           suggestion.empty() ? fmt::format("unknown experiment '{}'", g.experiment)
+                              : fmt::format("unknown experiment '{}'; did you mean '{}'?",
+                                            g.experiment, suggestion));
+  }
+  auto& s = g.statistic;
+  s.name = r.string(t, path, "statistic", "", true);
+  const auto& names = statistic_names();
+  if (std::find(names.begin(), names.end(), s.name) == names.end()) {
+    std::string all;
+    for (const auto n : names) all += (all.empty() ? "" : ", ") + std::string(n);
+    const auto suggestion = core::closest_name(s.name, names);
+    r.fail(t.get("statistic"), path + ".statistic",
+           suggestion.empty()
+               ? fmt::format("unknown statistic '{}'", s.name)
+               : fmt::format("unknown statistic '{}'; did you mean '{}'?", s.name, suggestion),
+           all);
+  }
+  s.column = r.string(t, path, "column", "");
+  s.paramcd = r.string(t, path, "paramcd", "");
+  s.term = r.string(t, path, "term", "");
+  s.endpoint = r.string(t, path, "endpoint", "");
+  s.cause = r.string(t, path, "cause", "");
+  s.kind = r.string(t, path, "kind", "");
+  s.parameter = r.string(t, path, "parameter", "");
+  s.aggregate = r.string(t, path, "aggregate", "median");
+  s.population = r.string(t, path, "population", "");
+  if (!s.population.empty() && s.population != "registered" && s.population != "treated") {
+    r.fail(t.get("population"), path + ".population",
+           fmt::format("unknown population '{}'", s.population), "registered, treated");
+  }
+  s.p = r.number(t, path, "p", 0.5);
+  s.day = r.number(t, path, "day", 0.0);
+  s.ref_day = r.number(t, path, "ref_day", -1.0);
+  s.from = r.number(t, path, "from", 0.0);
+  s.to = r.number(t, path, "to", 0.0);
+  s.near = r.number(t, path, "near", 0.25);
+  s.et_ratio = r.number(t, path, "et_ratio", 0.0);
+  s.scale = r.number(t, path, "scale", 1.0);
+  s.grade = static_cast<int>(r.number(t, path, "grade", 1.0));
+  if (const auto* c = t.get("complement")) {
+    const auto* b = c->as_boolean();
+    if (b == nullptr) r.fail(c, path + ".complement", "expected true or false");
+    s.complement = b->get();
+  }
+  if (s.aggregate != "median" && s.aggregate != "quantile") {
+    r.fail(t.get("aggregate"), path + ".aggregate",
+           fmt::format("unknown aggregate '{}'", s.aggregate), "median, quantile");
+  }
+  if (!(s.p > 0.0 && s.p < 1.0)) r.fail(t.get("p"), path + ".p", "out of range", "(0, 1)");
+  if (s.name == "doubling_time" && !model::find_parameter(s.parameter)) {
+    r.fail(t.get("parameter"), path + ".parameter",
+           fmt::format("unknown parameter '{}'", s.parameter));
+  }
+  const auto needs = [&](const std::string& value, std::string_view key) {
+    if (value.empty())
+      r.fail(&t, path + "." + std::string(key), fmt::format("statistic '{}' needs it", s.name));
+  };
+  const auto kind = set.experiments.at(g.experiment).kind;
+  const bool trajectory_statistic = s.name == "value_at" || s.name == "fold" ||
+                                    s.name == "max_over" || s.name == "min_fall" ||
+                                    s.name == "peak_day" || s.name == "return_day";
+  if (trajectory_statistic || s.name == "half_life_alpha" || s.name == "half_life_beta") {
+    if (kind == ExperimentKind::kCohort) {
+      r.fail(experiment_node, path + ".experiment",
+             fmt::format("statistic '{}' needs a typical or population experiment", s.name));
+    }
+    if (trajectory_statistic) needs(s.column, "column");
+  } else if (s.name != "doubling_time" && kind != ExperimentKind::kCohort) {
+    r.fail(experiment_node, path + ".experiment",
+           fmt::format("statistic '{}' needs a cohort experiment", s.name));
+  }
+  if (s.name == "median_lab_fold") needs(s.paramcd, "paramcd");
+  if (s.name == "fraction_with_grade") needs(s.term, "term");
+  if (s.name == "km_at") needs(s.endpoint, "endpoint");
+  if (s.name == "fraction_not_treated") needs(s.cause, "cause");
+  if (s.name == "fraction_gvhd") needs(s.kind, "kind");
+
+  g.target = r.number(t, path, "target", 0.0, true);
+  g.weight = r.number(t, path, "weight", 1.0);
+  if (!(g.weight >= 0.0) || std::isinf(g.weight))
+    r.fail(t.get("weight"), path + ".weight", "out of range", ">= 0");
+  if (const auto* b = t.get("informational")) {
+    if (b->as_boolean() == nullptr) r.fail(b, path + ".informational", "expected true or false");
+    g.informational = b->as_boolean()->get();
+  }
+  const bool counts = t.contains("successes") || t.contains("trials");
+  if (counts) {
+    if (t.contains("lower") || t.contains("upper")) {
+      r.fail(&t, path, "give either successes/trials (Wilson interval) or lower/upper, not both");
+    }
+    const double n = r.number(t, path, "trials", 0.0, true);
+    const double x = r.number(t, path, "successes", 0.0, true);
+    if (n < 1 || x < 0 || x > n || n != std::floor(n) || x != std::floor(x)) {
+      r.fail(t.get("successes"), path + ".successes",
+             "counts are whole numbers 0 <= successes <= trials");
+    }
+    g.successes = static_cast<int>(x);
+    g.trials = static_cast<int>(n);
+    const auto w = wilson_interval(*g.successes, *g.trials);
+    g.lower = w.lower;
+    g.upper = w.upper;
+  } else {
+    g.lower = r.number(t, path, "lower", 0.0, true);
+    g.upper = r.number(t, path, "upper", 0.0, true);
+    if (!(g.lower < g.upper))
+      r.fail(t.get("upper"), path + ".upper", "the range is empty", "lower < upper");
+  }
+  return g;
+}
+
+}  // namespace
+
+std::string_view to_string(ExperimentKind kind) {
+  switch (kind) {
+    case ExperimentKind::kTypical:
+      return "typical";
+    case ExperimentKind::kPopulation:
+      return "population";
+    case ExperimentKind::kCohort:
+      return "cohort";
+  }
+  return "";
+}
+
+const std::vector<std::string_view>& statistic_names() {
+  static const std::vector<std::string_view> names{
+      // typical or population trajectories
+      "value_at", "fold", "max_over", "min_fall", "peak_day", "return_day", "half_life_alpha",
+      "half_life_beta",
+      // clinic cohorts
+      "median_lab_fold", "fraction_completed_induction", "fraction_with_grade", "fraction_dlt",
+      "fraction_toxic_death", "grade4_events_per_patient", "fraction_gvhd", "median_start_day",
+      "fraction_not_treated", "km_at", "median_relapse_months_among_relapsed",
+      "fraction_relapses_by", "fraction_alive_in_cr", "fraction_relapsed_by",
+      // parameters
+      "doubling_time"};
+  return names;
+}
+
+Interval wilson_interval(int successes, int trials) {
+  constexpr double z = 1.959963984540054;
+  const double n = trials;
+  const double p = successes / n;
+  const double denom = 1.0 + z * z / n;
+  const double centre = (p + z * z / (2.0 * n)) / denom;
+  const double half = z * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denom;
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+TargetSet parse_targets(std::string_view toml_text, const std::string& origin) {
+  Reader r(origin);
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    throw UserError({origin, static_cast<long>(e.source().begin.line),
+                     static_cast<long>(e.source().begin.column), ""},
+                    std::string(e.description()));
+  }
+  r.check_keys(root, "(top level)", {"format_version", "seed", "experiments", "targets"});
+  TargetSet set;
+  set.origin = origin;
+  set.text = std::string(toml_text);
+  const double version = r.number(root, "", "format_version", 0.0, true);
+  if (version != 1.0)
+    r.fail(root.get("format_version"), "format_version", "unsupported version", "1");
+  const double seed = r.number(root, "", "seed", 0.0, true);
+  if (seed < 0 || seed != std::floor(seed))
+    r.fail(root.get("seed"), "seed", "expected a whole number >= 0");
+  set.seed = static_cast<std::uint64_t>(seed);
+  const auto* experiments = root.get_as<toml::table>("experiments");
+  if (experiments == nullptr) r.fail(&root, "experiments", "missing table [experiments.NAME]");
+  for (const auto& [name, node] : *experiments) {
+    const auto* t = node.as_table();
+    if (t == nullptr) r.fail(&node, "experiments." + std::string(name.str()), "expected a table");
+    set.experiments.emplace(std::string(name.str()),
+                            read_experiment(r, std::string(name.str()), *t));
+  }
+  const auto* targets = root.get_as<toml::array>("targets");
+  if (targets == nullptr || targets->empty()) r.fail(&root, "targets", "missing [[targets]]");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < targets->size(); ++i) {
+    const auto* t = (*targets)[i].as_table();
+    if (t == nullptr) r.fail(&(*targets)[i], fmt::format("targets[{}]", i), "expected a table");
+    auto g = read_target(r, *t, i, set);
+    if (!seen.insert(g.id).second)
+      r.fail(t->get("id"), fmt::format("targets[{}].id", i), "duplicate id " + g.id);
+    set.targets.push_back(std::move(g));
+  }
+  return set;
+}
+
+TargetSet load_targets_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError({path, std::nullopt, std::nullopt, ""}, "cannot read the targets file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_targets(text.str(), path);
+}
+
+TargetSet builtin_targets() {
+  return parse_targets(builtin_targets_text(), "calibration/targets.toml");
+}
+
+std::string text_hash(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+}  // namespace il2sim::calibration

@@ -1,0 +1,62 @@
+// `il2sim calibrate` end to end: the --check JSON of interfaces.md, and user errors (exit 2) for an
+// unknown parameter, a malformed targets file (file:line) and an unknown target id; a short fit
+// writes calibrated.toml and the fit report.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../cli/cli_runner.hpp"
+
+namespace il2sim::testing {
+namespace {
+
+TEST(CliCalibrate, CheckJsonHasTheInterfaceKeys) {
+  const auto r = run_il2sim("calibrate --check --only PK1,IM5_peak,DZ8 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["targets"].size(), 3U);
+  for (const auto& t : j["targets"]) {
+    for (const auto* key : {"id", "simulated", "lower", "upper", "met"})
+      EXPECT_TRUE(t.contains(key)) << key;
+  }
+  EXPECT_EQ(j["targets"][0]["id"], "PK1");
+  EXPECT_TRUE(j["met_fraction"].is_number());
+}
+
+TEST(CliCalibrate, UserErrorsExitTwo) {
+  auto r = run_il2sim("calibrate --parameters kWW --out /tmp/il2sim-calib-never");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown parameter 'kWW'; did you mean 'kW'?"), std::string::npos) << r.err;
+  r = run_il2sim("calibrate --check --only PK9");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no target 'PK9'"), std::string::npos) << r.err;
+  const std::string bad = std::string(IL2SIM_BINARY_DIR) + "/tests/bad-targets.toml";
+  std::ofstream(bad)
+      << "format_version = 1\nseed = 1\n[experiments.e]\nkind = \"cohort\"\ncohort = "
+         "\"adult-auto-nhl\"\n"
+         "[[targets]]\nid = \"A\"\ndescription = \"d\"\nsource = \"s\"\nexperiment = \"e\"\n"
+         "statistic = \"median_of_everything\"\ntarget = 1\nlower = 0\nupper = 2\n";
+  r = run_il2sim("calibrate --check --targets " + bad);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad-targets.toml:11"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown statistic"), std::string::npos) << r.err;
+}
+
+TEST(CliCalibrate, ShortFitWritesTheParameterSetAndReport) {
+  const std::string out = std::string(IL2SIM_BINARY_DIR) + "/tests/calibrate-fit";
+  std::filesystem::remove_all(out);
+  const auto r = run_il2sim("calibrate --only PK1 --parameters V1 --max-evals 5 --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto toml = read_text(out + "/calibrated.toml");
+  EXPECT_NE(toml.find("[parameters]\nV1 = "), std::string::npos) << toml;
+  EXPECT_NE(toml.find("# optimizer: NLopt neldermead"), std::string::npos) << toml;
+  const auto report = nlohmann::json::parse(read_text(out + "/fit-report.json"));
+  EXPECT_EQ(report["fit"]["targets"][0]["id"], "PK1");
+  EXPECT_NE(read_text(out + "/fit-report.md").find("| PK1 |"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace il2sim::testing

@@ -1,0 +1,168 @@
+// The targets file as data: the shipped calibration/targets.toml parses, holds every row id of the
+// targets table (/work/shared/domain/calibration-targets.md), and the ranges of its n/N rows are
+// the Wilson 95 % intervals the table prints; malformed files fail with file:line.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "calibration/targets.hpp"
+#include "core/error.hpp"
+
+namespace il2sim::calibration {
+namespace {
+
+// Row ids of the targets table in calibration-targets.md.
+const std::vector<std::string> kRows{"PK1", "PK2", "PK3", "PK4", "PK5", "PK6", "IM1", "IM2", "IM3",
+                                     "IM4", "IM5", "IM6", "IM7", "IM8", "TX1", "TX2", "TX3", "TX4",
+                                     "TX5", "TX6", "TX7", "TX8", "TX9", "GV1", "ST1", "ST2", "ST3",
+                                     "DZ1", "DZ2", "DZ3", "DZ4", "DZ5", "DZ6", "DZ7", "DZ8"};
+
+bool belongs_to(const std::string& id, const std::string& row) {
+  return id == row || id.rfind(row + "_", 0) == 0;
+}
+
+TEST(Targets, ShippedFileHasEveryRowOfTheTable) {
+  const auto set = builtin_targets();
+  for (const auto& row : kRows) {
+    EXPECT_TRUE(std::any_of(set.targets.begin(), set.targets.end(),
+                            [&](const Target& t) { return belongs_to(t.id, row); }))
+        << row << " is missing";
+  }
+  // ... and nothing else.
+  for (const auto& t : set.targets) {
+    EXPECT_TRUE(std::any_of(kRows.begin(), kRows.end(), [&](const std::string& r) {
+      return belongs_to(t.id, r);
+    })) << t.id;
+  }
+  // Rows with two numbers become two entries (calibration-targets.md).
+  for (const auto* id :
+       {"PK2_alpha", "PK2_beta", "PK6_low", "PK6_high", "TX4_hypotension", "TX4_fever", "IM7_d4",
+        "IM7_d18", "DZ1_median", "DZ1_year1", "DZ1_2y", "DZ2_pfs4", "DZ2_os4", "DZ6_nhl", "DZ6_aml",
+        "GV1_acute", "GV1_chronic", "ST3_refusal"}) {
+    EXPECT_TRUE(std::any_of(set.targets.begin(), set.targets.end(), [&](const Target& t) {
+      return t.id == id;
+    })) << id;
+  }
+}
+
+TEST(Targets, OnlyDz8IsInformational) {
+  // DZ8 has no range in the table ("–").
+  for (const auto& t : builtin_targets().targets) EXPECT_EQ(t.informational, t.id == "DZ8") << t.id;
+}
+
+struct Printed {
+  const char* id;
+  int x, n;
+  double lower, upper;  ///< the range printed in calibration-targets.md
+};
+
+// The n/N rows of calibration-targets.md with their printed ranges (TX2: "0.80 (n = 52)" is 42/52).
+const Printed kPrinted[] = {{"TX2", 42, 52, 0.68, 0.89},        {"TX5", 2, 52, 0.01, 0.13},
+                            {"TX7_high", 3, 6, 0.19, 0.81},     {"GV1_acute", 2, 17, 0.03, 0.34},
+                            {"GV1_chronic", 5, 17, 0.13, 0.53}, {"DZ5", 10, 17, 0.36, 0.78},
+                            {"DZ6_nhl", 16, 31, 0.35, 0.68},    {"DZ6_aml", 4, 17, 0.10, 0.47},
+                            {"DZ7", 5, 16, 0.14, 0.56}};
+
+TEST(Targets, WilsonIntervalsMatchThePrintedRanges) {
+  const auto set = builtin_targets();
+  for (const auto& p : kPrinted) {
+    const auto w = wilson_interval(p.x, p.n);
+    EXPECT_NEAR(w.lower, p.lower, 0.01) << p.id;
+    EXPECT_NEAR(w.upper, p.upper, 0.01) << p.id;
+    const auto it = std::find_if(set.targets.begin(), set.targets.end(),
+                                 [&](const Target& t) { return t.id == p.id; });
+    ASSERT_NE(it, set.targets.end()) << p.id;
+    ASSERT_TRUE(it->successes.has_value()) << p.id << " should carry its counts";
+    EXPECT_EQ(*it->successes, p.x) << p.id;
+    EXPECT_EQ(*it->trials, p.n) << p.id;
+    EXPECT_NEAR(it->lower, p.lower, 0.01) << p.id;
+    EXPECT_NEAR(it->upper, p.upper, 0.01) << p.id;
+  }
+}
+
+TEST(Targets, WilsonClosedForm) {
+  // 0/10: lower bound 0, upper z²/(n+z²) = 3.8415/13.8415 = 0.2775 (Wilson 1927).
+  const auto w = wilson_interval(0, 10);
+  EXPECT_DOUBLE_EQ(w.lower, 0.0);
+  EXPECT_NEAR(w.upper, 0.27753, 1e-5);
+}
+
+const char* kMinimal = R"(format_version = 1
+seed = 1
+[experiments.e]
+kind = "typical"
+scenario = "chiron-regimen"
+cohort = "adult-auto-nhl"
+regimen = "chiron"
+days = 60
+[[targets]]
+id = "A"
+description = "d"
+source = "s"
+experiment = "e"
+statistic = "value_at"
+column = "C"
+target = 1
+lower = 0
+upper = 2
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_targets(text, "t.toml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Targets, MinimalFileParses) {
+  const auto set = parse_targets(kMinimal, "t.toml");
+  ASSERT_EQ(set.targets.size(), 1U);
+  EXPECT_EQ(set.targets[0].statistic.column, "C");
+  EXPECT_EQ(set.seed, 1U);
+}
+
+TEST(Targets, UnknownStatisticNamesFileLine) {
+  std::string text = kMinimal;
+  text.replace(text.find("\"value_at\""), 10, "\"value_att\"");
+  const auto e = error_of(text);
+  EXPECT_NE(e.find("t.toml:14"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown statistic 'value_att'; did you mean 'value_at'?"), std::string::npos)
+      << e;
+}
+
+TEST(Targets, SyntaxErrorNamesFileLine) {
+  std::string text = kMinimal;
+  text.replace(text.find("upper = 2"), 9, "upper = = 2");
+  const auto e = error_of(text);
+  EXPECT_NE(e.find("t.toml:18"), std::string::npos) << e;
+}
+
+TEST(Targets, UnknownKeyExperimentAndRegimenAreUserErrors) {
+  std::string a = kMinimal;
+  a.replace(a.find("target = 1"), 10, "targte = 1");
+  EXPECT_NE(error_of(a).find("did you mean 'target'"), std::string::npos) << error_of(a);
+  std::string b = kMinimal;
+  b.replace(b.find("experiment = \"e\""), 16, "experiment = \"x\"");
+  EXPECT_NE(error_of(b).find("unknown experiment 'x'"), std::string::npos) << error_of(b);
+  std::string c = kMinimal;
+  c.replace(c.find("regimen = \"chiron\""), 18, "regimen = \"roche\"");
+  EXPECT_NE(error_of(c).find("has no regimen 'roche'"), std::string::npos) << error_of(c);
+  std::string d = kMinimal;
+  d.replace(d.find("regimen = \"chiron\""), 18,
+            "regimen = { phases = [ { name = \"x\", route = \"civ\", dose = 1e6, unit = \"U/m2\", "
+            "days = 1 } ] }");
+  EXPECT_NE(error_of(d).find("t.toml:7"), std::string::npos) << error_of(d);
+}
+
+TEST(Targets, CountsAndRangeAreExclusive) {
+  std::string text = kMinimal;
+  text += "successes = 1\ntrials = 2\n";
+  EXPECT_NE(error_of(text).find("not both"), std::string::npos) << error_of(text);
+}
+
+}  // namespace
+}  // namespace il2sim::calibration
