@@ -89,7 +89,7 @@ void write_views(const std::string& dir, const scenario::Scenario& s, const tria
               adae = output::adae_header(), ex = output::ex_header();
   for (std::size_t i = 0; i < r.patients.size(); ++i) {
     for (const auto& p : r.patients[i]) {
-      const output::RowContext c{s.stages[i].name, r.replicate, p.origin, p.product};
+      const output::RowContext c{s.stages[i].name, r.replicate_of(i), p.origin, p.product};
       output::append_adsl(adsl, c, p.record);
       output::append_adtte(adtte, c, p.record);
       output::append_adlb(adlb, c, p.record);
@@ -203,6 +203,8 @@ void run_run(const RunArgs& a) {
     }
     for (const auto& r : all) summary.add(*r);  // replicate order: the same bytes as one process
   }
+  // Patient-level outputs show, for each stage, the first replicate in which it ran.
+  first = trial::example_replicates(s, summary, std::move(first), a.threads);
   write_views(out, s, first);
   core::write_file_atomically(out + "/scenario.toml", resolved);
   const nlohmann::json summary_json = summary.to_json();

@@ -286,7 +286,7 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
   f.x.nice = false;
   page.figure(
       f, fmt::format("{}: median (line) and 5th–95th percentiles (band) across the {}patients of "
-                     "replicate 0 at the visits scheduled from {}{}.",
+                     "the example replicate at the visits scheduled from {}{}.",
                      spec.title, spec.treated_only ? "treated " : "", origin_text,
                      spec.log10 ? "; log scale" : ""));
   return true;
@@ -340,7 +340,8 @@ void toxicity_table(Page& page, const std::vector<std::string>& arms,
     if (std::find(shown.begin(), shown.end(), arm) == shown.end()) untreated.push_back(arm);
   }
   t.note =
-      "Patients (% of treated) by their worst treatment-emergent grade of each term, replicate 0.";
+      "Patients (% of treated) by their worst treatment-emergent grade of each term, the example "
+      "replicate.";
   if (!untreated.empty())
     t.note += fmt::format(" Arms without IL-2 ({}) have no treated patients.",
                           fmt::join(untreated, ", "));
@@ -368,7 +369,8 @@ void completion_table(Page& page, const std::vector<std::string>& arms,
                       count_of(mnt, treated), count_of(dlt, treated)});
   }
   t.note =
-      "Completion and DLT as % of the patients who started IL-2; replicate 0. A phase counts as "
+      "Completion and DLT as % of the patients who started IL-2; the example replicate. A phase "
+      "counts as "
       "completed "
       "when its full planned dose was delivered without a hold.";
   page.table(t);
@@ -386,7 +388,7 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
   if (e != nullptr && !e->patients.empty()) {
     Figure f;
     f.id = fig_id(i, "path");
-    f.title = fmt::format("{}: dose-escalation path (replicate 0)", st.name);
+    f.title = fmt::format("{}: dose-escalation path (example replicate)", st.name);
     f.x.label = "Patient (order of treatment)";
     f.x.min = 0.0;
     f.x.max = static_cast<double>(e->patients.size()) + 1.0;
@@ -419,13 +421,14 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
         std::count_if(e->patients.begin(), e->patients.end(), [](const auto& p) { return p.dlt; });
     page.figure(
         f, fmt::format(
-               "Dose level of each evaluable patient of replicate 0 in order of treatment; red "
+               "Dose level of each evaluable patient of the example replicate in order of "
+               "treatment; red "
                "triangles mark dose-limiting toxicities ({} of {} patients). Selected MTD: {}. "
                "{} registered patient(s) were not evaluable and were replaced.",
                dlts, e->patients.size(),
                e->mtd ? levels[static_cast<std::size_t>(*e->mtd)] : "none", e->not_evaluable));
   } else {
-    page.paragraph("Replicate 0 treated no evaluable patient in this stage.");
+    page.paragraph("The example replicate treated no evaluable patient in this stage.");
   }
   {
     Figure f;
@@ -493,17 +496,17 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   rows.emplace_back("Mean response rate over replicates",
                     percent(json_number(js, "response_rate_mean")));
   if (!skipped) {
-    rows.emplace_back("Replicate 0: dose", dose_text(a.dose));
-    rows.emplace_back("Replicate 0: treated / planned",
+    rows.emplace_back("Example replicate: dose", dose_text(a.dose));
+    rows.emplace_back("Example replicate: treated / planned",
                       fmt::format("{} / {}", a.treated, a.planned_n));
-    rows.emplace_back("Replicate 0: responses", count_of(a.responses, a.treated));
-    rows.emplace_back("Replicate 0: decision", a.stopped_early ? "stopped after stage 1"
-                                               : a.reject_h0   ? "reject H0 (promising)"
-                                                               : "do not reject H0");
+    rows.emplace_back("Example replicate: responses", count_of(a.responses, a.treated));
+    rows.emplace_back("Example replicate: decision", a.stopped_early ? "stopped after stage 1"
+                                                     : a.reject_h0   ? "reject H0 (promising)"
+                                                                     : "do not reject H0");
   }
   page.key_values(fmt::format("{}: design and responses", st.name), rows);
   if (skipped) {
-    page.paragraph("In replicate 0 this stage was not run: no dose was carried forward from " +
+    page.paragraph("In no replicate was this stage run: no dose was carried forward from " +
                    st.dose_from + ".");
     return;
   }
@@ -520,9 +523,10 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   if (time.empty()) return;
   std::vector<survival::KmCurve> curves;
   const std::vector<std::string> arms = {patients.front().record.arm};
-  auto f = km_figure(fig_id(i, "rfs"),
-                     fmt::format("{}: relapse-free survival of the treated (replicate 0)", st.name),
-                     "IL-2 start", arms, time, event, arm, curves);
+  auto f = km_figure(
+      fig_id(i, "rfs"),
+      fmt::format("{}: relapse-free survival of the treated (example replicate)", st.name),
+      "IL-2 start", arms, time, event, arm, curves);
   const auto& hc = js["historical_comparison"];
   const double control = json_number(hc, "rfs_control_from_landmark");
   const double treated = json_number(hc, "rfs_il2_from_landmark");
@@ -536,18 +540,24 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
       f,
       fmt::format(
           "Kaplan–Meier relapse-free survival (relapse or death) of the treated patients of "
-          "replicate 0 from IL-2 start; + marks censoring. Dashed horizontal line: the historical "
+          "the example replicate from IL-2 start; + marks censoring. Dashed horizontal line: the "
+          "historical "
           "control (alive and relapse-free at the would-be start, no IL-2) at {} days, mean over "
-          "replicates (summary.json). Replicate 0 at {} days: treated {}, control {}; log-rank p "
+          "replicates (summary.json). Example replicate at {} days: treated {}, control {}; "
+          "log-rank p "
           "(landmark) {}. Mean over replicates: treated {}.",
           fixed(st.comparison_days, 0), fixed(st.comparison_days, 0), fixed(a.rfs_from_landmark, 3),
           fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark), fixed(treated, 3)));
   Table t;
   t.caption = fmt::format("{}: relapse-free survival at {} days, treated vs historical control",
                           st.name, fixed(st.comparison_days, 0));
-  t.header = {
-      "Origin",      "IL-2 (replicate 0)", "Control (replicate 0)", "Log-rank p (replicate 0)",
-      "IL-2 (mean)", "Control (mean)",     "P(log-rank p < 0.05)"};
+  t.header = {"Origin",
+              "IL-2 (example replicate)",
+              "Control (example replicate)",
+              "Log-rank p (example replicate)",
+              "IL-2 (mean)",
+              "Control (mean)",
+              "P(log-rank p < 0.05)"};
   t.rows.push_back({"Transplant", fixed(a.rfs_from_transplant, 3),
                     fixed(a.control_from_transplant, 3), p_value(a.logrank_p_transplant),
                     fixed(json_number(hc, "rfs_il2_from_transplant"), 3),
@@ -615,11 +625,12 @@ void cuminc_figure(Page& page, std::size_t i, const std::vector<std::string>& ar
     gray += fmt::format(" Gray's test for {}: p = {}.", g.cause,
                         g.p ? p_value(*g.p) : std::string("—"));
   }
-  page.figure(f,
-              "Aalen–Johansen cumulative incidence by arm (cmprsk::cuminc): relapse (solid) with "
-              "non-relapse "
-              "mortality (dashed) as the competing event, from randomization, replicate 0." +
-                  gray);
+  page.figure(
+      f,
+      "Aalen–Johansen cumulative incidence by arm (cmprsk::cuminc): relapse (solid) with "
+      "non-relapse "
+      "mortality (dashed) as the competing event, from randomization, the example replicate." +
+          gray);
 }
 
 void replicates_part(Page& page, const RunData& d, std::size_t i) {
@@ -735,7 +746,7 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
   const auto* r = std::get_if<trial::RandomizedResult>(&d.first.stages[i]);
   const auto& patients = d.first.patients[i];
   if (r == nullptr || patients.empty()) {
-    page.paragraph("In replicate 0 this stage was not run" +
+    page.paragraph("In no replicate was this stage run" +
                    (st.dose_from.empty()
                         ? std::string(".")
                         : ": no dose was carried forward from " + st.dose_from + "."));
@@ -751,7 +762,7 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
       arm.push_back(o.arm);
     }
     page.paragraph(fmt::format(
-        "Replicate 0: {} registered, {} randomized ({}); patients are followed for the full "
+        "Example replicate: {} registered, {} randomized ({}); patients are followed for the full "
         "simulated horizon, "
         "from randomization (the data of adtte.csv). The trial's own analysis (censored at the "
         "stopping look) is in "
@@ -775,12 +786,10 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
                                              fixed(c.lower, 2), fixed(c.upper, 2), p_value(c.p)),
                                  "end"});
       }
-      page.figure(
-          f,
-          fmt::format(
-              "{}: Kaplan–Meier estimates by arm, replicate 0; + marks censoring; numbers at risk "
-              "below. {}",
-              name, text));
+      page.figure(f, fmt::format("{}: Kaplan–Meier estimates by arm, the example replicate; + "
+                                 "marks censoring; numbers at risk "
+                                 "below. {}",
+                                 name, text));
       page.table(km_table(fmt::format("{} by arm", name), curves));
     }
     cuminc_figure(page, i, arms, out);
@@ -801,7 +810,8 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
     toxicity_table(page, arms, patients);
     completion_table(page, arms, patients);
     Table looks;
-    looks.caption = "Group-sequential analyses of replicate 0 (PFS, censored at each look)";
+    looks.caption =
+        "Group-sequential analyses of the example replicate (PFS, censored at each look)";
     looks.header = {"Look", "Information",    "Month",         "Events",
                     "z",    "Efficacy bound", "Futility bound"};
     for (std::size_t k = 0; k < r->looks.size(); ++k) {
@@ -858,6 +868,13 @@ std::string render_report(const RunData& d) {
     const auto& st = d.scenario.stages[i];
     page.begin_section(fmt::format("stage{}", i + 1),
                        fmt::format("Stage {}: {} ({})", i + 1, st.name, type_text(st.type)));
+    page.paragraph(
+        fmt::format("Patient-level figures and tables of this stage show its example replicate: "
+                    "replicate {}, the "
+                    "first in which the stage ran (its rows in the CSV views carry that "
+                    "REPLICATE). Figures across "
+                    "replicates use all {}.",
+                    d.first.replicate_of(i), d.summary.replicates()));
     switch (st.type) {
       case scenario::StageType::kDoseEscalation:
         escalation_section(page, d, i);

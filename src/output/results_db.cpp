@@ -498,7 +498,7 @@ void write_patients(Db& db, const RunData& d) {
       const auto& rec = p.record;
       const auto& cov = rec.covariates;
       const std::string id = usubjid(stage, rec.id);
-      adsl.row(i, stage, r.replicate, id, rec.id, rec.arm, p.product, p.origin, cov.age_years,
+      adsl.row(i, stage, r.replicate_of(i), id, rec.id, rec.arm, p.product, p.origin, cov.age_years,
                model::to_string(cov.sex), cov.height_cm, cov.weight_kg, cov.bsa_m2,
                model::to_string(rec.disease), model::to_string(rec.transplant), rec.L0,
                rec.eligible_day, rec.landmark_day, rec.start_day, rec.treated,
@@ -510,19 +510,19 @@ void write_patients(Db& db, const RunData& d) {
                clinic::to_string(rec.death_cause), rec.agvhd_day, rec.cgvhd_day, rec.follow_up_end,
                rec.numerical_failure, rec.failure);
       for (const auto& e : clinic::endpoints(rec, p.origin)) {
-        adtte.row(i, stage, r.replicate, id, rec.arm, e.paramcd, e.aval, "DAYS", e.cnsr,
+        adtte.row(i, stage, r.replicate_of(i), id, rec.arm, e.paramcd, e.aval, "DAYS", e.cnsr,
                   e.evntdesc);
       }
       for (const auto& l : rec.labs) {
-        adlb.row(i, stage, r.replicate, id, rec.arm, l.paramcd, l.value, l.day, l.visit,
+        adlb.row(i, stage, r.replicate_of(i), id, rec.arm, l.paramcd, l.value, l.day, l.visit,
                  maybe(l.et_ratio > 0, l.et_ratio));
       }
       for (const auto& a : rec.adverse_events) {
-        adae.row(i, stage, r.replicate, id, rec.arm, clinic::to_string(a.term), a.grade, a.onset,
+        adae.row(i, stage, r.replicate_of(i), id, rec.arm, clinic::to_string(a.term), a.grade, a.onset,
                  a.end, a.ongoing, a.grade4_days);
       }
       for (const auto& e : rec.exposure) {
-        ex.row(i, stage, r.replicate, id, rec.arm, p.product, e.phase, e.start, e.end,
+        ex.row(i, stage, r.replicate_of(i), id, rec.arm, p.product, e.phase, e.start, e.end,
                e.rate_iu_per_day, e.dose_iu, "IU", e.dose_fraction, e.end_reason);
       }
     }

@@ -10,7 +10,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json num(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 /// Type-7 quantile (R's default) of the finite values.
 double quantile(std::vector<double> v, double q) {
@@ -34,8 +36,8 @@ double mean(const std::vector<double>& v) {
 
 }  // namespace
 
-ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate, bool keep_patients,
-                              unsigned threads) {
+ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate,
+                              bool keep_patients, unsigned threads) {
   ReplicateResult out;
   out.replicate = replicate;
   std::map<std::string, std::optional<int>> mtds;
@@ -61,12 +63,49 @@ ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replica
         out.stages.emplace_back(std::move(r));
         break;
       }
-      case scenario::StageType::kSingleArm: out.stages.emplace_back(run_single_arm(s, i, replicate, mtd, keep)); break;
+      case scenario::StageType::kSingleArm:
+        out.stages.emplace_back(run_single_arm(s, i, replicate, mtd, keep));
+        break;
       case scenario::StageType::kRandomized:
         out.stages.emplace_back(run_randomized(s, i, replicate, mtd, keep, threads));
         break;
     }
     out.patients.push_back(std::move(kept));
+  }
+  return out;
+}
+
+ReplicateResult example_replicates(const scenario::Scenario& s, const ProgrammeSummary& summary,
+                                   ReplicateResult already, unsigned threads) {
+  const auto& results = summary.results();
+  std::vector<std::uint32_t> chosen(s.stages.size(), 0);
+  for (std::size_t i = 0; i < s.stages.size(); ++i) {
+    for (std::size_t r = 0; r < results.size(); ++r) {
+      const auto* a = std::get_if<SingleArmResult>(&results[r][i]);
+      if (a == nullptr ||
+          a->planned_n >= 0) {  // planned_n < 0 marks a stage not run (ProgrammeSummary::add)
+        chosen[i] = static_cast<std::uint32_t>(r);
+        break;
+      }
+    }
+  }
+  std::map<std::uint32_t, ReplicateResult> runs;
+  for (const auto r : chosen) {
+    if (runs.count(r) > 0) continue;
+    runs.emplace(r, r == already.replicate && !already.patients.empty()
+                        ? std::move(already)
+                        : run_replicate(s, r, true, threads));
+  }
+  ReplicateResult out;
+  out.stage_replicates = chosen;
+  for (std::size_t i = 0; i < s.stages.size(); ++i) {
+    auto& from = runs.at(chosen[i]);
+    out.stages.push_back(from.stages[i]);
+    out.patients.push_back(std::move(from.patients[i]));
+    if (std::find(from.skipped.begin(), from.skipped.end(), s.stages[i].name) !=
+        from.skipped.end()) {
+      out.skipped.push_back(s.stages[i].name);
+    }
   }
   return out;
 }
@@ -77,7 +116,8 @@ void ProgrammeSummary::add(const ReplicateResult& r) {
   ++replicates_;
   std::vector<StageResult> compact = r.stages;
   for (std::size_t i = 0; i < compact.size(); ++i) {
-    const bool skipped = std::find(r.skipped.begin(), r.skipped.end(), s_.stages[i].name) != r.skipped.end();
+    const bool skipped =
+        std::find(r.skipped.begin(), r.skipped.end(), s_.stages[i].name) != r.skipped.end();
     if (skipped) compact[i] = SingleArmResult{-1};  // planned_n = -1 marks "not run"
     if (auto* e = std::get_if<EscalationResult>(&compact[i])) e->patients.shrink_to_fit();
   }
@@ -96,7 +136,7 @@ nlohmann::json ProgrammeSummary::to_json() const {
         j["type"] = "dose_escalation";
         j["method"] = st.method == scenario::EscalationMethod::kThreePlusThree ? "3+3"
                       : st.method == scenario::EscalationMethod::kBoin         ? "boin"
-                                                                                : "crm";
+                                                                               : "crm";
         const std::size_t L = st.levels.size();
         std::vector<double> select(L, 0.0), treated(L, 0.0), dlts(L, 0.0);
         double none = 0.0, patients = 0.0, not_evaluable = 0.0;
@@ -118,19 +158,24 @@ nlohmann::json ProgrammeSummary::to_json() const {
         for (std::size_t l = 0; l < L; ++l) {
           levels.push_back({{"level", l + 1},
                             {"dose", st.levels[l].dose},
-                            {"days", st.levels[l].days ? nlohmann::json(*st.levels[l].days) : nlohmann::json(nullptr)},
+                            {"days", st.levels[l].days ? nlohmann::json(*st.levels[l].days)
+                                                       : nlohmann::json(nullptr)},
                             {"p_select", select[l] / n},
                             {"mean_patients", treated[l] / n},
-                            {"observed_dlt_rate", treated[l] > 0 ? num(dlts[l] / treated[l]) : nlohmann::json(nullptr)}});
+                            {"observed_dlt_rate", treated[l] > 0 ? num(dlts[l] / treated[l])
+                                                                 : nlohmann::json(nullptr)}});
         }
         j["levels"] = levels;
         j["p_select"] = nlohmann::json::array();
         for (std::size_t l = 0; l < L; ++l) j["p_select"].push_back(select[l] / n);
         j["p_select_none"] = none / n;
         const auto best = std::max_element(select.begin(), select.end());
-        j["mtd"] = *best > none ? nlohmann::json({{"level", best - select.begin() + 1},
-                                                  {"dose", st.levels[static_cast<std::size_t>(best - select.begin())].dose}})
-                                : nlohmann::json(nullptr);
+        j["mtd"] =
+            *best > none
+                ? nlohmann::json(
+                      {{"level", best - select.begin() + 1},
+                       {"dose", st.levels[static_cast<std::size_t>(best - select.begin())].dose}})
+                : nlohmann::json(nullptr);
         j["mean_patients"] = patients / n;
         j["mean_not_evaluable"] = not_evaluable / n;
         break;
@@ -156,8 +201,16 @@ nlohmann::json ProgrammeSummary::to_json() const {
           p_tx.push_back(a.logrank_p_transplant < 0.05 ? 1.0 : 0.0);
           p_lm.push_back(a.logrank_p_landmark < 0.05 ? 1.0 : 0.0);
           dose.push_back(a.dose);
-          design = {{"n1", a.n1}, {"r1", a.r1}, {"n", a.planned_n}, {"r", a.r}, {"simon", st.simon},
-                    {"p0", st.p0}, {"p1", st.p1}, {"response", "alive and relapse-free " + std::to_string(static_cast<long>(st.response_days)) + " days after IL-2 start"}};
+          design = {{"n1", a.n1},
+                    {"r1", a.r1},
+                    {"n", a.planned_n},
+                    {"r", a.r},
+                    {"simon", st.simon},
+                    {"p0", st.p0},
+                    {"p1", st.p1},
+                    {"response", "alive and relapse-free " +
+                                     std::to_string(static_cast<long>(st.response_days)) +
+                                     " days after IL-2 start"}};
         }
         j["design"] = design;
         j["replicates_run"] = run;
@@ -181,8 +234,8 @@ nlohmann::json ProgrammeSummary::to_json() const {
         j["type"] = "randomized";
         std::vector<double> hr, events, duration, reject;
         std::map<std::string, double> attrition;
-        std::vector<std::vector<double>> pfs(st.arms.size()), os(st.arms.size()), rel(st.arms.size()),
-            randomized(st.arms.size());
+        std::vector<std::vector<double>> pfs(st.arms.size()), os(st.arms.size()),
+            rel(st.arms.size()), randomized(st.arms.size());
         std::map<std::string, double> decisions;
         double registered = 0, run = 0;
         int target = 0;
@@ -235,14 +288,17 @@ nlohmann::json ProgrammeSummary::to_json() const {
                           {"relapse_2y", num(quantile(rel[a], 0.5))}});
         }
         j["arms"] = arms;
-        j["design"] = {{"looks", st.looks}, {"one_sided_alpha", st.one_sided_alpha}, {"design_hr", st.design_hr},
+        j["design"] = {{"looks", st.looks},
+                       {"one_sided_alpha", st.one_sided_alpha},
+                       {"design_hr", st.design_hr},
                        {"power", st.power}};
         break;
       }
     }
     stages.push_back(j);
   }
-  return {{"scenario", s_.name}, {"seed", s_.seed}, {"replicates", replicates_}, {"stages", stages}};
+  return {
+      {"scenario", s_.name}, {"seed", s_.seed}, {"replicates", replicates_}, {"stages", stages}};
 }
 
 }  // namespace il2sim::trial

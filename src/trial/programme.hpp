@@ -1,7 +1,7 @@
 #pragma once
 /// @file programme.hpp
-/// A scenario's stages run in order for one replicate (the MTD of a dose-escalation stage carried into
-/// the stages that name it in `dose_from`), and the operating characteristics over replicates.
+/// A scenario's stages run in order for one replicate (the MTD of a dose-escalation stage carried
+/// into the stages that name it in `dose_from`), and the operating characteristics over replicates.
 
 #include <variant>
 #include <vector>
@@ -20,13 +20,22 @@ struct ReplicateResult {
   std::vector<std::string> skipped;  ///< stage names not run (e.g. no MTD to carry forward)
   /// Patient records per stage (only when asked: the replicates whose CSV views are written).
   std::vector<std::vector<StagePatient>> patients;
+  /// For an example result assembled per stage (example_replicates): the replicate each stage's
+  /// result and patients come from. Empty for an ordinary replicate (all stages from `replicate`).
+  std::vector<std::uint32_t> stage_replicates;
+  [[nodiscard]] std::uint32_t replicate_of(std::size_t stage) const {
+    return stage < stage_replicates.size() ? stage_replicates[stage] : replicate;
+  }
 };
 
-/// Runs every stage of `s` for one replicate. `threads` parallelizes patients inside a stage.
-[[nodiscard]] ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate, bool keep_patients,
-                                            unsigned threads);
 
-/// Streaming reduction of replicate results into summary.json (memory per replicate: a few numbers).
+
+/// Runs every stage of `s` for one replicate. `threads` parallelizes patients inside a stage.
+[[nodiscard]] ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate,
+                                            bool keep_patients, unsigned threads);
+
+/// Streaming reduction of replicate results into summary.json (memory per replicate: a few
+/// numbers).
 class ProgrammeSummary {
  public:
   explicit ProgrammeSummary(const scenario::Scenario& s);
@@ -40,7 +49,16 @@ class ProgrammeSummary {
  private:
   const scenario::Scenario& s_;
   long replicates_ = 0;
-  std::vector<std::vector<StageResult>> kept_;  ///< compact per-replicate results (patients dropped)
+  std::vector<std::vector<StageResult>>
+      kept_;  ///< compact per-replicate results (patients dropped)
 };
+
+/// The patient-level example of a run: for each stage, the first replicate (in replicate order) in
+/// which it ran, re-simulated with its patient records (the same bytes as in the run: every draw is
+/// keyed by seed, replicate and patient). `already` is a result with patients that may be reused
+/// (replicate 0).
+[[nodiscard]] ReplicateResult example_replicates(const scenario::Scenario& s,
+                                                 const ProgrammeSummary& summary,
+                                                 ReplicateResult already, unsigned threads);
 
 }  // namespace il2sim::trial
