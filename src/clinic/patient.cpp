@@ -76,8 +76,7 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
   v.replicate = replicate;
   v.disease = cohort.disease;
   v.transplant = cohort.transplant;
-  const auto population_settings =
-      cohort.paediatric ? population::paediatric_population() : population::adult_population();
+  const auto& population_settings = cohort.paediatric ? s.children : s.adults;
   v.covariates = population::sample_covariates(population_settings, s.seed, replicate, id);
   v.covariates.bsa_m2 =
       dosing::body_surface_area(v.covariates.height_cm, v.covariates.weight_kg, s.bsa_formula);

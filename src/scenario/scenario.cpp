@@ -546,13 +546,41 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   }
   if (const auto* node = find(root, "population")) {
     const auto& t = check.table(*node, "population");
-    check.check_keys(t, "population", {"bsa_formula"});
+    check.check_keys(t, "population", {"bsa_formula", "adult", "paediatric"});
     if (const auto* f = find(t, "bsa_formula")) {
       s.bsa_formula = check.choice<dosing::BsaFormula>(*f, "population.bsa_formula",
                                                        {{"mosteller", dosing::BsaFormula::kMosteller},
                                                         {"dubois", dosing::BsaFormula::kDuBois},
                                                         {"haycock", dosing::BsaFormula::kHaycock}});
     }
+    for (auto [key, target] : {std::pair<const char*, population::PopulationSettings*>{"adult", &s.adults},
+                               std::pair<const char*, population::PopulationSettings*>{"paediatric", &s.children}}) {
+      const auto* sub = find(t, key);
+      if (sub == nullptr) continue;
+      const std::string path = std::string("population.") + key;
+      auto& ps = *target;
+      parse_section(check, check.table(*sub, path), path,
+                    {{"male_fraction", &ps.male_fraction, 0.0, 1.0},
+                     {"age_min", &ps.age.min_years, 0.0, 120.0},
+                     {"age_max", &ps.age.max_years, 0.0, 120.0},
+                     {"age_mean", &ps.age.mean_years, 0.0, 120.0},
+                     {"age_sd", &ps.age.sd_years, 0.01, 100.0},
+                     {"rho_height_weight", &ps.rho_height_weight, -0.99, 0.99}},
+                    {}, {}, {}, {"age_distribution"});
+      if (const auto* d = find(check.table(*sub, path), "age_distribution")) {
+        ps.age.distribution = check.choice<population::AgeDistribution>(
+            *d, path + ".age_distribution",
+            {{"uniform", population::AgeDistribution::kUniform},
+             {"truncated_normal", population::AgeDistribution::kTruncatedNormal}});
+      }
+      try {
+        population::check_settings(ps, path);
+      } catch (const UserError& e) {
+        check.fail(sub, path, e.what());
+      }
+    }
+    s.adults.bsa_formula = s.bsa_formula;
+    s.children.bsa_formula = s.bsa_formula;
   }
   if (const auto* node = find(root, "parameters")) {
     const auto& t = check.table(*node, "parameters");

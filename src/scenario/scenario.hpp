@@ -14,6 +14,7 @@
 #include "dosing/regimen.hpp"
 #include "model/parameters.hpp"
 #include "model/patient.hpp"
+#include "population/population.hpp"
 #include "scenario/settings.hpp"
 #include "scenario/stage.hpp"
 #include "sim/patient_sim.hpp"
@@ -56,6 +57,8 @@ struct Scenario {
   std::uint64_t seed = 20261130;
   model::ParameterSet parameters;
   dosing::BsaFormula bsa_formula = dosing::BsaFormula::kMosteller;
+  population::PopulationSettings adults = population::adult_population();           ///< [population.adult]
+  population::PopulationSettings children = population::paediatric_population();    ///< [population.paediatric]
   sim::SimulationOptions solver;
   std::map<std::string, dosing::Regimen> regimens;
   std::vector<ArmSpec> arms;

@@ -124,6 +124,15 @@ std::string to_toml(const Scenario& s) {
   out += fmt::format("pk_transient_days = {}\n\n", format_double(s.solver.pk_transient_days));
   out += "[population]\n";
   out += fmt::format("bsa_formula = \"{}\"\n\n", dosing::to_string(s.bsa_formula));
+  for (const auto& [key, ps] : {std::pair<const char*, const population::PopulationSettings*>{"adult", &s.adults},
+                                std::pair<const char*, const population::PopulationSettings*>{"paediatric", &s.children}}) {
+    out += fmt::format(
+        "[population.{}]\nmale_fraction = {}\nage_distribution = \"{}\"\nage_min = {}\nage_max = {}\nage_mean = {}\n"
+        "age_sd = {}\nrho_height_weight = {}\n\n",
+        key, format_double(ps->male_fraction), population::to_string(ps->age.distribution),
+        format_double(ps->age.min_years), format_double(ps->age.max_years), format_double(ps->age.mean_years),
+        format_double(ps->age.sd_years), format_double(ps->rho_height_weight));
+  }
   out += "[typical]\n";
   out += fmt::format("start_day = {}\nbsa_m2 = {}\nL0 = {}\n\n", format_double(s.typical.start_day),
                      format_double(s.typical.bsa_m2), format_double(s.typical.L0));

@@ -141,3 +141,26 @@ TEST(ScenarioErrors, MissingFileAndUnknownBuiltin) {
 }
 
 }  // namespace il2sim::scenario
+
+namespace il2sim::scenario {
+
+// Population settings are scenario settings: [population.adult] / [population.paediatric] override the
+// defaults of population::adult_population() / paediatric_population().
+TEST(Scenario, OverridesPopulationSettings) {
+  const auto s = parse_scenario(kValid + "[population.adult]\nmale_fraction = 0.8\nage_distribution = \"uniform\"\n"
+                                         "age_min = 20\nage_max = 40\n",
+                                "s.toml");
+  EXPECT_DOUBLE_EQ(s.adults.male_fraction, 0.8);
+  EXPECT_EQ(s.adults.age.distribution, population::AgeDistribution::kUniform);
+  EXPECT_DOUBLE_EQ(s.adults.age.max_years, 40.0);
+  EXPECT_DOUBLE_EQ(s.children.male_fraction, population::paediatric_population().male_fraction);
+  const auto again = parse_scenario(to_toml(s), "resolved");
+  EXPECT_DOUBLE_EQ(again.adults.age.min_years, 20.0);
+}
+
+TEST(ScenarioErrors, PopulationAgeRangeChecked) {
+  EXPECT_NE(error_of(kValid + "[population.adult]\nage_min = 60\nage_max = 40\n").find("population.adult"),
+            std::string::npos);
+}
+
+}  // namespace il2sim::scenario
