@@ -647,6 +647,13 @@ class ClinicController final : public sim::Controller {
   PlannedPhase* phase_for_segment(double t) { return phase_at(t); }
 
   void finalize_phases() {
+    if (record_.start_day) {
+      const double end = record_.treatment_end_day ? *record_.treatment_end_day : planned_end_;
+      for (const auto& ph : phases_) {
+        const double days = std::max(0.0, std::min(ph.end, end) - ph.start);
+        (ph.phase->setting == dosing::CareSetting::kInpatient ? record_.inpatient_days : record_.outpatient_days) += days;
+      }
+    }
     for (const auto& ph : phases_) {
       const double planned = ph.rate * (ph.end - ph.start);
       if (planned <= 0.0) continue;

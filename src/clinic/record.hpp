@@ -82,6 +82,8 @@ struct PatientRecord {
   double induction_intensity = 0.0;    ///< delivered / planned dose
   double maintenance_intensity = 0.0;
   int holds = 0;
+  double inpatient_days = 0.0;   ///< days of the regimen spent in inpatient phases (to the end of IL-2)
+  double outpatient_days = 0.0;  ///< days spent in outpatient phases
   StopReason stop = StopReason::kNone;
   std::optional<double> stop_day;
   std::optional<double> treatment_end_day;  ///< end of the last infusion

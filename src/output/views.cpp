@@ -29,7 +29,7 @@ std::string usubjid(const std::string& studyid, std::uint32_t patient) {
 
 std::string adsl_header() {
   return "STUDYID,REPLICATE,USUBJID,ARM,AGE,SEX,HEIGHT,WEIGHT,BSA,DISEASE,TRANSPLANT,L0,ELIGDY,LANDMDY,TRTSDY,TREATED,"
-         "NOTTRTRS,COMPLIND,COMPLMNT,INDINT,MNTINT,HOLDS,STOPRS,STOPDY,TRTEDY,DLT,DLTDY,RELTRDY,RELDY,CUREDY,"
+         "NOTTRTRS,COMPLIND,COMPLMNT,INDINT,MNTINT,INPTDAYS,OUTPTDAYS,HOLDS,STOPRS,STOPDY,TRTEDY,DLT,DLTDY,RELTRDY,RELDY,CUREDY,"
          "DTHDY,DTHCAUS,AGVHDDY,CGVHDDY,FUENDDY,NUMFAIL\n";
 }
 
@@ -43,12 +43,12 @@ std::string ex_header() {
 void append_adsl(std::string& out, const RowContext& c, const clinic::PatientRecord& r) {
   const auto& cov = r.covariates;
   out += fmt::format(
-      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
       field(c.studyid), c.replicate, usubjid(c.studyid, r.id), field(r.arm), num(cov.age_years),
       model::to_string(cov.sex), num(cov.height_cm), num(cov.weight_kg), num(cov.bsa_m2), model::to_string(r.disease),
       model::to_string(r.transplant), num(r.L0), opt(r.eligible_day), opt(r.landmark_day), opt(r.start_day), r.treated ? 1 : 0,
       field(clinic::to_string(r.not_treated)), r.completed_induction ? 1 : 0, r.completed_maintenance ? 1 : 0,
-      num(r.induction_intensity), num(r.maintenance_intensity), r.holds, field(clinic::to_string(r.stop)),
+      num(r.induction_intensity), num(r.maintenance_intensity), num(r.inpatient_days), num(r.outpatient_days), r.holds, field(clinic::to_string(r.stop)),
       opt(r.stop_day), opt(r.treatment_end_day), r.dlt ? 1 : 0, opt(r.dlt_day), opt(r.relapse_true_day),
       opt(r.relapse_day), opt(r.cure_day), opt(r.death_day), field(clinic::to_string(r.death_cause)),
       opt(r.agvhd_day), opt(r.cgvhd_day), num(r.follow_up_end), field(r.failure));

@@ -303,6 +303,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                  {"accrual_per_month", &st.accrual_per_month, 0.01, 100000},
                  {"age_cutoff", &st.age_cutoff, 0, 120},
                  {"dropout_per_year", &st.dropout_per_year, 0, 10},
+                 {"min_follow_up_months", &st.min_follow_up_months, 0, 1200},
                  {"max_follow_up_months", &st.max_follow_up_months, 0, 1200},
                  {"design_hr", &st.design_hr, 0.01, 0.999},
                  {"one_sided_alpha", &st.one_sided_alpha, 1e-6, 0.5},
@@ -441,6 +442,10 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
         if (s.find_arm(a) == nullptr) check.fail(find(t, "arms"), path + ".arms", fmt::format("no arm named '{}'", a));
       }
       if (st.allocation.size() != st.arms.size()) check.fail(&t, path + ".allocation", "one ratio per arm");
+      if (st.min_follow_up_months > st.max_follow_up_months) {
+        check.fail(find(t, "min_follow_up_months"), path + ".min_follow_up_months",
+                   fmt::format("{:g} is above max_follow_up_months {:g}", st.min_follow_up_months, st.max_follow_up_months));
+      }
       if (st.looks.empty() || std::fabs(st.looks.back() - 1.0) > 1e-9 || !std::is_sorted(st.looks.begin(), st.looks.end())) {
         check.fail(find(t, "looks"), path + ".looks", "information fractions must increase and end at 1");
       }

@@ -92,11 +92,11 @@ std::string stage_toml(const StageSpec& st) {
       if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\nescalated_phase = {}\n", quoted(st.dose_from), quoted(st.escalated_phase));
       out += fmt::format(
           "arms = {}\nallocation = {}\nregistered = {}\naccrual_per_month = {}\nblock_size = {}\nstrata = {}\n"
-          "age_cutoff = {}\ndropout_per_year = {}\nmax_follow_up_months = {}\ntarget_events = {}\n"
+          "age_cutoff = {}\ndropout_per_year = {}\nmin_follow_up_months = {}\nmax_follow_up_months = {}\ntarget_events = {}\n"
           "design_hr = {}\none_sided_alpha = {}\npower = {}\nlooks = {}\nspending = \"{}\"\nhorizon_days = {}\n",
           strings(st.arms), numbers(st.allocation), st.registered, format_double(st.accrual_per_month), st.block_size,
           strings(st.strata), format_double(st.age_cutoff), format_double(st.dropout_per_year),
-          format_double(st.max_follow_up_months), st.target_events, format_double(st.design_hr),
+          format_double(st.min_follow_up_months), format_double(st.max_follow_up_months), st.target_events, format_double(st.design_hr),
           format_double(st.one_sided_alpha), format_double(st.power), numbers(st.looks), spending_text(st.spending),
           format_double(st.horizon_days));
       if (st.futility) out += fmt::format("futility = \"{}\"\n", spending_text(*st.futility));

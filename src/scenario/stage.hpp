@@ -56,6 +56,7 @@ struct StageSpec {
   std::vector<std::string> strata;     ///< "sex", "age" (age >= age_cutoff), "mrd" (L0 >= L_MRD)
   double age_cutoff = 50.0;
   double dropout_per_year = 0.02;      ///< loss to follow-up hazard after randomization
+  double min_follow_up_months = 0.0;   ///< final analysis no earlier than this long after the last registration
   double max_follow_up_months = 60.0;  ///< final analysis at the latest this long after the last registration
   int target_events = 0;               ///< PFS events for the final analysis; 0 = Schoenfeld from design_hr
   double design_hr = 0.67;

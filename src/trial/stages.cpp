@@ -473,11 +473,14 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   std::sort(event_months.begin(), event_months.end());
   const double last_registration = regs.empty() ? 0.0 : regs.back().registration_month;
   const double latest = last_registration + st.max_follow_up_months;
+  const double earliest_final = last_registration + st.min_follow_up_months;
   std::vector<double> look_times;
   for (const double f : st.looks) {
     const auto needed = static_cast<std::size_t>(std::ceil(f * target - 1e-9));
     double t = latest;
     if (needed >= 1 && needed <= event_months.size() && event_months[needed - 1] < latest) t = event_months[needed - 1];
+    // The final analysis waits for the minimum follow-up after the last registration.
+    if (std::fabs(f - 1.0) < 1e-12) t = std::max(t, earliest_final);
     look_times.push_back(t);
   }
   design::GsdSettings gsd;
