@@ -55,6 +55,25 @@ TEST(Scenario, BuiltinsParseAndRoundTrip) {
   EXPECT_TRUE(has_default);
 }
 
+// Names and descriptions may hold any character TOML can escape; to_toml must write them back as
+// valid TOML (found by fuzz_scenario: a multi-line description made scenario.toml unreadable).
+TEST(Scenario, RoundTripEscapesControlCharacters) {
+  const std::string text =
+      "format_version = 1\nname = \"tab\\there \\u0001 \\u007f \\\"q\\\" \\\\ \\r\"\n"
+      "description = \"\"\"multi\nline\"\"\"\n[regimens.\"new\\nline\"]\nphases = [{ days = 1 }]\n"
+      "[[arms]]\nname = \"a\\fb\"\ncohort = \"adult-auto-nhl\"\nregimen = \"new\\nline\"\n";
+  const auto s = parse_scenario(text, "s.toml");
+  EXPECT_EQ(s.name, "tab\there \x01 \x7f \"q\" \\ \r");
+  EXPECT_EQ(s.description, "multi\nline");
+  const std::string resolved = to_toml(s);
+  const auto back = parse_scenario(resolved, "resolved");
+  EXPECT_EQ(back.name, s.name);
+  EXPECT_EQ(back.description, s.description);
+  EXPECT_EQ(back.arms.at(0).name, "a\fb");
+  EXPECT_EQ(back.regimens.count("new\nline"), 1U);
+  EXPECT_EQ(to_toml(back), resolved);
+}
+
 TEST(Scenario, OverridesParametersByName) {
   const auto s = parse_scenario(kValid + "[parameters]\nkN = 5e-5\npotency_roche = 6\n", "s.toml");
   EXPECT_DOUBLE_EQ(s.parameters[model::ParamId::kKN], 5e-5);
