@@ -271,6 +271,107 @@ dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const 
   return regimen;
 }
 
+/// toml++ 3.3 (Debian 12) reaches __builtin_unreachable, that is undefined behaviour, when it asks
+/// whether some non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues 190 and
+/// 295, fixed after 3.3; found here by fuzz_scenario). It asks at every token boundary and after a
+/// backslash in a string. TOML allows non-ASCII text only inside strings and comments, so this scan
+/// refuses it anywhere else before toml++ sees the text; inside strings it refuses a non-ASCII
+/// character right after a backslash (no TOML escape starts with one) and as the first character
+/// after a line-ending backslash in a multi-line string (valid TOML, but toml++ 3.3 mishandles it).
+void check_non_ascii(std::string_view text, const std::string& origin) {
+  enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  State state = State::kCode;
+  long line = 1;
+  std::size_t line_start = 0;
+  const auto non_ascii = [&](std::size_t i) {
+    return i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80;
+  };
+  const auto fail = [&](std::size_t i, const std::string& problem, const std::string& allowed) {
+    long column = 1;  // in characters: UTF-8 continuation bytes do not start one
+    for (std::size_t k = line_start; k < i; ++k) {
+      if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) ++column;
+    }
+    throw UserError({origin, line, column, ""}, problem, allowed);
+  };
+  const auto run_of = [&](std::size_t i, char quote) {
+    std::size_t n = 0;
+    while (i + n < text.size() && text[i + n] == quote) ++n;
+    return n;
+  };
+  std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // a UTF-8 byte-order mark
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      if (state != State::kMultiBasic && state != State::kMultiLiteral) state = State::kCode;
+      ++i;
+      continue;
+    }
+    switch (state) {
+      case State::kCode:
+        if (c == '#') {
+          state = State::kComment;
+        } else if (c == '"' || c == '\'') {
+          const bool multi = run_of(i, c) >= 3;
+          state = c == '"' ? (multi ? State::kMultiBasic : State::kBasic)
+                           : (multi ? State::kMultiLiteral : State::kLiteral);
+          if (multi) i += 2;
+        } else if (non_ascii(i)) {
+          fail(i, "non-ASCII character outside a string or comment",
+               "non-ASCII text only inside \"quoted strings\" and after # in comments");
+        }
+        ++i;
+        break;
+      case State::kComment: ++i; break;
+      case State::kBasic:
+      case State::kMultiBasic:
+        if (c == '\\') {
+          std::size_t j = i + 1;
+          const bool multi = state == State::kMultiBasic;
+          bool continued = false;
+          while (j < text.size() && (text[j] == ' ' || text[j] == '\t' ||
+                                     (multi && (text[j] == '\r' || text[j] == '\n')))) {
+            if (text[j] == '\n') {
+              ++line;
+              line_start = j + 1;
+              continued = true;
+            }
+            ++j;
+          }
+          if (non_ascii(j)) {
+            fail(j,
+                 continued ? "a line continued with '\\' in a multi-line string resumes with a "
+                             "non-ASCII character, which the TOML reader (toml++ 3.3) mishandles"
+                           : "non-ASCII character after '\\' in a string",
+                 continued ? "an ASCII character first on the continued line, or a \\uXXXX escape"
+                           : "the escapes \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX");
+          }
+          // An escape is two characters (a newline is left to the line count); skipped blanks end
+          // at j.
+          i = (j == i + 1 && j < text.size() && text[j] != '\n') ? j + 1 : j;
+        } else if (c == '"' && state == State::kBasic) {
+          state = State::kCode;
+          ++i;
+        } else if (c == '"') {
+          const std::size_t n = run_of(i, '"');  // """ ends the string; up to two more are text
+          if (n >= 3) state = State::kCode;
+          i += n;
+        } else {
+          ++i;
+        }
+        break;
+      case State::kLiteral: state = c == '\'' ? State::kCode : state; ++i; break;
+      case State::kMultiLiteral: {
+        const std::size_t n = run_of(i, '\'');
+        if (n >= 3) state = State::kCode;
+        i += n > 0 ? n : 1;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const std::vector<CohortSpec>& builtin_cohorts() {
@@ -307,6 +408,7 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "binary data is not a TOML scenario",
                     "a UTF-8 TOML text file");
   }
+  check_non_ascii(text, origin);
   toml::table root;
   try {
     root = toml::parse(text, origin);
