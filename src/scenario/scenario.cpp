@@ -275,12 +275,16 @@ dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const 
 /// whether some non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues 190 and
 /// 295, fixed after 3.3; found here by fuzz_scenario). It asks at every token boundary and after a
 /// backslash in a string. TOML allows non-ASCII text only inside strings and comments, so this scan
-/// refuses it anywhere else before toml++ sees the text; inside strings it refuses a non-ASCII
-/// character right after a backslash (no TOML escape starts with one) and as the first character
-/// after a line-ending backslash in a multi-line string (valid TOML, but toml++ 3.3 mishandles it).
+/// refuses it anywhere else before toml++ sees the text. A quote opens a string only where TOML
+/// allows one (first on a line, or after = [ { , or .): elsewhere toml++ reads the quote and what
+/// follows as part of a bad value and asks about each character. Inside strings the scan refuses a
+/// non-ASCII character right after a backslash (no TOML escape starts with one) and as the first
+/// character after a line-ending backslash in a multi-line string (valid TOML, but toml++ 3.3
+/// mishandles it).
 void check_non_ascii(std::string_view text, const std::string& origin) {
   enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
   State state = State::kCode;
+  char last = '\n';  // the last character of code other than a blank; '\n' at a line start
   long line = 1;
   std::size_t line_start = 0;
   const auto non_ascii = [&](std::size_t i) {
@@ -304,7 +308,10 @@ void check_non_ascii(std::string_view text, const std::string& origin) {
     if (c == '\n') {
       ++line;
       line_start = i + 1;
-      if (state != State::kMultiBasic && state != State::kMultiLiteral) state = State::kCode;
+      if (state != State::kMultiBasic && state != State::kMultiLiteral) {
+        state = State::kCode;
+        last = '\n';
+      }
       ++i;
       continue;
     }
@@ -312,7 +319,8 @@ void check_non_ascii(std::string_view text, const std::string& origin) {
       case State::kCode:
         if (c == '#') {
           state = State::kComment;
-        } else if (c == '"' || c == '\'') {
+        } else if ((c == '"' || c == '\'') &&
+                   std::string_view("\n=[{,.").find(last) != std::string_view::npos) {
           const bool multi = run_of(i, c) >= 3;
           state = c == '"' ? (multi ? State::kMultiBasic : State::kBasic)
                            : (multi ? State::kMultiLiteral : State::kLiteral);
@@ -321,6 +329,7 @@ void check_non_ascii(std::string_view text, const std::string& origin) {
           fail(i, "non-ASCII character outside a string or comment",
                "non-ASCII text only inside \"quoted strings\" and after # in comments");
         }
+        if (c != ' ' && c != '\t' && c != '\r') last = c;
         ++i;
         break;
       case State::kComment: ++i; break;

@@ -132,6 +132,7 @@ TEST(ScenarioErrors, NonAsciiOutsideStringsAndComments) {
       "\"quoted strings\" and after # in comments)";
   EXPECT_EQ(error_of("format_version = 1\nname\xC3\x97 = 4\n"), "s.toml:2:5:" + outside);
   EXPECT_EQ(error_of("\xEF\xBB\xBF" "a = 1\n\xCC\xAA"), "s.toml:2:1:" + outside);
+  EXPECT_EQ(error_of("s = +\"\xC2\xA7\"\n"), "s.toml:1:7:" + outside);  // no string after '+'
   EXPECT_NE(error_of("s = \"\"\"\\\n  \xC2\xA7\"\"\"\n").find("s.toml:2:3: a line continued with"),
             std::string::npos);
   EXPECT_NE(error_of("s = \"a\\\xC2\xA7\"\n").find("s.toml:1:8: non-ASCII character after '\\'"),
