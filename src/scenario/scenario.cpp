@@ -273,14 +273,14 @@ dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const 
 
 /// toml++ 3.3 (Debian 12) reaches __builtin_unreachable, that is undefined behaviour, when it asks
 /// whether some non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues 190 and
-/// 295, fixed after 3.3; found here by fuzz_scenario). It asks at every token boundary and after a
-/// backslash in a string. TOML allows non-ASCII text only inside strings and comments, so this scan
-/// refuses it anywhere else before toml++ sees the text. A quote opens a string only where TOML
-/// allows one (first on a line, or after = [ { , or .): elsewhere toml++ reads the quote and what
-/// follows as part of a bad value and asks about each character. Inside strings the scan refuses a
-/// non-ASCII character right after a backslash (no TOML escape starts with one) and as the first
-/// character after a line-ending backslash in a multi-line string (valid TOML, but toml++ 3.3
-/// mishandles it).
+/// 295, fixed after 3.3; found here by fuzz_scenario). It asks at every token boundary, over the
+/// whole of a malformed value, and after a backslash in a string. parse_scenario therefore lets
+/// toml++ see the real text only once the text with every non-ASCII character masked has parsed
+/// (so the real text is valid TOML whose non-ASCII characters all sit in strings and comments), and
+/// this scan refuses what remains: a non-ASCII character outside strings and comments (for a clear
+/// message on malformed text; a quote opens a string only first on a line or after = [ { , or .),
+/// right after a backslash (no TOML escape starts with one), or first after a line-ending backslash
+/// in a multi-line string (valid TOML, but toml++ 3.3 mishandles it).
 void check_non_ascii(std::string_view text, const std::string& origin) {
   enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
   State state = State::kCode;
@@ -381,6 +381,94 @@ void check_non_ascii(std::string_view text, const std::string& origin) {
   }
 }
 
+/// The position of byte `i` as file:line:column (column in UTF-8 characters).
+InputLocation position(std::string_view text, std::size_t i, const std::string& origin) {
+  long line = 1;
+  long column = 1;
+  for (std::size_t k = 0; k < i && k < text.size(); ++k) {
+    if (text[k] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {origin, line, column, ""};
+}
+
+/// Refuses bytes that are not UTF-8 (TOML is UTF-8 text): stray or missing continuation bytes,
+/// overlong forms, surrogates, code points above U+10FFFF.
+void check_utf8(std::string_view text, const std::string& origin) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    char32_t code = 0;
+    char32_t smallest = 0;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+      code = lead & 0x1Fu;
+      smallest = 0x80;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      code = lead & 0x0Fu;
+      smallest = 0x800;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      code = lead & 0x07u;
+      smallest = 0x10000;
+    }
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      valid = (next & 0xC0) == 0x80;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    valid = valid && code >= smallest && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF);
+    if (!valid) {
+      throw UserError(position(text, i, origin),
+                      fmt::format("byte 0x{:02X} does not start a valid UTF-8 character", lead),
+                      "UTF-8 text");
+    }
+    i += length;
+  }
+}
+
+/// The text with every non-ASCII character replaced by '?' (a UTF-8 byte-order mark at the start is
+/// kept): the same lines, columns and TOML structure, nothing toml++ 3.3 mishandles.
+std::string mask_non_ascii(std::string_view text) {
+  std::string masked;
+  masked.reserve(text.size());
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    masked = text.substr(0, 3);
+    text.remove_prefix(3);
+  }
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      masked += c;
+    } else if ((byte & 0xC0) != 0x80) {
+      masked += '?';
+    }
+  }
+  return masked;
+}
+
+/// toml::parse, with a parse error as a UserError.
+toml::table parse_toml(std::string_view text, const std::string& origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    throw UserError({origin, static_cast<long>(e.source().begin.line),
+                     static_cast<long>(e.source().begin.column), ""},
+                    fmt::format("malformed TOML: {}", e.description()));
+  }
+}
+
 }  // namespace
 
 const std::vector<CohortSpec>& builtin_cohorts() {
@@ -417,14 +505,17 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "binary data is not a TOML scenario",
                     "a UTF-8 TOML text file");
   }
-  check_non_ascii(text, origin);
+  check_utf8(text, origin);
+  // See check_non_ascii: toml++ reads the real text only once the masked text has parsed.
   toml::table root;
   try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    throw UserError({origin, static_cast<long>(e.source().begin.line), static_cast<long>(e.source().begin.column), ""},
-                    fmt::format("malformed TOML: {}", e.description()));
+    root = parse_toml(mask_non_ascii(text), origin);
+  } catch (const UserError&) {
+    check_non_ascii(text, origin);  // the clearer message when a non-ASCII character is to blame
+    throw;
   }
+  check_non_ascii(text, origin);
+  root = parse_toml(text, origin);
   if (root.empty()) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "empty scenario",
                     "a TOML file with at least format_version and name");

@@ -133,6 +133,10 @@ TEST(ScenarioErrors, NonAsciiOutsideStringsAndComments) {
   EXPECT_EQ(error_of("format_version = 1\nname\xC3\x97 = 4\n"), "s.toml:2:5:" + outside);
   EXPECT_EQ(error_of("\xEF\xBB\xBF" "a = 1\n\xCC\xAA"), "s.toml:2:1:" + outside);
   EXPECT_EQ(error_of("s = +\"\xC2\xA7\"\n"), "s.toml:1:7:" + outside);  // no string after '+'
+  EXPECT_EQ(error_of("a = 1\ns = \"\xC3\xA9\xA9\"\n"),
+            "s.toml:2:7: byte 0xA9 does not start a valid UTF-8 character (allowed: UTF-8 text)");
+  EXPECT_EQ(error_of("s = \"\xED\xA0\x80\"\n"),  // a surrogate
+            "s.toml:1:6: byte 0xED does not start a valid UTF-8 character (allowed: UTF-8 text)");
   EXPECT_NE(error_of("s = \"\"\"\\\n  \xC2\xA7\"\"\"\n").find("s.toml:2:3: a line continued with"),
             std::string::npos);
   EXPECT_NE(error_of("s = \"a\\\xC2\xA7\"\n").find("s.toml:1:8: non-ASCII character after '\\'"),
