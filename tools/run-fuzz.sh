@@ -22,7 +22,7 @@ for t in "${targets[@]}"; do
     exit 2
   fi
   mkdir -p "$runs/$t/corpus" "$runs/$t/artifacts"
-  "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -dict="${dict[$t]}" -artifact_prefix="$runs/$t/artifacts/" \
     "$runs/$t/corpus" "fuzz/corpus/$t" >"$runs/$t/log" 2>&1 &
   pid[$t]=$!
