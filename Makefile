@@ -2,8 +2,9 @@
 BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-asan bench format clean
+.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean
 
 all: build
 
@@ -22,17 +23,36 @@ run: build
 	$(BUILD)/il2sim trajectory --typical --days 730 --out out/default/trajectory.csv
 	@echo "wrote out/default/ (the built-in default scenario, programme)"
 
-## The whole test suite through CTest. The report_browser test opens a report in headless
-## Chromium, so `test` also installs chromium (--browser); `run` and `build` do not need it.
-test: build
-	@bash tools/install-deps.sh --browser --mpi
+## The whole test suite through CTest, then the same suite under ASan/UBSan, then each libFuzzer
+## target for FUZZ_SECONDS. The report_browser test opens a report in headless Chromium, so `test`
+## also installs chromium (--browser), clang-14 for the fuzz targets (--fuzz) and OpenMPI for the
+## mpirun test (--mpi); `run` and `build` need none of them.
+test: test-release
+	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz
+
+test-release: build
+	@bash tools/install-deps.sh --browser --fuzz --mpi
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/). The asan
+## test preset leaves out report_browser: it checks how an external, unsanitized program (Chromium)
+## renders the demo report, which the release suite already does, while the report code it drives
+## runs under ASan in test_report.
 test-asan: deps
 	cmake --preset asan
-	cmake --build --preset asan
-	ctest --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+## libFuzzer targets (fuzz/README.md), built with clang-14 in build-fuzz/, each run for
+## FUZZ_SECONDS from its seed corpus; fails on any crash, leak or timeout.
+fuzz-build:
+	@bash tools/install-deps.sh --fuzz
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+
+fuzz: fuzz-build
+	bash tools/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 ## Benchmarks (Google Benchmark); not part of `make test`.
 bench: 
@@ -42,7 +62,7 @@ bench:
 	$(BUILD)/bench/il2sim_bench --benchmark_counters_tabular=true
 
 format:
-	find src apps tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find src apps tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-asan build-debug
+	rm -rf $(BUILD) build-asan build-debug build-fuzz

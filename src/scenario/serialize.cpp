@@ -7,11 +7,26 @@
 namespace il2sim::scenario {
 namespace {
 
+/// A TOML basic string. TOML forbids raw control characters in one (only tab is allowed), so a
+/// name or description that came from a multi-line or escaped string is written with escapes.
 std::string quoted(std::string_view s) {
   std::string out = "\"";
   for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if ((byte < 0x20 && c != '\t') || byte == 0x7F) {
+          out += fmt::format("\\u{:04X}", byte);
+        } else {
+          out += c;
+        }
+    }
   }
   return out + "\"";
 }

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -80,7 +81,7 @@ TEST(GroupSequential, CrossingProbabilitiesReproduceSpending) {
   s.alpha = 0.025;
   s.spending = Spending::kPocock;
   const GsdResult r = group_sequential_design(s);
-  std::vector<double> upper, lower(4, -INFINITY);
+  std::vector<double> upper, lower(4, -std::numeric_limits<double>::infinity());
   for (const auto& look : r.looks) upper.push_back(*look.efficacy_z);
   const CrossingProbabilities p = crossing_probabilities(s.info, upper, lower, 0.0, 48);
   double cumulative = 0.0;
