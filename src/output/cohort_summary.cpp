@@ -1,4 +1,5 @@
 #include "output/cohort_summary.hpp"
+#include "core/statistics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,41 +16,24 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kYear = 365.25;
 
-nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-/// Type-7 quantile (R's default) of finite values; NaN when there are none.
-double quantile(std::vector<double> v, double q) {
-  std::erase_if(v, [](double x) { return !std::isfinite(x); });
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const double h = (static_cast<double>(v.size()) - 1.0) * q;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+nlohmann::json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
 nlohmann::json distribution(const std::vector<double>& v) {
   const auto n = std::count_if(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
   return {{"n", n},
-          {"median", number_or_null(quantile(v, 0.5))},
-          {"q05", number_or_null(quantile(v, 0.05))},
-          {"q95", number_or_null(quantile(v, 0.95))}};
-}
-
-double km_at(const survival::KmCurve& c, double t) {
-  double s = 1.0;
-  for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i) s = c.surv[i];
-  // Beyond the last follow-up the estimate is undefined.
-  if (!c.time.empty() && t > c.time.back()) return kNaN;
-  return s;
+          {"median", number_or_null(core::quantile(v, 0.5))},
+          {"q05", number_or_null(core::quantile(v, 0.05))},
+          {"q95", number_or_null(core::quantile(v, 0.95))}};
 }
 
 nlohmann::json km_json(const std::vector<double>& time, const std::vector<int>& event) {
   if (time.empty()) return nullptr;
   const auto c = survival::kaplan_meier(time, event, survival::KmOptions{});
-  return {{"at_1y", number_or_null(km_at(c, kYear))},
-          {"at_2y", number_or_null(km_at(c, 2 * kYear))},
-          {"at_4y", number_or_null(km_at(c, 4 * kYear))},
+  return {{"at_1y", number_or_null(survival::survival_at(c, kYear))},
+          {"at_2y", number_or_null(survival::survival_at(c, 2 * kYear))},
+          {"at_4y", number_or_null(survival::survival_at(c, 4 * kYear))},
           {"median_days", number_or_null(c.median)},
           {"median_months", number_or_null(c.median / (kYear / 12.0))},
           {"events", c.events}};
@@ -72,8 +56,9 @@ void CohortSummary::add(const clinic::PatientRecord& r) {
   it.failed = r.numerical_failure;
   it.not_treated = r.not_treated;
   it.max_grade = r.max_grade;
-  it.grade4_episodes = static_cast<int>(
-      std::count_if(r.adverse_events.begin(), r.adverse_events.end(), [](const auto& a) { return a.grade == 4; }));
+  it.grade4_episodes =
+      static_cast<int>(std::count_if(r.adverse_events.begin(), r.adverse_events.end(),
+                                     [](const auto& a) { return a.grade == 4; }));
   it.start_day = r.start_day ? *r.start_day : kNaN;
   it.toxic_death = r.death_cause == clinic::DeathCause::kToxic;
   it.nk_fold = kNaN;
@@ -82,7 +67,8 @@ void CohortSummary::add(const clinic::PatientRecord& r) {
     double nk0 = kNaN, cd80 = kNaN, nk1 = kNaN, cd81 = kNaN;
     for (const auto& l : r.labs) {
       const bool base = l.visit == "BASELINE";
-      const bool target = std::fabs(l.day - (*r.landmark_day + fold_offset_)) < 1e-6 && l.visit != "BASELINE";
+      const bool target =
+          std::fabs(l.day - (*r.landmark_day + fold_offset_)) < 1e-6 && l.visit != "BASELINE";
       if (l.paramcd == "NKBLD") {
         if (base) nk0 = l.value;
         if (target) nk1 = l.value;
@@ -105,7 +91,8 @@ nlohmann::json CohortSummary::to_json() const {
   std::vector<int> pfs_e, os_e, rel_e;
   std::vector<double> cr_time;
   std::vector<int> cr_status;  // -1 censored, 0 relapse, 1 NRM
-  long treated = 0, failures = 0, completed_ind = 0, completed_mnt = 0, dlt = 0, grade4 = 0, toxic_deaths = 0;
+  long treated = 0, failures = 0, completed_ind = 0, completed_mnt = 0, dlt = 0, grade4 = 0,
+       toxic_deaths = 0;
   std::map<std::string, long> not_treated;
   std::array<std::array<long, 5>, clinic::kToxTermCount> grade_counts{};
   long nonhaem3 = 0;
@@ -118,7 +105,8 @@ nlohmann::json CohortSummary::to_json() const {
     start.push_back(it.start_day);
     failures += it.failed;
     toxic_deaths += it.toxic_death;
-    if (it.not_treated != clinic::NotTreatedReason::kNone) ++not_treated[std::string(clinic::to_string(it.not_treated))];
+    if (it.not_treated != clinic::NotTreatedReason::kNone)
+      ++not_treated[std::string(clinic::to_string(it.not_treated))];
     // Fold changes over the same visits for every patient who reached the (would-be) start: in an
     // observation arm they show the spontaneous reconstitution over that window.
     nk.push_back(it.nk_fold);
@@ -131,8 +119,10 @@ nlohmann::json CohortSummary::to_json() const {
     grade4 += it.grade4_episodes;
     bool any3 = false;
     for (std::size_t k = 0; k < clinic::kToxTermCount; ++k) {
-      for (int g = 1; g <= 4; ++g) grade_counts[k][static_cast<std::size_t>(g)] += it.max_grade[k] >= g;
-      if (!clinic::is_haematologic(static_cast<clinic::ToxTerm>(k)) && it.max_grade[k] >= 3) any3 = true;
+      for (int g = 1; g <= 4; ++g)
+        grade_counts[k][static_cast<std::size_t>(g)] += it.max_grade[k] >= g;
+      if (!clinic::is_haematologic(static_cast<clinic::ToxTerm>(k)) && it.max_grade[k] >= 3)
+        any3 = true;
     }
     nonhaem3 += any3;
   }
@@ -145,14 +135,16 @@ nlohmann::json CohortSummary::to_json() const {
   j["os"] = km_json(os, os_e);
   if (!cr_time.empty()) {
     const auto one = survival::single_level(cr_time.size(), "all");
-    const auto ci = survival::cuminc(cr_time, cr_status, {"relapse", "non-relapse mortality"}, one, one, 0.0);
+    const auto ci =
+        survival::cuminc(cr_time, cr_status, {"relapse", "non-relapse mortality"}, one, one, 0.0);
     for (const auto& c : ci.curves) {
       auto at = [&](double t) {
         double v = 0.0;
         for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i) v = c.estimate[i];
         return v;
       };
-      j["cumulative_incidence"][c.cause] = {{"at_1y", at(kYear)}, {"at_2y", at(2 * kYear)}, {"at_4y", at(4 * kYear)}};
+      j["cumulative_incidence"][c.cause] = {
+          {"at_1y", at(kYear)}, {"at_2y", at(2 * kYear)}, {"at_4y", at(4 * kYear)}};
     }
   }
   const double tr = static_cast<double>(std::max(treated, 1L));

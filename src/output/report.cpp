@@ -1,4 +1,5 @@
 #include "output/report.hpp"
+#include "core/statistics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -56,18 +57,6 @@ std::string level_text(const scenario::DoseLevel& l, std::size_t index) {
   std::string s = fmt::format("L{}: {}", index + 1, dose_text(l.dose));
   if (l.days) s += fmt::format(" × {} d", report::fixed(*l.days, 0));
   return s;
-}
-
-/// Type-7 quantile (R's default) of the finite values, as the trial and cohort summaries compute
-/// it.
-double quantile(std::vector<double> v, double q) {
-  std::erase_if(v, [](double x) { return !std::isfinite(x); });
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const double h = (static_cast<double>(v.size()) - 1.0) * q;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 double json_number(const nlohmann::json& j, const char* key) {
@@ -265,9 +254,9 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
       const double x = static_cast<double>(key) / 100.0;
       band.x.push_back(x);
       median.x.push_back(x);
-      band.lower.push_back(quantile(values, 0.05));
-      band.upper.push_back(quantile(values, 0.95));
-      median.y.push_back(quantile(values, 0.5));
+      band.lower.push_back(core::quantile(values, 0.05));
+      band.upper.push_back(core::quantile(values, 0.95));
+      median.y.push_back(core::quantile(values, 0.5));
     }
     if (median.x.size() < 2) continue;
     any = true;

@@ -195,4 +195,11 @@ std::vector<KmCurve> kaplan_meier(std::span<const double> time, std::span<const 
   return out;
 }
 
+double survival_at(const KmCurve& curve, double t) {
+  if (curve.time.empty() || t > curve.time.back()) return std::numeric_limits<double>::quiet_NaN();
+  double s = 1.0;
+  for (std::size_t i = 0; i < curve.time.size() && curve.time[i] <= t; ++i) s = curve.surv[i];
+  return s;
+}
+
 }  // namespace il2sim::survival

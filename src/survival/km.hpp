@@ -57,6 +57,10 @@ struct KmCurve {
                                                 std::span<const int> event, const Factor& group,
                                                 const KmOptions& options);
 
+/// S(t) of a curve: the estimate at the last time <= t (1 before the first); NaN (NA) beyond the
+/// curve's last time, where the estimate is undefined.
+[[nodiscard]] double survival_at(const KmCurve& curve, double t);
+
 /// R's rule for the median (and its CI limits) from a curve: the first time the curve is <= 1/2;
 /// if it equals 1/2 (within sqrt(machine epsilon)) over a flat stretch, the midpoint of that
 /// stretch.

@@ -1,4 +1,5 @@
 #include "trial/programme.hpp"
+#include "core/statistics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,17 +13,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 nlohmann::json num(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
-/// Type-7 quantile (R's default) of the finite values.
-double quantile(std::vector<double> v, double q) {
-  std::erase_if(v, [](double x) { return !std::isfinite(x); });
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const double h = (static_cast<double>(v.size()) - 1.0) * q;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 double mean(const std::vector<double>& v) {
@@ -220,7 +210,7 @@ nlohmann::json ProgrammeSummary::to_json() const {
         j["p_early_stop"] = early / m;
         j["mean_treated"] = num(mean(treated));
         j["response_rate_mean"] = num(mean(rate));
-        j["dose_median"] = num(quantile(dose, 0.5));
+        j["dose_median"] = num(core::quantile(dose, 0.5));
         j["historical_comparison"] = {{"at_days", st.comparison_days},
                                       {"rfs_il2_from_transplant", num(mean(tx))},
                                       {"rfs_control_from_transplant", num(mean(ctx))},
@@ -261,12 +251,12 @@ nlohmann::json ProgrammeSummary::to_json() const {
         const double m = std::max(run, 1.0);
         j["replicates_run"] = run;
         j["power"] = num(mean(reject));
-        j["hr_median"] = num(quantile(hr, 0.5));
-        j["hr_q05"] = num(quantile(hr, 0.05));
-        j["hr_q95"] = num(quantile(hr, 0.95));
-        j["events_median"] = num(quantile(events, 0.5));
+        j["hr_median"] = num(core::quantile(hr, 0.5));
+        j["hr_q05"] = num(core::quantile(hr, 0.05));
+        j["hr_q95"] = num(core::quantile(hr, 0.95));
+        j["events_median"] = num(core::quantile(events, 0.5));
         j["target_events"] = target;
-        j["duration_months_median"] = num(quantile(duration, 0.5));
+        j["duration_months_median"] = num(core::quantile(duration, 0.5));
         nlohmann::json dec;
         for (const auto& [k, v] : decisions) dec[k] = v / m;
         j["decisions"] = dec;
@@ -283,9 +273,9 @@ nlohmann::json ProgrammeSummary::to_json() const {
         for (std::size_t a = 0; a < st.arms.size(); ++a) {
           arms.push_back({{"arm", st.arms[a]},
                           {"randomized_mean", num(mean(randomized[a]))},
-                          {"pfs_median_months", num(quantile(pfs[a], 0.5))},
-                          {"os_median_months", num(quantile(os[a], 0.5))},
-                          {"relapse_2y", num(quantile(rel[a], 0.5))}});
+                          {"pfs_median_months", num(core::quantile(pfs[a], 0.5))},
+                          {"os_median_months", num(core::quantile(os[a], 0.5))},
+                          {"relapse_2y", num(core::quantile(rel[a], 0.5))}});
         }
         j["arms"] = arms;
         j["design"] = {{"looks", st.looks},

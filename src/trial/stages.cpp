@@ -5,9 +5,9 @@
 #include <limits>
 #include <numeric>
 
+#include <fmt/format.h>
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
-#include <fmt/format.h>
 
 #include "clinic/endpoints.hpp"
 #include "core/error.hpp"
@@ -28,7 +28,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kDaysPerMonth = 365.25 / 12.0;
-/// Registrations allowed per needed evaluable patient before a stage gives up (nobody can be treated).
+/// Registrations allowed per needed evaluable patient before a stage gives up (nobody can be
+/// treated).
 constexpr int kMaxRegistrationsPerEvaluable = 50;
 
 const scenario::CohortSpec& cohort_of(const std::string& name) {
@@ -37,17 +38,9 @@ const scenario::CohortSpec& cohort_of(const std::string& name) {
   return *c;
 }
 
-/// KM survival at time t (NaN beyond the last follow-up).
-double km_at(const survival::KmCurve& c, double t) {
-  if (c.time.empty() || t > c.time.back()) return kNaN;
-  double s = 1.0;
-  for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i) s = c.surv[i];
-  return s;
-}
-
 double km_at(const std::vector<double>& time, const std::vector<int>& event, double t) {
   if (time.empty()) return kNaN;
-  return km_at(survival::kaplan_meier(time, event, survival::KmOptions{}), t);
+  return survival::survival_at(survival::kaplan_meier(time, event, survival::KmOptions{}), t);
 }
 
 /// Relapse-free survival (event: observed relapse or death) of a record from `origin`.
@@ -59,7 +52,8 @@ std::pair<double, int> rfs(const clinic::PatientRecord& r, double origin) {
 }
 
 /// Two-group log-rank p-value (two-sided).
-double logrank_p(const std::vector<double>& time, const std::vector<int>& event, const std::vector<std::string>& group) {
+double logrank_p(const std::vector<double>& time, const std::vector<int>& event,
+                 const std::vector<std::string>& group) {
   if (time.empty()) return 1.0;
   const auto g = survival::make_factor(group);
   if (g.levels.size() < 2) return 1.0;
@@ -70,9 +64,12 @@ double logrank_p(const std::vector<double>& time, const std::vector<int>& event,
 
 design::Spending to_spending(scenario::SpendingFamily f) {
   switch (f) {
-    case scenario::SpendingFamily::kObrienFleming: return design::Spending::kOBrienFleming;
-    case scenario::SpendingFamily::kPocock: return design::Spending::kPocock;
-    case scenario::SpendingFamily::kNone: return design::Spending::kNone;
+    case scenario::SpendingFamily::kObrienFleming:
+      return design::Spending::kOBrienFleming;
+    case scenario::SpendingFamily::kPocock:
+      return design::Spending::kPocock;
+    case scenario::SpendingFamily::kNone:
+      return design::Spending::kNone;
   }
   return design::Spending::kOBrienFleming;
 }
@@ -95,10 +92,11 @@ dosing::Regimen regimen_at_level(const dosing::Regimen& base, const std::string&
   return r;
 }
 
-// ---- Dose escalation --------------------------------------------------------------------------------
+// ---- Dose escalation
+// --------------------------------------------------------------------------------
 
-EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
-                                     std::vector<StagePatient>* keep) {
+EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index,
+                                     std::uint32_t replicate, std::vector<StagePatient>* keep) {
   const auto& st = s.stages[stage_index];
   const auto& cohort = cohort_of(st.cohort);
   scenario::Scenario local = s;
@@ -112,7 +110,8 @@ EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t st
   EscalationResult result;
   std::uint32_t next_id = stage_patient_base(stage_index) + 1;
   const std::string product(dosing::to_string(base.product));
-  // Treats `count` evaluable patients at `level`; returns their DLT count (or -1 if nobody can be treated).
+  // Treats `count` evaluable patients at `level`; returns their DLT count (or -1 if nobody can be
+  // treated).
   auto treat = [&](int level, int count) {
     int dlts = 0;
     int treated = 0;
@@ -122,7 +121,8 @@ EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t st
     while (treated < count) {
       if (++registered > kMaxRegistrationsPerEvaluable * count) return -1;
       const auto v = clinic::make_patient(local, cohort, replicate, next_id++);
-      auto record = clinic::simulate_patient(local, level_arms[static_cast<std::size_t>(level)], v, horizon);
+      auto record =
+          clinic::simulate_patient(local, level_arms[static_cast<std::size_t>(level)], v, horizon);
       if (!record.treated) {
         ++result.not_evaluable;
         continue;
@@ -143,7 +143,8 @@ EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t st
         if (dlts < 0) return result;
         engine.record(dlts);
       }
-      if (engine.decision().kind == design::ThreePlusThreeDecision::Kind::kStopMtd) result.mtd = engine.decision().dose;
+      if (engine.decision().kind == design::ThreePlusThreeDecision::Kind::kStopMtd)
+        result.mtd = engine.decision().dose;
       break;
     }
     case scenario::EscalationMethod::kBoin: {
@@ -156,7 +157,8 @@ EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t st
         if (dlts < 0) return result;
         engine.record(st.cohort_size, dlts);
       }
-      if (engine.decision().kind == design::BoinDecision::Kind::kStopMtd) result.mtd = engine.decision().dose;
+      if (engine.decision().kind == design::BoinDecision::Kind::kStopMtd)
+        result.mtd = engine.decision().dose;
       break;
     }
     case scenario::EscalationMethod::kCrm: {
@@ -177,10 +179,12 @@ EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t st
   return result;
 }
 
-// ---- Single arm -------------------------------------------------------------------------------------
+// ---- Single arm
+// -------------------------------------------------------------------------------------
 
-SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
-                               std::optional<int> mtd, std::vector<StagePatient>* keep) {
+SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index,
+                               std::uint32_t replicate, std::optional<int> mtd,
+                               std::vector<StagePatient>* keep) {
   const auto& st = s.stages[stage_index];
   const auto& cohort = cohort_of(st.cohort);
   scenario::Scenario local = s;
@@ -192,7 +196,8 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   if (!st.dose_from.empty() && mtd) {
     for (const auto& prev : s.stages) {
       if (prev.name == st.dose_from) {
-        regimen = regimen_at_level(regimen, st.escalated_phase, prev.levels[static_cast<std::size_t>(*mtd)]);
+        regimen = regimen_at_level(regimen, st.escalated_phase,
+                                   prev.levels[static_cast<std::size_t>(*mtd)]);
         result.dose = prev.levels[static_cast<std::size_t>(*mtd)].dose;
       }
     }
@@ -205,13 +210,16 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   int n1 = st.patients;
   if (st.simon) {
     const auto designs = design::simon_designs(st.p0, st.p1, st.alpha, st.beta);
-    if (!designs) throw UserError(fmt::format("stage '{}': no Simon design found for p0 {} p1 {}", st.name, st.p0, st.p1));
+    if (!designs)
+      throw UserError(
+          fmt::format("stage '{}': no Simon design found for p0 {} p1 {}", st.name, st.p0, st.p1));
     n1 = designs->optimal.n1;
     n = designs->optimal.n;
     result.r1 = designs->optimal.r1;
     result.r = designs->optimal.r;
   } else {
-    // Fixed n: reject H0 when responses exceed the exact one-sided binomial critical value at alpha.
+    // Fixed n: reject H0 when responses exceed the exact one-sided binomial critical value at
+    // alpha.
     const boost::math::binomial_distribution<double> b(n, st.p0);
     int r = n;
     for (int k = 0; k <= n; ++k) {
@@ -237,13 +245,15 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
     const double start = *record.start_day;
     const bool responded =
         (!record.relapse_day || *record.relapse_day > start + st.response_days) &&
-        (!record.death_day || *record.death_day > start + st.response_days) && record.follow_up_end >= start + st.response_days;
+        (!record.death_day || *record.death_day > start + st.response_days) &&
+        record.follow_up_end >= start + st.response_days;
     result.responses += responded ? 1 : 0;
     const auto [tt, et] = rfs(record, 0.0);
     t_tx.push_back(tt), e_tx.push_back(et);
     const auto [tl, el] = rfs(record, start);
     t_lm.push_back(tl), e_lm.push_back(el);
-    if (keep != nullptr) keep->push_back({std::move(record), start, std::string(dosing::to_string(regimen.product))});
+    if (keep != nullptr)
+      keep->push_back({std::move(record), start, std::string(dosing::to_string(regimen.product))});
     if (st.simon && result.treated == n1) {
       result.stage1_responses = result.responses;
       if (result.responses <= result.r1) {
@@ -254,13 +264,14 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   }
   result.registered = registered;
   result.reject_h0 = !result.stopped_early && result.treated == n && result.responses > result.r;
-  // Historical control: the same population without IL-2, from transplant (all registered) and from the
-  // landmark (alive, relapse-free and eligible at the would-be start).
+  // Historical control: the same population without IL-2, from transplant (all registered) and from
+  // the landmark (alive, relapse-free and eligible at the would-be start).
   std::vector<double> c_tx, c_lm;
   std::vector<int> ce_tx, ce_lm;
   const std::uint32_t control_base = stage_patient_base(stage_index) + 500'000U;
   for (int k = 1; k <= st.historical_patients; ++k) {
-    const auto v = clinic::make_patient(local, cohort, replicate, control_base + static_cast<std::uint32_t>(k));
+    const auto v = clinic::make_patient(local, cohort, replicate,
+                                        control_base + static_cast<std::uint32_t>(k));
     const auto record = clinic::simulate_patient(local, control, v, st.horizon_days);
     const auto [tt, et] = rfs(record, 0.0);
     c_tx.push_back(tt), ce_tx.push_back(et);
@@ -286,7 +297,8 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   return result;
 }
 
-// ---- Randomized -------------------------------------------------------------------------------------
+// ---- Randomized
+// -------------------------------------------------------------------------------------
 
 namespace {
 
@@ -309,7 +321,8 @@ struct AnalysisData {
   std::vector<std::string> arm;
 };
 
-AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau, const std::vector<std::string>& arms) {
+AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau,
+                           const std::vector<std::string>& arms) {
   AnalysisData d;
   for (const auto& r : regs) {
     if (!r.randomized || r.randomization_month >= tau) continue;
@@ -336,8 +349,9 @@ AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau, cons
 
 }  // namespace
 
-RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
-                                std::optional<int> mtd, std::vector<StagePatient>* keep, unsigned threads) {
+RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index,
+                                std::uint32_t replicate, std::optional<int> mtd,
+                                std::vector<StagePatient>* keep, unsigned threads) {
   const auto& st = s.stages[stage_index];
   scenario::Scenario local = s;
   std::vector<scenario::ArmSpec> arms;
@@ -362,36 +376,42 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   result.registered = st.registered;
   result.randomized.assign(arms.size(), 0);
 
-  // Pass 1: registration at transplant and the course to the randomization window (identical in every arm).
+  // Pass 1: registration at transplant and the course to the randomization window (identical in
+  // every arm).
   std::vector<Registrant> regs(static_cast<std::size_t>(st.registered));
   double calendar = 0.0;
   for (std::size_t k = 0; k < regs.size(); ++k) {
-    RandomStream trial_stream(s.seed, replicate, base + static_cast<std::uint32_t>(k) + 1, Purpose::kTrial);
+    RandomStream trial_stream(s.seed, replicate, base + static_cast<std::uint32_t>(k) + 1,
+                              Purpose::kTrial);
     calendar += trial_stream.exponential() / st.accrual_per_month;
     regs[k].registration_month = calendar;
-    const double dropout_years =
-        st.dropout_per_year > 0 ? trial_stream.exponential() / st.dropout_per_year : std::numeric_limits<double>::infinity();
+    const double dropout_years = st.dropout_per_year > 0
+                                     ? trial_stream.exponential() / st.dropout_per_year
+                                     : std::numeric_limits<double>::infinity();
     regs[k].dropout_month = dropout_years * 12.0;  // relative; shifted after randomization
   }
   const std::function<clinic::PatientRecord(std::size_t)> screen = [&](std::size_t k) {
-    regs[k].patient = clinic::make_patient(local, cohort, replicate, base + static_cast<std::uint32_t>(k) + 1);
+    regs[k].patient =
+        clinic::make_patient(local, cohort, replicate, base + static_cast<std::uint32_t>(k) + 1);
     return clinic::simulate_patient(local, pre, regs[k].patient, s.protocol.window_end_day + 1.0);
   };
-  const std::function<void(std::size_t, clinic::PatientRecord&)> screened = [&](std::size_t k, clinic::PatientRecord& r) {
-    auto& g = regs[k];
-    if (r.landmark_day && r.not_treated == clinic::NotTreatedReason::kNone && !g.patient.refuses) {
-      g.randomized = true;
-      g.landmark = *r.landmark_day;
-      g.randomization_month = g.registration_month + g.landmark / kDaysPerMonth;
-      g.dropout_month += g.randomization_month;
-    } else {
-      std::string cause(g.patient.refuses && r.not_treated == clinic::NotTreatedReason::kNone
-                            ? "refusal"
-                            : clinic::to_string(r.not_treated));
-      if (cause.empty()) cause = "other";
-      ++result.attrition[cause];
-    }
-  };
+  const std::function<void(std::size_t, clinic::PatientRecord&)> screened =
+      [&](std::size_t k, clinic::PatientRecord& r) {
+        auto& g = regs[k];
+        if (r.landmark_day && r.not_treated == clinic::NotTreatedReason::kNone &&
+            !g.patient.refuses) {
+          g.randomized = true;
+          g.landmark = *r.landmark_day;
+          g.randomization_month = g.registration_month + g.landmark / kDaysPerMonth;
+          g.dropout_month += g.randomization_month;
+        } else {
+          std::string cause(g.patient.refuses && r.not_treated == clinic::NotTreatedReason::kNone
+                                ? "refusal"
+                                : clinic::to_string(r.not_treated));
+          if (cause.empty()) cause = "other";
+          ++result.attrition[cause];
+        }
+      };
   core::ordered_parallel_for<clinic::PatientRecord>(regs.size(), threads, screen, screened);
 
   // Pass 2: stratified permuted-block randomization in order of randomization time.
@@ -422,7 +442,9 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
         // One stream per stratum, keyed by the stratum's label.
         std::uint32_t key = 0;
         for (const char c : stratum) key = key * 131U + static_cast<unsigned char>(c);
-        it = block_streams.emplace(stratum, RandomStream(s.seed, replicate, base ^ key, Purpose::kTrial)).first;
+        it = block_streams
+                 .emplace(stratum, RandomStream(s.seed, replicate, base ^ key, Purpose::kTrial))
+                 .first;
       }
       const int total = std::accumulate(st.allocation.begin(), st.allocation.end(), 0);
       for (int rep = 0; rep < st.block_size / total; ++rep) {
@@ -442,11 +464,11 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   // Pass 3: the randomized patients on their arms.
   const std::function<clinic::PatientRecord(std::size_t)> treat = [&](std::size_t i) {
     const auto& g = regs[order[i]];
-    return clinic::simulate_patient(local, arms[static_cast<std::size_t>(g.arm)], g.patient, st.horizon_days);
+    return clinic::simulate_patient(local, arms[static_cast<std::size_t>(g.arm)], g.patient,
+                                    st.horizon_days);
   };
-  const std::function<void(std::size_t, clinic::PatientRecord&)> treated = [&](std::size_t i, clinic::PatientRecord& r) {
-    regs[order[i]].record = std::move(r);
-  };
+  const std::function<void(std::size_t, clinic::PatientRecord&)> treated =
+      [&](std::size_t i, clinic::PatientRecord& r) { regs[order[i]].record = std::move(r); };
   core::ordered_parallel_for<clinic::PatientRecord>(order.size(), threads, treat, treated);
 
   // Analyses: at the calendar times the PFS events reach each information fraction.
@@ -478,7 +500,8 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   for (const double f : st.looks) {
     const auto needed = static_cast<std::size_t>(std::ceil(f * target - 1e-9));
     double t = latest;
-    if (needed >= 1 && needed <= event_months.size() && event_months[needed - 1] < latest) t = event_months[needed - 1];
+    if (needed >= 1 && needed <= event_months.size() && event_months[needed - 1] < latest)
+      t = event_months[needed - 1];
     // The final analysis waits for the minimum follow-up after the last registration.
     if (std::fabs(f - 1.0) < 1e-12) t = std::max(t, earliest_final);
     look_times.push_back(t);
@@ -502,10 +525,12 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
     look.events = static_cast<int>(std::count(data.pfs_e.begin(), data.pfs_e.end(), 1));
     const bool last = k + 1 == look_times.size() || tau >= latest;
     look.info = last ? 1.0 : std::min(0.999, static_cast<double>(look.events) / target);
-    if (!info_so_far.empty() && look.info <= info_so_far.back()) look.info = std::min(1.0, info_so_far.back() + 1e-3);
+    if (!info_so_far.empty() && look.info <= info_so_far.back())
+      look.info = std::min(1.0, info_so_far.back() + 1e-3);
     info_so_far.push_back(look.info);
     gsd.info = info_so_far;
-    if (gsd.info.back() < 1.0) gsd.info.push_back(1.0);  // planned remainder, for the spending function
+    if (gsd.info.back() < 1.0)
+      gsd.info.push_back(1.0);  // planned remainder, for the spending function
     const auto bounds = design::group_sequential_design(gsd);
     const auto& b = bounds.looks[info_so_far.size() - 1];
     look.efficacy_bound = b.efficacy_z ? *b.efficacy_z : std::numeric_limits<double>::infinity();
@@ -540,7 +565,8 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   // Estimates at the stopping analysis.
   const auto final_groups = survival::make_factor(final_data.arm);
   if (final_groups.levels.size() == 2 && result.events > 0) {
-    const auto lr = survival::logrank(final_data.pfs, final_data.pfs_e, final_groups, one(final_data.pfs.size()), 0.0);
+    const auto lr = survival::logrank(final_data.pfs, final_data.pfs_e, final_groups,
+                                      one(final_data.pfs.size()), 0.0);
     result.logrank_p = lr.p;
     survival::Design x;
     x.x.resize(static_cast<Eigen::Index>(final_data.arm.size()), 1);
@@ -548,8 +574,8 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
       x.x(static_cast<Eigen::Index>(i), 0) = final_data.arm[i] == st.arms[0] ? 1.0 : 0.0;
     }
     x.terms = {"arm" + st.arms[0]};
-    const auto cox = survival::cox_fit(final_data.pfs, final_data.pfs_e, x, one(final_data.pfs.size()),
-                                       survival::CoxOptions{});
+    const auto cox = survival::cox_fit(final_data.pfs, final_data.pfs_e, x,
+                                       one(final_data.pfs.size()), survival::CoxOptions{});
     result.hr = cox.terms[0].hr;
     result.hr_lower = cox.terms[0].hr_lower;
     result.hr_upper = cox.terms[0].hr_upper;
@@ -577,7 +603,8 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
       auto& g = regs[k];
       const auto& arm = arms[static_cast<std::size_t>(g.arm)];
       std::string product;
-      if (arm.regimen) product = std::string(dosing::to_string(local.regimens.at(*arm.regimen).product));
+      if (arm.regimen)
+        product = std::string(dosing::to_string(local.regimens.at(*arm.regimen).product));
       keep->push_back({std::move(g.record), g.landmark, product});
     }
   }
