@@ -13,6 +13,7 @@
 #include "core/text.hpp"
 #include "model/parameters.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/toml_input.hpp"
 
 namespace il2sim::calibration {
 namespace {
@@ -26,26 +27,12 @@ class Reader {
 
   [[noreturn]] void fail(const toml::node* node, const std::string& key, const std::string& problem,
                          const std::string& allowed = {}) const {
-    InputLocation where{origin_, std::nullopt, std::nullopt, key};
-    if (node != nullptr && node->source().begin.line > 0) {
-      where.line = static_cast<long>(node->source().begin.line);
-      where.column = static_cast<long>(node->source().begin.column);
-    }
-    throw UserError(where, problem, allowed);
+    scenario::fail_at(origin_, node, key, problem, allowed);
   }
 
   void check_keys(const toml::table& t, const std::string& path,
                   const std::vector<std::string_view>& allowed) const {
-    for (const auto& [key, node] : t) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-      const auto suggestion = core::closest_name(key.str(), allowed);
-      std::string all;
-      for (const auto a : allowed) all += (all.empty() ? "" : ", ") + std::string(a);
-      fail(&node, path + "." + std::string(key.str()),
-           suggestion.empty() ? "unknown key"
-                              : fmt::format("unknown key; did you mean '{}'?", suggestion),
-           all);
-    }
+    scenario::check_known_keys(origin_, t, path, allowed);
   }
 
   static long line_of(const toml::node& n) { return static_cast<long>(n.source().begin.line); }
@@ -371,14 +358,7 @@ Interval wilson_interval(int successes, int trials) {
 
 TargetSet parse_targets(std::string_view toml_text, const std::string& origin) {
   Reader r(origin);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    throw UserError({origin, static_cast<long>(e.source().begin.line),
-                     static_cast<long>(e.source().begin.column), ""},
-                    std::string(e.description()));
-  }
+  const toml::table root = scenario::parse_toml_text(toml_text, origin);
   r.check_keys(root, "(top level)", {"format_version", "seed", "experiments", "targets"});
   TargetSet set;
   set.origin = origin;

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "scenario/toml_input.hpp"
 
 namespace il2sim::scenario {
 namespace {
@@ -20,28 +21,13 @@ class Checker {
 
   [[noreturn]] void fail(const toml::node* node, const std::string& key, const std::string& problem,
                          const std::string& allowed = {}) const {
-    InputLocation where{origin_, std::nullopt, std::nullopt, key};
-    if (node != nullptr && node->source().begin.line > 0) {
-      where.line = static_cast<long>(node->source().begin.line);
-      where.column = static_cast<long>(node->source().begin.column);
-    }
-    throw UserError(where, problem, allowed);
+    fail_at(origin_, node, key, problem, allowed);
   }
 
   /// Every key of `table` must be in `allowed`; otherwise fail with a did-you-mean suggestion.
   void check_keys(const toml::table& table, const std::string& path,
                   std::initializer_list<std::string_view> allowed) const {
-    std::vector<std::string_view> names(allowed);
-    for (const auto& [key, node] : table) {
-      if (std::find(names.begin(), names.end(), key.str()) != names.end()) continue;
-      const std::string suggestion = core::closest_name(key.str(), names);
-      const std::string full = path.empty() ? std::string(key.str()) : path + "." + std::string(key.str());
-      std::string allowed_text;
-      for (const auto n : names) allowed_text += (allowed_text.empty() ? "" : ", ") + std::string(n);
-      fail(&node, full,
-           suggestion.empty() ? "unknown key" : fmt::format("unknown key; did you mean '{}'?", suggestion),
-           allowed_text);
-    }
+    check_known_keys(origin_, table, path, std::vector<std::string_view>(allowed));
   }
 
   double number(const toml::node& node, const std::string& key, double lower, double upper) const {
@@ -55,7 +41,8 @@ class Checker {
     }
     if (!std::isfinite(value)) fail(&node, key, fmt::format("value {} is not finite", value));
     if (value < lower || value > upper) {
-      fail(&node, key, fmt::format("value {} is out of range", value), fmt::format("{:g} to {:g}", lower, upper));
+      fail(&node, key, fmt::format("value {} is out of range", value),
+           fmt::format("{:g} to {:g}", lower, upper));
     }
     return value;
   }
@@ -63,10 +50,12 @@ class Checker {
   std::int64_t integer(const toml::node& node, const std::string& key, std::int64_t lower,
                        std::int64_t upper) const {
     const auto* i = node.as_integer();
-    if (i == nullptr) fail(&node, key, fmt::format("expected an integer, found {}", type_name(node)));
+    if (i == nullptr)
+      fail(&node, key, fmt::format("expected an integer, found {}", type_name(node)));
     const auto value = i->get();
     if (value < lower || value > upper) {
-      fail(&node, key, fmt::format("value {} is out of range", value), fmt::format("{} to {}", lower, upper));
+      fail(&node, key, fmt::format("value {} is out of range", value),
+           fmt::format("{} to {}", lower, upper));
     }
     return value;
   }
@@ -79,7 +68,8 @@ class Checker {
 
   bool boolean(const toml::node& node, const std::string& key) const {
     const auto* b = node.as_boolean();
-    if (b == nullptr) fail(&node, key, fmt::format("expected true or false, found {}", type_name(node)));
+    if (b == nullptr)
+      fail(&node, key, fmt::format("expected true or false, found {}", type_name(node)));
     return b->get();
   }
 
@@ -111,20 +101,29 @@ class Checker {
  private:
   static std::string type_name(const toml::node& node) {
     switch (node.type()) {
-      case toml::node_type::string: return fmt::format("the string \"{}\"", node.as_string()->get());
-      case toml::node_type::integer: return fmt::format("the integer {}", node.as_integer()->get());
-      case toml::node_type::floating_point: return fmt::format("the number {}", node.as_floating_point()->get());
-      case toml::node_type::boolean: return node.as_boolean()->get() ? "true" : "false";
-      case toml::node_type::table: return "a table";
-      case toml::node_type::array: return "an array";
-      default: return "a date or time";
+      case toml::node_type::string:
+        return fmt::format("the string \"{}\"", node.as_string()->get());
+      case toml::node_type::integer:
+        return fmt::format("the integer {}", node.as_integer()->get());
+      case toml::node_type::floating_point:
+        return fmt::format("the number {}", node.as_floating_point()->get());
+      case toml::node_type::boolean:
+        return node.as_boolean()->get() ? "true" : "false";
+      case toml::node_type::table:
+        return "a table";
+      case toml::node_type::array:
+        return "an array";
+      default:
+        return "a date or time";
     }
   }
 
   std::string origin_;
 };
 
-const toml::node* find(const toml::table& t, std::string_view key) { return t.get(key); }
+const toml::node* find(const toml::table& t, std::string_view key) {
+  return t.get(key);
+}
 
 /// One scalar setting of a section: its key, where it goes and its allowed range.
 struct NumberField {
@@ -167,26 +166,31 @@ void parse_section(const Checker& check, const toml::table& t, const std::string
     std::string allowed;
     for (const auto k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
     check.fail(&node, path + "." + std::string(key.str()),
-               suggestion.empty() ? "unknown key" : fmt::format("unknown key; did you mean '{}'?", suggestion),
+               suggestion.empty() ? "unknown key"
+                                  : fmt::format("unknown key; did you mean '{}'?", suggestion),
                allowed);
   }
   for (const auto& f : numbers) {
-    if (const auto* n = find(t, f.key)) *f.target = check.number(*n, path + "." + std::string(f.key), f.lower, f.upper);
+    if (const auto* n = find(t, f.key))
+      *f.target = check.number(*n, path + "." + std::string(f.key), f.lower, f.upper);
   }
   for (const auto& f : ints) {
     if (const auto* n = find(t, f.key)) {
-      *f.target = static_cast<int>(check.integer(*n, path + "." + std::string(f.key), f.lower, f.upper));
+      *f.target =
+          static_cast<int>(check.integer(*n, path + "." + std::string(f.key), f.lower, f.upper));
     }
   }
   for (const auto& f : bools) {
-    if (const auto* n = find(t, f.key)) *f.target = check.boolean(*n, path + "." + std::string(f.key));
+    if (const auto* n = find(t, f.key))
+      *f.target = check.boolean(*n, path + "." + std::string(f.key));
   }
   for (const auto& f : lists) {
     if (const auto* n = find(t, f.key)) {
       const std::string key = path + "." + std::string(f.key);
       const auto& a = check.array(*n, key);
       if (a.size() > f.max_size) {
-        check.fail(n, key, fmt::format("{} values", a.size()), fmt::format("at most {}", f.max_size));
+        check.fail(n, key, fmt::format("{} values", a.size()),
+                   fmt::format("at most {}", f.max_size));
       }
       f.target->clear();
       for (std::size_t i = 0; i < a.size(); ++i) {
@@ -198,17 +202,19 @@ void parse_section(const Checker& check, const toml::table& t, const std::string
 
 dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std::string& path) {
   check.check_keys(t, path,
-                   {"name", "route", "dose", "unit", "days", "setting", "interval_hours", "lak_infusion",
-                    "apheresis"});
+                   {"name", "route", "dose", "unit", "days", "setting", "interval_hours",
+                    "lak_infusion", "apheresis"});
   dosing::Phase phase;
   if (const auto* n = find(t, "name")) phase.name = check.string(*n, path + ".name");
   const auto* days = find(t, "days");
-  if (days == nullptr) check.fail(&t, path + ".days", "missing (every phase needs a duration in days)");
+  if (days == nullptr)
+    check.fail(&t, path + ".days", "missing (every phase needs a duration in days)");
   phase.days = check.number(*days, path + ".days", 0.0, 3650.0);
   if (const auto* r = find(t, "route")) {
-    phase.route = check.choice<dosing::Route>(
-        *r, path + ".route",
-        {{"civ", dosing::Route::kCiv}, {"iv_bolus", dosing::Route::kIvBolus}, {"sc", dosing::Route::kSc}});
+    phase.route = check.choice<dosing::Route>(*r, path + ".route",
+                                              {{"civ", dosing::Route::kCiv},
+                                               {"iv_bolus", dosing::Route::kIvBolus},
+                                               {"sc", dosing::Route::kSc}});
   }
   double multiplier = 1.0;
   if (const auto* u = find(t, "unit")) {
@@ -227,25 +233,30 @@ dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std:
     } else if (base == "U/kg" + suffix) {
       phase.unit = dosing::DoseUnit::kPerKgPerDay;
     } else {
-      check.fail(u, path + ".unit",
-                 fmt::format("unit '{}' does not fit route '{}'", value, dosing::to_string(phase.route)),
-                 per_day ? "U/m2/day, U/day, U/kg/day, MU/m2/day, MU/day, MU/kg/day (U = the product's unit)"
-                         : "U/m2, U, U/kg, MU/m2, MU, MU/kg per administration (U = the product's unit)");
+      check.fail(
+          u, path + ".unit",
+          fmt::format("unit '{}' does not fit route '{}'", value, dosing::to_string(phase.route)),
+          per_day
+              ? "U/m2/day, U/day, U/kg/day, MU/m2/day, MU/day, MU/kg/day (U = the product's unit)"
+              : "U/m2, U, U/kg, MU/m2, MU, MU/kg per administration (U = the product's unit)");
     }
   }
   if (const auto* d = find(t, "dose")) {
     phase.dose = check.number(*d, path + ".dose", 0.0, multiplier > 1.0 ? 1e6 : 1e12) * multiplier;
   }
   if (const auto* s = find(t, "setting")) {
-    phase.setting = check.choice<dosing::CareSetting>(
-        *s, path + ".setting",
-        {{"inpatient", dosing::CareSetting::kInpatient}, {"outpatient", dosing::CareSetting::kOutpatient}});
+    phase.setting =
+        check.choice<dosing::CareSetting>(*s, path + ".setting",
+                                          {{"inpatient", dosing::CareSetting::kInpatient},
+                                           {"outpatient", dosing::CareSetting::kOutpatient}});
   }
   if (const auto* i = find(t, "interval_hours")) {
     phase.interval_hours = check.number(*i, path + ".interval_hours", 0.5, 24.0 * 28);
   }
-  if (const auto* b = find(t, "lak_infusion")) phase.lak_infusion = check.boolean(*b, path + ".lak_infusion");
-  if (const auto* b = find(t, "apheresis")) phase.apheresis = check.boolean(*b, path + ".apheresis");
+  if (const auto* b = find(t, "lak_infusion"))
+    phase.lak_infusion = check.boolean(*b, path + ".lak_infusion");
+  if (const auto* b = find(t, "apheresis"))
+    phase.apheresis = check.boolean(*b, path + ".apheresis");
   return phase;
 }
 
@@ -261,9 +272,11 @@ dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const 
                                                      {"roche", dosing::Product::kRoche}});
   }
   const auto* phases = find(t, "phases");
-  if (phases == nullptr) check.fail(&t, path + ".phases", "missing (a regimen is a list of phases)");
+  if (phases == nullptr)
+    check.fail(&t, path + ".phases", "missing (a regimen is a list of phases)");
   const auto& list = check.array(*phases, path + ".phases");
-  if (list.empty()) check.fail(phases, path + ".phases", "empty (a regimen needs at least one phase)");
+  if (list.empty())
+    check.fail(phases, path + ".phases", "empty (a regimen needs at least one phase)");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string phase_path = fmt::format("{}.phases[{}]", path, i);
     regimen.phases.push_back(parse_phase(check, check.table(list[i], phase_path), phase_path));
@@ -271,25 +284,28 @@ dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const 
   return regimen;
 }
 
-
-SpendingFamily parse_spending(const Checker& check, const toml::node& node, const std::string& key) {
+SpendingFamily parse_spending(const Checker& check, const toml::node& node,
+                              const std::string& key) {
   return check.choice<SpendingFamily>(node, key,
                                       {{"obf", SpendingFamily::kObrienFleming},
                                        {"pocock", SpendingFamily::kPocock},
                                        {"none", SpendingFamily::kNone}});
 }
 
-std::vector<std::string> string_list(const Checker& check, const toml::node& node, const std::string& key) {
+std::vector<std::string> string_list(const Checker& check, const toml::node& node,
+                                     const std::string& key) {
   std::vector<std::string> out;
   const auto& a = check.array(node, key);
-  for (std::size_t i = 0; i < a.size(); ++i) out.push_back(check.string(a[i], fmt::format("{}[{}]", key, i)));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    out.push_back(check.string(a[i], fmt::format("{}[{}]", key, i)));
   return out;
 }
 
-StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path, const Scenario& s) {
+StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path,
+                      const Scenario& s) {
   StageSpec st;
-  double cohort_size = 3, max_patients = 30, start_level = 1, patients = 0, historical = 400, registered = 394,
-         block = 4, target_events = 0;
+  double cohort_size = 3, max_patients = 30, start_level = 1, patients = 0, historical = 400,
+         registered = 394, block = 4, target_events = 0;
   std::vector<double> allocation{1, 1};
   parse_section(check, t, path,
                 {{"target", &st.target, 0.01, 0.99},
@@ -321,8 +337,8 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                 {{"skeleton", &st.skeleton, 1e-6, 1 - 1e-6, 100},
                  {"looks", &st.looks, 1e-6, 1.0, 20},
                  {"allocation", &allocation, 1, 100, 10}},
-                {"name", "type", "cohort", "regimen", "escalated_phase", "dose_from", "method", "levels", "arms",
-                 "strata", "spending", "futility"});
+                {"name", "type", "cohort", "regimen", "escalated_phase", "dose_from", "method",
+                 "levels", "arms", "strata", "spending", "futility"});
   const auto whole = [](double v) { return static_cast<int>(std::lround(v)); };
   st.cohort_size = whole(cohort_size);
   st.max_patients = whole(max_patients);
@@ -338,7 +354,8 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
   if (name == nullptr) check.fail(&t, path + ".name", "missing (every stage has a name)");
   st.name = check.string(*name, path + ".name");
   const auto* type = find(t, "type");
-  if (type == nullptr) check.fail(&t, path + ".type", "missing", "dose_escalation, single_arm, randomized");
+  if (type == nullptr)
+    check.fail(&t, path + ".type", "missing", "dose_escalation, single_arm, randomized");
   st.type = check.choice<StageType>(*type, path + ".type",
                                     {{"dose_escalation", StageType::kDoseEscalation},
                                      {"single_arm", StageType::kSingleArm},
@@ -364,7 +381,8 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
       if (a[i].is_table()) {
         const auto& lt = check.table(a[i], key);
         double days = 0;
-        parse_section(check, lt, key, {{"dose", &level.dose, 0, 1e12}, {"days", &days, 0, 3650}}, {}, {}, {});
+        parse_section(check, lt, key, {{"dose", &level.dose, 0, 1e12}, {"days", &days, 0, 3650}},
+                      {}, {}, {});
         if (find(lt, "days") != nullptr) level.days = days;
         if (find(lt, "dose") == nullptr) check.fail(&lt, key + ".dose", "missing");
       } else {
@@ -378,13 +396,15 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
     st.strata = string_list(check, *n, path + ".strata");
     for (std::size_t i = 0; i < st.strata.size(); ++i) {
       if (st.strata[i] != "sex" && st.strata[i] != "age" && st.strata[i] != "mrd") {
-        check.fail(n, fmt::format("{}.strata[{}]", path, i), fmt::format("unknown stratum '{}'", st.strata[i]),
-                   "sex, age, mrd");
+        check.fail(n, fmt::format("{}.strata[{}]", path, i),
+                   fmt::format("unknown stratum '{}'", st.strata[i]), "sex, age, mrd");
       }
     }
   }
-  if (const auto* n = find(t, "spending")) st.spending = parse_spending(check, *n, path + ".spending");
-  if (const auto* n = find(t, "futility")) st.futility = parse_spending(check, *n, path + ".futility");
+  if (const auto* n = find(t, "spending"))
+    st.spending = parse_spending(check, *n, path + ".spending");
+  if (const auto* n = find(t, "futility"))
+    st.futility = parse_spending(check, *n, path + ".futility");
   // Cross-checks that need the rest of the scenario.
   const auto need_cohort = [&] {
     if (find_cohort(st.cohort) == nullptr) {
@@ -409,7 +429,8 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
   const auto need_dose_from = [&] {
     if (st.dose_from.empty()) return;
     bool found = false;
-    for (const auto& prev : s.stages) found = found || (prev.name == st.dose_from && prev.type == StageType::kDoseEscalation);
+    for (const auto& prev : s.stages)
+      found = found || (prev.name == st.dose_from && prev.type == StageType::kDoseEscalation);
     if (!found) {
       check.fail(find(t, "dose_from"), path + ".dose_from",
                  fmt::format("no earlier dose-escalation stage named '{}'", st.dose_from));
@@ -419,9 +440,11 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
     case StageType::kDoseEscalation:
       need_cohort();
       need_regimen();
-      if (st.levels.empty()) check.fail(&t, path + ".levels", "missing (a dose escalation needs dose levels)");
+      if (st.levels.empty())
+        check.fail(&t, path + ".levels", "missing (a dose escalation needs dose levels)");
       if (st.start_level > static_cast<int>(st.levels.size())) {
-        check.fail(find(t, "start_level"), path + ".start_level", fmt::format("{} is above the last level", st.start_level),
+        check.fail(find(t, "start_level"), path + ".start_level",
+                   fmt::format("{} is above the last level", st.start_level),
                    fmt::format("1 to {}", st.levels.size()));
       }
       if (st.method == EscalationMethod::kCrm && st.skeleton.size() != st.levels.size()) {
@@ -432,232 +455,44 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
       need_cohort();
       need_regimen();
       need_dose_from();
-      if (st.simon && !(st.p0 < st.p1)) check.fail(&t, path + ".p1", "Simon's design needs p0 < p1");
-      if (!st.simon && st.patients < 1) check.fail(&t, path + ".patients", "missing (fixed n, or simon = true)");
+      if (st.simon && !(st.p0 < st.p1))
+        check.fail(&t, path + ".p1", "Simon's design needs p0 < p1");
+      if (!st.simon && st.patients < 1)
+        check.fail(&t, path + ".patients", "missing (fixed n, or simon = true)");
       break;
     case StageType::kRandomized:
       need_dose_from();
-      if (st.arms.size() != 2) check.fail(&t, path + ".arms", "a randomized stage compares two arms", "[\"experimental\", \"control\"]");
+      if (st.arms.size() != 2)
+        check.fail(&t, path + ".arms", "a randomized stage compares two arms",
+                   "[\"experimental\", \"control\"]");
       for (const auto& a : st.arms) {
-        if (s.find_arm(a) == nullptr) check.fail(find(t, "arms"), path + ".arms", fmt::format("no arm named '{}'", a));
+        if (s.find_arm(a) == nullptr)
+          check.fail(find(t, "arms"), path + ".arms", fmt::format("no arm named '{}'", a));
       }
-      if (st.allocation.size() != st.arms.size()) check.fail(&t, path + ".allocation", "one ratio per arm");
+      if (st.allocation.size() != st.arms.size())
+        check.fail(&t, path + ".allocation", "one ratio per arm");
       if (st.min_follow_up_months > st.max_follow_up_months) {
         check.fail(find(t, "min_follow_up_months"), path + ".min_follow_up_months",
-                   fmt::format("{:g} is above max_follow_up_months {:g}", st.min_follow_up_months, st.max_follow_up_months));
+                   fmt::format("{:g} is above max_follow_up_months {:g}", st.min_follow_up_months,
+                               st.max_follow_up_months));
       }
-      if (st.looks.empty() || std::fabs(st.looks.back() - 1.0) > 1e-9 || !std::is_sorted(st.looks.begin(), st.looks.end())) {
-        check.fail(find(t, "looks"), path + ".looks", "information fractions must increase and end at 1");
+      if (st.looks.empty() || std::fabs(st.looks.back() - 1.0) > 1e-9 ||
+          !std::is_sorted(st.looks.begin(), st.looks.end())) {
+        check.fail(find(t, "looks"), path + ".looks",
+                   "information fractions must increase and end at 1");
       }
       {
         int ratio = 0;
         for (const int a : st.allocation) ratio += a;
         if (st.block_size % ratio != 0) {
-          check.fail(find(t, "block_size"), path + ".block_size",
-                     fmt::format("{} is not a multiple of the allocation total {}", st.block_size, ratio));
+          check.fail(
+              find(t, "block_size"), path + ".block_size",
+              fmt::format("{} is not a multiple of the allocation total {}", st.block_size, ratio));
         }
       }
       break;
   }
   return st;
-}
-
-/// toml++ 3.3 (Debian 12) reaches __builtin_unreachable, that is undefined behaviour, when it asks
-/// whether some non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues 190 and
-/// 295, fixed after 3.3; found here by fuzz_scenario). It asks at every token boundary, over the
-/// whole of a malformed value, and after a backslash in a string. parse_scenario therefore lets
-/// toml++ see the real text only once the text with every non-ASCII character masked has parsed
-/// (so the real text is valid TOML whose non-ASCII characters all sit in strings and comments), and
-/// this scan refuses what remains: a non-ASCII character outside strings and comments (for a clear
-/// message on malformed text; a quote opens a string only first on a line or after = [ { , or .),
-/// right after a backslash (no TOML escape starts with one), or first after a line-ending backslash
-/// in a multi-line string (valid TOML, but toml++ 3.3 mishandles it).
-void check_non_ascii(std::string_view text, const std::string& origin) {
-  enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
-  State state = State::kCode;
-  char last = '\n';  // the last character of code other than a blank; '\n' at a line start
-  long line = 1;
-  std::size_t line_start = 0;
-  const auto non_ascii = [&](std::size_t i) {
-    return i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80;
-  };
-  const auto fail = [&](std::size_t i, const std::string& problem, const std::string& allowed) {
-    long column = 1;  // in characters: UTF-8 continuation bytes do not start one
-    for (std::size_t k = line_start; k < i; ++k) {
-      if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) ++column;
-    }
-    throw UserError({origin, line, column, ""}, problem, allowed);
-  };
-  const auto run_of = [&](std::size_t i, char quote) {
-    std::size_t n = 0;
-    while (i + n < text.size() && text[i + n] == quote) ++n;
-    return n;
-  };
-  std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // a UTF-8 byte-order mark
-  while (i < text.size()) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      line_start = i + 1;
-      if (state != State::kMultiBasic && state != State::kMultiLiteral) {
-        state = State::kCode;
-        last = '\n';
-      }
-      ++i;
-      continue;
-    }
-    switch (state) {
-      case State::kCode:
-        if (c == '#') {
-          state = State::kComment;
-        } else if ((c == '"' || c == '\'') &&
-                   std::string_view("\n=[{,.").find(last) != std::string_view::npos) {
-          const bool multi = run_of(i, c) >= 3;
-          state = c == '"' ? (multi ? State::kMultiBasic : State::kBasic)
-                           : (multi ? State::kMultiLiteral : State::kLiteral);
-          if (multi) i += 2;
-        } else if (non_ascii(i)) {
-          fail(i, "non-ASCII character outside a string or comment",
-               "non-ASCII text only inside \"quoted strings\" and after # in comments");
-        }
-        if (c != ' ' && c != '\t' && c != '\r') last = c;
-        ++i;
-        break;
-      case State::kComment: ++i; break;
-      case State::kBasic:
-      case State::kMultiBasic:
-        if (c == '\\') {
-          std::size_t j = i + 1;
-          const bool multi = state == State::kMultiBasic;
-          bool continued = false;
-          while (j < text.size() && (text[j] == ' ' || text[j] == '\t' ||
-                                     (multi && (text[j] == '\r' || text[j] == '\n')))) {
-            if (text[j] == '\n') {
-              ++line;
-              line_start = j + 1;
-              continued = true;
-            }
-            ++j;
-          }
-          if (non_ascii(j)) {
-            fail(j,
-                 continued ? "a line continued with '\\' in a multi-line string resumes with a "
-                             "non-ASCII character, which the TOML reader (toml++ 3.3) mishandles"
-                           : "non-ASCII character after '\\' in a string",
-                 continued ? "an ASCII character first on the continued line, or a \\uXXXX escape"
-                           : "the escapes \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX");
-          }
-          // An escape is two characters (a newline is left to the line count); skipped blanks end
-          // at j.
-          i = (j == i + 1 && j < text.size() && text[j] != '\n') ? j + 1 : j;
-        } else if (c == '"' && state == State::kBasic) {
-          state = State::kCode;
-          ++i;
-        } else if (c == '"') {
-          const std::size_t n = run_of(i, '"');  // """ ends the string; up to two more are text
-          if (n >= 3) state = State::kCode;
-          i += n;
-        } else {
-          ++i;
-        }
-        break;
-      case State::kLiteral: state = c == '\'' ? State::kCode : state; ++i; break;
-      case State::kMultiLiteral: {
-        const std::size_t n = run_of(i, '\'');
-        if (n >= 3) state = State::kCode;
-        i += n > 0 ? n : 1;
-        break;
-      }
-    }
-  }
-}
-
-/// The position of byte `i` as file:line:column (column in UTF-8 characters).
-InputLocation position(std::string_view text, std::size_t i, const std::string& origin) {
-  long line = 1;
-  long column = 1;
-  for (std::size_t k = 0; k < i && k < text.size(); ++k) {
-    if (text[k] == '\n') {
-      ++line;
-      column = 1;
-    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
-  return {origin, line, column, ""};
-}
-
-/// Refuses bytes that are not UTF-8 (TOML is UTF-8 text): stray or missing continuation bytes,
-/// overlong forms, surrogates, code points above U+10FFFF.
-void check_utf8(std::string_view text, const std::string& origin) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    char32_t code = 0;
-    char32_t smallest = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-      code = lead & 0x1Fu;
-      smallest = 0x80;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      code = lead & 0x0Fu;
-      smallest = 0x800;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      code = lead & 0x07u;
-      smallest = 0x10000;
-    }
-    bool valid = length > 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = (next & 0xC0) == 0x80;
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    valid = valid && code >= smallest && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF);
-    if (!valid) {
-      throw UserError(position(text, i, origin),
-                      fmt::format("byte 0x{:02X} does not start a valid UTF-8 character", lead),
-                      "UTF-8 text");
-    }
-    i += length;
-  }
-}
-
-/// The text with every non-ASCII character replaced by '?' (a UTF-8 byte-order mark at the start is
-/// kept): the same lines, columns and TOML structure, nothing toml++ 3.3 mishandles.
-std::string mask_non_ascii(std::string_view text) {
-  std::string masked;
-  masked.reserve(text.size());
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-    masked = text.substr(0, 3);
-    text.remove_prefix(3);
-  }
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x80) {
-      masked += c;
-    } else if ((byte & 0xC0) != 0x80) {
-      masked += '?';
-    }
-  }
-  return masked;
-}
-
-/// toml::parse, with a parse error as a UserError.
-toml::table parse_toml(std::string_view text, const std::string& origin) {
-  try {
-    return toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    throw UserError({origin, static_cast<long>(e.source().begin.line),
-                     static_cast<long>(e.source().begin.column), ""},
-                    fmt::format("malformed TOML: {}", e.description()));
-  }
 }
 
 }  // namespace
@@ -696,29 +531,21 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "binary data is not a TOML scenario",
                     "a UTF-8 TOML text file");
   }
-  check_utf8(text, origin);
-  // See check_non_ascii: toml++ reads the real text only once the masked text has parsed.
-  toml::table root;
-  try {
-    root = parse_toml(mask_non_ascii(text), origin);
-  } catch (const UserError&) {
-    check_non_ascii(text, origin);  // the clearer message when a non-ASCII character is to blame
-    throw;
-  }
-  check_non_ascii(text, origin);
-  root = parse_toml(text, origin);
+  toml::table root = parse_toml_text(text, origin);
   if (root.empty()) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "empty scenario",
                     "a TOML file with at least format_version and name");
   }
   check.check_keys(root, "",
-                   {"format_version", "name", "description", "seed", "solver", "population", "parameters",
-                    "regimens", "arms", "typical", "protocol", "toxicity", "events", "assays", "stages",
-                    "replicates"});
+                   {"format_version", "name", "description", "seed", "solver", "population",
+                    "parameters", "regimens", "arms", "typical", "protocol", "toxicity", "events",
+                    "assays", "stages", "replicates"});
   Scenario s;
   const auto* version = find(root, "format_version");
-  if (version == nullptr) check.fail(&root, "format_version", "missing", fmt::format("{}", kFormatVersion));
-  const auto v = check.integer(*version, "format_version", 1, std::numeric_limits<std::int64_t>::max());
+  if (version == nullptr)
+    check.fail(&root, "format_version", "missing", fmt::format("{}", kFormatVersion));
+  const auto v =
+      check.integer(*version, "format_version", 1, std::numeric_limits<std::int64_t>::max());
   if (v > kFormatVersion) {
     check.fail(version, "format_version",
                fmt::format("format version {} is newer than this il2sim reads", v),
@@ -730,18 +557,23 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   s.name = check.string(*name, "name");
   if (const auto* d = find(root, "description")) s.description = check.string(*d, "description");
   if (const auto* seed = find(root, "seed")) {
-    s.seed = static_cast<std::uint64_t>(check.integer(*seed, "seed", 0, std::numeric_limits<std::int64_t>::max()));
+    s.seed = static_cast<std::uint64_t>(
+        check.integer(*seed, "seed", 0, std::numeric_limits<std::int64_t>::max()));
   }
   if (const auto* node = find(root, "solver")) {
     const auto& t = check.table(*node, "solver");
     check.check_keys(t, "solver",
-                     {"mode", "rtol", "max_steps", "stochastic_tumour", "birth_death_slice", "pk_transient_days"});
+                     {"mode", "rtol", "max_steps", "stochastic_tumour", "birth_death_slice",
+                      "pk_transient_days"});
     if (const auto* m = find(t, "mode")) {
       s.solver.mode = check.choice<sim::SolverMode>(
-          *m, "solver.mode", {{"fast", sim::SolverMode::kFast}, {"reference", sim::SolverMode::kReference}});
+          *m, "solver.mode",
+          {{"fast", sim::SolverMode::kFast}, {"reference", sim::SolverMode::kReference}});
     }
-    if (const auto* r = find(t, "rtol")) s.solver.rtol = check.number(*r, "solver.rtol", 1e-12, 1e-2);
-    if (const auto* m = find(t, "max_steps")) s.solver.max_steps = check.integer(*m, "solver.max_steps", 100, 100000000);
+    if (const auto* r = find(t, "rtol"))
+      s.solver.rtol = check.number(*r, "solver.rtol", 1e-12, 1e-2);
+    if (const auto* m = find(t, "max_steps"))
+      s.solver.max_steps = check.integer(*m, "solver.max_steps", 100, 100000000);
     if (const auto* b = find(t, "stochastic_tumour")) {
       s.solver.stochastic_tumour = check.boolean(*b, "solver.stochastic_tumour");
     }
@@ -756,13 +588,15 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     const auto& t = check.table(*node, "population");
     check.check_keys(t, "population", {"bsa_formula", "adult", "paediatric"});
     if (const auto* f = find(t, "bsa_formula")) {
-      s.bsa_formula = check.choice<dosing::BsaFormula>(*f, "population.bsa_formula",
-                                                       {{"mosteller", dosing::BsaFormula::kMosteller},
-                                                        {"dubois", dosing::BsaFormula::kDuBois},
-                                                        {"haycock", dosing::BsaFormula::kHaycock}});
+      s.bsa_formula =
+          check.choice<dosing::BsaFormula>(*f, "population.bsa_formula",
+                                           {{"mosteller", dosing::BsaFormula::kMosteller},
+                                            {"dubois", dosing::BsaFormula::kDuBois},
+                                            {"haycock", dosing::BsaFormula::kHaycock}});
     }
-    for (auto [key, target] : {std::pair<const char*, population::PopulationSettings*>{"adult", &s.adults},
-                               std::pair<const char*, population::PopulationSettings*>{"paediatric", &s.children}}) {
+    for (auto [key, target] :
+         {std::pair<const char*, population::PopulationSettings*>{"adult", &s.adults},
+          std::pair<const char*, population::PopulationSettings*>{"paediatric", &s.children}}) {
       const auto* sub = find(t, key);
       if (sub == nullptr) continue;
       const std::string path = std::string("population.") + key;
@@ -798,8 +632,9 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
       if (!id) {
         const std::string suggestion = model::closest_parameter_name(key.str());
         check.fail(&value, path,
-                   suggestion.empty() ? "unknown parameter"
-                                      : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
+                   suggestion.empty()
+                       ? "unknown parameter"
+                       : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
                    "a name listed by `il2sim params`");
       }
       const auto& spec = model::spec(*id);
@@ -810,8 +645,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
     const auto& t = check.table(*node, "regimens");
     for (const auto& [key, value] : t) {
       const std::string path = "regimens." + std::string(key.str());
-      s.regimens.emplace(std::string(key.str()),
-                         parse_regimen(check, check.table(value, path), std::string(key.str()), path));
+      s.regimens.emplace(std::string(key.str()), parse_regimen(check, check.table(value, path),
+                                                               std::string(key.str()), path));
     }
   }
   if (const auto* node = find(root, "arms")) {
@@ -824,7 +659,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
       const auto* n = find(t, "name");
       if (n == nullptr) check.fail(&t, path + ".name", "missing (every arm has a name)");
       arm.name = check.string(*n, path + ".name");
-      if (s.find_arm(arm.name) != nullptr) check.fail(n, path + ".name", fmt::format("duplicate arm '{}'", arm.name));
+      if (s.find_arm(arm.name) != nullptr)
+        check.fail(n, path + ".name", fmt::format("duplicate arm '{}'", arm.name));
       const auto* c = find(t, "cohort");
       if (c == nullptr) check.fail(&t, path + ".cohort", "missing (every arm names a cohort)");
       arm.cohort = check.string(*c, path + ".cohort");
@@ -838,7 +674,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
         const auto suggestion = core::closest_name(arm.cohort, names);
         check.fail(c, path + ".cohort",
                    suggestion.empty() ? fmt::format("unknown cohort '{}'", arm.cohort)
-                                      : fmt::format("unknown cohort '{}'; did you mean '{}'?", arm.cohort, suggestion),
+                                      : fmt::format("unknown cohort '{}'; did you mean '{}'?",
+                                                    arm.cohort, suggestion),
                    allowed);
       }
       if (const auto* r = find(t, "regimen")) {
@@ -857,11 +694,14 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   if (const auto* node = find(root, "typical")) {
     const auto& t = check.table(*node, "typical");
     check.check_keys(t, "typical", {"start_day", "bsa_m2", "L0"});
-    if (const auto* v2 = find(t, "start_day")) s.typical.start_day = check.number(*v2, "typical.start_day", 0.0, 3650.0);
-    if (const auto* v2 = find(t, "bsa_m2")) s.typical.bsa_m2 = check.number(*v2, "typical.bsa_m2", 0.2, 3.5);
+    if (const auto* v2 = find(t, "start_day"))
+      s.typical.start_day = check.number(*v2, "typical.start_day", 0.0, 3650.0);
+    if (const auto* v2 = find(t, "bsa_m2"))
+      s.typical.bsa_m2 = check.number(*v2, "typical.bsa_m2", 0.2, 3.5);
     if (const auto* v2 = find(t, "L0")) s.typical.L0 = check.number(*v2, "typical.L0", 0.0, 1e12);
   }
-  if (const auto* r = find(root, "replicates")) s.replicates = static_cast<int>(check.integer(*r, "replicates", 1, 1000000));
+  if (const auto* r = find(root, "replicates"))
+    s.replicates = static_cast<int>(check.integer(*r, "replicates", 1, 1000000));
   if (const auto* node = find(root, "stages")) {
     const auto& list = check.array(*node, "stages");
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -894,8 +734,9 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
                    {"max_holds", &p.max_holds, 0, 100}},
                   {{"stop_on_grade4_nonhaematologic", &p.stop_on_grade4_nonhaematologic}}, {});
     if (p.window_end_day < p.window_start_day) {
-      check.fail(node, "protocol.window_end_day", fmt::format("{:g} is before window_start_day {:g}",
-                                                              p.window_end_day, p.window_start_day));
+      check.fail(node, "protocol.window_end_day",
+                 fmt::format("{:g} is before window_start_day {:g}", p.window_end_day,
+                             p.window_start_day));
     }
     if (!(p.lak_cells_min <= p.lak_cells_median && p.lak_cells_median <= p.lak_cells_max)) {
       check.fail(node, "protocol.lak_cells_median", "must lie within lak_cells_min..lak_cells_max");
@@ -912,7 +753,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
                    {"hypotension_multiples", &x.hypotension_multiples, 0, 100, 3}},
                   {"ctc_version"});
     if (const auto* ctc = find(t, "ctc_version")) {
-      x.ctc = check.choice<CtcVersion>(*ctc, "toxicity.ctc_version", {{"v2", CtcVersion::kV2}, {"v1", CtcVersion::kV1}});
+      x.ctc = check.choice<CtcVersion>(*ctc, "toxicity.ctc_version",
+                                       {{"v2", CtcVersion::kV2}, {"v1", CtcVersion::kV1}});
     }
     for (const auto* list : {&x.cls_thresholds, &x.hypotension_multiples}) {
       if (!std::is_sorted(list->begin(), list->end())) {
@@ -964,10 +806,12 @@ Scenario load_scenario(const std::string& name_or_path) {
     allowed += (allowed.empty() ? "" : ", ") + std::string(b.name);
   }
   const auto suggestion = core::closest_name(name, names);
-  throw UserError({"", std::nullopt, std::nullopt, "scenario"},
-                  suggestion.empty() ? fmt::format("no built-in scenario named '{}'", name)
-                                     : fmt::format("no built-in scenario named '{}'; did you mean '{}'?", name, suggestion),
-                  allowed + ", or a path to a .toml file");
+  throw UserError(
+      {"", std::nullopt, std::nullopt, "scenario"},
+      suggestion.empty()
+          ? fmt::format("no built-in scenario named '{}'", name)
+          : fmt::format("no built-in scenario named '{}'; did you mean '{}'?", name, suggestion),
+      allowed + ", or a path to a .toml file");
 }
 
 }  // namespace il2sim::scenario
