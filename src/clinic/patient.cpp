@@ -493,8 +493,7 @@ class ClinicController final : public sim::Controller {
   }
 
   void schedule_treatment_windows(double end) {
-    push(end + s_.toxicity.dlt_thrombocytopenia_days * 0.0 + s_.protocol.adverse_event_window_days,
-         Pending::kAeWindowEnd);
+    push(end + s_.protocol.adverse_event_window_days, Pending::kAeWindowEnd);
     gvhd_window_end_ = end + s_.events.gvhd_window_after_il2_days;
     if (allo_) push(gvhd_window_end_, Pending::kGvhdWindowEnd);
   }
@@ -536,7 +535,6 @@ class ClinicController final : public sim::Controller {
       auto& open = open_ae_[k];
       if (g > 0 && !open) {
         open = AdverseEvent{term, g, t, t, true, 0.0};
-        preexisting_[k] = false;
       }
       if (open) {
         if (g > open->grade) open->grade = g;
@@ -753,7 +751,6 @@ class ClinicController final : public sim::Controller {
   Grades grades_{};
   bool ae_window_open_ = false;
   std::array<std::optional<AdverseEvent>, kToxTermCount> open_ae_{};
-  std::array<bool, kToxTermCount> preexisting_{};
   std::array<double, kToxTermCount> grade4_since_{};
   double logged_rate_ = 0.0;
   double logged_factor_ = 1.0;
