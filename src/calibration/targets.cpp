@@ -405,12 +405,7 @@ TargetSet builtin_targets() {
 }
 
 std::string text_hash(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", h);
+  return core::fnv1a_hex(text);
 }
 
 }  // namespace il2sim::calibration

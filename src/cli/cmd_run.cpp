@@ -1,4 +1,5 @@
-// `il2sim run`: a scenario's trial stages over replicates, into an output directory (interfaces.md).
+// `il2sim run`: a scenario's trial stages over replicates, into an output directory
+// (interfaces.md).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -8,8 +9,8 @@
 #include <string>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
@@ -19,6 +20,7 @@
 #include "core/output_file.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
+#include "core/text.hpp"
 #include "core/version.hpp"
 #include "output/report.hpp"
 #include "output/results_db.hpp"
@@ -43,7 +45,9 @@ struct RunArgs {
 
 /// Set by SIGINT/SIGTERM: running replicates finish, no new one starts.
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+}
 
 /// Installs the interrupt handlers for the lifetime of a run.
 class InterruptGuard {
@@ -74,19 +78,10 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-/// FNV-1a 64-bit of the resolved scenario text: the scenario hash of the manifest.
-std::string fnv1a(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", h);
-}
-
-void write_views(const std::string& dir, const scenario::Scenario& s, const trial::ReplicateResult& r) {
-  std::string adsl = output::adsl_header(), adtte = output::adtte_header(), adlb = output::adlb_header(),
-              adae = output::adae_header(), ex = output::ex_header();
+void write_views(const std::string& dir, const scenario::Scenario& s,
+                 const trial::ReplicateResult& r) {
+  std::string adsl = output::adsl_header(), adtte = output::adtte_header(),
+              adlb = output::adlb_header(), adae = output::adae_header(), ex = output::ex_header();
   for (std::size_t i = 0; i < r.patients.size(); ++i) {
     for (const auto& p : r.patients[i]) {
       const output::RowContext c{s.stages[i].name, r.replicate_of(i), p.origin, p.product};
@@ -106,9 +101,11 @@ void write_views(const std::string& dir, const scenario::Scenario& s, const tria
 
 void run_run(const RunArgs& a) {
   const auto started = std::chrono::system_clock::now();
-  if (a.threads < 1 || a.threads > 1024) throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
+  if (a.threads < 1 || a.threads > 1024)
+    throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
   if (a.replicates && (*a.replicates < 1 || *a.replicates > 1'000'000)) {
-    throw UserError(fmt::format("--replicates {}: must be a whole number from 1 to 1000000", *a.replicates));
+    throw UserError(
+        fmt::format("--replicates {}: must be a whole number from 1 to 1000000", *a.replicates));
   }
   auto s = scenario::load_scenario(a.scenario);
   if (a.seed) s.seed = *a.seed;
@@ -121,7 +118,8 @@ void run_run(const RunArgs& a) {
   const std::string out = a.out.empty() ? "out/" + s.name : a.out;
   const auto& dist = Distributed::current();
   const std::string resolved = scenario::to_toml(s);
-  const trial::Journal journal(out, fnv1a(resolved));
+  const std::string scenario_hash = core::fnv1a_hex(resolved);
+  const trial::Journal journal(out, scenario_hash);
   // Rank 0 prepares the directory and the journal; the other ranks wait for its word.
   bool ready = false;
   if (dist.rank() == 0) {
@@ -138,7 +136,8 @@ void run_run(const RunArgs& a) {
   const auto n = static_cast<std::size_t>(s.replicates);
   // This rank's replicates: i ≡ rank (mod ranks).
   std::vector<std::size_t> mine;
-  for (std::size_t i = static_cast<std::size_t>(dist.rank()); i < n; i += static_cast<std::size_t>(dist.size())) {
+  for (std::size_t i = static_cast<std::size_t>(dist.rank()); i < n;
+       i += static_cast<std::size_t>(dist.size())) {
     mine.push_back(i);
   }
   // Replicates run in parallel; a single replicate parallelizes its patients instead.
@@ -158,8 +157,8 @@ void run_run(const RunArgs& a) {
       p.skipped = true;
       return p;
     }
-    // A journalled replicate is not run again; replicate 0 is, for its patient records (the same bytes:
-    // every draw is keyed by seed, replicate and patient).
+    // A journalled replicate is not run again; replicate 0 is, for its patient records (the same
+    // bytes: every draw is keyed by seed, replicate and patient).
     if (i > 0) {
       if (auto r = journal.load(i)) {
         p.result = std::move(*r);
@@ -171,7 +170,8 @@ void run_run(const RunArgs& a) {
     return p;
   };
   std::size_t done = 0;
-  nlohmann::json gathered_mine = nlohmann::json::array();  // with several ranks: results to send to rank 0
+  nlohmann::json gathered_mine =
+      nlohmann::json::array();  // with several ranks: results to send to rank 0
   core::Progress progress(static_cast<long>(mine.size()), "replicates",
                           dist.rank() == 0 && core::progress_wanted(a.progress));
   const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t j, Produced& p) {
@@ -186,10 +186,11 @@ void run_run(const RunArgs& a) {
   core::ordered_parallel_for<Produced>(mine.size(), outer, produce, consume);
   progress.finish();
   if (done < mine.size()) {
-    throw Interrupted(fmt::format(
-        "interrupted after {} of {} replicates; finished replicates are kept in {}/.journal. Resume with: "
-        "il2sim run {} --out {} --resume (with the same --seed and --replicates)",
-        done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
+    throw Interrupted(
+        fmt::format("interrupted after {} of {} replicates; finished replicates are kept in "
+                    "{}/.journal. Resume with: "
+                    "il2sim run {} --out {} --resume (with the same --seed and --replicates)",
+                    done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
   }
   if (dist.size() > 1) {
     const auto parts = dist.gather(gathered_mine.dump());
@@ -210,24 +211,28 @@ void run_run(const RunArgs& a) {
   const nlohmann::json summary_json = summary.to_json();
   core::write_file_atomically(out + "/summary.json", summary_json.dump(2) + "\n");
   const auto ended = std::chrono::system_clock::now();
-  output::RunFacts facts{std::string(kVersion), fnv1a(resolved), iso_time(started), iso_time(ended),
-                         std::chrono::duration<double>(ended - started).count(), a.threads, dist.size()};
+  output::RunFacts facts{std::string(kVersion),
+                         scenario_hash,
+                         iso_time(started),
+                         iso_time(ended),
+                         std::chrono::duration<double>(ended - started).count(),
+                         a.threads,
+                         dist.size()};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
   output::write_report(out + "/report.html", data);
   output::write_results_db(out + "/results.sqlite", data);
-  const nlohmann::json manifest{
-      {"tool", "il2sim"},
-      {"version", facts.version},
-      {"scenario", s.name},
-      {"scenario_hash", facts.scenario_hash},
-      {"seed", s.seed},
-      {"replicates", s.replicates},
-      {"threads", a.threads},
-      {"ranks", facts.ranks},
-      {"start_time", facts.start_time},
-      {"end_time", facts.end_time},
-      {"wall_time_seconds", facts.wall_time_seconds},
-      {"hardware_threads", std::thread::hardware_concurrency()}};
+  const nlohmann::json manifest{{"tool", "il2sim"},
+                                {"version", facts.version},
+                                {"scenario", s.name},
+                                {"scenario_hash", facts.scenario_hash},
+                                {"seed", s.seed},
+                                {"replicates", s.replicates},
+                                {"threads", a.threads},
+                                {"ranks", facts.ranks},
+                                {"start_time", facts.start_time},
+                                {"end_time", facts.end_time},
+                                {"wall_time_seconds", facts.wall_time_seconds},
+                                {"hardware_threads", std::thread::hardware_concurrency()}};
   core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
   journal.remove();
 }
@@ -236,16 +241,20 @@ void run_run(const RunArgs& a) {
 
 void register_run(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
-  auto* cmd = app.add_subcommand("run", "Run a scenario's trial stages over replicates into an output directory");
-  cmd->add_option("scenario", a->scenario, "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  auto* cmd = app.add_subcommand(
+      "run", "Run a scenario's trial stages over replicates into an output directory");
+  cmd->add_option("scenario", a->scenario,
+                  "Built-in scenario name or scenario .toml file (default: the built-in default)");
   cmd->add_option("--out", a->out, "Output directory (default: out/<scenario name>)");
   cmd->add_option("--seed", a->seed, "Random seed (default: the scenario's)");
-  cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
+      ->capture_default_str();
   cmd->add_option("--replicates", a->replicates, "Trial replicates (default: the scenario's)");
   cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
   cmd->add_flag("--resume", a->resume,
                 "Continue an interrupted run in its --out directory (same scenario and options)");
-  cmd->add_flag("--progress", a->progress, "Show a progress bar on stderr even when it is not a terminal");
+  cmd->add_flag("--progress", a->progress,
+                "Show a progress bar on stderr even when it is not a terminal");
   cmd->callback([a] { run_run(*a); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <vector>
 
 #include <fmt/format.h>
@@ -39,6 +40,17 @@ std::string closest_name(std::string_view name, std::span<const std::string_view
   return best;
 }
 
-std::string format_double(double value) { return fmt::format("{}", value); }
+std::string fnv1a_hex(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV offset basis
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;  // FNV prime
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::string format_double(double value) {
+  return fmt::format("{}", value);
+}
 
 }  // namespace il2sim::core

@@ -15,6 +15,10 @@ namespace il2sim::core {
 [[nodiscard]] std::string closest_name(std::string_view name,
                                        std::span<const std::string_view> candidates);
 
+/// FNV-1a 64-bit hash of `text` as 16 hex digits (identifies a resolved scenario or a targets
+/// file).
+[[nodiscard]] std::string fnv1a_hex(std::string_view text);
+
 /// Shortest decimal text that reads back to exactly `value` (for CSV and TOML output).
 [[nodiscard]] std::string format_double(double value);
 
