@@ -24,6 +24,12 @@ std::string_view scaling_text(model::BsaScaling s) {
 
 std::string range_text(const model::ParamSpec& p) { return fmt::format("{:g}-{:g}", p.lower, p.upper); }
 
+/// The source, followed by the calibration that moved the default, if any.
+std::string provenance(const model::ParamSpec& p) {
+  if (p.calibration.empty()) return std::string(p.source);
+  return fmt::format("{}; calibrated: {}", p.source, p.calibration);
+}
+
 void print_markdown() {
   std::string out =
       "| name | unit | default | scaling | IIV omega | range | description | source |\n"
@@ -31,7 +37,7 @@ void print_markdown() {
   for (const auto& p : model::parameter_table()) {
     out += fmt::format("| {} | {} | {:g} | {} | {} | {} | {} | {} |\n", p.name, p.unit, p.default_value,
                        scaling_text(p.scaling), p.omega > 0 ? fmt::format("{:g}", p.omega) : "-",
-                       range_text(p), p.description, p.source);
+                       range_text(p), p.description, provenance(p));
   }
   std::fputs(out.c_str(), stdout);
 }
@@ -41,7 +47,7 @@ void print_text() {
   for (const auto& p : model::parameter_table()) {
     std::string unit(p.unit);
     if (p.scaling != model::BsaScaling::kNone) unit += fmt::format(" ({})", scaling_text(p.scaling));
-    out += fmt::format("{:<24} {:>12g} {:<22} {:>6g}  {}\n", p.name, p.default_value, unit, p.omega, p.source);
+    out += fmt::format("{:<24} {:>12g} {:<22} {:>6g}  {}\n", p.name, p.default_value, unit, p.omega, provenance(p));
   }
   std::fputs(out.c_str(), stdout);
 }
@@ -57,7 +63,8 @@ void print_json() {
                     {"upper", p.upper},
                     {"bsa_scaling", scaling_text(p.scaling)},
                     {"description", p.description},
-                    {"source", p.source}});
+                    {"source", p.source},
+                    {"calibration", p.calibration}});
   }
   const nlohmann::json doc{{"parameters", rows}};
   std::puts(doc.dump(2).c_str());

@@ -59,6 +59,10 @@ struct ParamSpec {
   BsaScaling scaling;            ///< how the value scales with BSA
   std::string_view description;  ///< what it is, in one line
   std::string_view source;       ///< where the default comes from ("assumption" if nowhere)
+  /// Empty, or how `il2sim calibrate` moved the default away from `source`'s value: the fit (its
+  /// folder under calibration/fits/) and the prior value, e.g. "fit pk (calibration/fits/pk): 1540".
+  /// The prior source stays in `source`.
+  std::string_view calibration = {};
 };
 
 /// The table, in ParamId order.

@@ -31,7 +31,7 @@ CREATE TABLE scenario (
 CREATE TABLE parameters (
   param_index INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, unit TEXT, value REAL, default_value REAL,
   is_default INTEGER NOT NULL, omega REAL, lower REAL, upper REAL, bsa_scaling TEXT NOT NULL,
-  description TEXT, source TEXT);
+  description TEXT, source TEXT, calibration TEXT);
 CREATE TABLE replicates (
   replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, stage_type TEXT NOT NULL,
   status TEXT NOT NULL, decision TEXT,
@@ -277,11 +277,11 @@ void write_run(Db& db, const RunData& d) {
   Insert params(
       db, insert_sql("parameters",
                      "param_index, name, unit, value, default_value, is_default, omega, lower, "
-                     "upper, bsa_scaling, description, source"));
+                     "upper, bsa_scaling, description, source, calibration"));
   for (const auto& p : model::parameter_table()) {
     params.row(static_cast<std::size_t>(p.id), p.name, p.unit, s.parameters[p.id], p.default_value,
                s.parameters.is_default(p.id), p.omega, p.lower, p.upper, scaling_text(p.scaling),
-               p.description, p.source);
+               p.description, p.source, p.calibration);
   }
 }
 
