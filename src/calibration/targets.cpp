@@ -193,13 +193,14 @@ Target read_target(const Reader& r, const toml::table& t, std::size_t index, con
                 "unit",    "column",      "paramcd",    "term",       "endpoint",  "cause",
                 "kind",    "parameter",   "population", "aggregate",  "p",         "day",
                 "ref_day", "from",        "to",         "near",       "et_ratio",  "scale",
-                "grade",   "complement"});
+                "grade",   "complement",  "unmet_note"});
   Target g;
   g.line = Reader::line_of(t);
   g.id = r.string(t, path, "id", "", true);
   g.description = r.string(t, path, "description", "", true);
   g.source = r.string(t, path, "source", "", true);
   g.unit = r.string(t, path, "unit", "");
+  g.unmet_note = r.string(t, path, "unmet_note", "");
   g.experiment = r.string(t, path, "experiment", "", true);
   const auto* experiment_node = t.get("experiment");
   if (set.experiments.count(g.experiment) == 0) {

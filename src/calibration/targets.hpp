@@ -75,6 +75,9 @@ struct Target {
   std::optional<int> successes, trials;  ///< n/N rows: the range is the Wilson 95 % interval
   bool informational = false;  ///< reported, never counted in met_fraction or the objective
   std::string unit;
+  /// Why the shipped defaults do not meet this target (structure, conflicting sources…); printed in
+  /// the fit report and --check when the target is unmet. Empty when it is met.
+  std::string unmet_note;
   long line = 0;
 };
 

@@ -79,7 +79,8 @@ nlohmann::json evaluation_json(const calibration::TargetSet& set,
                        {"experiment", t.experiment},
                        {"statistic", t.statistic.name},
                        {"description", t.description},
-                       {"source", t.source}});
+                       {"source", t.source},
+                       {"unmet_note", t.unmet_note}});
   }
   return {{"targets", targets},
           {"met_fraction", ev.met_fraction},
@@ -115,6 +116,15 @@ std::string evaluation_markdown(const calibration::TargetSet& set,
   }
   out += fmt::format("\nmet: {} of {} counted targets (met_fraction {:.3f}); objective {:.6g}\n",
                      ev.met, ev.counted, ev.met_fraction, ev.objective);
+  std::string unmet;
+  for (const auto& r : ev.targets) {
+    if (r.met || r.informational) continue;
+    const auto& t = target_of(set, r.id);
+    unmet += fmt::format(
+        "- **{}**: {}\n", r.id,
+        t.unmet_note.empty() ? "no explanation recorded in the targets file" : t.unmet_note);
+  }
+  if (!unmet.empty()) out += "\nUnmet targets, and why:\n\n" + unmet;
   return out;
 }
 

@@ -518,8 +518,8 @@ void write_patients(Db& db, const RunData& d) {
                  maybe(l.et_ratio > 0, l.et_ratio));
       }
       for (const auto& a : rec.adverse_events) {
-        adae.row(i, stage, r.replicate_of(i), id, rec.arm, clinic::to_string(a.term), a.grade, a.onset,
-                 a.end, a.ongoing, a.grade4_days);
+        adae.row(i, stage, r.replicate_of(i), id, rec.arm, clinic::to_string(a.term), a.grade,
+                 a.onset, a.end, a.ongoing, a.grade4_days);
       }
       for (const auto& e : rec.exposure) {
         ex.row(i, stage, r.replicate_of(i), id, rec.arm, p.product, e.phase, e.start, e.end,

@@ -45,6 +45,29 @@ TEST(CliCalibrate, UserErrorsExitTwo) {
   EXPECT_NE(r.err.find("unknown statistic"), std::string::npos) << r.err;
 }
 
+// An unmet target's note is printed under the --check table and carried in the JSON; the range
+// [10^6, 2×10^6] IU/mL lies far above any IL-2 concentration of the typical patient (PK1: ~650
+// IU/mL peak after a bolus), so the target cannot be met.
+TEST(CliCalibrate, UnmetTargetIsExplainedByItsNote) {
+  const std::string file = std::string(IL2SIM_BINARY_DIR) + "/tests/unmet-targets.toml";
+  std::ofstream(file) << "format_version = 1\nseed = 1\n[experiments.e]\nkind = \"typical\"\n"
+                         "scenario = \"chiron-regimen\"\ncohort = \"adult-auto-nhl\"\n"
+                         "regimen = \"chiron\"\nstart_day = 46\ndays = 60\n"
+                         "[[targets]]\nid = \"A\"\ndescription = \"d\"\nsource = \"s\"\n"
+                         "experiment = \"e\"\nstatistic = \"value_at\"\ncolumn = \"C\"\nday = 1\n"
+                         "target = 1.5e6\nlower = 1e6\nupper = 2e6\n"
+                         "unmet_note = \"no dose reaches it\"\n";
+  auto r = run_il2sim("calibrate --check --targets " + file);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Unmet targets, and why:\n\n- **A**: no dose reaches it"), std::string::npos)
+      << r.out;
+  r = run_il2sim("calibrate --check --json --targets " + file);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["targets"][0]["met"], false);
+  EXPECT_EQ(j["targets"][0]["unmet_note"], "no dose reaches it");
+}
+
 TEST(CliCalibrate, ShortFitWritesTheParameterSetAndReport) {
   const std::string out = std::string(IL2SIM_BINARY_DIR) + "/tests/calibrate-fit";
   std::filesystem::remove_all(out);
