@@ -1,9 +1,11 @@
 // `il2sim calibrate`: the calibration targets evaluated at the shipped defaults (--check), or
 // chosen parameters fitted to them (NLopt, common random numbers) with a calibrated parameter set
 // and a fit report.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "calibration/fit.hpp"
+#include "calibration/plan.hpp"
 #include "cli/app.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
@@ -37,6 +40,7 @@ struct CalibrateArgs {
   int max_evals = 100;
   std::string optimizer = "neldermead";
   bool force = false;
+  std::string plan;
 };
 
 nlohmann::json number_or_null(double x) {
@@ -158,43 +162,54 @@ void run_check(const CalibrateArgs& a) {
   }
 }
 
-void run_fit(const CalibrateArgs& a) {
-  if (a.out.empty()) throw UserError("--out DIR is required to fit (or give --check)");
-  if (a.parameters.empty())
-    throw UserError("--parameters a,b,c is required to fit (or give --check)");
-  if (a.max_evals < 1 || a.max_evals > 100000)
-    throw UserError(fmt::format("--max-evals {}: must be 1 to 100000", a.max_evals));
-  const auto start_time = std::chrono::steady_clock::now();
-  auto set = read_targets(a);
-  const auto s = scenario::load_scenario(a.scenario);
-  calibration::FitOptions options;
-  options.algorithm = a.optimizer;
-  options.max_evaluations = a.max_evals;
-  for (const auto& name : a.parameters) {
-    const auto id = model::find_parameter(name);
-    if (!id) {
-      const auto suggestion = model::closest_parameter_name(name);
-      throw UserError({"", std::nullopt, std::nullopt, "--parameters"},
-                      suggestion.empty() ? fmt::format("unknown parameter '{}'", name)
-                                         : fmt::format("unknown parameter '{}'; did you mean '{}'?",
-                                                       name, suggestion),
-                      "the names of `il2sim params`");
-    }
-    if (std::find(options.parameters.begin(), options.parameters.end(), *id) !=
-        options.parameters.end()) {
-      throw UserError({"", std::nullopt, std::nullopt, "--parameters"},
-                      fmt::format("'{}' is listed twice", name));
-    }
-    options.parameters.push_back(*id);
+/// One fit: `parameters` fitted to the targets `only` (all when empty), starting from `start`
+/// (whose non-default values of other parameters are held fixed); writes calibrated.toml and
+/// fit-report.* into `out`.
+struct FitJob {
+  std::vector<std::string> only;
+  std::vector<model::ParamId> parameters;
+  std::string optimizer;
+  int max_evals = 100;
+  model::ParameterSet start;
+  std::string start_name;  ///< where the starting values come from, for the provenance
+  std::string out;
+};
+
+model::ParamId parameter_named(const std::string& name, const std::string& key) {
+  const auto id = model::find_parameter(name);
+  if (!id) {
+    const auto suggestion = model::closest_parameter_name(name);
+    throw UserError({"", std::nullopt, std::nullopt, key},
+                    suggestion.empty() ? fmt::format("unknown parameter '{}'", name)
+                                       : fmt::format("unknown parameter '{}'; did you mean '{}'?",
+                                                     name, suggestion),
+                    "the names of `il2sim params`");
   }
+  return *id;
+}
+
+/// The values of `set` that differ from the shipped defaults, except `skip`.
+calibration::ParameterPatch non_default(const model::ParameterSet& set,
+                                        const std::vector<model::ParamId>& skip = {}) {
+  calibration::ParameterPatch patch;
   for (const auto& p : model::parameter_table()) {
-    const bool fitted = std::find(options.parameters.begin(), options.parameters.end(), p.id) !=
-                        options.parameters.end();
-    if (!fitted && !s.parameters.is_default(p.id))
-      options.fixed.emplace_back(p.id, s.parameters[p.id]);
+    if (std::find(skip.begin(), skip.end(), p.id) == skip.end() && !set.is_default(p.id))
+      patch.emplace_back(p.id, set[p.id]);
   }
-  const calibration::Evaluator evaluator(set, evaluation_options(a));
-  prepare_output_dir(a.out, a.force);
+  return patch;
+}
+
+calibration::FitResult run_fit_job(const CalibrateArgs& a, const calibration::TargetSet& set,
+                                   const FitJob& job) {
+  const auto start_time = std::chrono::steady_clock::now();
+  calibration::FitOptions options;
+  options.algorithm = job.optimizer;
+  options.max_evaluations = job.max_evals;
+  options.parameters = job.parameters;
+  options.fixed = non_default(job.start, job.parameters);
+  auto eval_options = evaluation_options(a);
+  eval_options.only = job.only;
+  const calibration::Evaluator evaluator(set, eval_options);
   options.on_evaluation = [&](int k, const std::vector<double>& values, double f) {
     std::string text;
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -202,7 +217,7 @@ void run_fit(const CalibrateArgs& a) {
     }
     std::fprintf(stderr, "calibrate: evaluation %d:%s objective %.6g\n", k, text.c_str(), f);
   };
-  const auto result = calibration::fit(evaluator, s.parameters, options);
+  const auto result = calibration::fit(evaluator, job.start, options);
   calibration::ParameterPatch best = options.fixed;
   calibration::ParameterPatch first = options.fixed;
   for (std::size_t i = 0; i < result.parameters.size(); ++i) {
@@ -225,25 +240,25 @@ void run_fit(const CalibrateArgs& a) {
       "half-width)^2 = {:.6g} "
       "(start {:.6g})\n# optimizer: NLopt {} in log-parameter space within the parameter table's "
       "bounds, max {} "
-      "evaluations; {} evaluations, {}\n# start scenario: {}\n# met at the fit: {} of "
+      "evaluations; {} evaluations, {}\n# start: {}\n# met at the fit: {} of "
       "{}\n[parameters]\n",
       kVersion, set.origin, hash, selection, set.seed, a.patients_scale, result.objective,
-      result.start_objective, result.algorithm, a.max_evals, result.evaluations, result.stop_reason,
-      s.name, at_best.met, at_best.counted);
+      result.start_objective, result.algorithm, job.max_evals, result.evaluations,
+      result.stop_reason, job.start_name, at_best.met, at_best.counted);
   for (std::size_t i = 0; i < result.parameters.size(); ++i) {
     const auto& sp = model::spec(result.parameters[i]);
     toml += fmt::format("{} = {}  # {}; start {}, bounds {}-{}\n", sp.name, result.best[i], sp.unit,
                         result.start[i], result.lower[i], sp.upper);
   }
-  core::write_file_atomically(a.out + "/calibrated.toml", toml);
+  core::write_file_atomically(job.out + "/calibrated.toml", toml);
 
   nlohmann::json params = nlohmann::json::array();
   std::string md = fmt::format(
       "# Fit report\n\nTargets {} (hash {}), seed {}, NLopt {} ({} evaluations, {}), "
-      "wall time {:.1f} s.\n\n| parameter | start | fitted | change | bounds "
+      "wall time {:.1f} s; start: {}.\n\n| parameter | start | fitted | change | bounds "
       "|\n|---|---|---|---|---|\n",
-      set.origin, hash, set.seed, result.algorithm, result.evaluations, result.stop_reason,
-      seconds);
+      set.origin, hash, set.seed, result.algorithm, result.evaluations, result.stop_reason, seconds,
+      job.start_name);
   for (std::size_t i = 0; i < result.parameters.size(); ++i) {
     const auto& sp = model::spec(result.parameters[i]);
     params.push_back({{"name", sp.name},
@@ -258,7 +273,7 @@ void run_fit(const CalibrateArgs& a) {
   }
   md += "\n## At the start\n\n" + evaluation_markdown(set, at_start) + "\n## At the fit\n\n" +
         evaluation_markdown(set, at_best);
-  core::write_file_atomically(a.out + "/fit-report.md", md);
+  core::write_file_atomically(job.out + "/fit-report.md", md);
   nlohmann::json report{{"parameters", params},
                         {"optimizer", result.algorithm},
                         {"evaluations", result.evaluations},
@@ -268,12 +283,145 @@ void run_fit(const CalibrateArgs& a) {
                         {"wall_seconds", seconds},
                         {"start", evaluation_json(set, at_start)},
                         {"fit", evaluation_json(set, at_best)}};
-  core::write_file_atomically(a.out + "/fit-report.json", report.dump(2) + "\n");
+  core::write_file_atomically(job.out + "/fit-report.json", report.dump(2) + "\n");
   std::fprintf(stderr,
                "calibrate: objective %.6g -> %.6g, met %d -> %d of %d; wrote %s/calibrated.toml "
                "and fit-report.*\n",
                result.start_objective, result.objective, at_start.met, at_best.met, at_best.counted,
-               a.out.c_str());
+               job.out.c_str());
+  return result;
+}
+
+void check_max_evals(int n) {
+  if (n < 1 || n > 100000) throw UserError(fmt::format("--max-evals {}: must be 1 to 100000", n));
+}
+
+void run_fit(const CalibrateArgs& a) {
+  check_max_evals(a.max_evals);
+  const auto set = read_targets(a);
+  const auto s = scenario::load_scenario(a.scenario);
+  FitJob job{a.only, {}, a.optimizer, a.max_evals, s.parameters, "scenario " + s.name, a.out};
+  for (const auto& name : a.parameters) {
+    const auto id = parameter_named(name, "--parameters");
+    if (std::find(job.parameters.begin(), job.parameters.end(), id) != job.parameters.end()) {
+      throw UserError({"", std::nullopt, std::nullopt, "--parameters"},
+                      fmt::format("'{}' is listed twice", name));
+    }
+    job.parameters.push_back(id);
+  }
+  {
+    // An unknown target id is refused before the output folder is touched.
+    auto options = evaluation_options(a);
+    const calibration::Evaluator probe(set, options);
+  }
+  prepare_output_dir(a.out, a.force);
+  (void)run_fit_job(a, set, job);
+}
+
+/// The calibration plan: every fit in order from the priors, each output in DIR/fits/NN-name/,
+/// then the whole parameter set and the report over all targets (priors vs calibrated) in DIR.
+void run_plan(const CalibrateArgs& a, bool max_evals_given) {
+  if (max_evals_given) check_max_evals(a.max_evals);
+  const auto start_time = std::chrono::steady_clock::now();
+  const auto set = read_targets(a);
+  const auto plan =
+      a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
+  const auto s = scenario::load_scenario(a.scenario);
+  for (const auto& f : plan.fits) {
+    for (const auto& id : f.targets) {
+      const bool known = std::any_of(set.targets.begin(), set.targets.end(),
+                                     [&](const auto& t) { return t.id == id; });
+      if (!known)
+        throw UserError({plan.origin, f.line, std::nullopt, "targets"},
+                        fmt::format("fit '{}': no target '{}' in {}", f.name, id, set.origin));
+    }
+  }
+  prepare_output_dir(a.out, a.force);
+  model::ParameterSet current = s.parameters;
+  for (const auto& [id, value] : plan.priors) current.set(id, value);
+  const model::ParameterSet priors = current;
+  std::vector<model::ParamId> moved;
+  for (const auto& [id, value] : plan.priors) moved.push_back(id);
+  std::vector<std::string> fitted_by(model::kParamCount);
+  for (std::size_t k = 0; k < plan.fits.size(); ++k) {
+    const auto& f = plan.fits[k];
+    const std::string dir = fmt::format("{}/fits/{:02d}-{}", a.out, k + 1, f.name);
+    std::filesystem::create_directories(dir);
+    std::string start_name = fmt::format("plan {}: priors", plan.origin);
+    for (std::size_t j = 0; j < k; ++j) start_name += ", fit " + plan.fits[j].name;
+    std::fprintf(stderr, "calibrate: fit %zu of %zu, '%s'\n", k + 1, plan.fits.size(),
+                 f.name.c_str());
+    const FitJob job{
+        f.targets,   f.parameters,
+        f.optimizer, max_evals_given ? std::min(a.max_evals, f.max_evaluations) : f.max_evaluations,
+        current,     start_name,
+        dir};
+    const auto result = run_fit_job(a, set, job);
+    for (std::size_t i = 0; i < result.parameters.size(); ++i) {
+      current.set(result.parameters[i], result.best[i]);
+      fitted_by[static_cast<std::size_t>(result.parameters[i])] = f.name;
+      if (std::find(moved.begin(), moved.end(), result.parameters[i]) == moved.end())
+        moved.push_back(result.parameters[i]);
+    }
+  }
+  auto options = evaluation_options(a);
+  options.only.clear();
+  const calibration::Evaluator evaluator(set, options);
+  const auto at_priors = evaluator.evaluate(non_default(priors));
+  const auto at_end = evaluator.evaluate(non_default(current));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+
+  std::string toml = fmt::format(
+      "# Calibrated by il2sim {} `calibrate` with the plan {} ({} fits) from its priors.\n"
+      "# targets: {} (hash {}), seed {}, patients scale {}, common random numbers\n"
+      "# met: {} of {} at the priors, {} of {} calibrated; wall time {:.0f} s\n[parameters]\n",
+      kVersion, plan.origin, plan.fits.size(), set.origin, calibration::text_hash(set.text),
+      set.seed, a.patients_scale, at_priors.met, at_priors.counted, at_end.met, at_end.counted,
+      seconds);
+  std::string md = fmt::format(
+      "# Calibration report\n\nPlan {} ({} fits, in order; each fit's own report is in fits/), "
+      "targets {}, seed {}, wall time {:.0f} s.\n\n| parameter | prior | calibrated | change | "
+      "fit |\n|---|---|---|---|---|\n",
+      plan.origin, plan.fits.size(), set.origin, set.seed, seconds);
+  nlohmann::json params = nlohmann::json::array();
+  for (const auto id : moved) {
+    const auto& sp = model::spec(id);
+    const auto& by = fitted_by[static_cast<std::size_t>(id)];
+    toml += fmt::format("{} = {}  # {}; prior {}{}\n", sp.name, current[id], sp.unit, priors[id],
+                        by.empty() ? "" : ", fit " + by);
+    md +=
+        fmt::format("| {} | {:.6g} | {:.6g} | {:+.1f} % | {} |\n", sp.name, priors[id], current[id],
+                    100.0 * (current[id] / priors[id] - 1.0), by.empty() ? "(prior kept)" : by);
+    params.push_back(
+        {{"name", sp.name}, {"prior", priors[id]}, {"calibrated", current[id]}, {"fit", by}});
+  }
+  md += "\nThe fits, in order:\n\n";
+  for (std::size_t k = 0; k < plan.fits.size(); ++k) {
+    const auto& f = plan.fits[k];
+    std::string names;
+    for (const auto id : f.parameters)
+      names += (names.empty() ? "" : ", ") + std::string(model::spec(id).name);
+    std::string ids;
+    for (const auto& t : f.targets) ids += (ids.empty() ? "" : ", ") + t;
+    md += fmt::format("{}. **{}** ({}): {} fitted to {}; NLopt {}, at most {} evaluations\n", k + 1,
+                      f.name, f.why.empty() ? "-" : f.why, names, ids, f.optimizer,
+                      f.max_evaluations);
+  }
+  md += "\n## At the priors\n\n" + evaluation_markdown(set, at_priors) + "\n## Calibrated\n\n" +
+        evaluation_markdown(set, at_end);
+  core::write_file_atomically(a.out + "/calibrated.toml", toml);
+  core::write_file_atomically(a.out + "/fit-report.md", md);
+  const nlohmann::json report{{"plan", plan.origin},
+                              {"parameters", params},
+                              {"wall_seconds", seconds},
+                              {"priors", evaluation_json(set, at_priors)},
+                              {"fit", evaluation_json(set, at_end)}};
+  core::write_file_atomically(a.out + "/fit-report.json", report.dump(2) + "\n");
+  std::fprintf(stderr,
+               "calibrate: plan done, met %d -> %d of %d targets in %.0f s; wrote "
+               "%s/calibrated.toml and fit-report.*\n",
+               at_priors.met, at_end.met, at_end.counted, seconds, a.out.c_str());
 }
 
 }  // namespace
@@ -305,11 +453,27 @@ void register_calibrate(CLI::App& app) {
       ->check(CLI::IsMember({"neldermead", "bobyqa", "sbplx"}))
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Write into a non-empty --out directory");
-  cmd->callback([args] {
+  cmd->add_option(
+      "--plan", args->plan,
+      "Without --parameters: the calibration plan to run (default: the shipped "
+      "calibration/plan.toml, which reproduces the shipped defaults from their priors)");
+  auto* max_evals = cmd->get_option("--max-evals");
+  cmd->callback([args, max_evals] {
     if (args->check) {
       run_check(*args);
-    } else {
+      return;
+    }
+    if (args->out.empty()) throw UserError("--out DIR is required to fit (or give --check)");
+    if (!args->parameters.empty()) {
+      if (!args->plan.empty())
+        throw UserError({"", std::nullopt, std::nullopt, "--plan"},
+                        "--plan runs its own fits and cannot be combined with --parameters");
       run_fit(*args);
+    } else {
+      if (!args->only.empty())
+        throw UserError({"", std::nullopt, std::nullopt, "--only"},
+                        "--only selects the targets of a --parameters fit; a plan names its own");
+      run_plan(*args, max_evals->count() > 0);
     }
   });
 }

@@ -81,5 +81,31 @@ TEST(CliCalibrate, ShortFitWritesTheParameterSetAndReport) {
   EXPECT_NE(read_text(out + "/fit-report.md").find("| PK1 |"), std::string::npos);
 }
 
+// Without --parameters, `calibrate --out DIR` runs the shipped plan (calibration/plan.toml): each fit
+// in DIR/fits/NN-name, then the calibrated set and the report over every target. --max-evals caps
+// each fit so that the test stays short.
+TEST(CliCalibrate, PlanRunWritesEachFitAndTheWholeSet) {
+  const std::string out = std::string(IL2SIM_BINARY_DIR) + "/tests/calibrate-plan";
+  std::filesystem::remove_all(out);
+  auto r = run_il2sim("calibrate --max-evals 2 --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto toml = read_text(out + "/calibrated.toml");
+  EXPECT_NE(toml.find("with the plan calibration/plan.toml"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("[parameters]\n"), std::string::npos) << toml;
+  EXPECT_TRUE(std::filesystem::exists(out + "/fits/01-immune/fit-report.json"));
+  const auto report = nlohmann::json::parse(read_text(out + "/fit-report.json"));
+  EXPECT_EQ(report["fit"]["targets"].size(), report["priors"]["targets"].size());
+  EXPECT_GE(report["fit"]["counted"].get<int>(), 50);  // every counted row of the table
+  EXPECT_NE(read_text(out + "/fit-report.md").find("## At the priors"), std::string::npos);
+
+  r = run_il2sim("calibrate --plan x.toml --parameters pE --out " + out + "-2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--plan"), std::string::npos) << r.err;
+  r = run_il2sim("calibrate --plan /nonexistent/plan.toml --out " + out + "-2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/plan.toml"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out + "-2"));
+}
+
 }  // namespace
 }  // namespace il2sim::testing

@@ -1,0 +1,117 @@
+// The calibration plan (calibration/plan.toml): parsing and its errors, and its agreement with the
+// parameter table — every default that calibration moved names a fit of the plan, and every
+// parameter a fit moves records the calibration and the plan's prior in its provenance.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "calibration/plan.hpp"
+#include "calibration/targets.hpp"
+#include "core/error.hpp"
+
+namespace il2sim::calibration {
+namespace {
+
+const char* kMinimal = R"(format_version = 1
+[priors]
+pE = 0.12
+[[fits]]
+name = "immune"
+targets = ["IM4"]
+parameters = ["pE", "pN"]
+optimizer = "bobyqa"
+max_evals = 7
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_plan(text, "plan.toml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Plan, MinimalFileParses) {
+  const auto plan = parse_plan(kMinimal, "plan.toml");
+  ASSERT_EQ(plan.priors.size(), 1U);
+  EXPECT_EQ(plan.priors[0].first, model::ParamId::kPE);
+  EXPECT_EQ(plan.priors[0].second, 0.12);
+  ASSERT_EQ(plan.fits.size(), 1U);
+  EXPECT_EQ(plan.fits[0].name, "immune");
+  EXPECT_EQ(plan.fits[0].parameters.size(), 2U);
+  EXPECT_EQ(plan.fits[0].optimizer, "bobyqa");
+  EXPECT_EQ(plan.fits[0].max_evaluations, 7);
+  EXPECT_EQ(plan.fits[0].line, 4);
+}
+
+TEST(Plan, ErrorsNameFileLineAndKey) {
+  std::string text = kMinimal;
+  text.replace(text.find("\"pN\""), 4, "\"pNN\"");
+  auto e = error_of(text);
+  EXPECT_NE(e.find("plan.toml:7"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown parameter 'pNN'; did you mean 'pN'?"), std::string::npos) << e;
+
+  text = kMinimal;
+  text.replace(text.find("pE = 0.12"), 9, "pE = 50");  // the table's range of pE ends far below
+  e = error_of(text);
+  EXPECT_NE(e.find("priors.pE"), std::string::npos) << e;
+  EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+
+  text = kMinimal;
+  text.replace(text.find("\"bobyqa\""), 8, "\"newton\"");
+  e = error_of(text);
+  EXPECT_NE(e.find("fits[0].optimizer"), std::string::npos) << e;
+
+  text = kMinimal;
+  text.replace(text.find("max_evals"), 9, "max_evalz");
+  e = error_of(text);
+  EXPECT_NE(e.find("max_evalz"), std::string::npos) << e;
+  EXPECT_NE(e.find("max_evals"), std::string::npos) << e;
+
+  EXPECT_NE(error_of("format_version = 2\n[[fits]]\n").find("unsupported version"),
+            std::string::npos);
+  EXPECT_NE(error_of("format_version = 1\n").find("missing [[fits]]"), std::string::npos);
+}
+
+TEST(Plan, ShippedPlanNamesShippedTargets) {
+  const auto plan = builtin_plan();
+  const auto targets = builtin_targets();
+  for (const auto& f : plan.fits) {
+    for (const auto& id : f.targets) {
+      EXPECT_TRUE(std::any_of(targets.targets.begin(), targets.targets.end(),
+                              [&](const Target& t) { return t.id == id; }))
+          << "fit " << f.name << " names target " << id;
+    }
+  }
+}
+
+// The parameter table and the plan tell the same story: a default moved by calibration says which
+// fit moved it ("fit NAME (calibration/fits/...): was PRIOR"), that fit fits it, and the plan's
+// prior is the value it was.
+TEST(Plan, ParameterTableProvenanceMatchesThePlan) {
+  const auto plan = builtin_plan();
+  for (const auto& p : model::parameter_table()) {
+    const auto fit = std::find_if(plan.fits.begin(), plan.fits.end(), [&](const PlannedFit& f) {
+      return std::find(f.parameters.begin(), f.parameters.end(), p.id) != f.parameters.end();
+    });
+    if (p.calibration.empty()) {
+      EXPECT_EQ(fit, plan.fits.end()) << p.name << " is fitted by the plan but its row has no "
+                                      << "calibration provenance";
+      continue;
+    }
+    ASSERT_NE(fit, plan.fits.end()) << p.name << " says it was calibrated but no fit moves it";
+    const std::string calibration(p.calibration);
+    EXPECT_EQ(calibration.rfind("fit " + fit->name + " ", 0), 0U) << p.name << ": " << calibration;
+    const auto prior = std::find_if(plan.priors.begin(), plan.priors.end(),
+                                    [&](const auto& e) { return e.first == p.id; });
+    ASSERT_NE(prior, plan.priors.end()) << p.name << " has no prior in the plan";
+    const auto was = calibration.find("was ");
+    ASSERT_NE(was, std::string::npos) << calibration;
+    EXPECT_DOUBLE_EQ(std::stod(calibration.substr(was + 4)), prior->second) << p.name;
+  }
+}
+
+}  // namespace
+}  // namespace il2sim::calibration
