@@ -389,6 +389,19 @@ double standardized_distance(double value, double lower, double upper) {
   return d / scale;
 }
 
+double aiming_distance(double value, double lower, double upper) {
+  if (std::isnan(value)) return std::numeric_limits<double>::infinity();
+  double scale = std::isinf(upper) ? std::fabs(lower) / 2.0 : (upper - lower) / 2.0;
+  scale = std::max(scale, 0.05);
+  const double margin = kAimInside * scale;
+  const double inner_lower = lower + margin;
+  const double inner_upper = std::isinf(upper) ? upper : upper - margin;
+  double d = 0.0;
+  if (value < inner_lower) d = inner_lower - value;
+  if (value > inner_upper) d = value - inner_upper;
+  return d / scale;
+}
+
 Evaluator::Evaluator(TargetSet targets, EvaluationOptions options)
     : set_(std::move(targets)), options_(std::move(options)) {
   if (!(options_.patients_scale > 0.0 && options_.patients_scale <= 100.0)) {
@@ -538,7 +551,8 @@ Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
       ++ev.counted;
       if (r.met) ++ev.met;
       // A target no patient contributed to counts as 10 half-widths away (finite objective).
-      const double d = std::isinf(r.distance) ? 10.0 : r.distance;
+      const double a = aiming_distance(sum.value, t.lower, t.upper);
+      const double d = std::isinf(a) ? 10.0 : a;
       ev.objective += t.weight * d * d;
     }
     ev.targets.push_back(std::move(r));

@@ -35,7 +35,7 @@ struct Evaluation {
   std::vector<TargetResult> targets;  ///< in the order of the targets file (selection only)
   double met_fraction = 0.0;          ///< met / counted (informational targets excluded)
   int met = 0, counted = 0;
-  double objective = 0.0;  ///< Σ weight · distance²
+  double objective = 0.0;  ///< Σ weight · aiming_distance² (ranges shrunk by kAimInside)
 };
 
 struct EvaluationOptions {
@@ -47,6 +47,13 @@ struct EvaluationOptions {
 /// Standardized distance of `value` outside [lower, upper]: the distance divided by the range's
 /// half-width (one-sided ranges: half the finite bound, at least 0.05), 0 inside; +inf for NaN.
 [[nodiscard]] double standardized_distance(double value, double lower, double upper);
+
+/// The objective aims a little inside each range, so that a fit does not stop on a boundary where
+/// the least change (another seed, a rounding of the fitted value) leaves the target unmet: its
+/// distance is measured to the range shrunk by this fraction of the half-width at each finite end.
+inline constexpr double kAimInside = 0.1;
+/// standardized_distance() to the range shrunk by kAimInside (the objective's term); 0 well inside.
+[[nodiscard]] double aiming_distance(double value, double lower, double upper);
 
 class Evaluator {
  public:

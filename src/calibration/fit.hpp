@@ -2,8 +2,8 @@
 /// @file fit.hpp
 /// Fitting chosen parameters to calibration targets: a derivative-free NLopt optimizer (BOBYQA,
 /// Nelder–Mead or Sbplx) in log-parameter space within the parameter table's bounds, minimising the
-/// objective of evaluate.hpp (Σ weight · standardized distance to the range², 0 inside) over the
-/// same virtual patients at every evaluation (common random numbers).
+/// objective of evaluate.hpp (Σ weight · standardized distance to the range shrunk by kAimInside²,
+/// 0 well inside) over the same virtual patients at every evaluation (common random numbers).
 
 #include <functional>
 #include <string>

@@ -236,8 +236,8 @@ calibration::FitResult run_fit_job(const CalibrateArgs& a, const calibration::Ta
   std::string toml = fmt::format(
       "# Calibrated by il2sim {} `calibrate`.\n# targets: {} (hash {}), selection: {}\n# seed {}, "
       "patients scale {}, "
-      "common random numbers\n# objective: sum of weight * (distance outside the range / "
-      "half-width)^2 = {:.6g} "
+      "common random numbers\n# objective: sum of weight * (distance outside the range shrunk by "
+      "10 % of its half-width at each end / half-width)^2 = {:.6g} "
       "(start {:.6g})\n# optimizer: NLopt {} in log-parameter space within the parameter table's "
       "bounds, max {} "
       "evaluations; {} evaluations, {}\n# start: {}\n# met at the fit: {} of "

@@ -111,5 +111,17 @@ TEST(Fit, StandardizedDistance) {
   EXPECT_TRUE(std::isinf(standardized_distance(std::nan(""), 1.0, 2.0)));
 }
 
+// The objective's distance: to [1.05, 1.95] for the range [1, 2] (kAimInside 0.1 of the half-width
+// 0.5 at each end), in half-widths.
+TEST(Fit, AimingDistanceAimsInsideTheRange) {
+  EXPECT_EQ(aiming_distance(1.5, 1.0, 2.0), 0.0);
+  EXPECT_NEAR(aiming_distance(1.0, 1.0, 2.0), 0.1, 1e-12);  // on the bound: 0.05 / 0.5
+  EXPECT_NEAR(aiming_distance(2.5, 1.0, 2.0), 1.1, 1e-12);  // 0.55 beyond the inner bound
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_NEAR(aiming_distance(4.0, 4.0, inf), 0.1, 1e-12);  // one-sided: scale 2, margin 0.2
+  EXPECT_EQ(aiming_distance(1e9, 4.0, inf), 0.0);
+  EXPECT_TRUE(std::isinf(aiming_distance(std::nan(""), 1.0, 2.0)));
+}
+
 }  // namespace
 }  // namespace il2sim::calibration
