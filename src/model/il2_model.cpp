@@ -53,8 +53,43 @@ double Il2Model::tumour(std::span<const double> y) const {
   return u_.tumour_ode ? std::exp(y[kLnL]) : u_.tumour_cells;
 }
 
-double Il2Model::kill_rate(std::span<const double> y, double L) const {
-  return (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]) / (1.0 + L / p_.Lsat);
+namespace {
+
+/// Solution at t of dX/dt = s_inf·(1 − exp(−t/tau)) − d·X with X(t0) = x0.
+double relax_without_il2(double x0, double s_inf, double tau, double d, double t0, double t) {
+  const double dt = std::max(t - t0, 0.0);
+  const double decay = std::exp(-d * dt);
+  // ∫_0^dt exp(−d·(dt − u))·du = (1 − exp(−d·dt))/d
+  const double constant_part = d > 0.0 ? -std::expm1(-d * dt) / d : dt;
+  // ∫_{t0}^{t} exp(−d·(t − s))·exp(−s/tau)·ds = exp(−t0/tau)·exp(−d·dt)·(exp(c·dt) − 1)/c,
+  // c = d − 1/tau
+  const double c = d - 1.0 / tau;
+  double transient = 0.0;
+  if (c == 0.0) {
+    transient = dt * decay;
+  } else if (std::fabs(c * dt) < 1.0) {
+    transient = decay * std::expm1(c * dt) / c;
+  } else {
+    transient = (std::exp(-dt / tau) - decay) / c;
+  }
+  return x0 * decay + s_inf * (constant_part - std::exp(-t0 / tau) * transient);
+}
+
+}  // namespace
+
+UntreatedPools Il2Model::untreated_pools(double t) const {
+  return {relax_without_il2(u_.untreated_N, p_.sN_inf, p_.tauN, p_.dN, u_.untreated_from, t),
+          relax_without_il2(u_.untreated_E, p_.sE_inf, p_.tauE, p_.dE, u_.untreated_from, t)};
+}
+
+double Il2Model::kill_rate(double t, std::span<const double> y, double L) const {
+  if (u_.untreated_kill) {
+    // Without IL-2: activation a = 0 and no LAK cells (K = 0); the pools as they would be.
+    const auto pools = untreated_pools(t);
+    return (p_.kN * pools.N + p_.kE * p_.fGVL * pools.E) / (1.0 + L / p_.Lsat);
+  }
+  return (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]) /
+         (1.0 + L / p_.Lsat);
 }
 
 void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) const {
@@ -95,7 +130,7 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   // Tumour: logistic growth minus immune kill, on the log scale
   if (u_.tumour_ode) {
     const double L = std::exp(y[kLnL]);
-    dy[kLnL] = p_.r * (1.0 - L / p_.Kcap) - kill_rate(y, L);
+    dy[kLnL] = p_.r * (1.0 - L / p_.Kcap) - kill_rate(t, y, L);
   } else {
     dy[kLnL] = 0.0;
   }

@@ -56,6 +56,23 @@ struct ModelInputs {
   /// Fast mode, no IL-2 for a while: Ce, W, a, BN, BE, K are at rest and held there, and S, which only
   /// the observation model reads, is in quasi-steady state (quasi_steady_S) instead of integrated.
   bool quiet = false;
+  /// Selection-bias analysis (the treatment's effect on tumour kill removed): when set, the kill
+  /// uses the effectors the patient would have without IL-2 from `untreated_from` on, i.e. no
+  /// activation, no LAK cells and the NK and CD8 pools relaxing from (untreated_N, untreated_E)
+  /// under reconstitution alone (untreated_pools). The driver sets it at the first IL-2 (or LAK) of
+  /// a patient; before that, the actual states are the untreated ones.
+  bool untreated_kill = false;
+  double untreated_from = 0.0;  ///< day of the first IL-2 or LAK
+  double untreated_N = 0.0;     ///< NK pool at that day, cells/µL
+  double untreated_E = 0.0;     ///< CD8 pool at that day, cells/µL
+};
+
+/// NK and CD8 body pools (cells/µL) without IL-2, from n0, e0 on day t0 to day t: the solution of
+/// dN/dt = sN_inf·(1 − exp(−t/tauN)) − dN·N (and E alike), in closed form (model.md §2 with C = 0,
+/// D = 0).
+struct UntreatedPools {
+  double N = 0.0;
+  double E = 0.0;
 };
 
 /// Hill function H(x; EC50, h) = x^h / (EC50^h + x^h), x >= 0.
@@ -83,8 +100,11 @@ class Il2Model {
   [[nodiscard]] double qss_concentration(double rate, double cells) const;
   /// Total IL-2 clearance (mL/day) at concentration C and state y.
   [[nodiscard]] double clearance(double C, std::span<const double> y) const;
-  /// Per-cell kill rate (1/day) at state y for tumour size L.
-  [[nodiscard]] double kill_rate(std::span<const double> y, double L) const;
+  /// Per-cell kill rate (1/day) at day t and state y for tumour size L (with
+  /// inputs().untreated_kill: the kill of the untreated effectors, untreated_pools).
+  [[nodiscard]] double kill_rate(double t, std::span<const double> y, double L) const;
+  /// The NK and CD8 pools without IL-2 at day t >= inputs().untreated_from (see ModelInputs).
+  [[nodiscard]] UntreatedPools untreated_pools(double t) const;
   /// sIL-2Rα in quasi-steady state without IL-2: S = a/kSout − a'/kSout² with a = kS0 + kS·(N + E),
   /// the first two terms of the expansion in 1/kSout (the lag of S behind its production).
   [[nodiscard]] double quasi_steady_S(double t, std::span<const double> y) const;

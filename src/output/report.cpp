@@ -465,6 +465,107 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
 // ---- Single arm
 // ----------------------------------------------------------------------------------------------
 
+/// "mean (2.5–97.5 %: lo to hi)" of a summary.json spread object.
+std::string spread_text(const nlohmann::json& j, int decimals) {
+  return fmt::format("{} ({} to {})", fixed(json_number(j, "mean"), decimals),
+                     fixed(json_number(j, "q025"), decimals),
+                     fixed(json_number(j, "q975"), decimals));
+}
+
+/// The selection-bias analysis of a single-arm stage (summary.json selection_bias; the example
+/// replicate's Kaplan–Meier data in SingleArmResult::samples).
+void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t i,
+                         const trial::SingleArmResult& a, const nlohmann::json& sb) {
+  const std::string days = fixed(st.comparison_days, 0);
+  page.heading(fmt::format("{}: how much of the single-arm result is selection", st.name));
+  const auto& without = sb["without_effect"];
+  const auto& with = sb["with_effect"];
+  const auto& benefit = sb["apparent_benefit_from_selection"];
+  const double b = json_number(benefit, "mean");
+  const double w = json_number(with["difference_from_transplant"], "mean");
+  const std::string share =
+      std::isfinite(b) && std::isfinite(w) && w > 0.0 && b > 0.0
+          ? fmt::format(" That is {} of the difference seen with IL-2's effect ({}).",
+                        percent(b / w), fixed(w, 3))
+          : std::string();
+  page.paragraph(fmt::format(
+      "The treated patients of this stage were run twice with the same virtual patients and "
+      "random streams: as simulated, and with IL-2's effect on tumour kill removed (from IL-2 "
+      "start the kill uses the NK and CD8 cells the patient would have without IL-2, no "
+      "activation, no LAK cells), while the IL-2 concentrations, immune counts, toxicity and the "
+      "clinic are unchanged. Only patients alive, relapse-free and eligible at IL-2 start enter a "
+      "single-arm trial, while a historical control measured from transplant includes everybody "
+      "registered. Without any effect on the tumour, relapse-free survival at {} days from "
+      "transplant, treated minus historical control, is {} on average over {} replicates "
+      "(2.5–97.5 %: {} to {}): the apparent benefit that selection alone creates (positive: the "
+      "trial looks better than the control although IL-2 does nothing to the tumour).{} Measured "
+      "from the landmark (the control restricted to patients alive and relapse-free at the "
+      "would-be start), the difference without the effect is {}. With the effect, the differences "
+      "are {} from transplant and {} from the landmark.",
+      days, fixed(b, 3), fixed(json_number(sb, "replicates"), 0),
+      fixed(json_number(benefit, "q025"), 3), fixed(json_number(benefit, "q975"), 3), share,
+      spread_text(without["difference_from_landmark"], 3),
+      spread_text(with["difference_from_transplant"], 3),
+      spread_text(with["difference_from_landmark"], 3)));
+  Table t;
+  t.caption = fmt::format(
+      "{}: relapse-free survival at {} days, with and without IL-2's effect on tumour kill, "
+      "mean (2.5–97.5 % over replicates)",
+      st.name, days);
+  t.header = {
+      "IL-2 effect on kill",  "Origin",       "Treated", "Historical control", "Treated − control",
+      "P(log-rank p < 0.05)", "Response rate"};
+  const auto& control = sb["control"];
+  for (const auto& [label, key] :
+       {std::pair{"with", "with_effect"}, std::pair{"without", "without_effect"}}) {
+    const auto& e = sb[key];
+    for (const auto& [origin, suffix] : {std::pair{"transplant", "from_transplant"},
+                                         std::pair{"landmark (IL-2 start)", "from_landmark"}}) {
+      const std::string sfx(suffix);
+      t.rows.push_back({label, origin, spread_text(e["rfs_" + sfx], 3),
+                        spread_text(control["rfs_" + sfx], 3),
+                        spread_text(e["difference_" + sfx], 3),
+                        fixed(json_number(e, ("p_logrank_below_0.05_" + sfx).c_str()), 3),
+                        percent(json_number(e, "response_rate_mean"))});
+    }
+  }
+  t.note =
+      "summary.json selection_bias; per replicate in results.sqlite table selection_bias. The "
+      "treated "
+      "without the effect are the same patients as with it; the control is the same in both rows.";
+  page.table(t);
+  for (const char* origin : {"transplant", "landmark"}) {
+    std::vector<double> time;
+    std::vector<int> event;
+    std::vector<std::string> group;
+    std::vector<std::string> groups;
+    for (const auto& smp : a.samples) {
+      if (smp.origin != origin) continue;
+      groups.push_back(smp.group);
+      time.insert(time.end(), smp.time.begin(), smp.time.end());
+      event.insert(event.end(), smp.event.begin(), smp.event.end());
+      group.insert(group.end(), smp.time.size(), smp.group);
+    }
+    if (time.empty()) continue;
+    std::vector<survival::KmCurve> curves;
+    const bool tx = std::string_view(origin) == "transplant";
+    auto f =
+        km_figure(fig_id(i, std::string("selection-") + origin),
+                  fmt::format("{}: relapse-free survival from {} (example replicate)", st.name,
+                              tx ? "transplant" : "the landmark"),
+                  tx ? "transplant" : "IL-2 start (landmark)", groups, time, event, group, curves);
+    f.add(
+        report::RefLine{st.comparison_days / kDaysPerMonth, true, fmt::format("{} days", days), 4});
+    page.figure(
+        f, fmt::format(
+               "Kaplan–Meier relapse-free survival (relapse or death) of the example replicate "
+               "from {}: the treated as simulated, the same patients without IL-2's effect on "
+               "tumour kill, and the historical control{}; + marks censoring.",
+               tx ? "transplant" : "IL-2 start",
+               tx ? " (all registered)" : " (alive and relapse-free at the would-be start)"));
+  }
+}
+
 void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
   const auto& js = d.summary_json["stages"][i];
@@ -558,6 +659,8 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
                     fixed(json_number(hc, "p_logrank_below_0.05_from_landmark"), 3)});
   t.note = "Means over the replicates in which the stage ran (summary.json historical_comparison).";
   page.table(t);
+  if (st.selection_bias && js.contains("selection_bias"))
+    selection_bias_part(page, st, i, a, js["selection_bias"]);
 }
 
 // ---- Randomized

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -84,6 +85,16 @@ CREATE TABLE exposure (
   stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
   arm TEXT NOT NULL, extrt TEXT, exphase TEXT, exstdy REAL, exendy REAL, exrate REAL, exdose REAL,
   exdosu TEXT NOT NULL, dosefrac REAL, exendrs TEXT);
+)sql";
+
+/// Created only when a stage has `selection_bias = true`, so that other runs keep their bytes.
+constexpr std::string_view kSelectionBiasSchema = R"sql(
+CREATE TABLE selection_bias (
+  replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, effect TEXT NOT NULL,
+  origin TEXT NOT NULL, at_days REAL NOT NULL, treated INTEGER, responses INTEGER, rfs_treated REAL,
+  rfs_control REAL, difference REAL, logrank_p REAL,
+  PRIMARY KEY (replicate, stage_index, effect, origin));
+CREATE INDEX selection_bias_stage ON selection_bias (stage, effect, origin);
 )sql";
 
 constexpr std::string_view kIndexes = R"sql(
@@ -460,6 +471,42 @@ void flatten(Insert& ins, std::size_t i, const scenario::StageSpec& st, const st
   }
 }
 
+/// Per replicate and single-arm stage with selection_bias: the treated with and without IL-2's
+/// effect on tumour kill vs the historical control, from transplant and from the landmark.
+void write_selection_bias(Db& db, const RunData& d) {
+  const auto& stages = d.scenario.stages;
+  if (std::none_of(stages.begin(), stages.end(), [](const auto& st) { return st.selection_bias; }))
+    return;
+  db.exec(kSelectionBiasSchema);
+  Insert ins(db,
+             insert_sql("selection_bias",
+                        fmt::format("{}, effect, origin, at_days, treated, responses, rfs_treated, "
+                                    "rfs_control, difference, logrank_p",
+                                    kKey)));
+  const auto& results = d.summary.results();
+  for (std::size_t rep = 0; rep < results.size(); ++rep) {
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      const auto* a = std::get_if<trial::SingleArmResult>(&results[rep][i]);
+      if (a == nullptr || a->planned_n < 0 || !a->selection_bias) continue;
+      const auto& st = stages[i];
+      auto row = [&](const char* effect, const char* origin, int responses, double treated,
+                     double control, double p) {
+        ins.row(rep, i, st.name, effect, origin, st.comparison_days, a->treated, responses, treated,
+                control, treated - control, p);
+      };
+      row("with", "transplant", a->responses, a->rfs_from_transplant, a->control_from_transplant,
+          a->logrank_p_transplant);
+      row("with", "landmark", a->responses, a->rfs_from_landmark, a->control_from_landmark,
+          a->logrank_p_landmark);
+      row("without", "transplant", a->responses_without_effect,
+          a->rfs_from_transplant_without_effect, a->control_from_transplant,
+          a->logrank_p_transplant_without_effect);
+      row("without", "landmark", a->responses_without_effect, a->rfs_from_landmark_without_effect,
+          a->control_from_landmark, a->logrank_p_landmark_without_effect);
+    }
+  }
+}
+
 void write_operating_characteristics(Db& db, const RunData& d) {
   Insert ins(db, insert_sql("operating_characteristics",
                             "stage_index, stage, stage_type, statistic, value, value_text"));
@@ -543,6 +590,7 @@ void write_results_db(const std::string& path, const RunData& data) {
     write_replicates(db, data);
     write_operating_characteristics(db, data);
     write_patients(db, data);
+    write_selection_bias(db, data);
     db.exec(kIndexes);
     db.exec("COMMIT");
     db.close();

@@ -333,7 +333,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                  {"registered", &registered, 1, 10000000},
                  {"block_size", &block, 1, 1000},
                  {"target_events", &target_events, 0, 10000000}},
-                {}, {{"simon", &st.simon}},
+                {}, {{"simon", &st.simon}, {"selection_bias", &st.selection_bias}},
                 {{"skeleton", &st.skeleton, 1e-6, 1 - 1e-6, 100},
                  {"looks", &st.looks, 1e-6, 1.0, 20},
                  {"allocation", &allocation, 1, 100, 10}},
@@ -436,6 +436,11 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                  fmt::format("no earlier dose-escalation stage named '{}'", st.dose_from));
     }
   };
+  if (st.selection_bias && st.type != StageType::kSingleArm) {
+    check.fail(find(t, "selection_bias"), path + ".selection_bias",
+               "only a single_arm stage has the selection-bias analysis",
+               "false, or type = \"single_arm\"");
+  }
   switch (st.type) {
     case StageType::kDoseEscalation:
       need_cohort();

@@ -101,6 +101,8 @@ std::string stage_toml(const StageSpec& st) {
           st.simon ? "true" : "false", st.patients, format_double(st.p0), format_double(st.p1), format_double(st.alpha),
           format_double(st.beta), format_double(st.response_days), st.historical_patients,
           format_double(st.comparison_days), format_double(st.horizon_days));
+      // Written only when on, so that the resolved scenarios of runs without it keep their bytes.
+      if (st.selection_bias) out += "selection_bias = true\n";
       break;
     case StageType::kRandomized:
       out += "type = \"randomized\"\n";

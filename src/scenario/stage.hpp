@@ -46,6 +46,10 @@ struct StageSpec {
   double response_days = 365.0;  ///< response: alive and relapse-free this long after IL-2 start
   int historical_patients = 400; ///< historical control: registered patients without IL-2
   double comparison_days = 730.0;  ///< relapse-free survival compared at this time
+  /// Selection-bias analysis: the treated patients are also run with IL-2's effect on tumour kill
+  /// removed (sim::SimulationOptions::treatment_kill = false), and both are compared with the
+  /// historical control from transplant and from the landmark.
+  bool selection_bias = false;
 
   // Randomized
   std::vector<std::string> arms;       ///< experimental arm first, then control (scenario arm names)

@@ -222,6 +222,15 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     const double new_rate = controller.infusion_rate(t);
     if (new_rate != rate) dynamic_until = std::max(dynamic_until, t + options_.pk_transient_days);
     rate = new_rate;
+    if (!options_.treatment_kill && !u.untreated_kill &&
+        (rate > 0.0 || y[model::kA1] > 0.0 || y[model::kAd] > 0.0 || y[model::kK] > 0.0)) {
+      // The first IL-2 or LAK: until now the states are the untreated ones; from here the kill uses
+      // the effectors of the same patient without treatment.
+      u.untreated_kill = true;
+      u.untreated_from = t;
+      u.untreated_N = y[model::kN];
+      u.untreated_E = y[model::kE];
+    }
     const bool dynamic_pk = !fast || t < dynamic_until - kTimeEps;
     const double C_before = model_.concentration(y);
     const bool qss_before = u.pk == model::PkMode::kQuasiSteadyState;
@@ -260,7 +269,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       double target = seg_end;
       if (next_out < output_times.size()) target = std::min(target, output_times[next_out]);
       if (stochastic) target = std::min(target, t + options_.birth_death_slice);
-      const double kill_now = stochastic ? model_.kill_rate(y, static_cast<double>(cells)) : 0.0;
+      const double kill_now = stochastic ? model_.kill_rate(t, y, static_cast<double>(cells)) : 0.0;
       const double t_start = t;
       const auto result = integrator->advance_to(target, seg_end);
       if (result.status == solver::AdvanceStatus::kFailure) return fail(result.t, result.message);

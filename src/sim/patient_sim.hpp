@@ -42,6 +42,11 @@ struct SimulationOptions {
   /// when S has forgotten its initial value), they are held at rest and S is in quasi-steady state:
   /// their fast relaxation no longer limits the explicit method's step. 0 disables it.
   double quiet_tolerance = 1e-6;
+  /// false (selection-bias analysis): from the patient's first IL-2 or LAK on, the tumour kill uses
+  /// the effectors the patient would have without it (model::ModelInputs::untreated_kill), while
+  /// PK, immune counts, labs, toxicity and the clinic see the real IL-2. Not a scenario key of
+  /// [solver]: a single-arm stage with `selection_bias = true` sets it for its counterfactual run.
+  bool treatment_kill = true;
 };
 
 /// Called at each output time with the state (units of model::State) and the model.

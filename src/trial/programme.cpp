@@ -24,6 +24,59 @@ double mean(const std::vector<double>& v) {
   return n > 0 ? s / static_cast<double>(n) : kNaN;
 }
 
+/// Mean and 2.5–97.5 % range over replicates (type 7 quantiles of the finite values).
+nlohmann::json spread(const std::vector<double>& v) {
+  return {{"mean", num(mean(v))},
+          {"q025", num(core::quantile(v, 0.025))},
+          {"q975", num(core::quantile(v, 0.975))}};
+}
+
+/// The selection-bias analysis of a single-arm stage over the replicates in which it ran:
+/// relapse-free survival at comparison_days of the treated with and without IL-2's effect on tumour
+/// kill and of the historical control, from transplant and from the landmark, and the differences
+/// treated − control.
+nlohmann::json selection_bias_json(const std::vector<std::vector<StageResult>>& kept, std::size_t i,
+                                   const scenario::StageSpec& st) {
+  std::vector<double> ctx, clm;
+  std::vector<double> tx[2], lm[2], dtx[2], dlm[2], ptx[2], plm[2], rate[2];
+  for (const auto& rep : kept) {
+    const auto& a = std::get<SingleArmResult>(rep[i]);
+    if (a.planned_n < 0) continue;
+    ctx.push_back(a.control_from_transplant);
+    clm.push_back(a.control_from_landmark);
+    const double treated_tx[2] = {a.rfs_from_transplant, a.rfs_from_transplant_without_effect};
+    const double treated_lm[2] = {a.rfs_from_landmark, a.rfs_from_landmark_without_effect};
+    const double p_tx[2] = {a.logrank_p_transplant, a.logrank_p_transplant_without_effect};
+    const double p_lm[2] = {a.logrank_p_landmark, a.logrank_p_landmark_without_effect};
+    const int responses[2] = {a.responses, a.responses_without_effect};
+    for (int k = 0; k < 2; ++k) {
+      tx[k].push_back(treated_tx[k]);
+      lm[k].push_back(treated_lm[k]);
+      dtx[k].push_back(treated_tx[k] - a.control_from_transplant);
+      dlm[k].push_back(treated_lm[k] - a.control_from_landmark);
+      ptx[k].push_back(p_tx[k] < 0.05 ? 1.0 : 0.0);
+      plm[k].push_back(p_lm[k] < 0.05 ? 1.0 : 0.0);
+      rate[k].push_back(a.treated > 0 ? static_cast<double>(responses[k]) / a.treated : kNaN);
+    }
+  }
+  auto arm = [&](int k) {
+    return nlohmann::json{{"rfs_from_transplant", spread(tx[k])},
+                          {"rfs_from_landmark", spread(lm[k])},
+                          {"difference_from_transplant", spread(dtx[k])},
+                          {"difference_from_landmark", spread(dlm[k])},
+                          {"p_logrank_below_0.05_from_transplant", num(mean(ptx[k]))},
+                          {"p_logrank_below_0.05_from_landmark", num(mean(plm[k]))},
+                          {"response_rate_mean", num(mean(rate[k]))}};
+  };
+  return {{"at_days", st.comparison_days},
+          {"replicates", ctx.size()},
+          {"with_effect", arm(0)},
+          {"without_effect", arm(1)},
+          {"control", {{"rfs_from_transplant", spread(ctx)}, {"rfs_from_landmark", spread(clm)}}},
+          {"apparent_benefit_from_selection", spread(dtx[1])},
+          {"apparent_benefit_from_selection_landmark", spread(dlm[1])}};
+}
+
 }  // namespace
 
 ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate,
@@ -110,6 +163,8 @@ void ProgrammeSummary::add(const ReplicateResult& r) {
         std::find(r.skipped.begin(), r.skipped.end(), s_.stages[i].name) != r.skipped.end();
     if (skipped) compact[i] = SingleArmResult{-1};  // planned_n = -1 marks "not run"
     if (auto* e = std::get_if<EscalationResult>(&compact[i])) e->patients.shrink_to_fit();
+    if (auto* a = std::get_if<SingleArmResult>(&compact[i]))
+      a->samples = {};  // the example's KM data
   }
   kept_.push_back(std::move(compact));
 }
@@ -218,6 +273,7 @@ nlohmann::json ProgrammeSummary::to_json() const {
                                       {"rfs_control_from_landmark", num(mean(clm))},
                                       {"p_logrank_below_0.05_from_transplant", num(mean(p_tx))},
                                       {"p_logrank_below_0.05_from_landmark", num(mean(p_lm))}};
+        if (st.selection_bias) j["selection_bias"] = selection_bias_json(kept_, i, st);
         break;
       }
       case scenario::StageType::kRandomized: {

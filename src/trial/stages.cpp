@@ -51,6 +51,13 @@ std::pair<double, int> rfs(const clinic::PatientRecord& r, double origin) {
   return {r.follow_up_end - origin, 0};
 }
 
+/// Response of a single-arm stage: alive and relapse-free `days` after IL-2 start, and followed
+/// that long.
+bool responded_by(const clinic::PatientRecord& r, double start, double days) {
+  return (!r.relapse_day || *r.relapse_day > start + days) &&
+         (!r.death_day || *r.death_day > start + days) && r.follow_up_end >= start + days;
+}
+
 /// Two-group log-rank p-value (two-sided).
 double logrank_p(const std::vector<double>& time, const std::vector<int>& event,
                  const std::vector<std::string>& group) {
@@ -235,6 +242,12 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   std::uint32_t next_id = stage_patient_base(stage_index) + 1;
   std::vector<double> t_tx, t_lm;
   std::vector<int> e_tx, e_lm;
+  // Selection-bias analysis: the same patients with the treatment's effect on tumour kill removed.
+  result.selection_bias = st.selection_bias;
+  scenario::Scenario counterfactual = local;
+  counterfactual.solver.treatment_kill = false;
+  std::vector<double> w_tx, w_lm;
+  std::vector<int> we_tx, we_lm;
   int registered = 0;
   while (result.treated < n) {
     if (++registered > kMaxRegistrationsPerEvaluable * n) break;
@@ -243,15 +256,24 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
     if (!record.treated) continue;
     ++result.treated;
     const double start = *record.start_day;
-    const bool responded =
-        (!record.relapse_day || *record.relapse_day > start + st.response_days) &&
-        (!record.death_day || *record.death_day > start + st.response_days) &&
-        record.follow_up_end >= start + st.response_days;
+    const bool responded = responded_by(record, start, st.response_days);
     result.responses += responded ? 1 : 0;
     const auto [tt, et] = rfs(record, 0.0);
     t_tx.push_back(tt), e_tx.push_back(et);
     const auto [tl, el] = rfs(record, start);
     t_lm.push_back(tl), e_lm.push_back(el);
+    if (st.selection_bias) {
+      const auto w = clinic::simulate_patient(counterfactual, arm, v, st.horizon_days);
+      // Until the first IL-2 the two runs are the same computation, so the patient starts on the
+      // same day.
+      IL2SIM_ASSERT(w.treated && w.start_day == record.start_day,
+                    "the counterfactual run differs from the treated run only from IL-2 start");
+      result.responses_without_effect += responded_by(w, start, st.response_days) ? 1 : 0;
+      const auto [wt, we] = rfs(w, 0.0);
+      w_tx.push_back(wt), we_tx.push_back(we);
+      const auto [wl, wel] = rfs(w, start);
+      w_lm.push_back(wl), we_lm.push_back(wel);
+    }
     if (keep != nullptr)
       keep->push_back({std::move(record), start, std::string(dosing::to_string(regimen.product))});
     if (st.simon && result.treated == n1) {
@@ -294,6 +316,21 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   };
   result.logrank_p_transplant = combined_p(t_tx, e_tx, c_tx, ce_tx);
   result.logrank_p_landmark = combined_p(t_lm, e_lm, c_lm, ce_lm);
+  if (st.selection_bias) {
+    result.rfs_from_transplant_without_effect = km_at(w_tx, we_tx, st.comparison_days);
+    result.rfs_from_landmark_without_effect = km_at(w_lm, we_lm, st.comparison_days);
+    result.logrank_p_transplant_without_effect = combined_p(w_tx, we_tx, c_tx, ce_tx);
+    result.logrank_p_landmark_without_effect = combined_p(w_lm, we_lm, c_lm, ce_lm);
+    if (keep != nullptr) {
+      using S = SingleArmResult::Sample;
+      result.samples = {S{"IL-2", "transplant", t_tx, e_tx},
+                        S{"IL-2 without kill effect", "transplant", w_tx, we_tx},
+                        S{"historical control", "transplant", c_tx, ce_tx},
+                        S{"IL-2", "landmark", t_lm, e_lm},
+                        S{"IL-2 without kill effect", "landmark", w_lm, we_lm},
+                        S{"historical control", "landmark", c_lm, ce_lm}};
+    }
+  }
   return result;
 }
 

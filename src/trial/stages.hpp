@@ -60,6 +60,24 @@ struct SingleArmResult {
   double logrank_p_transplant = 1.0;       ///< phase II treated vs historical control, from transplant
   double logrank_p_landmark = 1.0;         ///< idem from the landmark
   int registered = 0;                      ///< registered to reach the treated sample
+  // Selection-bias analysis (stage key selection_bias): the same treated patients (same virtual
+  // patients, same random streams) run again with IL-2's effect on tumour kill removed; the
+  // historical control is the same.
+  bool selection_bias = false;
+  int responses_without_effect = 0;
+  double rfs_from_transplant_without_effect = 0.0;
+  double rfs_from_landmark_without_effect = 0.0;
+  double logrank_p_transplant_without_effect = 1.0;  ///< without the effect vs historical control
+  double logrank_p_landmark_without_effect = 1.0;
+  /// Relapse-free survival data of the example replicate for the report's Kaplan–Meier figures
+  /// (filled only when patients are kept and selection_bias is on).
+  struct Sample {
+    std::string group;   ///< "IL-2", "IL-2 without kill effect", "historical control"
+    std::string origin;  ///< "transplant" or "landmark"
+    std::vector<double> time;
+    std::vector<int> event;
+  };
+  std::vector<Sample> samples{};
 };
 SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
                                std::optional<int> mtd, std::vector<StagePatient>* keep);

@@ -257,10 +257,11 @@ void check_common(const std::string& dir, const std::string& scenario, long repl
 
 }  // namespace
 
-// docs/results-database.md shows the three example queries with the text of docs/queries/*.sql.
+// docs/results-database.md shows the example queries with the text of docs/queries/*.sql.
 TEST(ResultsDb, DocumentationShowsTheTestedQueries) {
   const std::string doc = read_text(std::string(IL2SIM_SOURCE_DIR) + "/docs/results-database.md");
-  for (const char* f : {"phase3_power_hr.sql", "mtd_selection.sql", "phase2_decisions.sql"}) {
+  for (const char* f :
+       {"phase3_power_hr.sql", "mtd_selection.sql", "phase2_decisions.sql", "selection_bias.sql"}) {
     const std::string sql = read_text(query_file(f));
     ASSERT_FALSE(sql.empty()) << f;
     EXPECT_NE(doc.find(sql), std::string::npos)
@@ -384,6 +385,68 @@ TEST(ResultsDb, EscalationAndPhase2QueriesReturnTheSummaryNumbers) {
     EXPECT_EQ(s["cohort_treated"], s["treated"]);
     EXPECT_EQ(s["cohort_dlts"], s["dlts"]);
   }
+  // No stage has selection_bias = true: no selection_bias table and no summary key (the outputs of
+  // such runs are those written before the analysis existed).
+  EXPECT_TRUE(db("SELECT name FROM sqlite_master WHERE name = 'selection_bias'").empty());
+  for (const auto& st : summary["stages"])
+    EXPECT_FALSE(st.contains("selection_bias")) << st["name"];
+  std::filesystem::remove_all(dir);
+}
+
+// The programme runs the selection-bias analysis in its single-arm stages: the selection_bias table
+// has four rows (with/without effect × transplant/landmark) per replicate in which a stage ran, the
+// example query returns summary.json's selection_bias means, and report.html has the section with
+// its table and Kaplan–Meier figures.
+TEST(ResultsDb, SelectionBiasTableQueryAndReportSection) {
+  const std::string dir = temp_dir("programme");
+  run_into("programme --replicates 2", dir);
+  check_common(dir, "programme", 2);
+  const std::string path = dir + "/results.sqlite";
+  const Db db(path);
+  const auto summary = json::parse(read_text(dir + "/summary.json"));
+  const auto html = read_text(dir + "/report.html");
+  long expected_rows = 0, stages_run = 0;
+  for (std::size_t i = 0; i < summary["stages"].size(); ++i) {
+    const auto& st = summary["stages"][i];
+    if (st["type"] != "single_arm") continue;
+    ASSERT_TRUE(st.contains("selection_bias")) << st["name"];  // scenarios/programme.toml
+    const double run = st["replicates_run"].get<double>();
+    EXPECT_EQ(st["selection_bias"]["replicates"].get<double>(), run);
+    expected_rows += 4 * static_cast<long>(run);
+    if (run > 0) {
+      ++stages_run;
+      EXPECT_NE(html.find(st["name"].get<std::string>() +
+                          ": how much of the single-arm result is selection"),
+                std::string::npos);
+      for (const char* origin : {"transplant", "landmark"}) {
+        const std::string id = "id=\"s" + std::to_string(i + 1) + "-selection-" + origin + "\"";
+        EXPECT_NE(html.find(id), std::string::npos) << id;
+      }
+    }
+  }
+  EXPECT_EQ(db.count("selection_bias"), expected_rows);
+  ASSERT_GT(expected_rows, 0);
+  const auto rows = db(read_text(query_file("selection_bias.sql")));
+  ASSERT_EQ(static_cast<long>(rows.size()),
+            4 * stages_run);  // one row per stage, effect and origin
+  for (const auto& row : rows) {
+    const auto& st = summary_stage(summary, row["stage"].get<std::string>());
+    const auto& e = st["selection_bias"][row["effect"].get<std::string>() + "_effect"];
+    const std::string origin = row["origin"].get<std::string>();
+    expect_same(row["difference"], e["difference_from_" + origin]["mean"], "difference");
+    expect_same(row["rfs_treated"], e["rfs_from_" + origin]["mean"], "rfs_treated");
+    expect_same(row["rfs_control"], st["selection_bias"]["control"]["rfs_from_" + origin]["mean"],
+                "rfs_control");
+  }
+  // The row without the effect from transplant is the apparent benefit of summary.json.
+  for (const auto& row : rows) {
+    if (row["effect"] == "without" && row["origin"] == "transplant") {
+      const auto& st = summary_stage(summary, row["stage"].get<std::string>());
+      expect_same(row["difference"],
+                  st["selection_bias"]["apparent_benefit_from_selection"]["mean"], "benefit");
+    }
+  }
+  expect_cli_matches(query_cli(path, query_file("selection_bias.sql")), rows, "selection_bias.sql");
   std::filesystem::remove_all(dir);
 }
 

@@ -209,3 +209,43 @@ TEST(ScenarioErrors, PopulationAgeRangeChecked) {
 }
 
 }  // namespace il2sim::scenario
+
+namespace il2sim::scenario {
+
+// selection_bias is a key of single-arm stages (the analysis compares a single-arm trial with its
+// historical control); on another stage type it is an input error naming the key.
+TEST(ScenarioErrors, SelectionBiasOnlyForSingleArmStages) {
+  const std::string stage = R"(
+[[stages]]
+name = "esc"
+type = "dose_escalation"
+cohort = "adult-auto-aml"
+regimen = "r"
+escalated_phase = "induction"
+levels = [1e6, 2e6]
+selection_bias = true
+)";
+  const std::string message = error_of(kValid + stage);
+  EXPECT_NE(
+      message.find(
+          "stages[0].selection_bias: only a single_arm stage has the selection-bias analysis"),
+      std::string::npos)
+      << message;
+  // A single-arm stage accepts it, and the resolved scenario keeps it.
+  const std::string single = R"(
+[[stages]]
+name = "p2"
+type = "single_arm"
+cohort = "adult-auto-aml"
+regimen = "r"
+escalated_phase = "induction"
+patients = 10
+selection_bias = true
+)";
+  const auto s = parse_scenario(kValid + single, "s.toml");
+  ASSERT_EQ(s.stages.size(), 1U);
+  EXPECT_TRUE(s.stages[0].selection_bias);
+  EXPECT_NE(to_toml(s).find("selection_bias = true"), std::string::npos);
+}
+
+}  // namespace il2sim::scenario

@@ -113,3 +113,49 @@ TEST(DoseEscalation, RegimenAtLevelChangesOnlyTheEscalatedPhase) {
 }
 
 }  // namespace il2sim::trial
+
+namespace il2sim::trial {
+
+// The selection-bias analysis of a single-arm stage (programme's lak-feasibility, selection_bias =
+// true) adds the counterfactual run and changes nothing of the trial itself: with the analysis off,
+// every with-effect number is the same (same patients, same streams). The historical control is
+// shared, so the without-effect comparison uses the same control values; with the analysis off its
+// fields keep their defaults.
+TEST(SingleArm, SelectionBiasAnalysisLeavesTheTrialUnchanged) {
+  auto s = scenario::load_scenario("programme");
+  std::size_t stage = s.stages.size();
+  for (std::size_t i = 0; i < s.stages.size(); ++i) {
+    if (s.stages[i].name == "lak-feasibility") stage = i;
+  }
+  ASSERT_LT(stage, s.stages.size());
+  ASSERT_TRUE(s.stages[stage].selection_bias);  // scenarios/programme.toml
+  s.stages[stage].historical_patients = 40;     // a smaller control keeps the test quick
+  std::vector<StagePatient> kept;
+  const auto on = run_single_arm(s, stage, 0, std::nullopt, &kept);
+  s.stages[stage].selection_bias = false;
+  const auto off = run_single_arm(s, stage, 0, std::nullopt, nullptr);
+  EXPECT_TRUE(on.selection_bias);
+  EXPECT_FALSE(off.selection_bias);
+  EXPECT_EQ(on.treated, off.treated);
+  EXPECT_EQ(on.registered, off.registered);
+  EXPECT_EQ(on.responses, off.responses);
+  EXPECT_EQ(on.rfs_from_transplant, off.rfs_from_transplant);
+  EXPECT_EQ(on.rfs_from_landmark, off.rfs_from_landmark);
+  EXPECT_EQ(on.control_from_transplant, off.control_from_transplant);
+  EXPECT_EQ(on.control_from_landmark, off.control_from_landmark);
+  EXPECT_EQ(on.logrank_p_transplant, off.logrank_p_transplant);
+  EXPECT_EQ(on.logrank_p_landmark, off.logrank_p_landmark);
+  EXPECT_EQ(off.rfs_from_transplant_without_effect, 0.0);  // SingleArmResult's default
+  EXPECT_TRUE(off.samples.empty());
+  // The example data for the report: three groups from each origin; the treated groups are the same
+  // patients (as many with as without the effect).
+  ASSERT_EQ(on.samples.size(), 6U);
+  EXPECT_EQ(on.samples[0].time.size(), static_cast<std::size_t>(on.treated));
+  EXPECT_EQ(on.samples[1].time.size(), static_cast<std::size_t>(on.treated));
+  EXPECT_EQ(on.samples[2].time.size(), 40U);
+  EXPECT_GE(on.rfs_from_transplant_without_effect, 0.0);
+  EXPECT_LE(on.rfs_from_transplant_without_effect, 1.0);
+  EXPECT_EQ(kept.size(), static_cast<std::size_t>(on.treated));
+}
+
+}  // namespace il2sim::trial
