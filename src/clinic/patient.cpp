@@ -85,8 +85,10 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
 
   RandomStream disease(s.seed, replicate, id, Purpose::kDisease);
   const double u_free = disease.uniform();
-  if (u_free >= s.parameters[ParamId::kPNoDisease]) {
-    const double log10_L0 = truncated_normal(disease, s.parameters[ParamId::kLog10L0Mean],
+  // The cohort's own residual-disease parameters where its remission status sets it apart
+  // (scenario::CohortSpec); the draws are the same either way.
+  if (u_free >= s.parameters[cohort.p_no_disease]) {
+    const double log10_L0 = truncated_normal(disease, s.parameters[cohort.log10_L0_mean],
                                              std::max(s.parameters[ParamId::kLog10L0Sd], 1e-9), 0.0, 10.0);
     v.L0 = std::pow(10.0, log10_L0);
   }
@@ -375,7 +377,9 @@ class ClinicController final : public sim::Controller {
     if (t <= pr.assessment_switch_day) {
       const double k = std::ceil(t / pr.assessment_interval_days - 1e-9);
       const double day = std::max(1.0, k) * pr.assessment_interval_days;
-      if (day <= pr.assessment_switch_day + 1e-9) return day;
+      // The switch day itself (2 years) is an assessment: a crossing after the last 90-day one is
+      // seen there, not 180 days later.
+      return std::min(day, pr.assessment_switch_day);
     }
     const double k = std::ceil((t - pr.assessment_switch_day) / pr.assessment_interval_late_days - 1e-9);
     return pr.assessment_switch_day + std::max(1.0, k) * pr.assessment_interval_late_days;

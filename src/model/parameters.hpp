@@ -36,6 +36,7 @@ enum class ParamId : std::size_t {
   // Tumour
   kRNhl, kRHd, kRAml, kRAll, kKcap, kLsat, kKN, kKE, kFGvlAllo, kD0,
   kLRelLymphoma, kLRelLeukaemia, kLMrd, kLStoch, kPNoDisease, kLog10L0Mean, kLog10L0Sd,
+  kPNoDiseaseAmlCr1, kLog10L0MeanAmlCr1, kPNoDiseaseAmlBeyondCr1, kLog10L0MeanAmlBeyondCr1,
   // Observation model
   kKappaK, kKappaD, kOtherLymph, kCvCells, kCvSil2ra, kCvPlatelets, kCvIl2,
   // Clinical events

@@ -14,6 +14,13 @@
 namespace il2sim::scenario {
 namespace {
 
+/// The built-in cohort names, comma-separated (the "allowed" of an unknown-cohort error).
+std::string cohort_names() {
+  std::string names;
+  for (const auto& c : builtin_cohorts()) names += (names.empty() ? "" : ", ") + c.name;
+  return names;
+}
+
 /// Validation is built from small named checks that all report through one place (Stan's check_*).
 class Checker {
  public:
@@ -409,8 +416,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
   const auto need_cohort = [&] {
     if (find_cohort(st.cohort) == nullptr) {
       check.fail(find(t, "cohort") ? find(t, "cohort") : &t, path + ".cohort",
-                 fmt::format("unknown cohort '{}'", st.cohort),
-                 "adult-auto-nhl, adult-auto-aml, adult-auto-lymphoma, peds-allo-leukaemia");
+                 fmt::format("unknown cohort '{}'", st.cohort), cohort_names());
     }
   };
   const auto need_regimen = [&] {
@@ -503,15 +509,27 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
 }  // namespace
 
 const std::vector<CohortSpec>& builtin_cohorts() {
+  using enum model::ParamId;
   static const std::vector<CohortSpec> cohorts{
       {"adult-auto-nhl", model::Disease::kNhl, model::Transplant::kAutologous, false,
-       "adults with non-Hodgkin lymphoma after autologous transplantation"},
+       "adults with non-Hodgkin lymphoma after autologous transplantation",
+       "relapsed or refractory", kPNoDisease, kLog10L0Mean},
       {"adult-auto-aml", model::Disease::kAml, model::Transplant::kAutologous, false,
-       "adults with AML (CR1 or beyond) after autologous transplantation"},
+       "adults with AML (CR1 or beyond, not reported) after autologous transplantation",
+       "CR1 or beyond", kPNoDisease, kLog10L0Mean},
       {"adult-auto-lymphoma", model::Disease::kNhl, model::Transplant::kAutologous, false,
-       "adults with Hodgkin or non-Hodgkin lymphoma after autologous transplantation (LAK trial)"},
+       "adults with Hodgkin or non-Hodgkin lymphoma after autologous transplantation (LAK trial)",
+       "first relapse or beyond", kPNoDisease, kLog10L0Mean},
       {"peds-allo-leukaemia", model::Disease::kAll, model::Transplant::kAllogeneic, true,
-       "children with acute leukaemia beyond CR1 after matched-sibling allogeneic transplantation"},
+       "children with acute leukaemia beyond CR1 after matched-sibling allogeneic transplantation",
+       "beyond CR1", kPNoDisease, kLog10L0Mean},
+      {"adult-auto-aml-cr1", model::Disease::kAml, model::Transplant::kAutologous, false,
+       "adults with AML in first complete remission after autologous transplantation (Stein 2003)",
+       "CR1", kPNoDiseaseAmlCr1, kLog10L0MeanAmlCr1},
+      {"adult-auto-aml-beyond-cr1", model::Disease::kAml, model::Transplant::kAutologous, false,
+       "adults with AML beyond first remission (first relapse, CR2 or later) after autologous "
+       "transplantation (Benyunes 1993)",
+       "beyond CR1", kPNoDiseaseAmlBeyondCr1, kLog10L0MeanAmlBeyondCr1},
   };
   return cohorts;
 }

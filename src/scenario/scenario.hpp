@@ -31,6 +31,11 @@ struct CohortSpec {
   model::Transplant transplant = model::Transplant::kAutologous;
   bool paediatric = false;
   std::string description;
+  std::string remission;  ///< remission status at transplant, as the sources give it
+  /// The parameters of the residual disease at transplant (model.md §5): the generic ones, or the
+  /// cohort's own where its remission status sets it apart (docs/model.md "Remission status").
+  model::ParamId p_no_disease = model::ParamId::kPNoDisease;
+  model::ParamId log10_L0_mean = model::ParamId::kLog10L0Mean;
 };
 
 /// The built-in cohorts, by name.

@@ -254,7 +254,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       y[model::kA1] = 0.0;
       y[model::kA2] = 0.0;
     }
-    const double breakpoint = controller.next_breakpoint(t);
+    double breakpoint = controller.next_breakpoint(t);
     double seg_end = std::min(horizon, breakpoint);
     if (fast && dynamic_pk) seg_end = std::min(seg_end, dynamic_until);
     // Not yet quiet only because the resting states are still relaxing: look again in a few days.
@@ -348,7 +348,10 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       }
       // A tumour event may have given the controller an earlier breakpoint (e.g. the assessment that
       // records a relapse): end the segment so that the breakpoint is not stepped over.
+      // One due exactly at seg_end (a segment cut short for the quiet-state recheck) must still be
+      // processed there: it becomes this segment's breakpoint.
       if (!resegment && controller.next_breakpoint(t) < seg_end - kTimeEps) resegment = true;
+      breakpoint = std::min(breakpoint, controller.next_breakpoint(t));
       emit_outputs_until(t, y);
       if (restart && !resegment && t < seg_end - kTimeEps) integrator->reset(t, y);
     }

@@ -75,6 +75,52 @@ TEST(DiseaseAtTransplant, HeavilyTruncatedSettingsRecovered) {
   check_disease(0.4, 9.0, 2.0);
 }
 
+// docs/model.md "Remission status": the AML cohorts of known remission status draw their residual
+// disease from their own p_no_disease and log10_L0_mean, with the same draws as the generic cohort
+// (common random numbers): equal settings give every patient the same L0 in both cohorts; other
+// settings are recovered as above (closed form) and leave the generic cohort alone.
+TEST(DiseaseAtTransplant, RemissionStatusCohortsUseTheirOwnSettings) {
+  auto s = default_scenario();
+  s.parameters.set(ParamId::kPNoDisease, 0.15);  // model.md §5
+  s.parameters.set(ParamId::kLog10L0Sd, 1.5);    // model.md §5
+  const auto* generic = scenario::find_cohort("adult-auto-aml");
+  const auto* cr1 = scenario::find_cohort("adult-auto-aml-cr1");
+  const auto* beyond = scenario::find_cohort("adult-auto-aml-beyond-cr1");
+  ASSERT_NE(generic, nullptr);
+  ASSERT_NE(cr1, nullptr);
+  ASSERT_NE(beyond, nullptr);
+  for (const ParamId id : {ParamId::kPNoDiseaseAmlCr1, ParamId::kPNoDiseaseAmlBeyondCr1})
+    s.parameters.set(id, s.parameters[ParamId::kPNoDisease]);
+  for (const ParamId id : {ParamId::kLog10L0MeanAmlCr1, ParamId::kLog10L0MeanAmlBeyondCr1})
+    s.parameters.set(id, s.parameters[ParamId::kLog10L0Mean]);
+  for (std::uint32_t i = 1; i <= 200; ++i) {
+    const double L0 = make_patient(s, *generic, 0, i).L0;
+    EXPECT_EQ(make_patient(s, *cr1, 0, i).L0, L0) << "patient " << i;
+    EXPECT_EQ(make_patient(s, *beyond, 0, i).L0, L0) << "patient " << i;
+  }
+  // CR1 set apart (p 0.6, mean 3); SD the generic 1.5 (model.md §5).
+  s.parameters.set(ParamId::kPNoDiseaseAmlCr1, 0.6);
+  s.parameters.set(ParamId::kLog10L0MeanAmlCr1, 3.0);
+  std::vector<double> log10_L0;
+  std::uint32_t free_generic = 0;
+  for (std::uint32_t i = 1; i <= kPatients; ++i) {
+    const auto v = make_patient(s, *cr1, 0, i);
+    if (v.L0 > 0.0) log10_L0.push_back(std::log10(v.L0));
+    if (make_patient(s, *generic, 0, i).L0 == 0.0) {
+      ++free_generic;
+      EXPECT_EQ(v.L0, 0.0) << "patient " << i << ": the same draw, a larger p_no_disease";
+    }
+  }
+  const double free = 1.0 - static_cast<double>(log10_L0.size()) / kPatients;
+  EXPECT_NEAR(free, 0.6, binomial_tolerance(0.6, kPatients)) << "fraction with L0 = 0, CR1 cohort";
+  EXPECT_NEAR(static_cast<double>(free_generic) / kPatients, 0.15,
+              binomial_tolerance(0.15, kPatients))
+      << "fraction with L0 = 0, generic cohort (model.md §5: 0.15)";
+  const auto [m, d] = truncated_normal_moments(3.0, 1.5, 0.0, 10.0);
+  const double n = static_cast<double>(log10_L0.size());
+  EXPECT_NEAR(testing::mean(log10_L0), m, 4.0 * d / std::sqrt(n)) << "log10 L0 mean, CR1 cohort";
+}
+
 // model.md §4: scheduling delay ~ uniform whole days 0..max_scheduling_delay_days (default 14).
 TEST(SchedulingDelay, UniformOnZeroToFourteen) {
   const auto s = default_scenario();

@@ -52,7 +52,7 @@ TEST(IndividualParameters, BsaScaling) {
   EXPECT_DOUBLE_EQ(p.r, 0.045);        // AML growth rate
   EXPECT_DOUBLE_EQ(p.L_rel, 1e10);     // leukaemia relapse threshold
   EXPECT_DOUBLE_EQ(p.tauE, 120.0);     // allogeneic CD8 reconstitution
-  EXPECT_DOUBLE_EQ(p.fGVL, 3.0);       // allogeneic GVL multiplier
+  EXPECT_DOUBLE_EQ(p.fGVL, pop[ParamId::kFGvlAllo]);  // allogeneic GVL multiplier (the table's default)
 }
 
 // QSS concentration solves R = (CL_lin + CL_cell(C))·C (model.md §7).
