@@ -19,6 +19,7 @@
 #include "survival/cuminc.hpp"
 #include "survival/data.hpp"
 #include "survival/km.hpp"
+#include "output/views.hpp"
 #include "survival/logrank.hpp"
 
 namespace il2sim::output {
@@ -78,15 +79,19 @@ struct Outcome {
   int pfs_e = 0, os_e = 0, relapse_e = 0, nrm_e = 0;
 };
 
+/// The outcome as adtte.csv writes it (times to the CSV's 8 significant digits), so that the printed
+/// comparisons are reproducible from the file: rounding can tie two close times, and a log-rank p
+/// near 1 moves in its fourth decimal with such a tie.
 Outcome outcome(const trial::StagePatient& p) {
   Outcome o;
   o.arm = p.record.arm;
   for (const auto& e : clinic::endpoints(p.record, p.origin)) {
     const int ev = e.cnsr == 0 ? 1 : 0;
-    if (e.paramcd == "PFS") o.pfs = e.aval, o.pfs_e = ev;
-    if (e.paramcd == "OS") o.os = e.aval, o.os_e = ev;
-    if (e.paramcd == "RELAPSE") o.relapse = e.aval, o.relapse_e = ev;
-    if (e.paramcd == "NRM") o.nrm = e.aval, o.nrm_e = ev;
+    const double aval = std::isfinite(e.aval) ? std::stod(num(e.aval)) : e.aval;
+    if (e.paramcd == "PFS") o.pfs = aval, o.pfs_e = ev;
+    if (e.paramcd == "OS") o.os = aval, o.os_e = ev;
+    if (e.paramcd == "RELAPSE") o.relapse = aval, o.relapse_e = ev;
+    if (e.paramcd == "NRM") o.nrm = aval, o.nrm_e = ev;
   }
   return o;
 }
