@@ -63,10 +63,12 @@ FitResult fit(const Evaluator& evaluator, const model::ParameterSet& start,
           fmt::format("parameter '{}' has upper bound {} and cannot be fitted on a log scale",
                       sp.name, sp.upper));
     }
-    // A zero lower bound becomes 10^-3 of the default (or of the upper bound) on the log scale.
-    const double lower =
-        sp.lower > 0.0 ? sp.lower : 1e-3 * std::max(sp.default_value, 1e-3 * sp.upper);
-    const double value = std::clamp(start[options.parameters[i]], lower, sp.upper);
+    // A zero lower bound becomes 10^-3 of the starting value (at least 10^-6 of the upper bound)
+    // on the log scale: tied to where the fit starts, not to the shipped default, so that a fit
+    // from the same start follows the same path after the defaults have been calibrated.
+    const double from = start[options.parameters[i]];
+    const double lower = sp.lower > 0.0 ? sp.lower : 1e-3 * std::max(from, 1e-3 * sp.upper);
+    const double value = std::clamp(from, lower, sp.upper);
     result.start.push_back(value);
     result.lower.push_back(lower);
     result.upper.push_back(sp.upper);
