@@ -17,6 +17,16 @@ void put_num(std::string& out, double v) {
     return;
   }
   char buf[32];
+  if (std::fabs(v) < 1e8 && v == std::trunc(v)) {
+    // A whole number of at most 8 digits: %.8g writes its digits (most days, counts and ratios).
+    if (v == 0.0) {
+      out += std::signbit(v) ? "-0" : "0";
+      return;
+    }
+    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long>(v));
+    out.append(buf, r.ptr);
+    return;
+  }
   const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 8);
   out.append(buf, r.ptr);
 }
