@@ -27,7 +27,8 @@ std::array<double, kStateCount> Il2Model::initial_state(double L0) const {
 double Il2Model::qss_concentration(double rate, double cells) const {
   if (rate <= 0.0) return 0.0;
   // R = CL_lin·C + CLc·KC·C/(KC + C) with CLc = CLcell0·cells/Eref  ⇒
-  // CL_lin·C² + (CL_lin·KC + CLc·KC − R)·C − R·KC = 0; the positive root, in a cancellation-free form.
+  // CL_lin·C² + (CL_lin·KC + CLc·KC − R)·C − R·KC = 0; the positive root, in a cancellation-free
+  // form.
   const double clc = p_.CLcell0 * cells / p_.Eref;
   const double a = p_.CL_lin;
   const double b = p_.CL_lin * p_.KC + clc * p_.KC - rate;
@@ -92,6 +93,16 @@ double Il2Model::kill_rate(double t, std::span<const double> y, double L) const 
          (1.0 + L / p_.Lsat);
 }
 
+const Il2Model::TimeTerms& Il2Model::time_terms(double t) const {
+  if (t != time_terms_.t) {
+    time_terms_.t = t;
+    time_terms_.sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));
+    time_terms_.sE = p_.sE_inf * (1.0 - std::exp(-t / p_.tauE));
+    time_terms_.platelet_production = p_.kP * p_.Pss * (1.0 - std::exp(-t / p_.tauP));
+  }
+  return time_terms_;
+}
+
 void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) const {
   const double C = std::max(concentration(y), 0.0);
   // PK (model.md §2)
@@ -104,14 +115,16 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   } else {
     dy[kA1] = 0.0;
     dy[kA2] = 0.0;
-    dy[kElim] = clearance(C, y) * C;  // = R + ka_sc·Ad: at quasi-steady state all input is eliminated
+    dy[kElim] =
+        clearance(C, y) * C;  // = R + ka_sc·Ad: at quasi-steady state all input is eliminated
   }
   dy[kAuc] = C;
   dy[kGvhd] = u_.gvhd_window ? 1.0 + p_.betaG * hill(C, p_.EC50G) * y[kE] / p_.Eref : 0.0;
   dy[kAd] = -p_.ka_sc * y[kAd];
   // Reconstitution and IL-2 response
-  const double sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));
-  const double sE = p_.sE_inf * (1.0 - std::exp(-t / p_.tauE));
+  const auto& tt = time_terms(t);
+  const double sN = tt.sN;
+  const double sE = tt.sE;
   const double h_marg = hill(C, p_.EC50m);
   dy[kD] = p_.kD * (hill(C, p_.EC50D) - y[kD]);
   dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (p_.pN * hill(C, p_.EC50pN) - p_.dN) * y[kN];
@@ -122,11 +135,13 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   dy[kK] = u_.quiet ? 0.0 : -p_.dK * y[kK];
   // Toxicity
   dy[kCe] = u_.quiet ? 0.0 : p_.ke0 * (C - y[kCe]);
-  dy[kW] = u_.quiet ? 0.0 : p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
+  dy[kW] =
+      u_.quiet ? 0.0 : p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
   // Platelets and sIL-2Rα
-  dy[kP] = p_.kP * p_.Pss * (1.0 - std::exp(-t / p_.tauP)) - p_.kP * y[kP] -
-           p_.kPil2 * hill(C, p_.EC50P) * y[kP];
-  dy[kS] = u_.quiet ? 0.0 : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) - p_.kSout * y[kS];
+  dy[kP] = tt.platelet_production - p_.kP * y[kP] - p_.kPil2 * hill(C, p_.EC50P) * y[kP];
+  dy[kS] = u_.quiet ? 0.0
+                    : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) -
+                          p_.kSout * y[kS];
   // Tumour: logistic growth minus immune kill, on the log scale
   if (u_.tumour_ode) {
     const double L = std::exp(y[kLnL]);
@@ -148,15 +163,17 @@ double Il2Model::quasi_steady_S(double t, std::span<const double> y) const {
 }
 
 bool Il2Model::at_rest(std::span<const double> y, double tolerance) {
-  return std::fabs(y[kCe]) < tolerance && std::fabs(y[kW]) < tolerance && std::fabs(y[kAct]) < tolerance &&
-         std::fabs(y[kBN] - 1.0) < tolerance && std::fabs(y[kBE] - 1.0) < tolerance && std::fabs(y[kK]) < tolerance &&
-         std::fabs(y[kA1]) < tolerance && std::fabs(y[kA2]) < tolerance && std::fabs(y[kAd]) < tolerance;
+  return std::fabs(y[kCe]) < tolerance && std::fabs(y[kW]) < tolerance &&
+         std::fabs(y[kAct]) < tolerance && std::fabs(y[kBN] - 1.0) < tolerance &&
+         std::fabs(y[kBE] - 1.0) < tolerance && std::fabs(y[kK]) < tolerance &&
+         std::fabs(y[kA1]) < tolerance && std::fabs(y[kA2]) < tolerance &&
+         std::fabs(y[kAd]) < tolerance;
 }
 
 namespace {
 
-/// Lytic units (20 %) per 10^7 effectors for lysis 1 − exp(−k·x): 20 % at x20 = −ln(0.8)/k effectors per
-/// target; one LU lyses 20 % of 10^4 targets, i.e. needs x20·10^4 effectors.
+/// Lytic units (20 %) per 10^7 effectors for lysis 1 − exp(−k·x): 20 % at x20 = −ln(0.8)/k
+/// effectors per target; one LU lyses 20 % of 10^4 targets, i.e. needs x20·10^4 effectors.
 double lu20_per_1e7(double k) {
   if (k <= 0.0) return 0.0;
   const double x20 = -std::log(0.8) / k;

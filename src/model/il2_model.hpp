@@ -4,6 +4,7 @@
 /// observation model. A right-hand side over plain spans; it knows nothing of solvers or protocols.
 
 #include <array>
+#include <limits>
 #include <span>
 #include <string_view>
 
@@ -13,36 +14,39 @@ namespace il2sim::model {
 
 /// State vector layout.
 enum State : std::size_t {
-  kA1,   ///< IL-2 amount, central (IU)
-  kA2,   ///< IL-2 amount, peripheral (IU)
-  kAd,   ///< SC depot (IU)
-  kCe,   ///< effect-site IL-2 (IU/mL)
-  kW,    ///< fluid retention (% body weight)
-  kAct,  ///< cytolytic activation index a (-)
-  kD,    ///< high-affinity drive of NK differentiation (-)
-  kBN,   ///< fraction of the NK pool in blood (-)
-  kBE,   ///< fraction of the CD8 pool in blood (-)
-  kN,    ///< NK body pool (cells/µL)
-  kE,    ///< CD8 body pool (cells/µL)
-  kK,    ///< infused LAK cells (cells/µL)
-  kP,    ///< platelets (10^9/L)
-  kS,    ///< soluble IL-2Rα (pg/mL)
-  kLnL,  ///< ln(malignant cells); integrated only in the deterministic regime
-  kElim, ///< cumulative IL-2 eliminated (IU), for mass balance
-  kAuc,  ///< cumulative area under the IL-2 concentration curve (IU·day/mL)
-  kGvhd, ///< cumulative GVHD drive ∫(1 + βG·H(C;EC50G)·E/Eref)dt over the GVHD window (days)
+  kA1,    ///< IL-2 amount, central (IU)
+  kA2,    ///< IL-2 amount, peripheral (IU)
+  kAd,    ///< SC depot (IU)
+  kCe,    ///< effect-site IL-2 (IU/mL)
+  kW,     ///< fluid retention (% body weight)
+  kAct,   ///< cytolytic activation index a (-)
+  kD,     ///< high-affinity drive of NK differentiation (-)
+  kBN,    ///< fraction of the NK pool in blood (-)
+  kBE,    ///< fraction of the CD8 pool in blood (-)
+  kN,     ///< NK body pool (cells/µL)
+  kE,     ///< CD8 body pool (cells/µL)
+  kK,     ///< infused LAK cells (cells/µL)
+  kP,     ///< platelets (10^9/L)
+  kS,     ///< soluble IL-2Rα (pg/mL)
+  kLnL,   ///< ln(malignant cells); integrated only in the deterministic regime
+  kElim,  ///< cumulative IL-2 eliminated (IU), for mass balance
+  kAuc,   ///< cumulative area under the IL-2 concentration curve (IU·day/mL)
+  kGvhd,  ///< cumulative GVHD drive ∫(1 + βG·H(C;EC50G)·E/Eref)dt over the GVHD window (days)
   kStateCount
 };
 
 inline constexpr std::array<std::string_view, kStateCount> kStateNames{
-    "A1", "A2", "Ad", "Ce", "W", "a", "D", "BN", "BE", "N", "E", "K", "P", "S", "lnL", "IL2_eliminated", "AUC", "GVHD_drive"};
+    "A1",  "A2",        "Ad", "Ce", "W", "a", "D",   "BN",
+    "BE",  "N",         "E",  "K",  "P", "S", "lnL", "IL2_eliminated",
+    "AUC", "GVHD_drive"};
 inline constexpr std::array<std::string_view, kStateCount> kStateUnits{
-    "IU", "IU", "IU", "IU/mL", "% body weight", "-", "-", "-", "-", "cells/uL", "cells/uL", "cells/uL",
-    "10^9/L", "pg/mL", "ln(cells)", "IU", "IU*day/mL", "day"};
+    "IU",     "IU",    "IU",        "IU/mL",    "% body weight", "-",
+    "-",      "-",     "-",         "cells/uL", "cells/uL",      "cells/uL",
+    "10^9/L", "pg/mL", "ln(cells)", "IU",       "IU*day/mL",     "day"};
 
 /// How the PK is computed.
 enum class PkMode {
-  kDynamic,        ///< A1, A2 integrated (reference mode; bolus and SC in fast mode)
+  kDynamic,          ///< A1, A2 integrated (reference mode; bolus and SC in fast mode)
   kQuasiSteadyState  ///< C from R = (CL_lin + CL_cell(C))·C; A1 = V1·C, A2 = V2·C (fast mode, CIV)
 };
 
@@ -52,9 +56,10 @@ struct ModelInputs {
   bool tumour_ode = true;      ///< integrate ln L; false in the birth-death regime or when L = 0
   double tumour_cells = 0.0;   ///< L when tumour_ode is false (for the kill's saturation term)
   PkMode pk = PkMode::kDynamic;
-  bool gvhd_window = false;    ///< allogeneic: on IL-2 or within 30 days of it (model.md §3)
-  /// Fast mode, no IL-2 for a while: Ce, W, a, BN, BE, K are at rest and held there, and S, which only
-  /// the observation model reads, is in quasi-steady state (quasi_steady_S) instead of integrated.
+  bool gvhd_window = false;  ///< allogeneic: on IL-2 or within 30 days of it (model.md §3)
+  /// Fast mode, no IL-2 for a while: Ce, W, a, BN, BE, K are at rest and held there, and S, which
+  /// only the observation model reads, is in quasi-steady state (quasi_steady_S) instead of
+  /// integrated.
   bool quiet = false;
   /// Selection-bias analysis (the treatment's effect on tumour kill removed): when set, the kill
   /// uses the effectors the patient would have without IL-2 from `untreated_from` on, i.e. no
@@ -76,7 +81,9 @@ struct UntreatedPools {
 };
 
 /// Hill function H(x; EC50, h) = x^h / (EC50^h + x^h), x >= 0.
-[[nodiscard]] inline double hill(double x, double ec50) { return x > 0.0 ? x / (ec50 + x) : 0.0; }
+[[nodiscard]] inline double hill(double x, double ec50) {
+  return x > 0.0 ? x / (ec50 + x) : 0.0;
+}
 [[nodiscard]] double hill(double x, double ec50, double h);
 
 /// The model for one patient. Holds individual parameters and the current inputs.
@@ -114,8 +121,20 @@ class Il2Model {
   [[nodiscard]] double tumour(std::span<const double> y) const;
 
  private:
+  /// The time-only terms of rhs() at the last t it saw (the last two stages of a Runge–Kutta step
+  /// share their time): reconstitution sources sN(t), sE(t) and the platelet production kP·Pss·(1 −
+  /// e^(−t/τP)).
+  struct TimeTerms {
+    double t = std::numeric_limits<double>::quiet_NaN();
+    double sN = 0.0;
+    double sE = 0.0;
+    double platelet_production = 0.0;
+  };
+  const TimeTerms& time_terms(double t) const;
+
   IndividualParameters p_;
   ModelInputs u_;
+  mutable TimeTerms time_terms_;
 };
 
 /// Effector:target ratios of the cytotoxicity assays (model.md §2).
@@ -123,13 +142,13 @@ inline constexpr std::array<double, 4> kEffectorTargetRatios{40.0, 20.0, 10.0, 5
 
 /// What a lab would report, without assay error (expected values).
 struct Observation {
-  double C = 0.0;            ///< IL-2, IU/mL
-  double NK_blood = 0.0;     ///< cells/µL
-  double CD8_blood = 0.0;    ///< cells/µL
-  double lymph_blood = 0.0;  ///< NK + CD8 + other lymphocytes, cells/µL
+  double C = 0.0;                       ///< IL-2, IU/mL
+  double NK_blood = 0.0;                ///< cells/µL
+  double CD8_blood = 0.0;               ///< cells/µL
+  double lymph_blood = 0.0;             ///< NK + CD8 + other lymphocytes, cells/µL
   std::array<double, 4> K562_lysis{};   ///< % specific lysis at 40:1, 20:1, 10:1, 5:1
   std::array<double, 4> Daudi_lysis{};  ///< idem for Daudi
-  double K562_LU20 = 0.0;    ///< lytic units (20 %) per 10^7 effector cells
+  double K562_LU20 = 0.0;               ///< lytic units (20 %) per 10^7 effector cells
   double Daudi_LU20 = 0.0;
   double platelets = 0.0;    ///< 10^9/L
   double sIL2Ra = 0.0;       ///< pg/mL

@@ -16,7 +16,8 @@ constexpr double c2 = 1.0 / 5, c3 = 3.0 / 10, c4 = 4.0 / 5, c5 = 8.0 / 9;
 constexpr double a21 = 1.0 / 5;
 constexpr double a31 = 3.0 / 40, a32 = 9.0 / 40;
 constexpr double a41 = 44.0 / 45, a42 = -56.0 / 15, a43 = 32.0 / 9;
-constexpr double a51 = 19372.0 / 6561, a52 = -25360.0 / 2187, a53 = 64448.0 / 6561, a54 = -212.0 / 729;
+constexpr double a51 = 19372.0 / 6561, a52 = -25360.0 / 2187, a53 = 64448.0 / 6561,
+                 a54 = -212.0 / 729;
 constexpr double a61 = 9017.0 / 3168, a62 = -355.0 / 33, a63 = 46732.0 / 5247, a64 = 49.0 / 176,
                  a65 = -5103.0 / 18656;
 constexpr double a71 = 35.0 / 384, a73 = 500.0 / 1113, a74 = 125.0 / 192, a75 = -2187.0 / 6784,
@@ -78,7 +79,8 @@ void Dopri5::reset(double t0, std::span<const double> y0) {
 double Dopri5::error_norm() const {
   double sum = 0.0;
   for (std::size_t i = 0; i < n_; ++i) {
-    const double scale = options_.atol[i] + options_.rtol * std::max(std::fabs(y_[i]), std::fabs(y_new_[i]));
+    const double scale =
+        options_.atol[i] + options_.rtol * std::max(std::fabs(y_[i]), std::fabs(y_new_[i]));
     const double r = err_[i] / scale;
     sum += r * r;
   }
@@ -108,18 +110,42 @@ double Dopri5::initial_step(double t_stop) {
   }
   der2 = std::sqrt(der2 / static_cast<double>(n_)) / h;
   const double der12 = std::max(std::fabs(der2), std::sqrt(dnf / static_cast<double>(n_)));
-  const double h1 = der12 <= 1e-15 ? std::max(1e-6, std::fabs(h) * 1e-3) : std::pow(0.01 / der12, 0.2);
+  const double h1 =
+      der12 <= 1e-15 ? std::max(1e-6, std::fabs(h) * 1e-3) : std::pow(0.01 / der12, 0.2);
   h = std::min(100.0 * std::fabs(h), h1);
   if (options_.max_step > 0.0) h = std::min(h, options_.max_step);
   return h;
 }
 
-void Dopri5::interpolate(double t, std::span<double> out) const {
+void Dopri5::dense_coefficients() {
+  // After an accepted step y_ and y_new_ were swapped (y_new_ holds the start of the step) and so
+  // were k_[0] and k_[6] (FSAL: k_[6] holds the first stage, k_[0] the last).
+  const double h = h_last_;
+  const auto& y0 = y_new_;
+  const auto& y1 = y_;
+  const auto& k1 = k_[6];
+  const auto &k3 = k_[2], &k4 = k_[3], &k5 = k_[4], &k6 = k_[5], &k7 = k_[0];
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double ydiff = y1[i] - y0[i];
+    const double bspl = h * k1[i] - ydiff;
+    dense_[0][i] = y0[i];
+    dense_[1][i] = ydiff;
+    dense_[2][i] = bspl;
+    dense_[3][i] = ydiff - h * k7[i] - bspl;
+    dense_[4][i] =
+        h * (d1 * k1[i] + d3 * k3[i] + d4 * k4[i] + d5 * k5[i] + d6 * k6[i] + d7 * k7[i]);
+  }
+  dense_ready_ = true;
+}
+
+void Dopri5::interpolate(double t, std::span<double> out) {
+  if (!dense_ready_) dense_coefficients();
   const double theta = (t - t_prev_) / h_last_;
   const double theta1 = 1.0 - theta;
   for (std::size_t i = 0; i < n_; ++i) {
     out[i] = dense_[0][i] +
-             theta * (dense_[1][i] + theta1 * (dense_[2][i] + theta * (dense_[3][i] + theta1 * dense_[4][i])));
+             theta * (dense_[1][i] +
+                      theta1 * (dense_[2][i] + theta * (dense_[3][i] + theta1 * dense_[4][i])));
   }
 }
 
@@ -138,7 +164,8 @@ bool Dopri5::locate_roots(std::vector<int>& directions) {
     double hi = t_;
     double g_lo = g_lo_[i];
     double g_hi = g_hi_[i];
-    if ((g_lo > 0) == (g_hi > 0) || g_lo == 0) g_lo = -g_hi;  // start of step was on the root itself
+    if ((g_lo > 0) == (g_hi > 0) || g_lo == 0)
+      g_lo = -g_hi;  // start of step was on the root itself
     int side = 0;
     for (int iter = 0; iter < 100 && hi - lo > t_tol; ++iter) {
       double t_mid = hi - g_hi * (hi - lo) / (g_hi - g_lo);
@@ -229,13 +256,16 @@ AdvanceResult Dopri5::advance_to(double t_out, double t_stop) {
     if (++steps_this_call > options_.max_steps) {
       result.status = AdvanceStatus::kFailure;
       result.t = t_;
-      result.message = fmt::format("more than {} steps before day {:.4g}", options_.max_steps, t_out);
+      result.message =
+          fmt::format("more than {} steps before day {:.4g}", options_.max_steps, t_out);
+      have_step_ = false;  // reset() before further use
       return result;
     }
     if (h_ < 1e-13 * std::max(1.0, std::fabs(t_))) {
       result.status = AdvanceStatus::kFailure;
       result.t = t_;
       result.message = fmt::format("step size underflow at day {:.6g}", t_);
+      have_step_ = false;  // reset() before further use
       return result;
     }
     const double h = h_;
@@ -245,7 +275,8 @@ AdvanceResult Dopri5::advance_to(double t_out, double t_stop) {
     eval_rhs(t_ + c2 * h, tmp_, k2);
     for (std::size_t i = 0; i < n_; ++i) tmp_[i] = y_[i] + h * (a31 * k1[i] + a32 * k2[i]);
     eval_rhs(t_ + c3 * h, tmp_, k3);
-    for (std::size_t i = 0; i < n_; ++i) tmp_[i] = y_[i] + h * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
+    for (std::size_t i = 0; i < n_; ++i)
+      tmp_[i] = y_[i] + h * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
     eval_rhs(t_ + c4 * h, tmp_, k4);
     for (std::size_t i = 0; i < n_; ++i) {
       tmp_[i] = y_[i] + h * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
@@ -272,19 +303,13 @@ AdvanceResult Dopri5::advance_to(double t_out, double t_stop) {
       continue;
     }
     ++stats_.steps;
-    // Dense output coefficients for [t_, t_new].
-    for (std::size_t i = 0; i < n_; ++i) {
-      const double ydiff = y_new_[i] - y_[i];
-      const double bspl = h * k1[i] - ydiff;
-      dense_[0][i] = y_[i];
-      dense_[1][i] = ydiff;
-      dense_[2][i] = bspl;
-      dense_[3][i] = ydiff - h * k7[i] - bspl;
-      dense_[4][i] = h * (d1 * k1[i] + d3 * k3[i] + d4 * k4[i] + d5 * k5[i] + d6 * k6[i] + d7 * k7[i]);
-    }
+    // The dense output coefficients of [t_, t_new] are computed from the stages only when a root or
+    // an output time falls inside the step (dense_coefficients()); until then the stages stay
+    // untouched.
     t_prev_ = t_;
     h_last_ = h;
     have_step_ = true;
+    dense_ready_ = false;
     t_ = t_new;
     std::swap(y_, y_new_);
     std::swap(k_[0], k_[6]);  // first stage of the next step (FSAL)
@@ -312,6 +337,7 @@ AdvanceResult Dopri5::advance_to(double t_out, double t_stop) {
         result.status = AdvanceStatus::kFailure;
         result.t = t_;
         result.message = fmt::format("non-finite state (component {}) at day {:.6g}", i, t_);
+        have_step_ = false;  // reset() before further use
         return result;
       }
     }

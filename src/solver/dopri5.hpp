@@ -1,10 +1,10 @@
 #pragma once
 /// @file dopri5.hpp
 /// Explicit Runge-Kutta 5(4) of Dormand and Prince (J Comput Appl Math 1980;6:19) with the
-/// step-size control, initial-step heuristic and 4th-order dense output of Hairer, Nørsett & Wanner,
-/// "Solving Ordinary Differential Equations I" (2nd ed., §II.4-II.6). Root functions are located on
-/// the dense output by the Illinois method. Used by the fast mode, where the stiff PK is in
-/// quasi-steady state and what remains is non-stiff.
+/// step-size control, initial-step heuristic and 4th-order dense output of Hairer, Nørsett &
+/// Wanner, "Solving Ordinary Differential Equations I" (2nd ed., §II.4-II.6). Root functions are
+/// located on the dense output by the Illinois method. Used by the fast mode, where the stiff PK is
+/// in quasi-steady state and what remains is non-stiff.
 
 #include <array>
 #include <vector>
@@ -29,7 +29,11 @@ class Dopri5 final : public Integrator {
   double initial_step(double t_stop);
   double error_norm() const;
   /// Dense output of the last accepted step at time t (within it) into `out`.
-  void interpolate(double t, std::span<double> out) const;
+  void interpolate(double t, std::span<double> out);
+  /// The dense output coefficients (rcont1..5) of the last accepted step, from its stages; valid
+  /// until the next step overwrites the stages (advance_to computes them before, when they may be
+  /// needed).
+  void dense_coefficients();
   /// After an accepted step: finds the earliest root in (t_prev, t_]; truncates the step there.
   bool locate_roots(std::vector<int>& directions);
 
@@ -38,11 +42,12 @@ class Dopri5 final : public Integrator {
   SolverStats stats_;
   std::size_t n_;
 
-  double t_ = 0.0;        ///< internal time (end of the last accepted step)
-  double t_prev_ = 0.0;   ///< start of the last accepted step
-  double h_ = 0.0;        ///< next step size to try
-  double h_last_ = 0.0;   ///< size of the last accepted step (dense output scale)
+  double t_ = 0.0;       ///< internal time (end of the last accepted step)
+  double t_prev_ = 0.0;  ///< start of the last accepted step
+  double h_ = 0.0;       ///< next step size to try
+  double h_last_ = 0.0;  ///< size of the last accepted step (dense output scale)
   bool have_step_ = false;
+  bool dense_ready_ = false;  ///< dense_ holds the coefficients of the last accepted step
   bool fsal_valid_ = false;
   bool pending_root_ = false;
   std::vector<int> pending_directions_;
