@@ -23,6 +23,8 @@ std::string_view to_string(NotTreatedReason r) {
     case NotTreatedReason::kRelapse: return "relapse";
     case NotTreatedReason::kDeath: return "death";
     case NotTreatedReason::kNumericalFailure: return "numerical failure";
+    case NotTreatedReason::kOther:
+      return "other";
   }
   return "";
 }
@@ -101,6 +103,8 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
     const double sd = std::max((hi - lo) / 4.0, 1e-9);
     v.lak_cells = std::exp(truncated_normal(protocol, std::log(s.protocol.lak_cells_median), sd, lo, hi));
   }
+  // Drawn after the others so that the earlier draws of the protocol stream are unchanged.
+  v.other_attrition = protocol.bernoulli(s.protocol.other_attrition_probability);
   RandomStream events(s.seed, replicate, id, Purpose::kClinicalEvents);
   v.nrm_draw = events.exponential();
   v.agvhd_draw = events.exponential();
@@ -443,10 +447,20 @@ class ClinicController final : public sim::Controller {
 
   void start(double t, std::span<double> y, const model::Il2Model& m) {
     if (record_.not_treated != NotTreatedReason::kNone) return;
+    if (s_.protocol.restage_before_start && record_.relapse_true_day && !record_.relapse_day) {
+      // Restaging before the start: a relapse that has happened but is not yet recorded is found
+      // now.
+      observe_relapse(t, false);
+      return;
+    }
     record_.landmark_day = t;
     if (regimen_ == nullptr) return;  // observation arm: the landmark only
     if (v_.refuses) {
       record_.not_treated = NotTreatedReason::kRefusal;
+      return;
+    }
+    if (v_.other_attrition) {
+      record_.not_treated = NotTreatedReason::kOther;
       return;
     }
     record_.start_day = t;
