@@ -17,7 +17,8 @@ enum class CtcVersion {
 struct ProtocolSettings {
   double window_start_day = 28.0;     ///< first day after transplant IL-2 may start
   double window_end_day = 80.0;       ///< not started by this day: not treated
-  double start_platelets = 20.0;      ///< platelets (10^9/L) needed to start
+  double start_platelets =
+      50.0;  ///< platelets (10^9/L) needed to start (docs/model.md: 20 in model.md)
   int max_scheduling_delay_days = 14; ///< delay ~ uniform whole days 0..max after the criterion is met
   double refusal_probability = 0.11;  ///< 44/394 in S9438
   /// Registrants who do not start for reasons the model does not simulate (ineligible on review,

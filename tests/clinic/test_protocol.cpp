@@ -270,6 +270,51 @@ TEST(Start, RefusalMeansNotTreated) {
   EXPECT_TRUE(r.exposure.empty());
 }
 
+// A patient drawn for another reason not to start (protocol.other_attrition_probability) is
+// registered and followed but never receives IL-2; refusal is reported first.
+TEST(Start, OtherAttritionMeansNotTreated) {
+  const auto s = default_scenario();
+  auto v = typical_patient(s);
+  v.other_attrition = true;
+  const auto r = simulate_patient(s, testing::arm(s, "il2"), v, kHorizon);
+  EXPECT_FALSE(r.treated);
+  EXPECT_TRUE(r.landmark_day);
+  EXPECT_EQ(r.not_treated, NotTreatedReason::kOther);
+  EXPECT_EQ(to_string(r.not_treated), "other");
+  EXPECT_TRUE(r.exposure.empty());
+  v.refuses = true;
+  EXPECT_EQ(simulate_patient(s, testing::arm(s, "il2"), v, kHorizon).not_treated,
+            NotTreatedReason::kRefusal);
+}
+
+// Restaging before the start (protocol.restage_before_start): a relapse that has happened (the
+// tumour crossed L_rel) but that no scheduled assessment has recorded yet (the first is on day 90)
+// is recorded at the would-be start, and the patient does not start; without restaging the patient
+// starts IL-2 and the relapse is recorded at the day-90 assessment.
+TEST(Start, RestagingBeforeTheStartFindsAnUnrecordedRelapse) {
+  auto s = default_scenario();
+  auto v = typical_patient(s);
+  v.L0 = 0.5 * s.parameters[model::ParamId::kLRelLymphoma];  // crosses L_rel within weeks
+  s.protocol.restage_before_start = false;
+  const auto without = simulate_patient(s, testing::arm(s, "il2"), v, kHorizon);
+  ASSERT_TRUE(without.relapse_true_day);
+  ASSERT_TRUE(without.start_day);
+  ASSERT_LT(*without.relapse_true_day, *without.start_day);  // the premise of the test
+  EXPECT_TRUE(without.treated);
+  ASSERT_TRUE(without.relapse_day);
+  EXPECT_EQ(*without.relapse_day, s.protocol.assessment_interval_days);
+  s.protocol.restage_before_start = true;
+  for (const char* a : {"il2", "observation"}) {
+    const auto r = simulate_patient(s, testing::arm(s, a), v, kHorizon);
+    EXPECT_FALSE(r.treated) << a;
+    EXPECT_FALSE(r.landmark_day) << a;
+    EXPECT_EQ(r.not_treated, NotTreatedReason::kRelapse) << a;
+    ASSERT_TRUE(r.relapse_day) << a;
+    EXPECT_EQ(*r.relapse_day, *without.start_day) << a;  // the same would-be start day
+    EXPECT_EQ(*r.relapse_true_day, *without.relapse_true_day) << a;
+  }
+}
+
 // Platelets below 10 ×10^9/L during an infusion hold it with the platelet reason.
 TEST(Holds, LowPlateletsHold) {
   const auto s = default_scenario();
