@@ -381,8 +381,10 @@ class ClinicController final : public sim::Controller {
       const double day = std::max(1.0, k) * pr.assessment_interval_days;
       if (day <= pr.assessment_switch_day + 1e-9) return day;
     }
+    // The switch day itself (2 years) is an assessment: a crossing after the last 90-day assessment
+    // before it (day 720) is recorded there (k = 0), later ones every 180 days after it.
     const double k = std::ceil((t - pr.assessment_switch_day) / pr.assessment_interval_late_days - 1e-9);
-    return pr.assessment_switch_day + std::max(1.0, k) * pr.assessment_interval_late_days;
+    return pr.assessment_switch_day + std::max(0.0, k) * pr.assessment_interval_late_days;
   }
 
   void gvhd_onset(double t, bool acute) {

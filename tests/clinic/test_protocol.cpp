@@ -231,8 +231,13 @@ TEST(Start, NoPlateletRecoveryMeansNotTreated) {
 TEST(Start, EligibilityPlusDelayMustFallInTheWindow) {
   auto s = default_scenario();
   auto v = typical_patient(s);
-  v.parameters.Pss = 25.0;  // slow recovery: platelets reach 20 on day 44.7, inside the window
-  v.parameters.P0 = 5.0;
+  // Slow recovery: platelets reach the start criterion (50) on day 44.7, inside the window. The
+  // platelet equation is linear in (Pss, P0): with tauP 20, Pss 25 and P0 5 they reach 20 on that
+  // day.
+  ASSERT_EQ(s.protocol.start_platelets, 50.0);
+  v.parameters.tauP = 20.0;
+  v.parameters.Pss = 62.5;
+  v.parameters.P0 = 12.5;
   const auto full = testing::trajectory(s, v, {}, s.protocol.window_end_day + 1.0, 0.01);
   const double p20 = crossing(full, "P", 0.0, s.protocol.start_platelets, true);
   ASSERT_GT(p20, s.protocol.window_start_day);
