@@ -23,8 +23,7 @@ std::string_view to_string(NotTreatedReason r) {
     case NotTreatedReason::kRelapse: return "relapse";
     case NotTreatedReason::kDeath: return "death";
     case NotTreatedReason::kNumericalFailure: return "numerical failure";
-    case NotTreatedReason::kOther:
-      return "other";
+    case NotTreatedReason::kOther: return "other";
   }
   return "";
 }

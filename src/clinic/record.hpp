@@ -15,13 +15,13 @@ namespace il2sim::clinic {
 
 /// Why a registered patient did not start IL-2 (attrition before the start/randomization).
 enum class NotTreatedReason {
-  kNone,  ///< started (or, in an observation arm, reached the would-be start)
+  kNone,                ///< started (or, in an observation arm, reached the would-be start)
   kRefusal,
   kNoPlateletRecovery,  ///< platelets not recovered by the end of the start window
   kRelapse,             ///< relapse observed before the start
   kDeath,               ///< died before the start (non-relapse mortality)
   kNumericalFailure,
-  kOther  ///< other reasons the model does not simulate (protocol.other_attrition_probability)
+  kOther                ///< another reason, not simulated (protocol.other_attrition_probability)
 };
 [[nodiscard]] std::string_view to_string(NotTreatedReason r);
 
