@@ -197,6 +197,7 @@ clinic::NotTreatedReason cause_of(const std::string& cause) {
   if (cause == "death") return clinic::NotTreatedReason::kDeath;
   if (cause == "relapse") return clinic::NotTreatedReason::kRelapse;
   if (cause == "no_platelet_recovery") return clinic::NotTreatedReason::kNoPlateletRecovery;
+  if (cause == "other") return clinic::NotTreatedReason::kOther;
   return clinic::NotTreatedReason::kNone;
 }
 

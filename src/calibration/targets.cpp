@@ -1,5 +1,7 @@
 #include "calibration/targets.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -282,7 +284,15 @@ Target read_target(const Reader& r, const toml::table& t, std::size_t index, con
   if (s.name == "median_lab_fold") needs(s.paramcd, "paramcd");
   if (s.name == "fraction_with_grade") needs(s.term, "term");
   if (s.name == "km_at") needs(s.endpoint, "endpoint");
-  if (s.name == "fraction_not_treated") needs(s.cause, "cause");
+  if (s.name == "fraction_not_treated") {
+    needs(s.cause, "cause");
+    constexpr std::array<std::string_view, 6> kCauses{
+        "any", "refusal", "death", "relapse", "no_platelet_recovery", "other"};
+    if (!s.cause.empty() && std::find(kCauses.begin(), kCauses.end(), s.cause) == kCauses.end()) {
+      r.fail(t.get("cause"), path + ".cause", fmt::format("unknown cause '{}'", s.cause),
+             "any, refusal, death, relapse, no_platelet_recovery, other");
+    }
+  }
   if (s.name == "fraction_gvhd") needs(s.kind, "kind");
 
   g.target = r.number(t, path, "target", 0.0, true);

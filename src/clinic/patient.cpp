@@ -23,6 +23,7 @@ std::string_view to_string(NotTreatedReason r) {
     case NotTreatedReason::kRelapse: return "relapse";
     case NotTreatedReason::kDeath: return "death";
     case NotTreatedReason::kNumericalFailure: return "numerical failure";
+    case NotTreatedReason::kOther: return "other";
   }
   return "";
 }
@@ -103,6 +104,8 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
     const double sd = std::max((hi - lo) / 4.0, 1e-9);
     v.lak_cells = std::exp(truncated_normal(protocol, std::log(s.protocol.lak_cells_median), sd, lo, hi));
   }
+  // Drawn after the others so that the earlier draws of the protocol stream are unchanged.
+  v.other_attrition = protocol.bernoulli(s.protocol.other_attrition_probability);
   RandomStream events(s.seed, replicate, id, Purpose::kClinicalEvents);
   v.nrm_draw = events.exponential();
   v.agvhd_draw = events.exponential();
@@ -381,8 +384,10 @@ class ClinicController final : public sim::Controller {
       // seen there, not 180 days later.
       return std::min(day, pr.assessment_switch_day);
     }
+    // The switch day itself (2 years) is an assessment: a crossing after the last 90-day assessment
+    // before it (day 720) is recorded there (k = 0), later ones every 180 days after it.
     const double k = std::ceil((t - pr.assessment_switch_day) / pr.assessment_interval_late_days - 1e-9);
-    return pr.assessment_switch_day + std::max(1.0, k) * pr.assessment_interval_late_days;
+    return pr.assessment_switch_day + std::max(0.0, k) * pr.assessment_interval_late_days;
   }
 
   void gvhd_onset(double t, bool acute) {
@@ -447,10 +452,20 @@ class ClinicController final : public sim::Controller {
 
   void start(double t, std::span<double> y, const model::Il2Model& m) {
     if (record_.not_treated != NotTreatedReason::kNone) return;
+    if (s_.protocol.restage_before_start && record_.relapse_true_day && !record_.relapse_day) {
+      // Restaging before the start: a relapse that has happened but is not yet recorded is found
+      // now.
+      observe_relapse(t, false);
+      return;
+    }
     record_.landmark_day = t;
     if (regimen_ == nullptr) return;  // observation arm: the landmark only
     if (v_.refuses) {
       record_.not_treated = NotTreatedReason::kRefusal;
+      return;
+    }
+    if (v_.other_attrition) {
+      record_.not_treated = NotTreatedReason::kOther;
       return;
     }
     record_.start_day = t;

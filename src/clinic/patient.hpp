@@ -23,6 +23,7 @@ struct VirtualPatient {
   double L0 = 0.0;             ///< malignant cells at transplant (0 = no residual disease)
   int scheduling_delay_days = 0;
   bool refuses = false;
+  bool other_attrition = false;  ///< does not start for another reason (protocol setting)
   double lak_cells = 0.0;      ///< LAK cells this patient would receive (LAK arms)
   double nrm_draw = 0.0;       ///< Exp(1): NRM when the cumulative NRM hazard reaches it
   double agvhd_draw = 0.0;     ///< Exp(1): acute GVHD when h0·G reaches it

@@ -20,7 +20,8 @@ enum class NotTreatedReason {
   kNoPlateletRecovery,  ///< platelets not recovered by the end of the start window
   kRelapse,             ///< relapse observed before the start
   kDeath,               ///< died before the start (non-relapse mortality)
-  kNumericalFailure
+  kNumericalFailure,
+  kOther                ///< another reason, not simulated (protocol.other_attrition_probability)
 };
 [[nodiscard]] std::string_view to_string(NotTreatedReason r);
 

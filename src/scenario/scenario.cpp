@@ -739,6 +739,7 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
                    {"window_end_day", &p.window_end_day, 0, 3650},
                    {"start_platelets", &p.start_platelets, 0, 1000},
                    {"refusal_probability", &p.refusal_probability, 0, 1},
+                   {"other_attrition_probability", &p.other_attrition_probability, 0, 1},
                    {"hold_platelets", &p.hold_platelets, 0, 1000},
                    {"resume_platelets", &p.resume_platelets, 0, 1000},
                    {"resume_fraction", &p.resume_fraction, 0, 1},
@@ -755,7 +756,9 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
                    {"hold_hypotension_grade", &p.hold_hypotension_grade, 2, 5},
                    {"resume_grade", &p.resume_grade, 0, 4},
                    {"max_holds", &p.max_holds, 0, 100}},
-                  {{"stop_on_grade4_nonhaematologic", &p.stop_on_grade4_nonhaematologic}}, {});
+                  {{"stop_on_grade4_nonhaematologic", &p.stop_on_grade4_nonhaematologic},
+                   {"restage_before_start", &p.restage_before_start}},
+                  {});
     if (p.window_end_day < p.window_start_day) {
       check.fail(node, "protocol.window_end_day",
                  fmt::format("{:g} is before window_start_day {:g}", p.window_end_day,

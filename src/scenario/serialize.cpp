@@ -161,20 +161,25 @@ std::string to_toml(const Scenario& s) {
   const auto& pr = s.protocol;
   out += "[protocol]\n";
   out += fmt::format(
-      "window_start_day = {}\nwindow_end_day = {}\nstart_platelets = {}\nmax_scheduling_delay_days = {}\n"
-      "refusal_probability = {}\nhold_cls_grade = {}\nhold_hypotension_grade = {}\nhold_platelets = {}\n"
-      "resume_platelets = {}\nresume_grade = {}\nresume_fraction = {}\nmax_holds = {}\n"
-      "stop_on_grade4_nonhaematologic = {}\napheresis_platelet_factor = {}\nlak_cells_median = {}\n"
-      "lak_cells_min = {}\nlak_cells_max = {}\nassessment_interval_days = {}\nassessment_switch_day = {}\n"
+      "window_start_day = {}\nwindow_end_day = {}\nstart_platelets = {}\n"
+      "max_scheduling_delay_days = {}\nrefusal_probability = {}\nother_attrition_probability = {}\n"
+      "restage_before_start = {}\nhold_cls_grade = {}\nhold_hypotension_grade = {}\n"
+      "hold_platelets = {}\nresume_platelets = {}\nresume_grade = {}\nresume_fraction = {}\n"
+      "max_holds = {}\nstop_on_grade4_nonhaematologic = {}\napheresis_platelet_factor = {}\n"
+      "lak_cells_median = {}\nlak_cells_min = {}\nlak_cells_max = {}\n"
+      "assessment_interval_days = {}\nassessment_switch_day = {}\n"
       "assessment_interval_late_days = {}\nadverse_event_window_days = {}\n\n",
-      format_double(pr.window_start_day), format_double(pr.window_end_day), format_double(pr.start_platelets),
-      pr.max_scheduling_delay_days, format_double(pr.refusal_probability), pr.hold_cls_grade, pr.hold_hypotension_grade,
+      format_double(pr.window_start_day), format_double(pr.window_end_day),
+      format_double(pr.start_platelets), pr.max_scheduling_delay_days,
+      format_double(pr.refusal_probability), format_double(pr.other_attrition_probability),
+      pr.restage_before_start ? "true" : "false", pr.hold_cls_grade, pr.hold_hypotension_grade,
       format_double(pr.hold_platelets), format_double(pr.resume_platelets), pr.resume_grade,
-      format_double(pr.resume_fraction), pr.max_holds, pr.stop_on_grade4_nonhaematologic ? "true" : "false",
-      format_double(pr.apheresis_platelet_factor), format_double(pr.lak_cells_median), format_double(pr.lak_cells_min),
-      format_double(pr.lak_cells_max), format_double(pr.assessment_interval_days),
-      format_double(pr.assessment_switch_day), format_double(pr.assessment_interval_late_days),
-      format_double(pr.adverse_event_window_days));
+      format_double(pr.resume_fraction), pr.max_holds,
+      pr.stop_on_grade4_nonhaematologic ? "true" : "false",
+      format_double(pr.apheresis_platelet_factor), format_double(pr.lak_cells_median),
+      format_double(pr.lak_cells_min), format_double(pr.lak_cells_max),
+      format_double(pr.assessment_interval_days), format_double(pr.assessment_switch_day),
+      format_double(pr.assessment_interval_late_days), format_double(pr.adverse_event_window_days));
   const auto& x = s.toxicity;
   out += "[toxicity]\n";
   out += fmt::format(

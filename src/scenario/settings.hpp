@@ -17,9 +17,17 @@ enum class CtcVersion {
 struct ProtocolSettings {
   double window_start_day = 28.0;     ///< first day after transplant IL-2 may start
   double window_end_day = 80.0;       ///< not started by this day: not treated
-  double start_platelets = 20.0;      ///< platelets (10^9/L) needed to start
+  double start_platelets =
+      50.0;  ///< platelets (10^9/L) needed to start (docs/model.md: 20 in model.md)
   int max_scheduling_delay_days = 14; ///< delay ~ uniform whole days 0..max after the criterion is met
   double refusal_probability = 0.11;  ///< 44/394 in S9438
+  /// Registrants who do not start for reasons the model does not simulate (ineligible on review,
+  /// physician or insurance decision, ...), decided at the would-be start after refusal: 0 by
+  /// default; S9438 60/394 (phase3-autosct-nhl).
+  double other_attrition_probability = 0.0;
+  /// Restaging at the would-be start: a relapse that has happened (tumour above L_rel) but is not
+  /// yet recorded by a scheduled assessment is recorded then, and the patient does not start.
+  bool restage_before_start = true;
   // Holds (model.md §4)
   int hold_cls_grade = 3;             ///< hold when capillary leak reaches this grade
   int hold_hypotension_grade = 3;     ///< hold when hypotension reaches this grade

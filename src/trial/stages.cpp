@@ -436,15 +436,17 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
       [&](std::size_t k, clinic::PatientRecord& r) {
         auto& g = regs[k];
         if (r.landmark_day && r.not_treated == clinic::NotTreatedReason::kNone &&
-            !g.patient.refuses) {
+            !g.patient.refuses && !g.patient.other_attrition) {
           g.randomized = true;
           g.landmark = *r.landmark_day;
           g.randomization_month = g.registration_month + g.landmark / kDaysPerMonth;
           g.dropout_month += g.randomization_month;
         } else {
-          std::string cause(g.patient.refuses && r.not_treated == clinic::NotTreatedReason::kNone
-                                ? "refusal"
-                                : clinic::to_string(r.not_treated));
+          const bool reached_start = r.not_treated == clinic::NotTreatedReason::kNone;
+          std::string cause(reached_start && g.patient.refuses ? std::string("refusal")
+                            : reached_start && g.patient.other_attrition
+                                ? std::string(clinic::to_string(clinic::NotTreatedReason::kOther))
+                                : std::string(clinic::to_string(r.not_treated)));
           if (cause.empty()) cause = "other";
           ++result.attrition[cause];
         }

@@ -158,6 +158,17 @@ TEST(Targets, UnknownKeyExperimentAndRegimenAreUserErrors) {
   EXPECT_NE(error_of(d).find("t.toml:7"), std::string::npos) << error_of(d);
 }
 
+// fraction_not_treated names one of the causes of NotTreatedReason (or "any").
+TEST(Targets, UnknownNotTreatedCauseIsAUserError) {
+  std::string text = kMinimal;
+  text.replace(text.find("kind = \"typical\""), 16, "kind = \"cohort\"\npatients = 10");
+  text.replace(text.find("statistic = \"value_at\""), 22,
+               "statistic = \"fraction_not_treated\"\ncause = \"ineligible\"");
+  const auto e = error_of(text);
+  EXPECT_NE(e.find("unknown cause 'ineligible'"), std::string::npos) << e;
+  EXPECT_NE(e.find("no_platelet_recovery, other"), std::string::npos) << e;
+}
+
 TEST(Targets, CountsAndRangeAreExclusive) {
   std::string text = kMinimal;
   text += "successes = 1\ntrials = 2\n";

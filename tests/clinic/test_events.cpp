@@ -140,7 +140,7 @@ TEST(Relapse, ObservedAtTheFirstAssessmentAtOrAfterTheCrossing) {
   ASSERT_EQ(s.protocol.assessment_interval_days, 90.0);
   ASSERT_EQ(s.protocol.assessment_switch_day, 730.0);
   ASSERT_EQ(s.protocol.assessment_interval_late_days, 180.0);
-  int at_assessment = 0, symptomatic = 0, late = 0;
+  int at_assessment = 0, symptomatic = 0, late = 0, restaged = 0;
   for (const char* a : {"il2", "observation"}) {
     for (const auto& r : run_cohort(s, testing::arm(s, a), 600, 1826.0)) {
       if (!r.relapse_day) {
@@ -158,6 +158,15 @@ TEST(Relapse, ObservedAtTheFirstAssessmentAtOrAfterTheCrossing) {
       if (r.relapse_symptomatic) {
         ++symptomatic;
         EXPECT_LE(*r.relapse_day, scheduled) << r.id;
+      } else if (s.protocol.restage_before_start && r.not_treated == NotTreatedReason::kRelapse &&
+                 *r.relapse_day < scheduled) {
+        // Restaging before the start: recorded at the would-be start, the day of eligibility plus
+        // the scheduling delay (0..max_scheduling_delay_days).
+        ++restaged;
+        EXPECT_FALSE(r.landmark_day) << r.id;
+        ASSERT_TRUE(r.eligible_day) << r.id;
+        EXPECT_GE(*r.relapse_day, *r.eligible_day) << r.id;
+        EXPECT_LE(*r.relapse_day, *r.eligible_day + s.protocol.max_scheduling_delay_days) << r.id;
       } else {
         ++at_assessment;
         if (truth > 730.0) ++late;
@@ -168,6 +177,7 @@ TEST(Relapse, ObservedAtTheFirstAssessmentAtOrAfterTheCrossing) {
   EXPECT_GT(at_assessment, 20);
   EXPECT_GT(symptomatic, 5);
   EXPECT_GT(late, 0) << "no relapse on the 180-day schedule";
+  EXPECT_GT(restaged, 0) << "no relapse found at the restaging before the start";
 }
 
 // A tumour that reaches 10·L_rel between assessments is recorded on that day (symptomatic), and the
@@ -199,7 +209,7 @@ namespace {
 // day 0 (true relapse day 0) and is recorded at the first assessment (day 90) unless it becomes
 // symptomatic.
 TEST(Relapse, TumourAboveTheThresholdAtTransplantRelapsesOnDayZero) {
-  const auto s = default_scenario();
+  auto s = default_scenario();
   auto v = testing::typical_patient(s);
   v.L0 = 3e9;
   v.parameters.r = 0.005;  // slow: not symptomatic (10·L_rel) before the day-90 assessment
@@ -208,7 +218,16 @@ TEST(Relapse, TumourAboveTheThresholdAtTransplantRelapsesOnDayZero) {
   EXPECT_EQ(*r.relapse_true_day, 0.0);
   ASSERT_TRUE(r.relapse_day);
   EXPECT_FALSE(r.relapse_symptomatic);
-  EXPECT_EQ(*r.relapse_day, 90.0);
+  // Found at the restaging before the would-be start (eligibility day + scheduling delay).
+  ASSERT_TRUE(r.eligible_day);
+  EXPECT_EQ(*r.relapse_day, *r.eligible_day + v.scheduling_delay_days);
+  EXPECT_EQ(r.not_treated, NotTreatedReason::kRelapse);
+  // Without restaging: at the first scheduled assessment, day 90.
+  s.protocol.restage_before_start = false;
+  const auto unstaged = simulate_patient(s, testing::arm(s, "observation"), v, 730.0);
+  ASSERT_TRUE(unstaged.relapse_day);
+  EXPECT_EQ(*unstaged.relapse_day, 90.0);
+  s.protocol.restage_before_start = true;
 
   v.parameters.r = 0.1;  // fast: 10·L_rel before day 90, recorded at once
   const auto fast = simulate_patient(s, testing::arm(s, "observation"), v, 730.0);

@@ -231,8 +231,13 @@ TEST(Start, NoPlateletRecoveryMeansNotTreated) {
 TEST(Start, EligibilityPlusDelayMustFallInTheWindow) {
   auto s = default_scenario();
   auto v = typical_patient(s);
-  v.parameters.Pss = 25.0;  // slow recovery: platelets reach 20 on day 44.7, inside the window
-  v.parameters.P0 = 5.0;
+  // Slow recovery: platelets reach the start criterion (50) on day 44.7, inside the window. The
+  // platelet equation is linear in (Pss, P0): with tauP 20, Pss 25 and P0 5 they reach 20 on that
+  // day.
+  ASSERT_EQ(s.protocol.start_platelets, 50.0);
+  v.parameters.tauP = 20.0;
+  v.parameters.Pss = 62.5;
+  v.parameters.P0 = 12.5;
   const auto full = testing::trajectory(s, v, {}, s.protocol.window_end_day + 1.0, 0.01);
   const double p20 = crossing(full, "P", 0.0, s.protocol.start_platelets, true);
   ASSERT_GT(p20, s.protocol.window_start_day);
@@ -268,6 +273,51 @@ TEST(Start, RefusalMeansNotTreated) {
   EXPECT_FALSE(r.treated);
   EXPECT_EQ(r.not_treated, NotTreatedReason::kRefusal);
   EXPECT_TRUE(r.exposure.empty());
+}
+
+// A patient drawn for another reason not to start (protocol.other_attrition_probability) is
+// registered and followed but never receives IL-2; refusal is reported first.
+TEST(Start, OtherAttritionMeansNotTreated) {
+  const auto s = default_scenario();
+  auto v = typical_patient(s);
+  v.other_attrition = true;
+  const auto r = simulate_patient(s, testing::arm(s, "il2"), v, kHorizon);
+  EXPECT_FALSE(r.treated);
+  EXPECT_TRUE(r.landmark_day);
+  EXPECT_EQ(r.not_treated, NotTreatedReason::kOther);
+  EXPECT_EQ(to_string(r.not_treated), "other");
+  EXPECT_TRUE(r.exposure.empty());
+  v.refuses = true;
+  EXPECT_EQ(simulate_patient(s, testing::arm(s, "il2"), v, kHorizon).not_treated,
+            NotTreatedReason::kRefusal);
+}
+
+// Restaging before the start (protocol.restage_before_start): a relapse that has happened (the
+// tumour crossed L_rel) but that no scheduled assessment has recorded yet (the first is on day 90)
+// is recorded at the would-be start, and the patient does not start; without restaging the patient
+// starts IL-2 and the relapse is recorded at the day-90 assessment.
+TEST(Start, RestagingBeforeTheStartFindsAnUnrecordedRelapse) {
+  auto s = default_scenario();
+  auto v = typical_patient(s);
+  v.L0 = 0.5 * s.parameters[model::ParamId::kLRelLymphoma];  // crosses L_rel within weeks
+  s.protocol.restage_before_start = false;
+  const auto without = simulate_patient(s, testing::arm(s, "il2"), v, kHorizon);
+  ASSERT_TRUE(without.relapse_true_day);
+  ASSERT_TRUE(without.start_day);
+  ASSERT_LT(*without.relapse_true_day, *without.start_day);  // the premise of the test
+  EXPECT_TRUE(without.treated);
+  ASSERT_TRUE(without.relapse_day);
+  EXPECT_EQ(*without.relapse_day, s.protocol.assessment_interval_days);
+  s.protocol.restage_before_start = true;
+  for (const char* a : {"il2", "observation"}) {
+    const auto r = simulate_patient(s, testing::arm(s, a), v, kHorizon);
+    EXPECT_FALSE(r.treated) << a;
+    EXPECT_FALSE(r.landmark_day) << a;
+    EXPECT_EQ(r.not_treated, NotTreatedReason::kRelapse) << a;
+    ASSERT_TRUE(r.relapse_day) << a;
+    EXPECT_EQ(*r.relapse_day, *without.start_day) << a;  // the same would-be start day
+    EXPECT_EQ(*r.relapse_true_day, *without.relapse_true_day) << a;
+  }
 }
 
 // Platelets below 10 ×10^9/L during an infusion hold it with the platelet reason.

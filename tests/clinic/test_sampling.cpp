@@ -170,6 +170,37 @@ TEST(Refusal, RateMatchesTheSetting) {
   }
 }
 
+// Other reasons for not starting (protocol.other_attrition_probability), as refusal.
+TEST(OtherAttrition, RateMatchesTheSetting) {
+  for (const double p : {0.0, 0.2273, 1.0}) {
+    auto s = default_scenario();
+    s.protocol.other_attrition_probability = p;
+    double other = 0;
+    for (const auto& v : sample(s)) other += v.other_attrition ? 1 : 0;
+    EXPECT_NEAR(other / kPatients, p, binomial_tolerance(p, kPatients))
+        << "other_attrition_probability " << p;
+  }
+}
+
+// The other-attrition draw comes after the protocol stream's earlier draws: setting it leaves the
+// scheduling delay, refusal and LAK dose of every patient unchanged.
+TEST(OtherAttrition, LeavesTheEarlierProtocolDrawsUnchanged) {
+  auto a = default_scenario();
+  auto b = default_scenario();
+  b.protocol.other_attrition_probability = 0.5;
+  const auto pa = sample(a, 200);
+  const auto pb = sample(b, 200);
+  int other = 0;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].scheduling_delay_days, pb[i].scheduling_delay_days);
+    EXPECT_EQ(pa[i].refuses, pb[i].refuses);
+    EXPECT_EQ(pa[i].lak_cells, pb[i].lak_cells);
+    EXPECT_FALSE(pa[i].other_attrition);
+    other += pb[i].other_attrition ? 1 : 0;
+  }
+  EXPECT_GT(other, 0);
+}
+
 // Common random numbers: changing one setting changes only the draws it governs.
 TEST(RegistrationDraws, SettingsChangeOnlyTheirOwnDraws) {
   auto a = default_scenario();

@@ -98,6 +98,28 @@ TEST(ScenarioErrors, OutOfRangeNamesTheRange) {
             "s.toml:11:17: parameters.potency_roche: value 10 is out of range (allowed: 3 to 6)");
 }
 
+// The attrition settings of the start (settings.hpp): parsed, range-checked, written back.
+TEST(Scenario, AttritionSettings) {
+  const auto s = parse_scenario(
+      kValid + "[protocol]\nother_attrition_probability = 0.25\nrestage_before_start = false\n",
+      "s.toml");
+  EXPECT_DOUBLE_EQ(s.protocol.other_attrition_probability, 0.25);
+  EXPECT_FALSE(s.protocol.restage_before_start);
+  const auto back = parse_scenario(to_toml(s), "back.toml");
+  EXPECT_DOUBLE_EQ(back.protocol.other_attrition_probability, 0.25);
+  EXPECT_FALSE(back.protocol.restage_before_start);
+  // The defaults: no other attrition, restaging on.
+  const auto d = parse_scenario(kValid, "s.toml");
+  EXPECT_DOUBLE_EQ(d.protocol.other_attrition_probability, 0.0);
+  EXPECT_TRUE(d.protocol.restage_before_start);
+  EXPECT_EQ(error_of(kValid + "[protocol]\nother_attrition_probability = 1.5\n"),
+            "s.toml:11:31: protocol.other_attrition_probability: value 1.5 is out of range "
+            "(allowed: 0 to 1)");
+  EXPECT_NE(error_of(kValid + "[protocol]\nrestage_before_start = 1\n")
+                .find("protocol.restage_before_start"),
+            std::string::npos);
+}
+
 TEST(ScenarioErrors, WrongType) {
   EXPECT_EQ(error_of(kValid + "[parameters]\nkN = \"high\"\n"),
             "s.toml:11:6: parameters.kN: expected a number, found the string \"high\"");
