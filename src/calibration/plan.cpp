@@ -53,6 +53,33 @@ class PlanReader {
     return out;
   }
 
+  /// A table of parameter = value, each within the parameter table's range.
+  std::vector<std::pair<model::ParamId, double>> values(const toml::node* node,
+                                                        const std::string& path) const {
+    const auto* table = node->as_table();
+    if (table == nullptr) fail(node, path, "expected a table of parameter = value");
+    std::vector<std::pair<model::ParamId, double>> out;
+    for (const auto& [key, value] : *table) {
+      const std::string name(key.str());
+      const std::string where = path + "." + name;
+      const auto id = parameter(&value, where, name);
+      double v = 0.0;
+      if (const auto* f = value.as_floating_point()) {
+        v = f->get();
+      } else if (const auto* i = value.as_integer()) {
+        v = static_cast<double>(i->get());
+      } else {
+        fail(&value, where, "expected a number");
+      }
+      const auto& sp = model::spec(id);
+      if (!(v >= sp.lower && v <= sp.upper))
+        fail(&value, where, fmt::format("{} is out of range", v),
+             fmt::format("{:g} to {:g}", sp.lower, sp.upper));
+      out.emplace_back(id, v);
+    }
+    return out;
+  }
+
   const std::string& origin() const { return origin_; }
 
  private:
@@ -61,8 +88,8 @@ class PlanReader {
 
 PlannedFit read_fit(const PlanReader& r, const toml::table& t, std::size_t index) {
   const std::string path = fmt::format("fits[{}]", index);
-  static constexpr std::string_view kKeys[] = {"name",      "targets",   "parameters",
-                                               "optimizer", "max_evals", "why"};
+  static constexpr std::string_view kKeys[] = {"name",      "targets", "parameters", "optimizer",
+                                               "max_evals", "why",     "start"};
   scenario::check_known_keys(r.origin(), t, path, kKeys);
   PlannedFit f;
   f.line = static_cast<long>(t.source().begin.line);
@@ -93,6 +120,14 @@ PlannedFit read_fit(const PlanReader& r, const toml::table& t, std::size_t index
       r.fail(m, path + ".max_evals", "expected a whole number", "1 to 100000");
     f.max_evaluations = static_cast<int>(i->get());
   }
+  if (const auto* st = t.get("start")) {
+    f.start = r.values(st, path + ".start");
+    for (const auto& [id, value] : f.start) {
+      if (std::find(f.parameters.begin(), f.parameters.end(), id) == f.parameters.end())
+        r.fail(st, path + ".start." + std::string(model::spec(id).name),
+               "a starting value for a parameter this fit does not fit", "one of its parameters");
+    }
+  }
   if (const auto* w = t.get("why")) {
     const auto* s = w->as_string();
     if (s == nullptr) r.fail(w, path + ".why", "expected a string");
@@ -114,28 +149,7 @@ Plan parse_plan(std::string_view toml_text, const std::string& origin) {
     r.fail(version, "format_version", "unsupported version", "1");
   Plan plan;
   plan.origin = origin;
-  if (const auto* node = root.get("priors")) {
-    const auto* priors = node->as_table();
-    if (priors == nullptr) r.fail(node, "priors", "expected a table of parameter = value");
-    for (const auto& [key, value] : *priors) {
-      const std::string name(key.str());
-      const std::string where = "priors." + name;
-      const auto id = r.parameter(&value, where, name);
-      double v = 0.0;
-      if (const auto* f = value.as_floating_point()) {
-        v = f->get();
-      } else if (const auto* i = value.as_integer()) {
-        v = static_cast<double>(i->get());
-      } else {
-        r.fail(&value, where, "expected a number");
-      }
-      const auto& sp = model::spec(id);
-      if (!(v >= sp.lower && v <= sp.upper))
-        r.fail(&value, where, fmt::format("{} is out of range", v),
-               fmt::format("{:g} to {:g}", sp.lower, sp.upper));
-      plan.priors.emplace_back(id, v);
-    }
-  }
+  if (const auto* node = root.get("priors")) plan.priors = r.values(node, "priors");
   const auto* fits = root.get_as<toml::array>("fits");
   if (fits == nullptr || fits->empty()) r.fail(&root, "fits", "missing [[fits]]");
   std::set<std::string> names;

@@ -22,7 +22,10 @@ struct PlannedFit {
   std::string optimizer = "neldermead";
   int max_evaluations = 100;
   std::string why;  ///< one sentence: what the fit is for
-  long line = 0;    ///< of its [[fits]] table, for messages
+  /// Values set before the fit starts (a starting point found by hand where the objective is flat
+  /// at the priors, e.g. no event at all); `why` says how it was found. Fitted or fixed alike.
+  std::vector<std::pair<model::ParamId, double>> start;
+  long line = 0;  ///< of its [[fits]] table, for messages
 };
 
 struct Plan {

@@ -349,6 +349,16 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
     std::filesystem::create_directories(dir);
     std::string start_name = fmt::format("plan {}: priors", plan.origin);
     for (std::size_t j = 0; j < k; ++j) start_name += ", fit " + plan.fits[j].name;
+    if (!f.start.empty()) {
+      start_name += ", the fit's own start (";
+      for (std::size_t j = 0; j < f.start.size(); ++j) {
+        const auto [id, value] = f.start[j];
+        current.set(id, value);
+        start_name += fmt::format("{}{} = {}", j > 0 ? ", " : "", model::spec(id).name, value);
+        if (std::find(moved.begin(), moved.end(), id) == moved.end()) moved.push_back(id);
+      }
+      start_name += ")";
+    }
     std::fprintf(stderr, "calibrate: fit %zu of %zu, '%s'\n", k + 1, plan.fits.size(),
                  f.name.c_str());
     const FitJob job{
@@ -404,9 +414,13 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
       names += (names.empty() ? "" : ", ") + std::string(model::spec(id).name);
     std::string ids;
     for (const auto& t : f.targets) ids += (ids.empty() ? "" : ", ") + t;
-    md += fmt::format("{}. **{}** ({}): {} fitted to {}; NLopt {}, at most {} evaluations\n", k + 1,
-                      f.name, f.why.empty() ? "-" : f.why, names, ids, f.optimizer,
-                      f.max_evaluations);
+    std::string start;
+    for (const auto& [id, value] : f.start)
+      start += fmt::format("{}{} = {:g}", start.empty() ? "; starts from " : ", ",
+                           model::spec(id).name, value);
+    md += fmt::format("{}. **{}** ({}): {} fitted to {}; NLopt {}, at most {} evaluations{}\n",
+                      k + 1, f.name, f.why.empty() ? "-" : f.why, names, ids, f.optimizer,
+                      f.max_evaluations, start);
   }
   md += "\n## At the priors\n\n" + evaluation_markdown(set, at_priors) + "\n## Calibrated\n\n" +
         evaluation_markdown(set, at_end);

@@ -44,6 +44,10 @@ TEST(Plan, MinimalFileParses) {
   EXPECT_EQ(plan.fits[0].optimizer, "bobyqa");
   EXPECT_EQ(plan.fits[0].max_evaluations, 7);
   EXPECT_EQ(plan.fits[0].line, 4);
+  EXPECT_TRUE(plan.fits[0].start.empty());
+  const auto with_start = parse_plan(std::string(kMinimal) + "start = { pN = 0.3 }\n", "plan.toml");
+  ASSERT_EQ(with_start.fits[0].start.size(), 1U);
+  EXPECT_EQ(with_start.fits[0].start[0].second, 0.3);
 }
 
 TEST(Plan, ErrorsNameFileLineAndKey) {
@@ -69,6 +73,11 @@ TEST(Plan, ErrorsNameFileLineAndKey) {
   e = error_of(text);
   EXPECT_NE(e.find("max_evalz"), std::string::npos) << e;
   EXPECT_NE(e.find("max_evals"), std::string::npos) << e;
+
+  text = kMinimal;
+  text += "start = { kN = 1e-5 }\n";  // kN is not fitted by this fit
+  e = error_of(text);
+  EXPECT_NE(e.find("fits[0].start.kN"), std::string::npos) << e;
 
   EXPECT_NE(error_of("format_version = 2\n[[fits]]\n").find("unsupported version"),
             std::string::npos);
