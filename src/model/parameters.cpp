@@ -53,7 +53,9 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "beta-gamma receptor, Kd ~ 1 nM"},
   {kAsN, "asN", "-", 9.0, 0.5, 0.0, 100.0, kNone, "maximal gain of NK production by the high-affinity drive",
    "low-dose CIV: NK x5-40 (Soiffer 1992; Caligiuri 1993)"},
-  {kEC50D, "EC50D", "IU/mL", 3.0, 0.6, 0.01, 100.0, kNone, "IL-2 for half-maximal high-affinity drive",
+  // Lower bound 0.25 IU/mL (~1 pM): the signalling EC50 of the high-affinity receptor is not far below its
+  // Kd (~10 pM); below that the drive would saturate at any detectable IL-2.
+  {kEC50D, "EC50D", "IU/mL", 3.0, 0.6, 0.25, 100.0, kNone, "IL-2 for half-maximal high-affinity drive",
    "alpha-beta-gamma Kd ~ 10 pM ~ 2.5 IU/mL"},
   {kKD, "kD", "1/day", 1.0 / 14.0, 0.3, 0.001, 10.0, kNone, "rate of the high-affinity drive",
    "expansion after 4-6 weeks (Fehniger 2000)"},
@@ -103,8 +105,9 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
   {kPss, "Pss", "10^9/L", 250.0, 0.3, 10.0, 1000.0, kNone, "platelet steady state", "model.md 6"},
   {kKP, "kP", "1/day", 0.1, 0.3, 0.01, 10.0, kNone, "platelet turnover", "platelet life ~10 d"},
   {kTauP, "tauP", "day", 20.0, 0.3, 0.5, 500.0, kNone, "platelet recovery time constant", "model.md 6"},
-  {kKPil2, "kPil2", "1/day", 0.15, 0.3, 0.0, 10.0, kNone, "maximal IL-2-driven platelet loss",
-   "thrombocytopenia in all on Roche induction (Benyunes 1993)"},
+  {kKPil2, "kPil2", "1/day", 0.18321, 0.3, 0.0, 10.0, kNone, "maximal IL-2-driven platelet loss",
+   "thrombocytopenia in all on Roche induction (Benyunes 1993)",
+   "fit platelets (calibration/fits/platelets): was 0.15"},
   {kEC50P, "EC50P", "IU/mL", 30.0, 0.3, 0.1, 1000.0, kNone, "IL-2 for half-maximal platelet loss",
    "model.md 6"},
   {kP0, "P0", "10^9/L", 20.0, 0.5, 0.1, 1000.0, kNone, "platelets at day 0", "post-conditioning nadir (assumption)"},
@@ -148,7 +151,8 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
   {kLog10L0Sd, "log10_L0_sd", "log10 cells", 1.5, 0.0, 0.0, 5.0, kNone,
    "SD of log10 residual disease at transplant", "assumption (model.md 5)"},
   // ---- Observation model ------------------------------------------------------------------------
-  {kKappaK, "kappa_K", "-", 0.1, 0.0, 0.0, 10.0, kNone, "K562 lysis per effector:target unit",
+  // Lower bound 0.02: resting NK cells lyse K562 (>= ~10 % at 40:1 with a normal NK share of the blood).
+  {kKappaK, "kappa_K", "-", 0.1, 0.0, 0.02, 10.0, kNone, "K562 lysis per effector:target unit",
    "~40 % K562 lysis at 40:1 for healthy PBMC (assumption)"},
   {kKappaD, "kappa_D", "-", 0.05, 0.0, 0.0, 10.0, kNone, "Daudi lysis per effector:target unit",
    "~50 % Daudi lysis at 40:1 when fully activated (assumption)"},
