@@ -152,8 +152,9 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "SD of log10 residual disease at transplant", "assumption (model.md 5)"},
   // ---- Observation model ------------------------------------------------------------------------
   // Lower bound 0.02: resting NK cells lyse K562 (>= ~10 % at 40:1 with a normal NK share of the blood).
-  {kKappaK, "kappa_K", "-", 0.1, 0.0, 0.02, 10.0, kNone, "K562 lysis per effector:target unit",
-   "~40 % K562 lysis at 40:1 for healthy PBMC (assumption)"},
+  {kKappaK, "kappa_K", "-", 0.067032, 0.0, 0.02, 10.0, kNone, "K562 lysis per effector:target unit",
+   "~40 % K562 lysis at 40:1 for healthy PBMC (assumption)",
+   "fit immune (calibration/fits/immune): was 0.1"},
   {kKappaD, "kappa_D", "-", 0.05, 0.0, 0.0, 10.0, kNone, "Daudi lysis per effector:target unit",
    "~50 % Daudi lysis at 40:1 when fully activated (assumption)"},
   {kOtherLymph, "other_lymph", "cells/uL", 600.0, 0.0, 0.0, 10000.0, kNone,
@@ -188,6 +189,10 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "assumption; calibrate to Robinson 1996"},
   {kEC50G, "EC50G", "IU/mL", 30.0, 0.5, 0.1, 1000.0, kNone, "IL-2 for half-maximal GVHD amplification",
    "assumption; calibrate to Robinson 1996"},
+  // ---- Appended last, so that the per-row IIV draws of the rows above do not move ----------------
+  {kKDOff, "kD_off", "1/day", 1.0 / 14.0, 0.0, 0.001, 10.0, kNone,
+   "decay rate of the high-affinity drive when IL-2 falls below its level (build-up: kD)",
+   "assumption: as kD (model.md 2 has one rate)"},
 }};
 // clang-format on
 
