@@ -122,8 +122,8 @@ TEST(DeathAfterRelapse, AmlMedianFiveMonths) {
   check_post_relapse("adult-auto-aml", ParamId::kPostRelapseMedianAml);
 }
 
-/// The first scheduled assessment at or after `t`: every 90 days up to day 730 (the last on day 720),
-/// then every 180 days counted from day 730 (910, 1090, ...); day 730 itself is not a visit.
+/// The first scheduled assessment at or after `t`: every 90 days up to day 730 (the last on day
+/// 720), then every 180 days counted from day 730 (910, 1090, ...); day 730 itself is not a visit.
 double next_assessment(const scenario::ProtocolSettings& p, double t) {
   for (double d = p.assessment_interval_days; d <= p.assessment_switch_day + 1e-9;
        d += p.assessment_interval_days) {

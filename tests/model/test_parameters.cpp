@@ -69,8 +69,8 @@ TEST(Il2Model, QuasiSteadyStateSolvesTheClearanceEquation) {
   }
 }
 
-// High-affinity drive (docs/model.md, departures): dD/dt = kD·(H − D) while H >= D and kD_off·(H − D)
-// once H < D; the expectations are that equation evaluated by hand at the state below.
+// High-affinity drive (docs/model.md, departures): dD/dt = kD·(H − D) while H >= D and
+// kD_off·(H − D) once H < D; the expectations are that equation evaluated by hand at the state below.
 TEST(Il2Model, DriveBuildsUpAtKdAndDecaysAtKdOff) {
   ParameterSet pop;
   pop.set(ParamId::kKD, 0.05);
