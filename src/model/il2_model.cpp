@@ -126,7 +126,10 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   const double sN = tt.sN;
   const double sE = tt.sE;
   const double h_marg = hill(C, p_.EC50m);
-  dy[kD] = p_.kD * (hill(C, p_.EC50D) - y[kD]);
+  // The drive builds up at kD and decays at kD_off (docs/model.md); the rate switches where the
+  // difference is zero, so dD/dt stays continuous.
+  const double h_drive = hill(C, p_.EC50D);
+  dy[kD] = (h_drive >= y[kD] ? p_.kD : p_.kD_off) * (h_drive - y[kD]);
   dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (p_.pN * hill(C, p_.EC50pN) - p_.dN) * y[kN];
   dy[kBN] = u_.quiet ? 0.0 : p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
   dy[kBE] = u_.quiet ? 0.0 : p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];

@@ -53,7 +53,9 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "beta-gamma receptor, Kd ~ 1 nM"},
   {kAsN, "asN", "-", 9.0, 0.5, 0.0, 100.0, kNone, "maximal gain of NK production by the high-affinity drive",
    "low-dose CIV: NK x5-40 (Soiffer 1992; Caligiuri 1993)"},
-  {kEC50D, "EC50D", "IU/mL", 3.0, 0.6, 0.01, 100.0, kNone, "IL-2 for half-maximal high-affinity drive",
+  // Lower bound 0.25 IU/mL (~1 pM): the signalling EC50 of the high-affinity receptor is not far below its
+  // Kd (~10 pM); below that the drive would saturate at any detectable IL-2.
+  {kEC50D, "EC50D", "IU/mL", 3.0, 0.6, 0.25, 100.0, kNone, "IL-2 for half-maximal high-affinity drive",
    "alpha-beta-gamma Kd ~ 10 pM ~ 2.5 IU/mL"},
   {kKD, "kD", "1/day", 1.0 / 14.0, 0.3, 0.001, 10.0, kNone, "rate of the high-affinity drive",
    "expansion after 4-6 weeks (Fehniger 2000)"},
@@ -176,8 +178,10 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "assumption: as log10_L0_mean",
    "fit disease (calibration/fits/disease): was 6.0"},
   // ---- Observation model ------------------------------------------------------------------------
-  {kKappaK, "kappa_K", "-", 0.1, 0.0, 0.0, 10.0, kNone, "K562 lysis per effector:target unit",
-   "~40 % K562 lysis at 40:1 for healthy PBMC (assumption)"},
+  // Lower bound 0.02: resting NK cells lyse K562 (>= ~10 % at 40:1 with a normal NK share of the blood).
+  {kKappaK, "kappa_K", "-", 0.067032, 0.0, 0.02, 10.0, kNone, "K562 lysis per effector:target unit",
+   "~40 % K562 lysis at 40:1 for healthy PBMC (assumption)",
+   "fit immune (calibration/fits/immune): was 0.1"},
   {kKappaD, "kappa_D", "-", 0.05, 0.0, 0.0, 10.0, kNone, "Daudi lysis per effector:target unit",
    "~50 % Daudi lysis at 40:1 when fully activated (assumption)"},
   {kOtherLymph, "other_lymph", "cells/uL", 600.0, 0.0, 0.0, 10000.0, kNone,
@@ -218,6 +222,10 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "assumption; calibrate to Robinson 1996"},
   {kEC50G, "EC50G", "IU/mL", 30.0, 0.5, 0.1, 1000.0, kNone, "IL-2 for half-maximal GVHD amplification",
    "assumption; calibrate to Robinson 1996"},
+  // ---- Appended last, so that the per-row IIV draws of the rows above do not move ----------------
+  {kKDOff, "kD_off", "1/day", 1.0 / 14.0, 0.0, 0.001, 10.0, kNone,
+   "decay rate of the high-affinity drive when IL-2 falls below its level (build-up: kD)",
+   "assumption: as kD (model.md 2 has one rate)"},
 }};
 // clang-format on
 

@@ -43,6 +43,9 @@ enum class ParamId : std::size_t {
   kNrm1yAuto, kNrm1yAllo, kNrmShape, kGvhdNrmFactor, kPToxDeath,
   kPostRelapseMedianNhl, kPostRelapseMedianHd, kPostRelapseMedianAml, kPostRelapseMedianAll,
   kPostRelapseSigma, kH0Gvhd, kBetaG, kEC50G,
+  // Appended last: IIV draws are one per row in table order (population.cpp);
+  // earlier rows keep theirs.
+  kKDOff,
   kCount
 };
 

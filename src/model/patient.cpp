@@ -62,6 +62,7 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.asN = v(kAsN);
   p.EC50D = v(kEC50D);
   p.kD = v(kKD);
+  p.kD_off = v(kKDOff);
   p.sE_inf = v(kSEinf);
   p.dE = v(kDE);
   p.tauE = transplant == Transplant::kAllogeneic ? v(kTauEAllo) : v(kTauE);

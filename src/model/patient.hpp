@@ -36,7 +36,7 @@ struct IndividualParameters {
   // PK
   double V1, V2, Q, CL_lin, CLcell0, Eref, KC, ka_sc, F_sc;
   // Immune
-  double N0, E0, sN_inf, dN, tauN, pN, EC50pN, asN, EC50D, kD;
+  double N0, E0, sN_inf, dN, tauN, pN, EC50pN, asN, EC50D, kD, kD_off;
   double sE_inf, dE, tauE, pE, EC50pE, Amax, EC50a, ka, kmarg, fmE, kret, EC50m, dK, kK;
   // Toxicity and biomarkers
   double ke0, kW, Wmax, EC50W, gW, W_hyp, EC50_fever;

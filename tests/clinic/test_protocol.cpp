@@ -298,6 +298,9 @@ TEST(Start, OtherAttritionMeansNotTreated) {
 // starts IL-2 and the relapse is recorded at the day-90 assessment.
 TEST(Start, RestagingBeforeTheStartFindsAnUnrecordedRelapse) {
   auto s = default_scenario();
+  // Growth slow enough that the symptomatic crossing (a relapse recorded when it happens) comes
+  // after the day-90 assessment: ln 10 / 0.03 = 77 days from L_rel to 10·L_rel.
+  s.parameters.set(model::ParamId::kRNhl, 0.03);
   auto v = typical_patient(s);
   v.L0 = 0.5 * s.parameters[model::ParamId::kLRelLymphoma];  // crosses L_rel within weeks
   s.protocol.restage_before_start = false;
