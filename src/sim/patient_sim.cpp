@@ -166,11 +166,21 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
   std::vector<double> y_report(y.size());
   double t = 0.0;
   std::size_t next_out = 0;
+  // Quiet mode: y[kS] is the quasi-steady value at (t, y), computed only when y is read (outputs,
+  // the controller, a restart of the integrator), not after every birth-death slice.
+  bool s_stale = false;
+  auto refresh_S = [&] {
+    if (s_stale) {
+      y[model::kS] = model_.quasi_steady_S(t, y);
+      s_stale = false;
+    }
+  };
 
   // State as reported: in QSS mode the central amount is the quasi-steady-state one.
   auto emit_outputs_until = [&](double time, std::span<const double> state) {
     while (next_out < output_times.size() && output_times[next_out] <= time + kTimeEps) {
       if (std::fabs(output_times[next_out] - time) < kTimeEps && observer) {
+        refresh_S();
         std::copy(state.begin(), state.end(), y_report.begin());
         if (u.pk == model::PkMode::kQuasiSteadyState) {
           const double C = model_.concentration(state);
@@ -282,7 +292,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       t = result.t;
       const auto state = integrator->state();
       std::copy(state.begin(), state.end(), y.begin());
-      if (u.quiet) y[model::kS] = model_.quasi_steady_S(t, y);
+      s_stale = u.quiet;
       bool restart = false;
       if (result.status == solver::AdvanceStatus::kRoot) {
         const auto& r = result.roots;
@@ -313,6 +323,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
         if (controller_roots > 0) {
           const std::span<const int> dirs(r.data() + kTumourRootCount, controller_roots);
           if (std::any_of(dirs.begin(), dirs.end(), [](int v) { return v != 0; })) {
+            refresh_S();
             const auto d = controller.at_roots(t, y, model_, dirs);
             controller_acted = true;
             emit_outputs_until(t, y);
@@ -366,8 +377,12 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       if (!resegment && next_planned < seg_end - kTimeEps) resegment = true;
       breakpoint = std::min(breakpoint, next_planned);
       emit_outputs_until(t, y);
-      if (restart && !resegment && t < seg_end - kTimeEps) integrator->reset(t, y);
+      if (restart && !resegment && t < seg_end - kTimeEps) {
+        refresh_S();
+        integrator->reset(t, y);
+      }
     }
+    refresh_S();
     if (std::fabs(t - breakpoint) < kTimeEps) {
       const auto d = controller.at_breakpoint(t, y, model_);
       if (d.stop) {
