@@ -42,21 +42,10 @@ RandomStream::RandomStream(std::uint64_t seed, std::uint32_t replicate, std::uin
     : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)},
       counter_{0U, replicate, patient, static_cast<std::uint32_t>(purpose)} {}
 
-std::uint64_t RandomStream::next_u64() {
-  if (used_ >= 4) {
-    block_ = philox4x32_10(counter_, key_);
-    ++counter_[0];
-    used_ = 0;
-  }
-  const std::uint64_t hi = block_[static_cast<std::size_t>(used_)];
-  const std::uint64_t lo = block_[static_cast<std::size_t>(used_ + 1)];
-  used_ += 2;
-  return (hi << 32U) | lo;
-}
-
-double RandomStream::uniform() {
-  // 53 bits, shifted by half an ulp so that 0 and 1 are never returned.
-  return (static_cast<double>(next_u64() >> 11U) + 0.5) * 0x1.0p-53;
+void RandomStream::refill() {
+  block_ = philox4x32_10(counter_, key_);
+  ++counter_[0];
+  used_ = 0;
 }
 
 double RandomStream::normal() {
@@ -72,8 +61,6 @@ double RandomStream::normal() {
   has_spare_normal_ = true;
   return radius * std::cos(angle);
 }
-
-double RandomStream::exponential() { return -std::log(uniform()); }
 
 std::uint64_t RandomStream::below(std::uint64_t n) {
   // Lemire 2019, "Fast random integer generation in an interval".

@@ -1,16 +1,19 @@
 #pragma once
 /// @file random.hpp
-/// Counter-based random streams (Philox4x32-10, Salmon et al., SC'11 "Parallel random numbers: as easy
-/// as 1, 2, 3"). A stream is a pure function of (seed, replicate, patient, purpose): no global state, no
-/// dependence on thread or rank, and adding a patient, an arm or a purpose never shifts anyone's draws.
+/// Counter-based random streams (Philox4x32-10, Salmon et al., SC'11 "Parallel random numbers: as
+/// easy as 1, 2, 3"). A stream is a pure function of (seed, replicate, patient, purpose): no global
+/// state, no dependence on thread or rank, and adding a patient, an arm or a purpose never shifts
+/// anyone's draws.
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 namespace il2sim {
 
-/// What a stream's draws are for. Each purpose has its own stream, so that e.g. extra tumour draws in
-/// one arm never change the covariates or the protocol draws of the same patient (common random numbers).
+/// What a stream's draws are for. Each purpose has its own stream, so that e.g. extra tumour draws
+/// in one arm never change the covariates or the protocol draws of the same patient (common random
+/// numbers).
 enum class Purpose : std::uint32_t {
   kCovariates = 1,        ///< age, sex, height, weight
   kParameters = 2,        ///< inter-individual variability of model parameters
@@ -27,18 +30,21 @@ enum class Purpose : std::uint32_t {
 [[nodiscard]] std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> counter,
                                                          std::array<std::uint32_t, 2> key);
 
-/// One stream of random numbers. Cheap to construct; draws are deterministic given the constructor's
-/// arguments and the sequence of calls.
+/// One stream of random numbers. Cheap to construct; draws are deterministic given the
+/// constructor's arguments and the sequence of calls.
 class RandomStream {
  public:
   RandomStream(std::uint64_t seed, std::uint32_t replicate, std::uint32_t patient, Purpose purpose);
 
   /// Uniform on the open interval (0, 1), 53 random bits.
-  double uniform();
+  double uniform() {
+    // 53 bits, shifted by half an ulp so that 0 and 1 are never returned.
+    return (static_cast<double>(next_u64() >> 11U) + 0.5) * 0x1.0p-53;
+  }
   /// Standard normal (Box-Muller; the second variate is kept for the next call).
   double normal();
   /// Exponential with rate 1.
-  double exponential();
+  double exponential() { return -std::log(uniform()); }
   /// Poisson with the given mean (>= 0): inversion below 10, PTRS (Hormann 1993) above.
   std::uint64_t poisson(double mean);
   /// True with probability p.
@@ -47,7 +53,15 @@ class RandomStream {
   std::uint64_t below(std::uint64_t n);
 
  private:
-  std::uint64_t next_u64();
+  std::uint64_t next_u64() {
+    if (used_ >= 4) refill();
+    const std::uint64_t hi = block_[static_cast<std::size_t>(used_)];
+    const std::uint64_t lo = block_[static_cast<std::size_t>(used_ + 1)];
+    used_ += 2;
+    return (hi << 32U) | lo;
+  }
+  /// The next block of four words; advances the counter.
+  void refill();
 
   std::array<std::uint32_t, 2> key_;
   std::array<std::uint32_t, 4> counter_;

@@ -56,8 +56,9 @@ double Il2Model::tumour(std::span<const double> y) const {
 
 namespace {
 
-/// Solution at t of dX/dt = s_inf·(1 − exp(−t/tau)) − d·X with X(t0) = x0.
-double relax_without_il2(double x0, double s_inf, double tau, double d, double t0, double t) {
+/// Solution at t of dX/dt = s_inf·(1 − exp(−t/tau)) − d·X with X(t0) = x0; exp_t0 = exp(−t0/tau).
+double relax_without_il2(double x0, double s_inf, double tau, double d, double t0, double exp_t0,
+                         double t) {
   const double dt = std::max(t - t0, 0.0);
   const double decay = std::exp(-d * dt);
   // ∫_0^dt exp(−d·(dt − u))·du = (1 − exp(−d·dt))/d
@@ -73,14 +74,27 @@ double relax_without_il2(double x0, double s_inf, double tau, double d, double t
   } else {
     transient = (std::exp(-dt / tau) - decay) / c;
   }
-  return x0 * decay + s_inf * (constant_part - std::exp(-t0 / tau) * transient);
+  return x0 * decay + s_inf * (constant_part - exp_t0 * transient);
 }
 
 }  // namespace
 
 UntreatedPools Il2Model::untreated_pools(double t) const {
-  return {relax_without_il2(u_.untreated_N, p_.sN_inf, p_.tauN, p_.dN, u_.untreated_from, t),
-          relax_without_il2(u_.untreated_E, p_.sE_inf, p_.tauE, p_.dE, u_.untreated_from, t)};
+  auto& c = untreated_;
+  const double t0 = u_.untreated_from;
+  if (t == c.t && t0 == c.from && u_.untreated_N == c.N && u_.untreated_E == c.E) return c.pools;
+  if (t0 != c.exp_from) {
+    c.exp_from = t0;
+    c.from_factor_N = std::exp(-t0 / p_.tauN);
+    c.from_factor_E = std::exp(-t0 / p_.tauE);
+  }
+  c.t = t;
+  c.from = t0;
+  c.N = u_.untreated_N;
+  c.E = u_.untreated_E;
+  c.pools = {relax_without_il2(u_.untreated_N, p_.sN_inf, p_.tauN, p_.dN, t0, c.from_factor_N, t),
+             relax_without_il2(u_.untreated_E, p_.sE_inf, p_.tauE, p_.dE, t0, c.from_factor_E, t)};
+  return c.pools;
 }
 
 double Il2Model::kill_rate(double t, std::span<const double> y, double L) const {

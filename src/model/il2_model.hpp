@@ -131,10 +131,23 @@ class Il2Model {
     double platelet_production = 0.0;
   };
   const TimeTerms& time_terms(double t) const;
+  /// untreated_pools() at the last (t, untreated_from, untreated_N, untreated_E) it saw, and the
+  /// factors e^(−t0/τN), e^(−t0/τE) of its t0 = untreated_from (fixed for a patient).
+  struct UntreatedCache {
+    double t = std::numeric_limits<double>::quiet_NaN();
+    double from = std::numeric_limits<double>::quiet_NaN();
+    double N = std::numeric_limits<double>::quiet_NaN();
+    double E = std::numeric_limits<double>::quiet_NaN();
+    UntreatedPools pools{};
+    double exp_from = std::numeric_limits<double>::quiet_NaN();  ///< the t0 of the two factors
+    double from_factor_N = 0.0;
+    double from_factor_E = 0.0;
+  };
 
   IndividualParameters p_;
   ModelInputs u_;
   mutable TimeTerms time_terms_;
+  mutable UntreatedCache untreated_;
 };
 
 /// Effector:target ratios of the cytotoxicity assays (model.md §2).

@@ -35,7 +35,9 @@ class Controller {
   [[nodiscard]] virtual double infusion_rate(double t) const = 0;
   /// Whether the allogeneic GVHD window is open on [t, next_breakpoint(t)).
   [[nodiscard]] virtual bool gvhd_window(double /*t*/) const { return false; }
-  /// The next time after t at which the controller wants control; kNever if none.
+  /// The next time after t at which the controller wants control; kNever if none. The earliest of
+  /// its planned times later than t + 1e-9; the plan changes only in at_breakpoint, at_roots and
+  /// at_tumour_event (the simulator reuses the answer until one of them is called).
   [[nodiscard]] virtual double next_breakpoint(double t) const = 0;
   /// Called at each breakpoint (and at t = 0); may change `y` (doses, cells) and the plan.
   virtual Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& model) = 0;

@@ -166,11 +166,21 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
   std::vector<double> y_report(y.size());
   double t = 0.0;
   std::size_t next_out = 0;
+  // Quiet mode: y[kS] is the quasi-steady value at (t, y), computed only when y is read (outputs,
+  // the controller, a restart of the integrator), not after every birth-death slice.
+  bool s_stale = false;
+  auto refresh_S = [&] {
+    if (s_stale) {
+      y[model::kS] = model_.quasi_steady_S(t, y);
+      s_stale = false;
+    }
+  };
 
   // State as reported: in QSS mode the central amount is the quasi-steady-state one.
   auto emit_outputs_until = [&](double time, std::span<const double> state) {
     while (next_out < output_times.size() && output_times[next_out] <= time + kTimeEps) {
       if (std::fabs(output_times[next_out] - time) < kTimeEps && observer) {
+        refresh_S();
         std::copy(state.begin(), state.end(), y_report.begin());
         if (u.pk == model::PkMode::kQuasiSteadyState) {
           const double C = model_.concentration(state);
@@ -195,7 +205,11 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     return finish(day);
   };
   // A tumour event goes to the controller; returns true when the controller stops the simulation.
-  auto tumour_event = [&](double day, TumourEvent e) { return controller.at_tumour_event(day, e).stop; };
+  bool controller_acted = false;  // inner loop: since the last next_breakpoint query
+  auto tumour_event = [&](double day, TumourEvent e) {
+    controller_acted = true;
+    return controller.at_tumour_event(day, e).stop;
+  };
 
   double dynamic_until = -1.0;  // fast mode: dynamic PK before this day
   double rate = 0.0;
@@ -265,6 +279,8 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     integrator->reset(t, y);
 
     bool resegment = false;
+    double next_planned = breakpoint;  // controller.next_breakpoint(t) at the last query
+    controller_acted = false;
     while (t < seg_end - kTimeEps && !resegment) {
       double target = seg_end;
       if (next_out < output_times.size()) target = std::min(target, output_times[next_out]);
@@ -276,7 +292,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       t = result.t;
       const auto state = integrator->state();
       std::copy(state.begin(), state.end(), y.begin());
-      if (u.quiet) y[model::kS] = model_.quasi_steady_S(t, y);
+      s_stale = u.quiet;
       bool restart = false;
       if (result.status == solver::AdvanceStatus::kRoot) {
         const auto& r = result.roots;
@@ -307,7 +323,9 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
         if (controller_roots > 0) {
           const std::span<const int> dirs(r.data() + kTumourRootCount, controller_roots);
           if (std::any_of(dirs.begin(), dirs.end(), [](int v) { return v != 0; })) {
+            refresh_S();
             const auto d = controller.at_roots(t, y, model_, dirs);
+            controller_acted = true;
             emit_outputs_until(t, y);
             if (d.stop) return finish(t);
             if (d.bolus) dynamic_until = std::max(dynamic_until, t + options_.bolus_washout_days);
@@ -346,15 +364,25 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
           restart = true;
         }
       }
-      // A tumour event may have given the controller an earlier breakpoint (e.g. the assessment that
-      // records a relapse): end the segment so that the breakpoint is not stepped over.
-      // One due exactly at seg_end (a segment cut short for the quiet-state recheck) must still be
+      // A tumour event may have given the controller an earlier breakpoint (e.g. the assessment
+      // that records a relapse): end the segment so that the breakpoint is not stepped over. One
+      // due exactly at seg_end (a segment cut short for the quiet-state recheck) must still be
       // processed there: it becomes this segment's breakpoint.
-      if (!resegment && controller.next_breakpoint(t) < seg_end - kTimeEps) resegment = true;
-      breakpoint = std::min(breakpoint, controller.next_breakpoint(t));
+      // The controller's plan changes only when it acts; until then its next breakpoint stays the
+      // earliest planned time after the last query, as long as that is still ahead of t.
+      if (!(next_planned > t + kTimeEps) || controller_acted) {
+        next_planned = controller.next_breakpoint(t);
+        controller_acted = false;
+      }
+      if (!resegment && next_planned < seg_end - kTimeEps) resegment = true;
+      breakpoint = std::min(breakpoint, next_planned);
       emit_outputs_until(t, y);
-      if (restart && !resegment && t < seg_end - kTimeEps) integrator->reset(t, y);
+      if (restart && !resegment && t < seg_end - kTimeEps) {
+        refresh_S();
+        integrator->reset(t, y);
+      }
     }
+    refresh_S();
     if (std::fabs(t - breakpoint) < kTimeEps) {
       const auto d = controller.at_breakpoint(t, y, model_);
       if (d.stop) {
