@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "calibration/fit.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "scenario/toml_input.hpp"
 
 namespace il2sim::calibration {
@@ -165,11 +164,7 @@ Plan parse_plan(std::string_view toml_text, const std::string& origin) {
 }
 
 Plan load_plan_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError({path, std::nullopt, std::nullopt, ""}, "cannot read the plan file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_plan(text.str(), path);
+  return parse_plan(core::read_input_file(path, "cannot read the plan file"), path);
 }
 
 Plan builtin_plan() {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -12,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/text.hpp"
 #include "model/parameters.hpp"
 #include "scenario/scenario.hpp"
@@ -404,11 +404,7 @@ TargetSet parse_targets(std::string_view toml_text, const std::string& origin) {
 }
 
 TargetSet load_targets_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError({path, std::nullopt, std::nullopt, ""}, "cannot read the targets file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_targets(text.str(), path);
+  return parse_targets(core::read_input_file(path, "cannot read the targets file"), path);
 }
 
 TargetSet builtin_targets() {

@@ -1,13 +1,12 @@
 #include "scenario/scenario.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/text.hpp"
 #include "scenario/toml_input.hpp"
 
@@ -807,14 +806,11 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw UserError({path, std::nullopt, std::nullopt, ""}, "cannot open the scenario file",
-                    "an existing readable .toml file, or a built-in name from `il2sim scenarios`");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_scenario(buffer.str(), path);
+  return parse_scenario(
+      core::read_input_file(
+          path, "cannot open the scenario file",
+          "an existing readable .toml file, or a built-in name from `il2sim scenarios`"),
+      path);
 }
 
 Scenario load_scenario(const std::string& name_or_path) {

@@ -1,13 +1,12 @@
 #include "survival/csv.hpp"
 
 #include <array>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/text.hpp"
 
 namespace il2sim::survival {
@@ -172,14 +171,7 @@ CsvTable parse_csv(std::string_view text, std::string file) {
 }
 
 CsvTable read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw UserError(InputLocation{path, std::nullopt, std::nullopt, {}}, "cannot open the file",
-                    "a readable CSV file");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_csv(buffer.str(), path);
+  return parse_csv(core::read_input_file(path, "cannot open the file", "a readable CSV file"), path);
 }
 
 }  // namespace il2sim::survival
