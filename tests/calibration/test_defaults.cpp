@@ -3,6 +3,7 @@
 // defaults; `il2sim calibrate --check` and the fit report list every target, met or not).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "calibration/evaluate.hpp"
@@ -46,6 +47,25 @@ TEST(ShippedDefaults, MeetTheFastSubset) {
                        << t.lower << "-" << t.upper;
   }
   EXPECT_EQ(ev.met_fraction, 1.0);
+}
+
+// Issue 8's bar for the shipped defaults over the whole table (a few seconds): at least 80 % of the
+// counted targets met, and every unmet one explained by its unmet_note in calibration/targets.toml.
+TEST(ShippedDefaults, MeetEightyPercentAndExplainEveryMiss) {
+  EvaluationOptions o;
+  o.threads = 2;
+  const auto set = builtin_targets();
+  const auto ev = Evaluator(set, o).evaluate({});
+  EXPECT_GE(ev.met_fraction, 0.8) << ev.met << " of " << ev.counted;
+  for (const auto& r : ev.targets) {
+    if (r.met || r.informational) continue;
+    const auto t = std::find_if(set.targets.begin(), set.targets.end(),
+                                [&](const Target& x) { return x.id == r.id; });
+    ASSERT_NE(t, set.targets.end());
+    EXPECT_FALSE(t->unmet_note.empty()) << r.id << " is unmet (simulated " << r.simulated
+                                        << ", range " << r.lower << "-" << r.upper
+                                        << ") and has no unmet_note";
+  }
 }
 
 TEST(ShippedDefaults, InformationalTargetIsNotCounted) {

@@ -97,20 +97,21 @@ TEST(Plan, ShippedPlanNamesShippedTargets) {
 }
 
 // The parameter table and the plan tell the same story: a default moved by calibration says which
-// fit moved it ("fit NAME (calibration/fits/...): was PRIOR"), that fit fits it, and the plan's
+// fit moved it last ("fit NAME (calibration/fits/...): was PRIOR"), that fit fits it, and the plan's
 // prior is the value it was.
 TEST(Plan, ParameterTableProvenanceMatchesThePlan) {
   const auto plan = builtin_plan();
   for (const auto& p : model::parameter_table()) {
-    const auto fit = std::find_if(plan.fits.begin(), plan.fits.end(), [&](const PlannedFit& f) {
+    // The last fit that fits the parameter sets its value.
+    const auto fit = std::find_if(plan.fits.rbegin(), plan.fits.rend(), [&](const PlannedFit& f) {
       return std::find(f.parameters.begin(), f.parameters.end(), p.id) != f.parameters.end();
     });
     if (p.calibration.empty()) {
-      EXPECT_EQ(fit, plan.fits.end()) << p.name << " is fitted by the plan but its row has no "
-                                      << "calibration provenance";
+      EXPECT_EQ(fit, plan.fits.rend()) << p.name << " is fitted by the plan but its row has no "
+                                       << "calibration provenance";
       continue;
     }
-    ASSERT_NE(fit, plan.fits.end()) << p.name << " says it was calibrated but no fit moves it";
+    ASSERT_NE(fit, plan.fits.rend()) << p.name << " says it was calibrated but no fit moves it";
     const std::string calibration(p.calibration);
     EXPECT_EQ(calibration.rfind("fit " + fit->name + " ", 0), 0U) << p.name << ": " << calibration;
     const auto prior = std::find_if(plan.priors.begin(), plan.priors.end(),

@@ -6,7 +6,7 @@ Usage: tools/calibration/apply_calibrated.py DIR [src/model/parameters.cpp]
 DIR is the output of `il2sim calibrate --out DIR` run with the shipped plan (calibration/plan.toml).
 Every parameter of DIR/calibrated.toml ("name = value  # unit; prior P, fit F") gets its default set
 to the calibrated value (6 significant digits) and its provenance (the row's trailing `calibration`
-member) set to "fit F (calibration/fits): was P"; the row's prior `source` is kept. A parameter the
+member) set to "fit F (DIR): was P"; the row's prior `source` is kept. A parameter the
 plan lists among its priors but no fit moved is left as it is.
 """
 import re
@@ -71,7 +71,7 @@ def main():
             sys.exit(f"{table}: row of {name} has {len(parts)} members, expected 10 or 11")
         lead = re.match(r"^\s*", parts[3]).group(0)
         parts[3] = f"{lead}{value:.6g}"
-        provenance = f'"fit {fit} (calibration/fits): was {prior}"'
+        provenance = f'"fit {fit} ({out_dir.rstrip("/")}): was {prior}"'
         if len(parts) == 10:
             parts.append(" " + provenance)
         else:
