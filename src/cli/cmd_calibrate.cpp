@@ -162,11 +162,10 @@ void run_check(const CalibrateArgs& a) {
   }
 }
 
-/// One fit: `parameters` fitted to the targets `only` (all when empty), starting from `start`
-/// (whose non-default values of other parameters are held fixed); writes calibrated.toml and
-/// fit-report.* into `out`.
+/// One fit: `parameters` fitted to the targets of the Evaluator it is run with, starting from
+/// `start` (whose non-default values of other parameters are held fixed); writes calibrated.toml
+/// and fit-report.* into `out`.
 struct FitJob {
-  std::vector<std::string> only;
   std::vector<model::ParamId> parameters;
   std::string optimizer;
   int max_evals = 100;
@@ -200,16 +199,13 @@ calibration::ParameterPatch non_default(const model::ParameterSet& set,
 }
 
 calibration::FitResult run_fit_job(const CalibrateArgs& a, const calibration::TargetSet& set,
-                                   const FitJob& job) {
+                                   const calibration::Evaluator& evaluator, const FitJob& job) {
   const auto start_time = std::chrono::steady_clock::now();
   calibration::FitOptions options;
   options.algorithm = job.optimizer;
   options.max_evaluations = job.max_evals;
   options.parameters = job.parameters;
   options.fixed = non_default(job.start, job.parameters);
-  auto eval_options = evaluation_options(a);
-  eval_options.only = job.only;
-  const calibration::Evaluator evaluator(set, eval_options);
   options.on_evaluation = [&](int k, const std::vector<double>& values, double f) {
     std::string text;
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -300,7 +296,7 @@ void run_fit(const CalibrateArgs& a) {
   check_max_evals(a.max_evals);
   const auto set = read_targets(a);
   const auto s = scenario::load_scenario(a.scenario);
-  FitJob job{a.only, {}, a.optimizer, a.max_evals, s.parameters, "scenario " + s.name, a.out};
+  FitJob job{{}, a.optimizer, a.max_evals, s.parameters, "scenario " + s.name, a.out};
   for (const auto& name : a.parameters) {
     const auto id = parameter_named(name, "--parameters");
     if (std::find(job.parameters.begin(), job.parameters.end(), id) != job.parameters.end()) {
@@ -309,13 +305,10 @@ void run_fit(const CalibrateArgs& a) {
     }
     job.parameters.push_back(id);
   }
-  {
-    // An unknown target id is refused before the output folder is touched.
-    auto options = evaluation_options(a);
-    const calibration::Evaluator probe(set, options);
-  }
+  // An unknown target id (--only) is refused here, before the output folder is touched.
+  const calibration::Evaluator evaluator(set, evaluation_options(a));
   prepare_output_dir(a.out, a.force);
-  (void)run_fit_job(a, set, job);
+  (void)run_fit_job(a, set, evaluator, job);
 }
 
 /// The calibration plan: every fit in order from the priors, each output in DIR/fits/NN-name/,
@@ -361,12 +354,15 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
     }
     std::fprintf(stderr, "calibrate: fit %zu of %zu, '%s'\n", k + 1, plan.fits.size(),
                  f.name.c_str());
-    const FitJob job{
-        f.targets,   f.parameters,
-        f.optimizer, max_evals_given ? std::min(a.max_evals, f.max_evaluations) : f.max_evaluations,
-        current,     start_name,
-        dir};
-    const auto result = run_fit_job(a, set, job);
+    const FitJob job{f.parameters,
+                     f.optimizer,
+                     max_evals_given ? std::min(a.max_evals, f.max_evaluations) : f.max_evaluations,
+                     current,
+                     start_name,
+                     dir};
+    auto fit_options = evaluation_options(a);
+    fit_options.only = f.targets;
+    const auto result = run_fit_job(a, set, calibration::Evaluator(set, fit_options), job);
     for (std::size_t i = 0; i < result.parameters.size(); ++i) {
       current.set(result.parameters[i], result.best[i]);
       fitted_by[static_cast<std::size_t>(result.parameters[i])] = f.name;
