@@ -13,10 +13,13 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_dir(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("il2sim_run_" + std::to_string(::getpid()) + "_" + name)).string();
+  return (std::filesystem::temp_directory_path() /
+          ("il2sim_run_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
-const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv", "adtte.csv", "adlb.csv", "adae.csv", "ex.csv"};
+const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv", "adtte.csv",
+                          "adlb.csv",     "adae.csv",      "ex.csv"};
 
 }  // namespace
 
@@ -33,10 +36,11 @@ TEST(CliRun, EveryBuiltinScenarioRuns) {
       continue;
     }
     ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
-    for (const char* f : kOutputs) EXPECT_TRUE(std::filesystem::exists(dir + "/" + f)) << name << " " << f;
+    for (const char* f : kOutputs)
+      EXPECT_TRUE(std::filesystem::exists(dir + "/" + f)) << name << " " << f;
     const auto manifest = nlohmann::json::parse(read_text(dir + "/manifest.json"));
-    for (const char* k : {"version", "scenario", "scenario_hash", "seed", "threads", "ranks", "start_time", "end_time",
-                          "wall_time_seconds"}) {
+    for (const char* k : {"version", "scenario", "scenario_hash", "seed", "threads", "ranks",
+                          "start_time", "end_time", "wall_time_seconds"}) {
       EXPECT_TRUE(manifest.contains(k)) << k;
     }
     const auto summary = nlohmann::json::parse(read_text(dir + "/summary.json"));
@@ -46,7 +50,8 @@ TEST(CliRun, EveryBuiltinScenarioRuns) {
           EXPECT_TRUE(stage.contains(k)) << name << " " << k;
         }
         for (const auto& arm : stage["arms"]) {
-          for (const char* k : {"pfs_median_months", "os_median_months", "relapse_2y"}) EXPECT_TRUE(arm.contains(k)) << k;
+          for (const char* k : {"pfs_median_months", "os_median_months", "relapse_2y"})
+            EXPECT_TRUE(arm.contains(k)) << k;
         }
       } else if (stage["type"] == "dose_escalation") {
         EXPECT_TRUE(stage.contains("p_select"));
@@ -61,8 +66,10 @@ TEST(CliRun, EveryBuiltinScenarioRuns) {
 // scenario.toml, run again, reproduces the run.
 TEST(CliRun, SameBytesForAnyThreadCountAndFromTheResolvedScenario) {
   const std::string a = temp_dir("t1"), b = temp_dir("t2"), c = temp_dir("again");
-  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 3 --threads 1 --out " + a).exit_code, 0);
-  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 3 --threads 2 --out " + b).exit_code, 0);
+  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 3 --threads 1 --out " + a).exit_code,
+            0);
+  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 3 --threads 2 --out " + b).exit_code,
+            0);
   ASSERT_EQ(run_il2sim("run " + a + "/scenario.toml --threads 2 --out " + c).exit_code, 0);
   for (const char* f : kOutputs) {
     EXPECT_EQ(read_text(a + "/" + f), read_text(b + "/" + f)) << f;
@@ -91,26 +98,32 @@ TEST(CliRun, RefusesNonEmptyOutputAndAbsurdInput) {
 namespace il2sim {
 
 // interfaces.md: --resume continues a run interrupted by SIGINT, SIGTERM or kill -9 without redoing
-// finished replicates and ends with the same bytes as an uninterrupted run; SIGINT exits 130 with the
-// resume hint. The run is killed a little after it starts (whatever it had finished by then).
+// finished replicates and ends with the same bytes as an uninterrupted run; SIGINT exits 130 with
+// the resume hint. The run is signalled as soon as its first replicate is journalled (polling the
+// journal, not a fixed sleep: on a fast machine a fixed delay let the whole run finish first).
 TEST(CliRun, ResumeAfterKillAndInterruptGivesTheSameBytes) {
   const std::string bin = std::string(IL2SIM_BINARY_DIR) + "/il2sim";
-  const std::string whole = temp_dir("whole"), killed = temp_dir("killed"), interrupted = temp_dir("int");
-  const std::string args = " run phase3-autosct-nhl --replicates 24 --threads 2 --out ";
+  const std::string whole = temp_dir("whole"), killed = temp_dir("killed"),
+                    interrupted = temp_dir("int");
+  const std::string args = " run phase3-autosct-nhl --replicates 40 --threads 2 --out ";
   ASSERT_EQ(run_il2sim(args + whole).exit_code, 0);
   for (const auto& [dir, signal] : {std::pair{killed, "KILL"}, std::pair{interrupted, "INT"}}) {
     const std::string err = dir + ".err";
-    const std::string script = bin + args + dir + " 2>" + err + " & pid=$!; sleep 1.5; kill -" + signal +
-                               " $pid; wait $pid; echo $? > " + dir + ".code";
+    const std::string script =
+        bin + args + dir + " 2>" + err + " & pid=$!; for i in $(seq 6000); do ls " + dir +
+        "/.journal/replicate-*.json >/dev/null 2>&1 && break; sleep 0.01; done; kill -" + signal +
+        " $pid; wait $pid; echo $? > " + dir + ".code";
     ASSERT_EQ(std::system(("bash -c '" + script + "'").c_str()), 0);
     const int code = std::stoi(read_text(dir + ".code"));
-    if (std::string(signal) == "INT" && code != 0) {  // 0 only if it had already finished
+    ASSERT_NE(code, 0) << signal << ": the run finished before the signal; " << read_text(err);
+    if (std::string(signal) == "INT") {
       EXPECT_EQ(code, 130);
       EXPECT_NE(read_text(err).find("--resume"), std::string::npos) << read_text(err);
     }
     const auto r = run_il2sim(args + dir + " --resume");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* f : kOutputs) EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f)) << signal << " " << f;
+    for (const char* f : kOutputs)
+      EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f)) << signal << " " << f;
     EXPECT_FALSE(std::filesystem::exists(dir + "/.journal"));
     std::filesystem::remove_all(dir);
     std::filesystem::remove(dir + ".err");
