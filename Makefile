@@ -26,13 +26,14 @@ run: build
 ## The whole test suite through CTest, then the same suite under ASan/UBSan, then each libFuzzer
 ## target for FUZZ_SECONDS. The report_browser test opens a report in headless Chromium, so `test`
 ## also installs chromium (--browser), clang-14 for the fuzz targets (--fuzz) and OpenMPI for the
-## mpirun test (--mpi); `run` and `build` need none of them.
+## mpirun test (--mpi) and clang-format-14 for the format test (--format); `run` and `build` need
+## none of them.
 test: test-release
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory fuzz
 
 test-release: build
-	@bash tools/install-deps.sh --browser --fuzz --mpi
+	@bash tools/install-deps.sh --browser --fuzz --mpi --format
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 ## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/). The asan
@@ -62,8 +63,10 @@ bench:
 	cmake --build $(BUILD) -j $(JOBS)
 	$(BUILD)/bench/il2sim_bench --benchmark_counters_tabular=true
 
+## Applies .clang-format to every source file (the `format` test checks that it has been).
 format:
-	find src apps tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	@bash tools/install-deps.sh --format
+	find src apps tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format-14 -i
 
 clean:
 	rm -rf $(BUILD) build-asan build-debug build-fuzz

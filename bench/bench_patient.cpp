@@ -23,7 +23,8 @@ void BM_TypicalPatient730Days(benchmark::State& state) {
                  (il2 ? " chiron" : " no-IL-2"));
   state.counters["rhs_evals"] = static_cast<double>(last.stats.rhs_evals);
   state.counters["steps"] = static_cast<double>(last.stats.steps);
-  state.counters["patients_per_s"] = benchmark::Counter(1.0, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["patients_per_s"] =
+      benchmark::Counter(1.0, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_TypicalPatient730Days)
     ->ArgsProduct({{0, 1}, {1, 0}})

@@ -4,6 +4,7 @@
 #   tools/install-deps.sh            build + test dependencies
 #   tools/install-deps.sh --bench    also what `make bench` needs
 #   tools/install-deps.sh --r        also R and the packages that regenerate reference fixtures
+#   tools/install-deps.sh --format   also clang-format-14 (`make format` and the format test)
 set -euo pipefail
 
 pkgs=(
@@ -18,8 +19,9 @@ for arg in "$@"; do
     --r) pkgs+=(r-base-core r-cran-survival r-cran-cmprsk r-cran-desolve r-cran-rpact) ;;
     --fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
     --mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    --format) pkgs+=(clang-format-14) ;;
     --browser) pkgs+=(chromium) ;;
-    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --browser)" >&2; exit 2 ;;
+    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --format --browser)" >&2; exit 2 ;;
   esac
 done
 

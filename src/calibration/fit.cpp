@@ -126,8 +126,9 @@ FitResult fit(const Evaluator& evaluator, const model::ParameterSet& start,
   result.objective = context.best;
   for (std::size_t i = 0; i < n; ++i) {
     // The starting point itself, exactly, when nothing better was found (no exp(log(x)) rounding).
-    result.best.push_back(context.best_x[i] == std::log(result.start[i]) ? result.start[i]
-                                                                         : std::exp(context.best_x[i]));
+    result.best.push_back(context.best_x[i] == std::log(result.start[i])
+                              ? result.start[i]
+                              : std::exp(context.best_x[i]));
   }
   result.start_objective = context.first;
   return result;

@@ -13,7 +13,8 @@ namespace il2sim::cli {
 /// throws.
 int run(int argc, char** argv);
 
-// One registration function per subcommand file. Each adds its subcommand(s) and callbacks to `app`.
+// One registration function per subcommand file. Each adds its subcommand(s) and callbacks to
+// `app`.
 void register_run(CLI::App& app);
 void register_trajectory(CLI::App& app);
 void register_cohort(CLI::App& app);

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
@@ -15,14 +15,19 @@ namespace {
 
 std::string_view scaling_text(model::BsaScaling s) {
   switch (s) {
-    case model::BsaScaling::kNone: return "";
-    case model::BsaScaling::kPerM2: return "x BSA";
-    case model::BsaScaling::kPerRefM2: return "x BSA/1.8";
+    case model::BsaScaling::kNone:
+      return "";
+    case model::BsaScaling::kPerM2:
+      return "x BSA";
+    case model::BsaScaling::kPerRefM2:
+      return "x BSA/1.8";
   }
   return "";
 }
 
-std::string range_text(const model::ParamSpec& p) { return fmt::format("{:g}-{:g}", p.lower, p.upper); }
+std::string range_text(const model::ParamSpec& p) {
+  return fmt::format("{:g}-{:g}", p.lower, p.upper);
+}
 
 /// The source, followed by the calibration that moved the default, if any.
 std::string provenance(const model::ParamSpec& p) {
@@ -35,19 +40,23 @@ void print_markdown() {
       "| name | unit | default | scaling | IIV omega | range | description | source |\n"
       "|---|---|---|---|---|---|---|---|\n";
   for (const auto& p : model::parameter_table()) {
-    out += fmt::format("| {} | {} | {:g} | {} | {} | {} | {} | {} |\n", p.name, p.unit, p.default_value,
-                       scaling_text(p.scaling), p.omega > 0 ? fmt::format("{:g}", p.omega) : "-",
-                       range_text(p), p.description, provenance(p));
+    out += fmt::format("| {} | {} | {:g} | {} | {} | {} | {} | {} |\n", p.name, p.unit,
+                       p.default_value, scaling_text(p.scaling),
+                       p.omega > 0 ? fmt::format("{:g}", p.omega) : "-", range_text(p),
+                       p.description, provenance(p));
   }
   std::fputs(out.c_str(), stdout);
 }
 
 void print_text() {
-  std::string out = fmt::format("{:<24} {:>12} {:<22} {:>6}  {}\n", "name", "default", "unit", "omega", "source");
+  std::string out =
+      fmt::format("{:<24} {:>12} {:<22} {:>6}  {}\n", "name", "default", "unit", "omega", "source");
   for (const auto& p : model::parameter_table()) {
     std::string unit(p.unit);
-    if (p.scaling != model::BsaScaling::kNone) unit += fmt::format(" ({})", scaling_text(p.scaling));
-    out += fmt::format("{:<24} {:>12g} {:<22} {:>6g}  {}\n", p.name, p.default_value, unit, p.omega, provenance(p));
+    if (p.scaling != model::BsaScaling::kNone)
+      unit += fmt::format(" ({})", scaling_text(p.scaling));
+    out += fmt::format("{:<24} {:>12g} {:<22} {:>6g}  {}\n", p.name, p.default_value, unit, p.omega,
+                       provenance(p));
   }
   std::fputs(out.c_str(), stdout);
 }
@@ -73,10 +82,12 @@ void print_json() {
 }  // namespace
 
 void register_params(CLI::App& app) {
-  auto* cmd = app.add_subcommand("params", "Print the parameter reference (name, unit, default, IIV, range, source)");
+  auto* cmd = app.add_subcommand(
+      "params", "Print the parameter reference (name, unit, default, IIV, range, source)");
   auto markdown = std::make_shared<bool>(false);
   auto json = std::make_shared<bool>(false);
-  cmd->add_flag("--markdown", *markdown, "Markdown table (docs/parameters.md is generated this way)");
+  cmd->add_flag("--markdown", *markdown,
+                "Markdown table (docs/parameters.md is generated this way)");
   cmd->add_flag("--json", *json, "One JSON document on stdout");
   cmd->callback([markdown, json] {
     if (*json) {

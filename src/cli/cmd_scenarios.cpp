@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
@@ -17,7 +17,8 @@ void register_scenarios(CLI::App& app) {
   auto* cmd = app.add_subcommand("scenarios", "List the built-in scenarios, or print one as TOML");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "One JSON document on stdout");
-  auto* show = cmd->add_subcommand("show", "Print a built-in scenario as TOML that `run` accepts unchanged");
+  auto* show =
+      cmd->add_subcommand("show", "Print a built-in scenario as TOML that `run` accepts unchanged");
   auto name = std::make_shared<std::string>();
   show->add_option("name", *name, "Scenario name")->required();
   show->callback([name] {

@@ -2,11 +2,11 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include "clinic/typical.hpp"
 #include "cli/app.hpp"
+#include "clinic/typical.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 
@@ -25,7 +25,8 @@ struct TrajectoryArgs {
 
 std::string column_help() {
   std::string text = "Columns of the CSV (unit):\n  day (days since graft infusion)\n";
-  for (const auto& c : sim::trajectory_columns()) text += fmt::format("  {} ({}): {}\n", c.name, c.unit, c.description);
+  for (const auto& c : sim::trajectory_columns())
+    text += fmt::format("  {} ({}): {}\n", c.name, c.unit, c.description);
   return text;
 }
 
@@ -34,11 +35,13 @@ void run_trajectory(const TrajectoryArgs& args) {
     throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", args.days));
   }
   if (!(args.step > 0.0) || args.step > args.days) {
-    throw UserError(fmt::format("--step {}: must be positive and at most --days ({})", args.step, args.days));
+    throw UserError(
+        fmt::format("--step {}: must be positive and at most --days ({})", args.step, args.days));
   }
   if (args.days / args.step > 1e7) {
-    throw UserError(fmt::format("--step {}: gives more than 10^7 rows over {} days; use a larger step", args.step,
-                                args.days));
+    throw UserError(
+        fmt::format("--step {}: gives more than 10^7 rows over {} days; use a larger step",
+                    args.step, args.days));
   }
   const auto scenario = scenario::load_scenario(args.scenario);
   const std::string arm_name = args.arm.empty() ? scenario.arms.front().name : args.arm;
@@ -59,16 +62,22 @@ void run_trajectory(const TrajectoryArgs& args) {
 
 void register_trajectory(CLI::App& app) {
   auto args = std::make_shared<TrajectoryArgs>();
-  auto* cmd = app.add_subcommand("trajectory", "One virtual patient's states and observations over time, as CSV");
+  auto* cmd = app.add_subcommand("trajectory",
+                                 "One virtual patient's states and observations over time, as CSV");
   cmd->footer(column_help());
-  cmd->add_option("scenario", args->scenario, "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  cmd->add_option("scenario", args->scenario,
+                  "Built-in scenario name or scenario .toml file (default: the built-in default)");
   cmd->add_option("--arm", args->arm, "Arm of the scenario (default: its first arm)");
   cmd->add_flag("--typical", args->typical,
-                "Typical patient: no inter-individual variability, BSA 1.8 m2, L0 = 1e6, deterministic tumour, "
+                "Typical patient: no inter-individual variability, BSA 1.8 m2, L0 = 1e6, "
+                "deterministic tumour, "
                 "no clinical events, regimen from day 46 (the default)");
-  cmd->add_option("--days", args->days, "Horizon in days since graft infusion")->capture_default_str();
+  cmd->add_option("--days", args->days, "Horizon in days since graft infusion")
+      ->capture_default_str();
   cmd->add_option("--step", args->step, "Output interval in days")->capture_default_str();
-  cmd->add_option("--mode", args->mode, "Solver mode")->check(CLI::IsMember({"reference", "fast"}))->capture_default_str();
+  cmd->add_option("--mode", args->mode, "Solver mode")
+      ->check(CLI::IsMember({"reference", "fast"}))
+      ->capture_default_str();
   cmd->add_option("--out", args->out, "Output CSV file")->required();
   cmd->callback([args] { run_trajectory(*args); });
 }

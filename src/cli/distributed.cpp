@@ -64,7 +64,8 @@ std::vector<std::string> Distributed::gather(const std::string& mine) const {
     }
     all.resize(static_cast<std::size_t>(total));
   }
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR,
+              0, MPI_COMM_WORLD);
   std::vector<std::string> out;
   if (rank_ == 0) {
     for (int r = 0; r < size_; ++r) {

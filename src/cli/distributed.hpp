@@ -1,9 +1,9 @@
 #pragma once
 /// @file distributed.hpp
-/// Process-level parallelism for `il2sim run` under `mpirun -np K`: replicates are split across ranks
-/// (replicate i runs on rank i mod K) and their compact results gathered to rank 0, which reduces them in
-/// replicate order and writes every output — the same bytes as one process. Built with MPI when the
-/// build found it (IL2SIM_HAVE_MPI); without it there is always exactly one rank.
+/// Process-level parallelism for `il2sim run` under `mpirun -np K`: replicates are split across
+/// ranks (replicate i runs on rank i mod K) and their compact results gathered to rank 0, which
+/// reduces them in replicate order and writes every output — the same bytes as one process. Built
+/// with MPI when the build found it (IL2SIM_HAVE_MPI); without it there is always exactly one rank.
 
 #include <string>
 #include <vector>

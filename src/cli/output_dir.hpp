@@ -1,5 +1,6 @@
 #pragma once
-// Output directories of `run` and `cohort`: created if missing, refused when non-empty without --force.
+// Output directories of `run` and `cohort`: created if missing, refused when non-empty without
+// --force.
 #include <string>
 
 namespace il2sim::cli {

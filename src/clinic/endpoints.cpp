@@ -18,12 +18,14 @@ std::vector<Endpoint> endpoints(const PatientRecord& r, double origin) {
     out.push_back({"PFS", end - origin, 1, "end of follow-up"});
   }
   if (died) {
-    out.push_back({"OS", *r.death_day - origin, 0, std::string("death: ") + std::string(to_string(r.death_cause))});
+    out.push_back({"OS", *r.death_day - origin, 0,
+                   std::string("death: ") + std::string(to_string(r.death_cause))});
   } else {
     out.push_back({"OS", end - origin, 1, "end of follow-up"});
   }
   if (relapsed && (!died || *r.relapse_day <= *r.death_day)) {
-    out.push_back({"RELAPSE", *r.relapse_day - origin, 0, r.relapse_symptomatic ? "symptomatic relapse" : "relapse at assessment"});
+    out.push_back({"RELAPSE", *r.relapse_day - origin, 0,
+                   r.relapse_symptomatic ? "symptomatic relapse" : "relapse at assessment"});
     out.push_back({"NRM", *r.relapse_day - origin, 1, "relapse"});
   } else if (died) {
     out.push_back({"RELAPSE", *r.death_day - origin, 1, "death without relapse"});

@@ -1,7 +1,7 @@
 #pragma once
 /// @file endpoints.hpp
-/// Time-to-event endpoints of one patient record, from a chosen time origin (transplant for a cohort,
-/// randomization for a randomized trial): the rows of ADTTE.
+/// Time-to-event endpoints of one patient record, from a chosen time origin (transplant for a
+/// cohort, randomization for a randomized trial): the rows of ADTTE.
 
 #include <string>
 #include <vector>
@@ -17,9 +17,9 @@ struct Endpoint {
   std::string evntdesc;
 };
 
-/// PFS (observed relapse or death), OS (death), RELAPSE (observed relapse; death censors), NRM (death
-/// without relapse; relapse censors) from `origin`; DLT (from IL-2 start, treated patients only,
-/// censored at the end of induction + the platelet DLT window).
+/// PFS (observed relapse or death), OS (death), RELAPSE (observed relapse; death censors), NRM
+/// (death without relapse; relapse censors) from `origin`; DLT (from IL-2 start, treated patients
+/// only, censored at the end of induction + the platelet DLT window).
 [[nodiscard]] std::vector<Endpoint> endpoints(const PatientRecord& r, double origin);
 
 }  // namespace il2sim::clinic

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
+#include <boost/math/distributions/normal.hpp>
 
 #include "clinic/grading.hpp"
 #include "core/error.hpp"
@@ -17,34 +17,50 @@ namespace il2sim::clinic {
 
 std::string_view to_string(NotTreatedReason r) {
   switch (r) {
-    case NotTreatedReason::kNone: return "";
-    case NotTreatedReason::kRefusal: return "refusal";
-    case NotTreatedReason::kNoPlateletRecovery: return "no platelet recovery";
-    case NotTreatedReason::kRelapse: return "relapse";
-    case NotTreatedReason::kDeath: return "death";
-    case NotTreatedReason::kNumericalFailure: return "numerical failure";
-    case NotTreatedReason::kOther: return "other";
+    case NotTreatedReason::kNone:
+      return "";
+    case NotTreatedReason::kRefusal:
+      return "refusal";
+    case NotTreatedReason::kNoPlateletRecovery:
+      return "no platelet recovery";
+    case NotTreatedReason::kRelapse:
+      return "relapse";
+    case NotTreatedReason::kDeath:
+      return "death";
+    case NotTreatedReason::kNumericalFailure:
+      return "numerical failure";
+    case NotTreatedReason::kOther:
+      return "other";
   }
   return "";
 }
 
 std::string_view to_string(StopReason r) {
   switch (r) {
-    case StopReason::kNone: return "";
-    case StopReason::kSecondHold: return "second hold";
-    case StopReason::kGrade4Toxicity: return "grade 4 non-haematologic toxicity";
-    case StopReason::kRelapse: return "relapse";
-    case StopReason::kDeath: return "death";
+    case StopReason::kNone:
+      return "";
+    case StopReason::kSecondHold:
+      return "second hold";
+    case StopReason::kGrade4Toxicity:
+      return "grade 4 non-haematologic toxicity";
+    case StopReason::kRelapse:
+      return "relapse";
+    case StopReason::kDeath:
+      return "death";
   }
   return "";
 }
 
 std::string_view to_string(DeathCause c) {
   switch (c) {
-    case DeathCause::kNone: return "";
-    case DeathCause::kNonRelapse: return "non-relapse mortality";
-    case DeathCause::kRelapse: return "relapse";
-    case DeathCause::kToxic: return "IL-2 toxicity";
+    case DeathCause::kNone:
+      return "";
+    case DeathCause::kNonRelapse:
+      return "non-relapse mortality";
+    case DeathCause::kRelapse:
+      return "relapse";
+    case DeathCause::kToxic:
+      return "IL-2 toxicity";
   }
   return "";
 }
@@ -89,20 +105,22 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
   // The cohort's own residual-disease parameters where its remission status sets it apart
   // (scenario::CohortSpec); the draws are the same either way.
   if (u_free >= s.parameters[cohort.p_no_disease]) {
-    const double log10_L0 = truncated_normal(disease, s.parameters[cohort.log10_L0_mean],
-                                             std::max(s.parameters[ParamId::kLog10L0Sd], 1e-9), 0.0, 10.0);
+    const double log10_L0 =
+        truncated_normal(disease, s.parameters[cohort.log10_L0_mean],
+                         std::max(s.parameters[ParamId::kLog10L0Sd], 1e-9), 0.0, 10.0);
     v.L0 = std::pow(10.0, log10_L0);
   }
   RandomStream protocol(s.seed, replicate, id, Purpose::kProtocol);
-  v.scheduling_delay_days =
-      static_cast<int>(protocol.below(static_cast<std::uint64_t>(s.protocol.max_scheduling_delay_days) + 1));
+  v.scheduling_delay_days = static_cast<int>(
+      protocol.below(static_cast<std::uint64_t>(s.protocol.max_scheduling_delay_days) + 1));
   v.refuses = protocol.bernoulli(s.protocol.refusal_probability);
   {
     // LAK cell dose: log-normal around the median with the range as ±2 SD, truncated to the range.
     const double lo = std::log(s.protocol.lak_cells_min);
     const double hi = std::log(s.protocol.lak_cells_max);
     const double sd = std::max((hi - lo) / 4.0, 1e-9);
-    v.lak_cells = std::exp(truncated_normal(protocol, std::log(s.protocol.lak_cells_median), sd, lo, hi));
+    v.lak_cells =
+        std::exp(truncated_normal(protocol, std::log(s.protocol.lak_cells_median), sd, lo, hi));
   }
   // Drawn after the others so that the earlier draws of the protocol stream are unchanged.
   v.other_attrition = protocol.bernoulli(s.protocol.other_attrition_probability);
@@ -160,8 +178,8 @@ struct PendingEvent {
 
 class ClinicController final : public sim::Controller {
  public:
-  ClinicController(const scenario::Scenario& s, const scenario::ArmSpec& arm, const VirtualPatient& v,
-                   double horizon, PatientRecord& record)
+  ClinicController(const scenario::Scenario& s, const scenario::ArmSpec& arm,
+                   const VirtualPatient& v, double horizon, PatientRecord& record)
       : s_(s),
         v_(v),
         p_(v.parameters),
@@ -171,18 +189,20 @@ class ClinicController final : public sim::Controller {
         record_(record),
         events_(s.seed, v.replicate, v.id, Purpose::kClinicalEvents),
         assay_(s.seed, v.replicate, v.id, Purpose::kAssay) {
-    // The event stream's first draws were used at registration (make_patient); skip them so that the
-    // toxic-death draws are the next ones.
+    // The event stream's first draws were used at registration (make_patient); skip them so that
+    // the toxic-death draws are the next ones.
     for (int i = 0; i < 4; ++i) (void)events_.uniform();
     const double shape = s.parameters[ParamId::kNrmShape];
-    const double p1 = v.transplant == model::Transplant::kAllogeneic ? s.parameters[ParamId::kNrm1yAllo]
-                                                                     : s.parameters[ParamId::kNrm1yAuto];
+    const double p1 = v.transplant == model::Transplant::kAllogeneic
+                          ? s.parameters[ParamId::kNrm1yAllo]
+                          : s.parameters[ParamId::kNrm1yAuto];
     nrm_scale_ = weibull_scale_for_one_year(p1, shape);
     nrm_shape_ = shape;
     nrm_day_ = nrm_day();
     allo_ = v.transplant == model::Transplant::kAllogeneic;
     // Registration-time schedule.
-    for (double d = std::ceil(s.protocol.window_start_day); d <= s.protocol.window_end_day + 1e-9; d += 1.0) {
+    for (double d = std::ceil(s.protocol.window_start_day); d <= s.protocol.window_end_day + 1e-9;
+         d += 1.0) {
       push(d, Pending::kEligibilityCheck);
     }
     for (std::size_t i = 0; i < s.assays.visits_from_transplant.size(); ++i) {
@@ -191,7 +211,8 @@ class ClinicController final : public sim::Controller {
     if (nrm_day_ < horizon_) push(nrm_day_, Pending::kDeath);
   }
 
-  // ---- sim::Controller ---------------------------------------------------------------------------
+  // ---- sim::Controller
+  // ---------------------------------------------------------------------------
   [[nodiscard]] double infusion_rate(double t) const override {
     if (!on_treatment_ || held_) return 0.0;
     const auto* ph = phase_at(t);
@@ -199,7 +220,8 @@ class ClinicController final : public sim::Controller {
   }
 
   [[nodiscard]] bool gvhd_window(double t) const override {
-    return allo_ && record_.treated && t >= *record_.start_day - 1e-9 && t < gvhd_window_end_ - 1e-9;
+    return allo_ && record_.treated && t >= *record_.start_day - 1e-9 &&
+           t < gvhd_window_end_ - 1e-9;
   }
 
   [[nodiscard]] double next_breakpoint(double t) const override {
@@ -212,8 +234,8 @@ class ClinicController final : public sim::Controller {
 
   sim::Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& m) override {
     sim::Directive d;
-    // Process every pending event due now, in a fixed order of kinds (deterministic); events that the
-    // processing itself schedules for now are processed in the same call.
+    // Process every pending event due now, in a fixed order of kinds (deterministic); events that
+    // the processing itself schedules for now are processed in the same call.
     for (;;) {
       std::vector<PendingEvent> due;
       for (auto it = pending_.begin(); it != pending_.end();) {
@@ -233,18 +255,36 @@ class ClinicController final : public sim::Controller {
           case Pending::kDeath:
             if (!record_.death_day) die(t, pending_death_cause_);
             break;
-          case Pending::kObservedRelapse: observe_relapse(t, false); break;
-          case Pending::kEligibilityCheck: check_eligibility(t, y); break;
-          case Pending::kStart: start(t, y, m); break;
-          case Pending::kPhaseBoundary: phase_boundary(t, y); break;
-          case Pending::kApheresis: y[model::kP] *= s_.protocol.apheresis_platelet_factor; break;
-          case Pending::kLakInfusion: y[model::kK] += lak_per_day_ / p_.blood_volume_ul; break;
-          case Pending::kVisit: visit(t, y, m, e.index); break;
-          case Pending::kAeWindowEnd: close_adverse_events(t, false); break;
-          case Pending::kGvhdWindowEnd: break;
+          case Pending::kObservedRelapse:
+            observe_relapse(t, false);
+            break;
+          case Pending::kEligibilityCheck:
+            check_eligibility(t, y);
+            break;
+          case Pending::kStart:
+            start(t, y, m);
+            break;
+          case Pending::kPhaseBoundary:
+            phase_boundary(t, y);
+            break;
+          case Pending::kApheresis:
+            y[model::kP] *= s_.protocol.apheresis_platelet_factor;
+            break;
+          case Pending::kLakInfusion:
+            y[model::kK] += lak_per_day_ / p_.blood_volume_ul;
+            break;
+          case Pending::kVisit:
+            visit(t, y, m, e.index);
+            break;
+          case Pending::kAeWindowEnd:
+            close_adverse_events(t, false);
+            break;
+          case Pending::kGvhdWindowEnd:
+            break;
           case Pending::kPlateletDltCheck:
             if (grades_[ToxTerm::kThrombocytopenia] == 4 && in_ae_window(t)) {
-              mark_dlt(t, fmt::format("grade 4 thrombocytopenia > {:g} days", s_.toxicity.dlt_thrombocytopenia_days));
+              mark_dlt(t, fmt::format("grade 4 thrombocytopenia > {:g} days",
+                                      s_.toxicity.dlt_thrombocytopenia_days));
             }
             break;
         }
@@ -264,7 +304,8 @@ class ClinicController final : public sim::Controller {
 
   [[nodiscard]] std::size_t root_count() const override { return Grader::kThresholdCount + 4; }
 
-  void roots(double, std::span<const double> y, const model::Il2Model&, std::span<double> g) const override {
+  void roots(double, std::span<const double> y, const model::Il2Model&,
+             std::span<double> g) const override {
     grader_.thresholds(y[model::kW], y[model::kP], y[model::kCe], g);
     std::size_t i = Grader::kThresholdCount;
     g[i++] = y[model::kP] - s_.protocol.hold_platelets;
@@ -278,7 +319,8 @@ class ClinicController final : public sim::Controller {
     }
   }
 
-  sim::Directive at_roots(double t, std::span<double> y, const model::Il2Model&, std::span<const int> dirs) override {
+  sim::Directive at_roots(double t, std::span<double> y, const model::Il2Model&,
+                          std::span<const int> dirs) override {
     const std::size_t gv = Grader::kThresholdCount + 2;
     if (dirs[gv] > 0 && !record_.agvhd_day) gvhd_onset(t, true);
     if (dirs[gv + 1] > 0 && !record_.cgvhd_day) gvhd_onset(t, false);
@@ -300,9 +342,12 @@ class ClinicController final : public sim::Controller {
           return {true, false};
         }
         break;
-      case sim::TumourEvent::kCure: record_.cure_day = t; break;
+      case sim::TumourEvent::kCure:
+        record_.cure_day = t;
+        break;
       case sim::TumourEvent::kMrdPositive:
-      case sim::TumourEvent::kMrdNegative: break;
+      case sim::TumourEvent::kMrdNegative:
+        break;
     }
     return {};
   }
@@ -318,8 +363,9 @@ class ClinicController final : public sim::Controller {
       DeathCause cause = DeathCause::kNonRelapse;
       if (record_.relapse_day) {
         const double median = post_relapse_median_days();
-        const double pr = *record_.relapse_day +
-                          median * std::exp(s_.parameters[ParamId::kPostRelapseSigma] * v_.post_relapse_z);
+        const double pr =
+            *record_.relapse_day +
+            median * std::exp(s_.parameters[ParamId::kPostRelapseSigma] * v_.post_relapse_z);
         if (pr < death) {
           death = pr;
           cause = DeathCause::kRelapse;
@@ -352,7 +398,9 @@ class ClinicController final : public sim::Controller {
     }
     return nullptr;
   }
-  PlannedPhase* phase_at(double t) { return const_cast<PlannedPhase*>(std::as_const(*this).phase_at(t)); }
+  PlannedPhase* phase_at(double t) {
+    return const_cast<PlannedPhase*>(std::as_const(*this).phase_at(t));
+  }
 
   [[nodiscard]] double nrm_day() const {
     // Weibull cumulative hazard (t/λ)^k, doubled (gvhd_nrm_factor) after GVHD onset.
@@ -367,10 +415,14 @@ class ClinicController final : public sim::Controller {
   [[nodiscard]] double post_relapse_median_days() const {
     constexpr double kDaysPerMonth = 365.25 / 12.0;
     switch (v_.disease) {
-      case model::Disease::kNhl: return s_.parameters[ParamId::kPostRelapseMedianNhl] * kDaysPerMonth;
-      case model::Disease::kHd: return s_.parameters[ParamId::kPostRelapseMedianHd] * kDaysPerMonth;
-      case model::Disease::kAml: return s_.parameters[ParamId::kPostRelapseMedianAml] * kDaysPerMonth;
-      case model::Disease::kAll: return s_.parameters[ParamId::kPostRelapseMedianAll] * kDaysPerMonth;
+      case model::Disease::kNhl:
+        return s_.parameters[ParamId::kPostRelapseMedianNhl] * kDaysPerMonth;
+      case model::Disease::kHd:
+        return s_.parameters[ParamId::kPostRelapseMedianHd] * kDaysPerMonth;
+      case model::Disease::kAml:
+        return s_.parameters[ParamId::kPostRelapseMedianAml] * kDaysPerMonth;
+      case model::Disease::kAll:
+        return s_.parameters[ParamId::kPostRelapseMedianAll] * kDaysPerMonth;
     }
     return s_.parameters[ParamId::kPostRelapseMedianNhl] * kDaysPerMonth;
   }
@@ -386,7 +438,8 @@ class ClinicController final : public sim::Controller {
     }
     // The switch day itself (2 years) is an assessment: a crossing after the last 90-day assessment
     // before it (day 720) is recorded there (k = 0), later ones every 180 days after it.
-    const double k = std::ceil((t - pr.assessment_switch_day) / pr.assessment_interval_late_days - 1e-9);
+    const double k =
+        std::ceil((t - pr.assessment_switch_day) / pr.assessment_interval_late_days - 1e-9);
     return pr.assessment_switch_day + std::max(0.0, k) * pr.assessment_interval_late_days;
   }
 
@@ -411,12 +464,15 @@ class ClinicController final : public sim::Controller {
 
   void die(double t, DeathCause cause) {
     record_.death_day = t;
-    record_.death_cause = toxic_death_day_ && std::fabs(*toxic_death_day_ - t) < 1e-9 ? DeathCause::kToxic : cause;
-    if (record_.death_cause == DeathCause::kToxic && s_.toxicity.dlt_toxic_death && in_dlt_scope(t)) {
+    record_.death_cause =
+        toxic_death_day_ && std::fabs(*toxic_death_day_ - t) < 1e-9 ? DeathCause::kToxic : cause;
+    if (record_.death_cause == DeathCause::kToxic && s_.toxicity.dlt_toxic_death &&
+        in_dlt_scope(t)) {
       mark_dlt(t, "toxic death");
     }
     stop_treatment(t, StopReason::kDeath);
-    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone) record_.not_treated = NotTreatedReason::kDeath;
+    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone)
+      record_.not_treated = NotTreatedReason::kDeath;
   }
 
   void observe_relapse(double t, bool symptomatic) {
@@ -430,18 +486,20 @@ class ClinicController final : public sim::Controller {
   }
 
   void check_eligibility(double t, std::span<const double> y) {
-    if (record_.eligible_day || record_.start_day || record_.not_treated != NotTreatedReason::kNone) return;
+    if (record_.eligible_day || record_.start_day || record_.not_treated != NotTreatedReason::kNone)
+      return;
     if (y[model::kP] >= s_.protocol.start_platelets) {
       record_.eligible_day = t;
-      std::erase_if(pending_, [](const PendingEvent& e) { return e.kind == Pending::kEligibilityCheck; });
+      std::erase_if(pending_,
+                    [](const PendingEvent& e) { return e.kind == Pending::kEligibilityCheck; });
       const double start_day = t + v_.scheduling_delay_days;
       if (start_day > s_.protocol.window_end_day + 1e-9) {
         record_.not_treated = NotTreatedReason::kNoPlateletRecovery;
         return;
       }
       push(start_day, Pending::kStart);
-      // Visits relative to the (would-be) start; one falling before today (the day-before baseline when
-      // there is no scheduling delay) is taken today.
+      // Visits relative to the (would-be) start; one falling before today (the day-before baseline
+      // when there is no scheduling delay) is taken today.
       for (std::size_t i = 0; i < s_.assays.visits_from_start.size(); ++i) {
         push(std::max(start_day + s_.assays.visits_from_start[i], t), Pending::kVisit, 1000 + i);
       }
@@ -533,7 +591,8 @@ class ClinicController final : public sim::Controller {
   [[nodiscard]] bool in_ae_window(double) const { return ae_window_open_; }
   [[nodiscard]] bool in_dlt_scope(double t) const {
     for (const auto& ph : phases_) {
-      if (ph.role == PhaseRole::kInduction && t >= ph.start - 1e-9 && t <= ph.end + 1e-9) return true;
+      if (ph.role == PhaseRole::kInduction && t >= ph.start - 1e-9 && t <= ph.end + 1e-9)
+        return true;
     }
     return false;
   }
@@ -570,8 +629,8 @@ class ClinicController final : public sim::Controller {
         }
       }
       if (g > baseline_.grade[k] && g > record_.max_grade[k]) record_.max_grade[k] = g;
-      if (g >= s_.toxicity.dlt_nonhaematologic_grade && !is_haematologic(term) && g > baseline_.grade[k] &&
-          in_dlt_scope(t)) {
+      if (g >= s_.toxicity.dlt_nonhaematologic_grade && !is_haematologic(term) &&
+          g > baseline_.grade[k] && in_dlt_scope(t)) {
         mark_dlt(t, fmt::format("grade {} {}", g, to_string(term)));
       }
     }
@@ -590,7 +649,8 @@ class ClinicController final : public sim::Controller {
   }
 
   void keep_if_emergent(std::size_t k, const AdverseEvent& e) {
-    if (e.grade > baseline_.grade[k] || e.onset > *record_.start_day + 1e-9) record_.adverse_events.push_back(e);
+    if (e.grade > baseline_.grade[k] || e.onset > *record_.start_day + 1e-9)
+      record_.adverse_events.push_back(e);
   }
 
   void close_adverse_events(double t, bool ongoing) {
@@ -618,7 +678,8 @@ class ClinicController final : public sim::Controller {
     }
     auto* ph = phase_at(t);
     const bool infusing = ph != nullptr && ph->rate > 0.0;
-    const bool hold_now = cls >= s_.protocol.hold_cls_grade || hyp >= s_.protocol.hold_hypotension_grade ||
+    const bool hold_now = cls >= s_.protocol.hold_cls_grade ||
+                          hyp >= s_.protocol.hold_hypotension_grade ||
                           P < s_.protocol.hold_platelets;
     if (!held_ && infusing && hold_now) {
       if (record_.holds >= s_.protocol.max_holds) {
@@ -629,15 +690,16 @@ class ClinicController final : public sim::Controller {
       ++record_.holds;
       held_ = true;
       ph->held_during = true;
-      hold_reason_ = cls >= s_.protocol.hold_cls_grade   ? fmt::format("hold: capillary leak grade {}", cls)
-                     : hyp >= s_.protocol.hold_hypotension_grade ? fmt::format("hold: hypotension grade {}", hyp)
-                                                                 : std::string("hold: platelets < ") +
-                                                                       fmt::format("{:g}", s_.protocol.hold_platelets);
+      hold_reason_ =
+          cls >= s_.protocol.hold_cls_grade ? fmt::format("hold: capillary leak grade {}", cls)
+          : hyp >= s_.protocol.hold_hypotension_grade
+              ? fmt::format("hold: hypotension grade {}", hyp)
+              : std::string("hold: platelets < ") + fmt::format("{:g}", s_.protocol.hold_platelets);
       log_rate(t, hold_reason_);
       return;
     }
-    if (held_ && infusing && cls <= s_.protocol.resume_grade && hyp <= std::max(1, s_.protocol.resume_grade) &&
-        P >= s_.protocol.resume_platelets) {
+    if (held_ && infusing && cls <= s_.protocol.resume_grade &&
+        hyp <= std::max(1, s_.protocol.resume_grade) && P >= s_.protocol.resume_platelets) {
       held_ = false;
       dose_factor_ = s_.protocol.resume_fraction;
     }
@@ -653,7 +715,8 @@ class ClinicController final : public sim::Controller {
       std::string why = reason;
       if (why.empty()) why = "completed";
       record_.exposure.push_back({segment_start_, t, logged_rate_, dose,
-                                  ph != nullptr ? ph->phase->name : std::string(), logged_factor_, why});
+                                  ph != nullptr ? ph->phase->name : std::string(), logged_factor_,
+                                  why});
       if (ph != nullptr) ph->delivered += dose;
     }
     logged_rate_ = rate;
@@ -668,7 +731,8 @@ class ClinicController final : public sim::Controller {
       const double end = record_.treatment_end_day ? *record_.treatment_end_day : planned_end_;
       for (const auto& ph : phases_) {
         const double days = std::max(0.0, std::min(ph.end, end) - ph.start);
-        (ph.phase->setting == dosing::CareSetting::kInpatient ? record_.inpatient_days : record_.outpatient_days) += days;
+        (ph.phase->setting == dosing::CareSetting::kInpatient ? record_.inpatient_days
+                                                              : record_.outpatient_days) += days;
       }
     }
     for (const auto& ph : phases_) {
@@ -713,7 +777,8 @@ class ClinicController final : public sim::Controller {
     add("SIL2RA", noisy(o.sIL2Ra, par[ParamId::kCvSil2ra]));
     add("WTGAIN", o.weight_gain);
     add("IL2CONC", noisy(o.C, par[ParamId::kCvIl2]));
-    // Cytotoxicity on the measured effectors: lysis rate constants carry the cell-count assay error.
+    // Cytotoxicity on the measured effectors: lysis rate constants carry the cell-count assay
+    // error.
     const double lymph = nk + cd8 + p_.other_lymph * y[model::kBE];
     const double phi = lymph > 0 ? nk / lymph : 0.0;
     const double a = y[model::kAct];
@@ -730,10 +795,12 @@ class ClinicController final : public sim::Controller {
 
   [[nodiscard]] bool nothing_left(double t) const {
     if (on_treatment_ || ae_window_open_) return false;
-    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone) return false;  // start pending
+    if (!record_.landmark_day && record_.not_treated == NotTreatedReason::kNone)
+      return false;  // start pending
     for (const auto& e : pending_) {
-      if (e.kind == Pending::kVisit || e.kind == Pending::kStart || e.kind == Pending::kObservedRelapse ||
-          e.kind == Pending::kGvhdWindowEnd || e.kind == Pending::kPlateletDltCheck)
+      if (e.kind == Pending::kVisit || e.kind == Pending::kStart ||
+          e.kind == Pending::kObservedRelapse || e.kind == Pending::kGvhdWindowEnd ||
+          e.kind == Pending::kPlateletDltCheck)
         return false;
     }
     const bool tumour_gone = !(v_.L0 > 0.0) || record_.cure_day.has_value();
@@ -778,8 +845,8 @@ class ClinicController final : public sim::Controller {
 
 }  // namespace
 
-PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmSpec& arm, const VirtualPatient& v,
-                               double horizon_days) {
+PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmSpec& arm,
+                               const VirtualPatient& v, double horizon_days) {
   PatientRecord record;
   record.id = v.id;
   record.arm = arm.name;
@@ -802,7 +869,8 @@ PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmS
       record.not_treated = NotTreatedReason::kNumericalFailure;
     }
   }
-  if (!record.relapse_true_day && outcome.relapse_day) record.relapse_true_day = outcome.relapse_day;
+  if (!record.relapse_true_day && outcome.relapse_day)
+    record.relapse_true_day = outcome.relapse_day;
   controller.finish(outcome.end_day);
   return record;
 }

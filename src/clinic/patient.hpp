@@ -1,9 +1,9 @@
 #pragma once
 /// @file patient.hpp
 /// Virtual patients of a cohort and their course through one arm of the clinic.
-/// Every draw comes from the patient's own streams keyed by (seed, replicate, patient, purpose), so the
-/// same virtual patient has the same covariates, parameters, disease and event draws in every arm
-/// (common random numbers), and adding a patient or an arm changes nobody else.
+/// Every draw comes from the patient's own streams keyed by (seed, replicate, patient, purpose), so
+/// the same virtual patient has the same covariates, parameters, disease and event draws in every
+/// arm (common random numbers), and adding a patient or an arm changes nobody else.
 
 #include <cstdint>
 
@@ -20,23 +20,25 @@ struct VirtualPatient {
   model::Disease disease = model::Disease::kNhl;
   model::Transplant transplant = model::Transplant::kAutologous;
   model::IndividualParameters parameters{};
-  double L0 = 0.0;             ///< malignant cells at transplant (0 = no residual disease)
+  double L0 = 0.0;  ///< malignant cells at transplant (0 = no residual disease)
   int scheduling_delay_days = 0;
   bool refuses = false;
   bool other_attrition = false;  ///< does not start for another reason (protocol setting)
-  double lak_cells = 0.0;      ///< LAK cells this patient would receive (LAK arms)
-  double nrm_draw = 0.0;       ///< Exp(1): NRM when the cumulative NRM hazard reaches it
-  double agvhd_draw = 0.0;     ///< Exp(1): acute GVHD when h0·G reaches it
-  double cgvhd_draw = 0.0;     ///< Exp(1): chronic GVHD
-  double post_relapse_z = 0.0; ///< N(0,1): survival after relapse, log-normal
+  double lak_cells = 0.0;        ///< LAK cells this patient would receive (LAK arms)
+  double nrm_draw = 0.0;         ///< Exp(1): NRM when the cumulative NRM hazard reaches it
+  double agvhd_draw = 0.0;       ///< Exp(1): acute GVHD when h0·G reaches it
+  double cgvhd_draw = 0.0;       ///< Exp(1): chronic GVHD
+  double post_relapse_z = 0.0;   ///< N(0,1): survival after relapse, log-normal
 };
 
 /// Draws patient `id` of `cohort` (replicate `replicate`) from the scenario's population.
-[[nodiscard]] VirtualPatient make_patient(const scenario::Scenario& scenario, const scenario::CohortSpec& cohort,
+[[nodiscard]] VirtualPatient make_patient(const scenario::Scenario& scenario,
+                                          const scenario::CohortSpec& cohort,
                                           std::uint32_t replicate, std::uint32_t id);
 
 /// Runs one virtual patient through `arm` from transplant to `horizon_days` (or death).
-[[nodiscard]] PatientRecord simulate_patient(const scenario::Scenario& scenario, const scenario::ArmSpec& arm,
+[[nodiscard]] PatientRecord simulate_patient(const scenario::Scenario& scenario,
+                                             const scenario::ArmSpec& arm,
                                              const VirtualPatient& patient, double horizon_days);
 
 /// Weibull scale (days) giving cumulative probability `p_one_year` at 365.25 days with shape k.

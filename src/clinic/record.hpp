@@ -15,13 +15,13 @@ namespace il2sim::clinic {
 
 /// Why a registered patient did not start IL-2 (attrition before the start/randomization).
 enum class NotTreatedReason {
-  kNone,                ///< started (or, in an observation arm, reached the would-be start)
+  kNone,  ///< started (or, in an observation arm, reached the would-be start)
   kRefusal,
   kNoPlateletRecovery,  ///< platelets not recovered by the end of the start window
   kRelapse,             ///< relapse observed before the start
   kDeath,               ///< died before the start (non-relapse mortality)
   kNumericalFailure,
-  kOther                ///< another reason, not simulated (protocol.other_attrition_probability)
+  kOther  ///< another reason, not simulated (protocol.other_attrition_probability)
 };
 [[nodiscard]] std::string_view to_string(NotTreatedReason r);
 
@@ -39,24 +39,25 @@ struct ExposureSegment {
   double rate_iu_per_day = 0.0;  ///< Chiron IU/day
   double dose_iu = 0.0;          ///< delivered in the segment (Chiron IU)
   std::string phase;
-  double dose_fraction = 1.0;    ///< 1 full dose, 0.5 after a resumption
-  std::string end_reason;        ///< "completed", "hold: ...", "stopped: ..."
+  double dose_fraction = 1.0;  ///< 1 full dose, 0.5 after a resumption
+  std::string end_reason;      ///< "completed", "hold: ...", "stopped: ..."
 };
 
 /// One adverse-event episode (ADAE): contiguous time at grade >= 1 of one term.
 struct AdverseEvent {
   ToxTerm term = ToxTerm::kCapillaryLeak;
-  int grade = 0;        ///< maximum grade
-  double onset = 0.0;   ///< day since transplant
+  int grade = 0;       ///< maximum grade
+  double onset = 0.0;  ///< day since transplant
   double end = 0.0;
-  bool ongoing = false; ///< still ongoing at the end of recording
+  bool ongoing = false;      ///< still ongoing at the end of recording
   double grade4_days = 0.0;  ///< time spent at grade 4
 };
 
 /// One lab or assay value at a visit (ADLB).
 struct LabValue {
   double day = 0.0;
-  std::string paramcd;  ///< NKBLD, CD8BLD, PLAT, SIL2RA, LYSK562, LYSDAUDI, LU20K562, LU20DAUD, WTGAIN, IL2CONC, MRD
+  std::string paramcd;  ///< NKBLD, CD8BLD, PLAT, SIL2RA, LYSK562, LYSDAUDI, LU20K562, LU20DAUD,
+                        ///< WTGAIN, IL2CONC, MRD
   double value = 0.0;
   double et_ratio = 0.0;  ///< lysis assays: effector:target ratio (0 otherwise)
   std::string visit;      ///< e.g. "IL2 D4", "TX D30", "BASELINE"
@@ -73,17 +74,19 @@ struct PatientRecord {
   // Start of IL-2 (or of the would-be start in an observation arm)
   NotTreatedReason not_treated = NotTreatedReason::kNone;
   std::optional<double> eligible_day;  ///< first window day meeting the platelet criterion
-  std::optional<double> landmark_day;  ///< the (would-be) start of IL-2: eligibility + scheduling delay
-  std::optional<double> start_day;     ///< first day of IL-2 (treated patients only)
-  bool treated = false;                ///< received any IL-2
+  std::optional<double>
+      landmark_day;  ///< the (would-be) start of IL-2: eligibility + scheduling delay
+  std::optional<double> start_day;  ///< first day of IL-2 (treated patients only)
+  bool treated = false;             ///< received any IL-2
 
   // Treatment
   bool completed_induction = false;
   bool completed_maintenance = false;
-  double induction_intensity = 0.0;    ///< delivered / planned dose
+  double induction_intensity = 0.0;  ///< delivered / planned dose
   double maintenance_intensity = 0.0;
   int holds = 0;
-  double inpatient_days = 0.0;   ///< days of the regimen spent in inpatient phases (to the end of IL-2)
+  double inpatient_days =
+      0.0;  ///< days of the regimen spent in inpatient phases (to the end of IL-2)
   double outpatient_days = 0.0;  ///< days spent in outpatient phases
   StopReason stop = StopReason::kNone;
   std::optional<double> stop_day;
@@ -94,14 +97,14 @@ struct PatientRecord {
 
   // Outcomes (days since transplant)
   std::optional<double> relapse_true_day;
-  std::optional<double> relapse_day;   ///< observed
+  std::optional<double> relapse_day;  ///< observed
   bool relapse_symptomatic = false;
   std::optional<double> cure_day;
   std::optional<double> death_day;
   DeathCause death_cause = DeathCause::kNone;
   std::optional<double> agvhd_day;
   std::optional<double> cgvhd_day;
-  double follow_up_end = 0.0;          ///< censoring day (horizon) if alive
+  double follow_up_end = 0.0;  ///< censoring day (horizon) if alive
 
   std::vector<ExposureSegment> exposure;
   std::vector<AdverseEvent> adverse_events;

@@ -4,18 +4,21 @@
 
 namespace il2sim::clinic {
 
-model::IndividualParameters typical_parameters(const scenario::Scenario& s, const scenario::ArmSpec& arm) {
+model::IndividualParameters typical_parameters(const scenario::Scenario& s,
+                                               const scenario::ArmSpec& arm) {
   const auto* cohort = scenario::find_cohort(arm.cohort);
   model::Covariates cov;
   cov.bsa_m2 = s.typical.bsa_m2;
-  // Weight consistent with the BSA for a 175 cm adult (Mosteller), used only for per-kg doses and LAK.
+  // Weight consistent with the BSA for a 175 cm adult (Mosteller), used only for per-kg doses and
+  // LAK.
   cov.height_cm = 175.0;
   cov.weight_kg = s.typical.bsa_m2 * s.typical.bsa_m2 * 3600.0 / cov.height_cm;
-  return model::resolve(s.parameters, cov, cohort->disease, cohort->transplant, model::typical_etas());
+  return model::resolve(s.parameters, cov, cohort->disease, cohort->transplant,
+                        model::typical_etas());
 }
 
-TypicalRun simulate_typical(const scenario::Scenario& s, const scenario::ArmSpec& arm, double days, double step,
-                            sim::SolverMode mode) {
+TypicalRun simulate_typical(const scenario::Scenario& s, const scenario::ArmSpec& arm, double days,
+                            double step, sim::SolverMode mode) {
   TypicalRun run;
   const auto parameters = typical_parameters(s, arm);
   if (arm.regimen) {
@@ -28,11 +31,14 @@ TypicalRun simulate_typical(const scenario::Scenario& s, const scenario::ArmSpec
   options.mode = mode;
   options.horizon_days = days;
   options.stochastic_tumour = false;
-  if (mode == sim::SolverMode::kReference && s.solver.mode != sim::SolverMode::kReference) options.rtol = 0.0;
+  if (mode == sim::SolverMode::kReference && s.solver.mode != sim::SolverMode::kReference)
+    options.rtol = 0.0;
   sim::PatientSimulator simulator(parameters, options, 0);
-  RandomStream unused_stream(s.seed, 0, 0, Purpose::kTumourBirthDeath);  // deterministic tumour: never drawn
+  RandomStream unused_stream(s.seed, 0, 0,
+                             Purpose::kTumourBirthDeath);  // deterministic tumour: never drawn
   const auto grid = sim::output_grid(days, step);
-  run.outcome = simulator.run(run.doses, s.typical.L0, unused_stream, grid, run.trajectory.observer());
+  run.outcome =
+      simulator.run(run.doses, s.typical.L0, unused_stream, grid, run.trajectory.observer());
   return run;
 }
 

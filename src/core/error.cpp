@@ -30,8 +30,8 @@ UserError::UserError(InputLocation location, std::string problem, std::string al
 UserError::UserError(std::string message) : std::runtime_error(std::move(message)) {}
 
 void assertion_failed(const char* expr, const char* file, int line, const char* message) {
-  std::fprintf(stderr, "il2sim: internal error: %s:%d: assertion '%s' failed: %s\n", file, line, expr,
-               message);
+  std::fprintf(stderr, "il2sim: internal error: %s:%d: assertion '%s' failed: %s\n", file, line,
+               expr, message);
   std::abort();
 }
 

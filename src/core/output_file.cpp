@@ -24,13 +24,15 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     out.close();
     if (!out) {
       std::remove(tmp.c_str());
-      throw UserError({path, std::nullopt, std::nullopt, ""}, "writing the output file failed (disk full?)");
+      throw UserError({path, std::nullopt, std::nullopt, ""},
+                      "writing the output file failed (disk full?)");
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    throw UserError({path, std::nullopt, std::nullopt, ""},
-                    fmt::format("cannot rename the finished output into place ({})", std::strerror(errno)));
+    throw UserError(
+        {path, std::nullopt, std::nullopt, ""},
+        fmt::format("cannot rename the finished output into place ({})", std::strerror(errno)));
   }
 }
 

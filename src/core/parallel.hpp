@@ -16,12 +16,14 @@
 
 namespace il2sim::core {
 
-/// Computes `produce(i)` for i in [0, n) on `threads` threads and calls `consume(i, result)` on the calling
-/// thread in increasing i. At most `window` results wait out of order (bounded memory). The first
-/// exception thrown by a producer is rethrown after all threads have stopped.
+/// Computes `produce(i)` for i in [0, n) on `threads` threads and calls `consume(i, result)` on the
+/// calling thread in increasing i. At most `window` results wait out of order (bounded memory). The
+/// first exception thrown by a producer is rethrown after all threads have stopped.
 template <typename Result>
-void ordered_parallel_for(std::size_t n, unsigned threads, const std::function<Result(std::size_t)>& produce,
-                          const std::function<void(std::size_t, Result&)>& consume, std::size_t window = 0) {
+void ordered_parallel_for(std::size_t n, unsigned threads,
+                          const std::function<Result(std::size_t)>& produce,
+                          const std::function<void(std::size_t, Result&)>& consume,
+                          std::size_t window = 0) {
   threads = std::max(1U, threads);
   if (window == 0) window = 64 * static_cast<std::size_t>(threads);
   if (threads == 1) {

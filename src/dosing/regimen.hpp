@@ -1,9 +1,9 @@
 #pragma once
 /// @file regimen.hpp
 /// Regimens in the vocabulary of the field: a regimen is a sequence of phases, each with a route, a
-/// dose and its unit, a product, a duration in days and a care setting (model.md §1). A phase with dose
-/// 0 is a rest. Dosing events are separate from the dynamics: `expand` turns a regimen into timed
-/// dose records (NONMEM/mrgsolve style: time, amount, rate, duration, compartment).
+/// dose and its unit, a product, a duration in days and a care setting (model.md §1). A phase with
+/// dose 0 is a rest. Dosing events are separate from the dynamics: `expand` turns a regimen into
+/// timed dose records (NONMEM/mrgsolve style: time, amount, rate, duration, compartment).
 
 #include <string>
 #include <string_view>
@@ -33,11 +33,11 @@ enum class CareSetting { kInpatient, kOutpatient };
 
 /// One phase of a regimen.
 struct Phase {
-  std::string name;           ///< e.g. "induction", "rest", "maintenance"
+  std::string name;  ///< e.g. "induction", "rest", "maintenance"
   Route route = Route::kCiv;
-  double dose = 0.0;          ///< in product units (not millions) per `unit`; 0 = rest phase
+  double dose = 0.0;  ///< in product units (not millions) per `unit`; 0 = rest phase
   DoseUnit unit = DoseUnit::kPerM2PerDay;
-  double days = 0.0;          ///< duration of the phase
+  double days = 0.0;  ///< duration of the phase
   CareSetting setting = CareSetting::kInpatient;
   double interval_hours = 24.0;  ///< bolus and SC: time between administrations (II)
   bool lak_infusion = false;     ///< LAK cells are infused during this phase (LAK scenarios)
@@ -52,19 +52,20 @@ struct Regimen {
   [[nodiscard]] double total_days() const;
 };
 
-/// Chiron-equivalent IU per unit of product; `potency_roche` is the scenario's factor for Roche units.
+/// Chiron-equivalent IU per unit of product; `potency_roche` is the scenario's factor for Roche
+/// units.
 [[nodiscard]] double potency(Product product, double potency_roche);
 
 /// Where a dose record enters the model.
 enum class Compartment { kCentral, kDepot };
 
-/// One dose record in Chiron IU. For an infusion `rate_iu_per_day > 0` over [time, time + duration);
-/// for a bolus `amount_iu > 0` at `time` and duration 0.
+/// One dose record in Chiron IU. For an infusion `rate_iu_per_day > 0` over [time, time +
+/// duration); for a bolus `amount_iu > 0` at `time` and duration 0.
 struct DoseRecord {
-  double time = 0.0;            ///< day since transplant
-  double duration = 0.0;        ///< days (infusions)
-  double rate_iu_per_day = 0.0; ///< infusion rate (IU/day)
-  double amount_iu = 0.0;       ///< bolus amount (IU), before bioavailability
+  double time = 0.0;             ///< day since transplant
+  double duration = 0.0;         ///< days (infusions)
+  double rate_iu_per_day = 0.0;  ///< infusion rate (IU/day)
+  double amount_iu = 0.0;        ///< bolus amount (IU), before bioavailability
   Compartment compartment = Compartment::kCentral;
   std::size_t phase_index = 0;  ///< phase of the regimen it came from
 };

@@ -231,7 +231,9 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
 
 }  // namespace
 
-std::span<const ParamSpec> parameter_table() { return kTable; }
+std::span<const ParamSpec> parameter_table() {
+  return kTable;
+}
 
 const ParamSpec& spec(ParamId id) {
   const auto index = static_cast<std::size_t>(id);
@@ -257,6 +259,8 @@ ParameterSet::ParameterSet() {
   for (const auto& row : kTable) values_[static_cast<std::size_t>(row.id)] = row.default_value;
 }
 
-bool ParameterSet::is_default(ParamId id) const { return (*this)[id] == spec(id).default_value; }
+bool ParameterSet::is_default(ParamId id) const {
+  return (*this)[id] == spec(id).default_value;
+}
 
 }  // namespace il2sim::model

@@ -1,8 +1,8 @@
 #pragma once
 /// @file parameters.hpp
-/// The parameter table: every model parameter with name, unit, default, inter-individual variability,
-/// allowed range and source. It is the single source that the model code, `il2sim params`, scenario
-/// validation and the generated docs (docs/parameters.md) all read.
+/// The parameter table: every model parameter with name, unit, default, inter-individual
+/// variability, allowed range and source. It is the single source that the model code, `il2sim
+/// params`, scenario validation and the generated docs (docs/parameters.md) all read.
 
 #include <array>
 #include <cstddef>
@@ -23,26 +23,107 @@ enum class BsaScaling {
 /// Identifier of a parameter; the order matches kParameterTable (checked by a test).
 enum class ParamId : std::size_t {
   // Pharmacokinetics (model.md §1, §6)
-  kV1, kV2, kQ, kCLlin, kCLcell0, kEref, kKC, kKaSc, kFSc, kPotencyRoche,
+  kV1,
+  kV2,
+  kQ,
+  kCLlin,
+  kCLcell0,
+  kEref,
+  kKC,
+  kKaSc,
+  kFSc,
+  kPotencyRoche,
   // Immune reconstitution and IL-2 response
-  kN0, kE0, kSNinf, kDN, kTauN, kPN, kEC50pN, kAsN, kEC50D, kKD,
-  kSEinf, kDE, kTauE, kTauEAllo, kPE, kEC50pE, kRhoFitness,
-  kAmax, kEC50a, kKa, kKmarg, kFmE, kKret, kEC50m,
-  kDK, kKKRel, kBloodVolume,
+  kN0,
+  kE0,
+  kSNinf,
+  kDN,
+  kTauN,
+  kPN,
+  kEC50pN,
+  kAsN,
+  kEC50D,
+  kKD,
+  kSEinf,
+  kDE,
+  kTauE,
+  kTauEAllo,
+  kPE,
+  kEC50pE,
+  kRhoFitness,
+  kAmax,
+  kEC50a,
+  kKa,
+  kKmarg,
+  kFmE,
+  kKret,
+  kEC50m,
+  kDK,
+  kKKRel,
+  kBloodVolume,
   // Toxicity and biomarkers
-  kKe0, kKW, kWmax, kEC50W, kGW, kWhyp, kEC50Fever,
-  kPss, kKP, kTauP, kKPil2, kEC50P, kP0,
-  kS0, kFS, kES, kEC50S, kKSout,
+  kKe0,
+  kKW,
+  kWmax,
+  kEC50W,
+  kGW,
+  kWhyp,
+  kEC50Fever,
+  kPss,
+  kKP,
+  kTauP,
+  kKPil2,
+  kEC50P,
+  kP0,
+  kS0,
+  kFS,
+  kES,
+  kEC50S,
+  kKSout,
   // Tumour
-  kRNhl, kRHd, kRAml, kRAll, kKcap, kLsat, kKN, kKE, kFGvlAllo, kD0,
-  kLRelLymphoma, kLRelLeukaemia, kLMrd, kLStoch, kPNoDisease, kLog10L0Mean, kLog10L0Sd,
-  kPNoDiseaseAmlCr1, kLog10L0MeanAmlCr1, kPNoDiseaseAmlBeyondCr1, kLog10L0MeanAmlBeyondCr1,
+  kRNhl,
+  kRHd,
+  kRAml,
+  kRAll,
+  kKcap,
+  kLsat,
+  kKN,
+  kKE,
+  kFGvlAllo,
+  kD0,
+  kLRelLymphoma,
+  kLRelLeukaemia,
+  kLMrd,
+  kLStoch,
+  kPNoDisease,
+  kLog10L0Mean,
+  kLog10L0Sd,
+  kPNoDiseaseAmlCr1,
+  kLog10L0MeanAmlCr1,
+  kPNoDiseaseAmlBeyondCr1,
+  kLog10L0MeanAmlBeyondCr1,
   // Observation model
-  kKappaK, kKappaD, kOtherLymph, kCvCells, kCvSil2ra, kCvPlatelets, kCvIl2,
+  kKappaK,
+  kKappaD,
+  kOtherLymph,
+  kCvCells,
+  kCvSil2ra,
+  kCvPlatelets,
+  kCvIl2,
   // Clinical events
-  kNrm1yAuto, kNrm1yAllo, kNrmShape, kGvhdNrmFactor, kPToxDeath,
-  kPostRelapseMedianNhl, kPostRelapseMedianHd, kPostRelapseMedianAml, kPostRelapseMedianAll,
-  kPostRelapseSigma, kH0Gvhd, kBetaG, kEC50G,
+  kNrm1yAuto,
+  kNrm1yAllo,
+  kNrmShape,
+  kGvhdNrmFactor,
+  kPToxDeath,
+  kPostRelapseMedianNhl,
+  kPostRelapseMedianHd,
+  kPostRelapseMedianAml,
+  kPostRelapseMedianAll,
+  kPostRelapseSigma,
+  kH0Gvhd,
+  kBetaG,
+  kEC50G,
   // Appended last: IIV draws are one per row in table order (population.cpp);
   // earlier rows keep theirs.
   kKDOff,
@@ -64,8 +145,8 @@ struct ParamSpec {
   std::string_view description;  ///< what it is, in one line
   std::string_view source;       ///< where the default comes from ("assumption" if nowhere)
   /// Empty, or how `il2sim calibrate` moved the default away from `source`'s value: the fit (its
-  /// folder under calibration/fits/) and the prior value, e.g. "fit pk (calibration/fits/pk): 1540".
-  /// The prior source stays in `source`.
+  /// folder under calibration/fits/) and the prior value, e.g. "fit pk (calibration/fits/pk):
+  /// 1540". The prior source stays in `source`.
   std::string_view calibration = {};
 };
 
@@ -81,7 +162,9 @@ struct ParamSpec {
 class ParameterSet {
  public:
   ParameterSet();  ///< all defaults
-  [[nodiscard]] double operator[](ParamId id) const { return values_[static_cast<std::size_t>(id)]; }
+  [[nodiscard]] double operator[](ParamId id) const {
+    return values_[static_cast<std::size_t>(id)];
+  }
   /// Sets one value. Range checking is the caller's job at the input edge (scenario validation).
   void set(ParamId id, double value) { values_[static_cast<std::size_t>(id)] = value; }
   [[nodiscard]] bool is_default(ParamId id) const;

@@ -6,10 +6,14 @@ namespace il2sim::model {
 
 std::string_view to_string(Disease d) {
   switch (d) {
-    case Disease::kNhl: return "NHL";
-    case Disease::kHd: return "HD";
-    case Disease::kAml: return "AML";
-    case Disease::kAll: return "ALL";
+    case Disease::kNhl:
+      return "NHL";
+    case Disease::kHd:
+      return "HD";
+    case Disease::kAml:
+      return "AML";
+    case Disease::kAll:
+      return "ALL";
   }
   return "NHL";
 }
@@ -18,9 +22,13 @@ std::string_view to_string(Transplant t) {
   return t == Transplant::kAutologous ? "autologous" : "allogeneic";
 }
 
-std::string_view to_string(Sex s) { return s == Sex::kMale ? "M" : "F"; }
+std::string_view to_string(Sex s) {
+  return s == Sex::kMale ? "M" : "F";
+}
 
-bool is_lymphoma(Disease d) { return d == Disease::kNhl || d == Disease::kHd; }
+bool is_lymphoma(Disease d) {
+  return d == Disease::kNhl || d == Disease::kHd;
+}
 
 Etas typical_etas() {
   Etas e{};
@@ -36,9 +44,14 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
     const auto i = static_cast<std::size_t>(id);
     double value = pop[id] * std::exp(etas[i]);
     switch (spec(id).scaling) {
-      case BsaScaling::kNone: break;
-      case BsaScaling::kPerM2: value *= cov.bsa_m2; break;
-      case BsaScaling::kPerRefM2: value *= cov.bsa_m2 / 1.8; break;
+      case BsaScaling::kNone:
+        break;
+      case BsaScaling::kPerM2:
+        value *= cov.bsa_m2;
+        break;
+      case BsaScaling::kPerRefM2:
+        value *= cov.bsa_m2 / 1.8;
+        break;
     }
     return value;
   };
@@ -100,10 +113,18 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.kS0 = (1.0 - fS) * p.kSout * p.S0;
   p.kS = fS * p.kSout * p.S0 / healthy_cells;
   switch (disease) {
-    case Disease::kNhl: p.r = v(kRNhl); break;
-    case Disease::kHd: p.r = v(kRHd); break;
-    case Disease::kAml: p.r = v(kRAml); break;
-    case Disease::kAll: p.r = v(kRAll); break;
+    case Disease::kNhl:
+      p.r = v(kRNhl);
+      break;
+    case Disease::kHd:
+      p.r = v(kRHd);
+      break;
+    case Disease::kAml:
+      p.r = v(kRAml);
+      break;
+    case Disease::kAll:
+      p.r = v(kRAll);
+      break;
   }
   p.Kcap = v(kKcap);
   p.Lsat = v(kLsat);

@@ -1,8 +1,9 @@
 #pragma once
 /// @file patient.hpp
 /// A virtual patient as the model sees it: covariates, disease and transplant, and the individual
-/// parameter values resolved from the population table (typical value × exp(eta), BSA scaling, disease-
-/// and transplant-specific choices). Plain doubles: the right-hand side reads them in its hot loop.
+/// parameter values resolved from the population table (typical value × exp(eta), BSA scaling,
+/// disease- and transplant-specific choices). Plain doubles: the right-hand side reads them in its
+/// hot loop.
 
 #include <array>
 #include <string_view>
@@ -52,10 +53,12 @@ struct IndividualParameters {
   double blood_volume_ul;  ///< whole-blood volume in µL (LAK dosing)
 };
 
-/// Resolves individual values: typical × exp(eta) for parameters with variability, BSA scaling, and the
-/// disease/transplant-specific parameters (growth rate, relapse threshold, CD8 reconstitution, GVL).
-[[nodiscard]] IndividualParameters resolve(const ParameterSet& population, const Covariates& covariates,
-                                           Disease disease, Transplant transplant, const Etas& etas);
+/// Resolves individual values: typical × exp(eta) for parameters with variability, BSA scaling, and
+/// the disease/transplant-specific parameters (growth rate, relapse threshold, CD8 reconstitution,
+/// GVL).
+[[nodiscard]] IndividualParameters resolve(const ParameterSet& population,
+                                           const Covariates& covariates, Disease disease,
+                                           Transplant transplant, const Etas& etas);
 
 /// Zero random effects: the typical patient.
 [[nodiscard]] Etas typical_etas();

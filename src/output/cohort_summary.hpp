@@ -32,7 +32,7 @@ class CohortSummary {
     clinic::NotTreatedReason not_treated;
     std::array<int, clinic::kToxTermCount> max_grade;
     int grade4_episodes;
-    double start_day;  ///< NaN if none
+    double start_day;          ///< NaN if none
     double nk_fold, cd8_fold;  ///< NaN if not measured
     bool toxic_death;
   };

@@ -13,13 +13,13 @@
 
 #include "clinic/endpoints.hpp"
 #include "core/output_file.hpp"
+#include "output/views.hpp"
 #include "report/html.hpp"
 #include "report/svg_plot.hpp"
 #include "survival/cox.hpp"
 #include "survival/cuminc.hpp"
 #include "survival/data.hpp"
 #include "survival/km.hpp"
-#include "output/views.hpp"
 #include "survival/logrank.hpp"
 
 namespace il2sim::output {
@@ -79,9 +79,9 @@ struct Outcome {
   int pfs_e = 0, os_e = 0, relapse_e = 0, nrm_e = 0;
 };
 
-/// The outcome as adtte.csv writes it (times to the CSV's 8 significant digits), so that the printed
-/// comparisons are reproducible from the file: rounding can tie two close times, and a log-rank p
-/// near 1 moves in its fourth decimal with such a tie.
+/// The outcome as adtte.csv writes it (times to the CSV's 8 significant digits), so that the
+/// printed comparisons are reproducible from the file: rounding can tie two close times, and a
+/// log-rank p near 1 moves in its fourth decimal with such a tie.
 Outcome outcome(const trial::StagePatient& p) {
   Outcome o;
   o.arm = p.record.arm;

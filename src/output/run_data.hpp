@@ -1,8 +1,8 @@
 #pragma once
 /// @file run_data.hpp
-/// Everything a finished `il2sim run` hands to its writers (summary.json, CSV views, results.sqlite,
-/// report.html): the resolved scenario, the run facts of the manifest, the per-replicate stage results,
-/// and the patient records of the first replicate.
+/// Everything a finished `il2sim run` hands to its writers (summary.json, CSV views,
+/// results.sqlite, report.html): the resolved scenario, the run facts of the manifest, the
+/// per-replicate stage results, and the patient records of the first replicate.
 
 #include <string>
 
@@ -24,10 +24,10 @@ struct RunFacts {
 
 struct RunData {
   const scenario::Scenario& scenario;
-  const std::string& resolved_toml;         ///< scenario.toml as written
-  const trial::ProgrammeSummary& summary;   ///< per-replicate results: summary.results()[r][stage]
-  const nlohmann::json& summary_json;       ///< summary.json as written
-  const trial::ReplicateResult& first;      ///< replicate 0, with patient records per stage
+  const std::string& resolved_toml;        ///< scenario.toml as written
+  const trial::ProgrammeSummary& summary;  ///< per-replicate results: summary.results()[r][stage]
+  const nlohmann::json& summary_json;      ///< summary.json as written
+  const trial::ReplicateResult& first;     ///< replicate 0, with patient records per stage
   RunFacts facts;
 };
 

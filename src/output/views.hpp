@@ -1,7 +1,8 @@
 #pragma once
 /// @file views.hpp
-/// The CSV views of interfaces.md (ADaM-like): ADSL, ADTTE, ADLB, ADAE, EX. One header per view and the
-/// rows of one patient record; numbers are formatted the same way on every platform and thread count.
+/// The CSV views of interfaces.md (ADaM-like): ADSL, ADTTE, ADLB, ADAE, EX. One header per view and
+/// the rows of one patient record; numbers are formatted the same way on every platform and thread
+/// count.
 
 #include <string>
 
@@ -33,7 +34,8 @@ void append_adlb(std::string& out, const RowContext& c, const clinic::PatientRec
 void append_adae(std::string& out, const RowContext& c, const clinic::PatientRecord& r);
 void append_ex(std::string& out, const RowContext& c, const clinic::PatientRecord& r);
 
-/// A number as CSV text: up to 8 significant digits, "NA" for a missing value (R's read.csv reads it).
+/// A number as CSV text: up to 8 significant digits, "NA" for a missing value (R's read.csv reads
+/// it).
 [[nodiscard]] std::string num(double v);
 [[nodiscard]] std::string opt(const std::optional<double>& v);
 /// A CSV field, quoted when it holds a comma, quote or newline.

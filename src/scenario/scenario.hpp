@@ -1,7 +1,8 @@
 #pragma once
 /// @file scenario.hpp
-/// A scenario: everything a run needs, read from TOML (`format_version = 1`) and validated once at the
-/// input edge. Built-in scenarios are embedded in the binary and also live as files in scenarios/.
+/// A scenario: everything a run needs, read from TOML (`format_version = 1`) and validated once at
+/// the input edge. Built-in scenarios are embedded in the binary and also live as files in
+/// scenarios/.
 
 #include <cstdint>
 #include <map>
@@ -62,8 +63,9 @@ struct Scenario {
   std::uint64_t seed = 20261130;
   model::ParameterSet parameters;
   dosing::BsaFormula bsa_formula = dosing::BsaFormula::kMosteller;
-  population::PopulationSettings adults = population::adult_population();           ///< [population.adult]
-  population::PopulationSettings children = population::paediatric_population();    ///< [population.paediatric]
+  population::PopulationSettings adults = population::adult_population();  ///< [population.adult]
+  population::PopulationSettings children =
+      population::paediatric_population();  ///< [population.paediatric]
   sim::SimulationOptions solver;
   std::map<std::string, dosing::Regimen> regimens;
   std::vector<ArmSpec> arms;

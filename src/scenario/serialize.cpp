@@ -14,12 +14,24 @@ std::string quoted(std::string_view s) {
   for (const char c : s) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if ((byte < 0x20 && c != '\t') || byte == 0x7F) {
           out += fmt::format("\\u{:04X}", byte);
@@ -35,18 +47,24 @@ std::string unit_text(const dosing::Phase& phase) {
   const bool per_day = phase.route == dosing::Route::kCiv;
   const std::string suffix = per_day ? "/day" : "";
   switch (phase.unit) {
-    case dosing::DoseUnit::kPerM2PerDay: return "U/m2" + suffix;
-    case dosing::DoseUnit::kPerDay: return per_day ? "U/day" : "U";
-    case dosing::DoseUnit::kPerKgPerDay: return "U/kg" + suffix;
+    case dosing::DoseUnit::kPerM2PerDay:
+      return "U/m2" + suffix;
+    case dosing::DoseUnit::kPerDay:
+      return per_day ? "U/day" : "U";
+    case dosing::DoseUnit::kPerKgPerDay:
+      return "U/kg" + suffix;
   }
   return "U/m2" + suffix;
 }
 
 std::string_view spending_text(SpendingFamily f) {
   switch (f) {
-    case SpendingFamily::kObrienFleming: return "obf";
-    case SpendingFamily::kPocock: return "pocock";
-    case SpendingFamily::kNone: return "none";
+    case SpendingFamily::kObrienFleming:
+      return "obf";
+    case SpendingFamily::kPocock:
+      return "pocock";
+    case SpendingFamily::kNone:
+      return "none";
   }
   return "obf";
 }
@@ -60,7 +78,8 @@ std::string strings(const std::vector<std::string>& v) {
 template <typename T>
 std::string numbers(const std::vector<T>& v) {
   std::string text = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) text += fmt::format("{}{}", i ? ", " : "", core::format_double(static_cast<double>(v[i])));
+  for (std::size_t i = 0; i < v.size(); ++i)
+    text += fmt::format("{}{}", i ? ", " : "", core::format_double(static_cast<double>(v[i])));
   return text + "]";
 }
 
@@ -73,48 +92,59 @@ std::string stage_toml(const StageSpec& st) {
       out += "type = \"dose_escalation\"\n";
       const char* method = st.method == EscalationMethod::kThreePlusThree ? "3+3"
                            : st.method == EscalationMethod::kBoin         ? "boin"
-                                                                           : "crm";
-      out += fmt::format("method = \"{}\"\ncohort = {}\nregimen = {}\nescalated_phase = {}\n", method,
-                         quoted(st.cohort), quoted(st.regimen), quoted(st.escalated_phase));
+                                                                          : "crm";
+      out += fmt::format("method = \"{}\"\ncohort = {}\nregimen = {}\nescalated_phase = {}\n",
+                         method, quoted(st.cohort), quoted(st.regimen), quoted(st.escalated_phase));
       out += "levels = [";
       for (std::size_t i = 0; i < st.levels.size(); ++i) {
         out += i ? ", " : "";
-        out += st.levels[i].days ? fmt::format("{{ dose = {}, days = {} }}", format_double(st.levels[i].dose),
-                                               format_double(*st.levels[i].days))
-                                 : fmt::format("{{ dose = {} }}", format_double(st.levels[i].dose));
+        out += st.levels[i].days
+                   ? fmt::format("{{ dose = {}, days = {} }}", format_double(st.levels[i].dose),
+                                 format_double(*st.levels[i].days))
+                   : fmt::format("{{ dose = {} }}", format_double(st.levels[i].dose));
       }
       out += "]\n";
-      out += fmt::format("start_level = {}\ncohort_size = {}\nmax_patients = {}\ntarget = {}\ndlt_followup_days = {}\n",
-                         st.start_level, st.cohort_size, st.max_patients, format_double(st.target),
-                         format_double(st.dlt_followup_days));
+      out += fmt::format(
+          "start_level = {}\ncohort_size = {}\nmax_patients = {}\ntarget = {}\ndlt_followup_days = "
+          "{}\n",
+          st.start_level, st.cohort_size, st.max_patients, format_double(st.target),
+          format_double(st.dlt_followup_days));
       if (!st.skeleton.empty()) out += fmt::format("skeleton = {}\n", numbers(st.skeleton));
       break;
     }
     case StageType::kSingleArm:
       out += "type = \"single_arm\"\n";
-      out += fmt::format("cohort = {}\nregimen = {}\nescalated_phase = {}\n", quoted(st.cohort), quoted(st.regimen),
-                         quoted(st.escalated_phase));
+      out += fmt::format("cohort = {}\nregimen = {}\nescalated_phase = {}\n", quoted(st.cohort),
+                         quoted(st.regimen), quoted(st.escalated_phase));
       if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\n", quoted(st.dose_from));
       out += fmt::format(
           "simon = {}\npatients = {}\np0 = {}\np1 = {}\nalpha = {}\nbeta = {}\nresponse_days = {}\n"
           "historical_patients = {}\ncomparison_days = {}\nhorizon_days = {}\n",
-          st.simon ? "true" : "false", st.patients, format_double(st.p0), format_double(st.p1), format_double(st.alpha),
-          format_double(st.beta), format_double(st.response_days), st.historical_patients,
-          format_double(st.comparison_days), format_double(st.horizon_days));
+          st.simon ? "true" : "false", st.patients, format_double(st.p0), format_double(st.p1),
+          format_double(st.alpha), format_double(st.beta), format_double(st.response_days),
+          st.historical_patients, format_double(st.comparison_days),
+          format_double(st.horizon_days));
       // Written only when on, so that the resolved scenarios of runs without it keep their bytes.
       if (st.selection_bias) out += "selection_bias = true\n";
       break;
     case StageType::kRandomized:
       out += "type = \"randomized\"\n";
-      if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\nescalated_phase = {}\n", quoted(st.dose_from), quoted(st.escalated_phase));
+      if (!st.dose_from.empty())
+        out += fmt::format("dose_from = {}\nescalated_phase = {}\n", quoted(st.dose_from),
+                           quoted(st.escalated_phase));
       out += fmt::format(
-          "arms = {}\nallocation = {}\nregistered = {}\naccrual_per_month = {}\nblock_size = {}\nstrata = {}\n"
-          "age_cutoff = {}\ndropout_per_year = {}\nmin_follow_up_months = {}\nmax_follow_up_months = {}\ntarget_events = {}\n"
-          "design_hr = {}\none_sided_alpha = {}\npower = {}\nlooks = {}\nspending = \"{}\"\nhorizon_days = {}\n",
-          strings(st.arms), numbers(st.allocation), st.registered, format_double(st.accrual_per_month), st.block_size,
-          strings(st.strata), format_double(st.age_cutoff), format_double(st.dropout_per_year),
-          format_double(st.min_follow_up_months), format_double(st.max_follow_up_months), st.target_events, format_double(st.design_hr),
-          format_double(st.one_sided_alpha), format_double(st.power), numbers(st.looks), spending_text(st.spending),
+          "arms = {}\nallocation = {}\nregistered = {}\naccrual_per_month = {}\nblock_size = "
+          "{}\nstrata = {}\n"
+          "age_cutoff = {}\ndropout_per_year = {}\nmin_follow_up_months = {}\nmax_follow_up_months "
+          "= {}\ntarget_events = {}\n"
+          "design_hr = {}\none_sided_alpha = {}\npower = {}\nlooks = {}\nspending = "
+          "\"{}\"\nhorizon_days = {}\n",
+          strings(st.arms), numbers(st.allocation), st.registered,
+          format_double(st.accrual_per_month), st.block_size, strings(st.strata),
+          format_double(st.age_cutoff), format_double(st.dropout_per_year),
+          format_double(st.min_follow_up_months), format_double(st.max_follow_up_months),
+          st.target_events, format_double(st.design_hr), format_double(st.one_sided_alpha),
+          format_double(st.power), numbers(st.looks), spending_text(st.spending),
           format_double(st.horizon_days));
       if (st.futility) out += fmt::format("futility = \"{}\"\n", spending_text(*st.futility));
       break;
@@ -133,7 +163,8 @@ std::string to_toml(const Scenario& s) {
   out += fmt::format("seed = {}\n", s.seed);
   out += fmt::format("replicates = {}\n\n", s.replicates);
   out += "[solver]\n";
-  out += fmt::format("mode = \"{}\"\n", s.solver.mode == sim::SolverMode::kFast ? "fast" : "reference");
+  out += fmt::format("mode = \"{}\"\n",
+                     s.solver.mode == sim::SolverMode::kFast ? "fast" : "reference");
   if (s.solver.rtol > 0) out += fmt::format("rtol = {}\n", format_double(s.solver.rtol));
   out += fmt::format("max_steps = {}\n", s.solver.max_steps);
   out += fmt::format("stochastic_tumour = {}\n", s.solver.stochastic_tumour ? "true" : "false");
@@ -141,14 +172,17 @@ std::string to_toml(const Scenario& s) {
   out += fmt::format("pk_transient_days = {}\n\n", format_double(s.solver.pk_transient_days));
   out += "[population]\n";
   out += fmt::format("bsa_formula = \"{}\"\n\n", dosing::to_string(s.bsa_formula));
-  for (const auto& [key, ps] : {std::pair<const char*, const population::PopulationSettings*>{"adult", &s.adults},
-                                std::pair<const char*, const population::PopulationSettings*>{"paediatric", &s.children}}) {
+  for (const auto& [key, ps] :
+       {std::pair<const char*, const population::PopulationSettings*>{"adult", &s.adults},
+        std::pair<const char*, const population::PopulationSettings*>{"paediatric", &s.children}}) {
     out += fmt::format(
-        "[population.{}]\nmale_fraction = {}\nage_distribution = \"{}\"\nage_min = {}\nage_max = {}\nage_mean = {}\n"
+        "[population.{}]\nmale_fraction = {}\nage_distribution = \"{}\"\nage_min = {}\nage_max = "
+        "{}\nage_mean = {}\n"
         "age_sd = {}\nrho_height_weight = {}\n\n",
         key, format_double(ps->male_fraction), population::to_string(ps->age.distribution),
-        format_double(ps->age.min_years), format_double(ps->age.max_years), format_double(ps->age.mean_years),
-        format_double(ps->age.sd_years), format_double(ps->rho_height_weight));
+        format_double(ps->age.min_years), format_double(ps->age.max_years),
+        format_double(ps->age.mean_years), format_double(ps->age.sd_years),
+        format_double(ps->rho_height_weight));
   }
   out += "[typical]\n";
   out += fmt::format("start_day = {}\nbsa_m2 = {}\nL0 = {}\n\n", format_double(s.typical.start_day),
@@ -183,26 +217,30 @@ std::string to_toml(const Scenario& s) {
   const auto& x = s.toxicity;
   out += "[toxicity]\n";
   out += fmt::format(
-      "ctc_version = \"{}\"\ncls_thresholds = {}\nhypotension_multiples = {}\ndlt_nonhaematologic_grade = {}\n"
+      "ctc_version = \"{}\"\ncls_thresholds = {}\nhypotension_multiples = "
+      "{}\ndlt_nonhaematologic_grade = {}\n"
       "dlt_thrombocytopenia_days = {}\ndlt_toxic_death = {}\n\n",
       x.ctc == CtcVersion::kV2 ? "v2" : "v1", list(x.cls_thresholds), list(x.hypotension_multiples),
-      x.dlt_nonhaematologic_grade, format_double(x.dlt_thrombocytopenia_days), x.dlt_toxic_death ? "true" : "false");
+      x.dlt_nonhaematologic_grade, format_double(x.dlt_thrombocytopenia_days),
+      x.dlt_toxic_death ? "true" : "false");
   const auto& e = s.events;
   out += "[events]\n";
   out += fmt::format(
-      "gvhd_window_after_il2_days = {}\nchronic_gvhd_hazard_ratio = {}\nchronic_gvhd_onset_day = {}\n"
+      "gvhd_window_after_il2_days = {}\nchronic_gvhd_hazard_ratio = {}\nchronic_gvhd_onset_day = "
+      "{}\n"
       "toxic_death_delay_days = {}\n\n",
       format_double(e.gvhd_window_after_il2_days), format_double(e.chronic_gvhd_hazard_ratio),
       format_double(e.chronic_gvhd_onset_day), format_double(e.toxic_death_delay_days));
   out += "[assays]\n";
-  out += fmt::format("visits_from_start = {}\nvisits_from_transplant = {}\n\n", list(s.assays.visits_from_start),
-                     list(s.assays.visits_from_transplant));
+  out += fmt::format("visits_from_start = {}\nvisits_from_transplant = {}\n\n",
+                     list(s.assays.visits_from_start), list(s.assays.visits_from_transplant));
   out += "[parameters]\n";
   for (const auto& p : model::parameter_table()) {
     out += fmt::format("{} = {}  # {}\n", p.name, format_double(s.parameters[p.id]), p.unit);
   }
   for (const auto& [name, regimen] : s.regimens) {
-    out += fmt::format("\n[regimens.{}]\nproduct = \"{}\"\nphases = [\n", quoted(name), dosing::to_string(regimen.product));
+    out += fmt::format("\n[regimens.{}]\nproduct = \"{}\"\nphases = [\n", quoted(name),
+                       dosing::to_string(regimen.product));
     for (const auto& ph : regimen.phases) {
       out += fmt::format(
           "  {{ name = {}, route = \"{}\", dose = {}, unit = \"{}\", days = {}, setting = \"{}\", "
@@ -214,7 +252,8 @@ std::string to_toml(const Scenario& s) {
     out += "]\n";
   }
   for (const auto& arm : s.arms) {
-    out += fmt::format("\n[[arms]]\nname = {}\ncohort = {}\n", quoted(arm.name), quoted(arm.cohort));
+    out +=
+        fmt::format("\n[[arms]]\nname = {}\ncohort = {}\n", quoted(arm.name), quoted(arm.cohort));
     if (arm.regimen) out += fmt::format("regimen = {}\n", quoted(*arm.regimen));
   }
   for (const auto& st : s.stages) out += stage_toml(st);

@@ -1,8 +1,9 @@
 #pragma once
 /// @file controller.hpp
 /// What happens to a patient while the ODEs run, apart from the dynamics: the infusion plan, extra
-/// threshold functions (toxicity grades, holds), and changes of state at scheduled times (bolus, LAK
-/// cells, apheresis). The simulator asks the controller; the controller never touches the solver.
+/// threshold functions (toxicity grades, holds), and changes of state at scheduled times (bolus,
+/// LAK cells, apheresis). The simulator asks the controller; the controller never touches the
+/// solver.
 
 #include <limits>
 #include <span>
@@ -24,7 +25,8 @@ enum class TumourEvent {
 
 /// What a controller's callback asks of the simulator.
 struct Directive {
-  bool stop = false;   ///< end the simulation here (death, end of follow-up, nothing left to simulate)
+  bool stop =
+      false;  ///< end the simulation here (death, end of follow-up, nothing left to simulate)
   bool bolus = false;  ///< a bolus was given into the central compartment (fast mode: dynamic PK)
 };
 
@@ -47,7 +49,8 @@ class Controller {
   virtual void roots(double /*t*/, std::span<const double> /*y*/, const model::Il2Model& /*model*/,
                      std::span<double> /*g*/) const {}
   /// Called when the controller's root functions fire (+1 rising, -1 falling, 0 not this one).
-  virtual Directive at_roots(double /*t*/, std::span<double> /*y*/, const model::Il2Model& /*model*/,
+  virtual Directive at_roots(double /*t*/, std::span<double> /*y*/,
+                             const model::Il2Model& /*model*/,
                              std::span<const int> /*directions*/) {
     return {};
   }

@@ -13,10 +13,17 @@
 namespace il2sim::sim {
 namespace {
 
-enum TumourRoot : std::size_t { kRootRelapse, kRootSymptomatic, kRootStoch, kRootMrd, kTumourRootCount };
+enum TumourRoot : std::size_t {
+  kRootRelapse,
+  kRootSymptomatic,
+  kRootStoch,
+  kRootMrd,
+  kTumourRootCount
+};
 
 constexpr double kTimeEps = 1e-9;
-/// Quiet mode starts no earlier: S relaxes from its day-0 value with t1/2 ln2/kSout (8 h by default).
+/// Quiet mode starts no earlier: S relaxes from its day-0 value with t1/2 ln2/kSout (8 h by
+/// default).
 constexpr double kQuietFromDay = 5.0;
 /// How often a segment without IL-2 that is not yet quiet re-checks whether it can be.
 constexpr double kQuietRecheckDays = 5.0;
@@ -99,14 +106,16 @@ PatientSimulator::PatientSimulator(const model::IndividualParameters& parameters
     : model_(parameters), options_(options), patient_id_(patient_id) {}
 
 PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, double L0,
-                                     RandomStream& tumour_stream, std::span<const double> output_times,
+                                     RandomStream& tumour_stream,
+                                     std::span<const double> output_times,
                                      const Observer& observer) {
   ScheduleController schedule(doses, model_.parameters().F_sc);
   return run(schedule, L0, tumour_stream, output_times, observer);
 }
 
 PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomStream& tumour_stream,
-                                     std::span<const double> output_times, const Observer& observer) {
+                                     std::span<const double> output_times,
+                                     const Observer& observer) {
   const auto& p = model_.parameters();
   const bool fast = options_.mode == SolverMode::kFast;
   const double horizon = options_.horizon_days;
@@ -130,15 +139,17 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
   const std::size_t controller_roots = controller.root_count();
   solver::OdeProblem problem;
   problem.size = model::kStateCount;
-  problem.rhs = [this](double t, std::span<const double> y, std::span<double> dy) { model_.rhs(t, y, dy); };
+  problem.rhs = [this](double t, std::span<const double> y, std::span<double> dy) {
+    model_.rhs(t, y, dy);
+  };
   problem.root_count = kTumourRootCount + controller_roots;
   const double ln_rel = std::log(p.L_rel);
   const double ln_sym = std::log(10.0 * p.L_rel);
   const double ln_stoch = std::log(p.L_stoch);
   const double ln_mrd = std::log(p.L_MRD);
   const bool use_stoch = options_.stochastic_tumour;
-  problem.roots = [&, ln_rel, ln_sym, ln_stoch, ln_mrd, use_stoch](double t, std::span<const double> y,
-                                                                   std::span<double> g) {
+  problem.roots = [&, ln_rel, ln_sym, ln_stoch, ln_mrd, use_stoch](
+                      double t, std::span<const double> y, std::span<double> g) {
     if (model_.inputs().tumour_ode) {
       const double lnL = y[model::kLnL];
       g[kRootRelapse] = lnL - ln_rel;
@@ -200,8 +211,9 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
   auto fail = [&](double day, const std::string& what) {
     outcome.failed = true;
     outcome.failure_day = day;
-    outcome.failure = fmt::format("patient {}, day {:.2f}: {}; raise solver.max_steps or loosen solver.rtol",
-                                  patient_id_, day, what);
+    outcome.failure =
+        fmt::format("patient {}, day {:.2f}: {}; raise solver.max_steps or loosen solver.rtol",
+                    patient_id_, day, what);
     return finish(day);
   };
   // A tumour event goes to the controller; returns true when the controller stops the simulation.
@@ -221,8 +233,8 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     }
     if (d.bolus) dynamic_until = options_.bolus_washout_days;
   }
-  // A tumour already at or above a threshold at day 0 has no crossing for root-finding to find: it is
-  // in relapse from day 0 (and symptomatic at 10·L_rel).
+  // A tumour already at or above a threshold at day 0 has no crossing for root-finding to find: it
+  // is in relapse from day 0 (and symptomatic at 10·L_rel).
   if (u.tumour_ode && L0 >= p.L_rel) {
     outcome.relapse_day = 0.0;
     if (tumour_event(0.0, TumourEvent::kRelapseCrossing)) return finish(0.0);
@@ -232,7 +244,8 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     }
   }
   while (t < horizon - kTimeEps) {
-    // ---- Inputs of the next segment; a change of rate opens a PK transient window (fast mode) ----
+    // ---- Inputs of the next segment; a change of rate opens a PK transient window (fast mode)
+    // ----
     const double new_rate = controller.infusion_rate(t);
     if (new_rate != rate) dynamic_until = std::max(dynamic_until, t + options_.pk_transient_days);
     rate = new_rate;
@@ -252,8 +265,8 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     u.gvhd_window = controller.gvhd_window(t);
     u.pk = dynamic_pk ? model::PkMode::kDynamic : model::PkMode::kQuasiSteadyState;
     const bool was_quiet = u.quiet;
-    u.quiet = fast && options_.quiet_tolerance > 0.0 && rate == 0.0 && !dynamic_pk && t >= kQuietFromDay &&
-              model::Il2Model::at_rest(y, options_.quiet_tolerance);
+    u.quiet = fast && options_.quiet_tolerance > 0.0 && rate == 0.0 && !dynamic_pk &&
+              t >= kQuietFromDay && model::Il2Model::at_rest(y, options_.quiet_tolerance);
     if (u.quiet) {
       y[model::kCe] = y[model::kW] = y[model::kAct] = y[model::kK] = 0.0;
       y[model::kBN] = y[model::kBE] = 1.0;
@@ -334,8 +347,8 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
         }
       }
       if (stochastic && !restart && t > t_start) {
-        // Linear birth-death over [t_start, t] with rates held at their slice-start values, simulated
-        // exactly (Gillespie): birth r + d0, death d0 + kill.
+        // Linear birth-death over [t_start, t] with rates held at their slice-start values,
+        // simulated exactly (Gillespie): birth r + d0, death d0 + kill.
         const double birth = p.r + p.d0;
         const double death = p.d0 + kill_now;
         double s = t_start;

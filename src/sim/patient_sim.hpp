@@ -1,10 +1,10 @@
 #pragma once
 /// @file patient_sim.hpp
-/// Drives one virtual patient through time: the controller's infusion plan as piecewise-constant inputs
-/// (every change of rate restarts the integrator), the hybrid tumour (ODE on ln L above L_stoch, a
-/// linear birth-death process below it), root-finding on the tumour thresholds and on the controller's
-/// functions, and observers that record. The driver never touches solver internals, and a numerical
-/// failure is an outcome, not an exception.
+/// Drives one virtual patient through time: the controller's infusion plan as piecewise-constant
+/// inputs (every change of rate restarts the integrator), the hybrid tumour (ODE on ln L above
+/// L_stoch, a linear birth-death process below it), root-finding on the tumour thresholds and on
+/// the controller's functions, and observers that record. The driver never touches solver
+/// internals, and a numerical failure is an outcome, not an exception.
 
 #include <cstdint>
 #include <functional>
@@ -31,7 +31,8 @@ struct SimulationOptions {
   double rtol = 0.0;            ///< 0 = the mode's default (reference 1e-8, fast 1e-6)
   long max_steps = 200000;      ///< per integrator call
   double horizon_days = 730.0;  ///< simulate [0, horizon]
-  bool stochastic_tumour = true;  ///< birth-death regime below L_stoch (false: ODE down to extinction)
+  bool stochastic_tumour =
+      true;  ///< birth-death regime below L_stoch (false: ODE down to extinction)
   double birth_death_slice = 0.05;  ///< day; rates are held constant over a slice (model.md §2)
   /// Fast mode: the PK is integrated dynamically for this long after every change of infusion rate
   /// and quasi-steady elsewhere. Half a day is 4 beta half-lives (85 min): immune counts then agree
@@ -50,15 +51,16 @@ struct SimulationOptions {
 };
 
 /// Called at each output time with the state (units of model::State) and the model.
-using Observer = std::function<void(double t, std::span<const double> y, const model::Il2Model& model)>;
+using Observer =
+    std::function<void(double t, std::span<const double> y, const model::Il2Model& model)>;
 
 /// What happened to the tumour and the integration.
 struct PatientOutcome {
-  std::optional<double> relapse_day;      ///< first crossing of L_rel (true crossing)
-  std::optional<double> symptomatic_day;  ///< first crossing of 10·L_rel
-  std::optional<double> cure_day;         ///< extinction of the birth-death process
-  std::optional<double> mrd_negative_day; ///< first time below L_MRD after being above it
-  double end_day = 0.0;                   ///< where the simulation ended (horizon, or a controller stop)
+  std::optional<double> relapse_day;       ///< first crossing of L_rel (true crossing)
+  std::optional<double> symptomatic_day;   ///< first crossing of 10·L_rel
+  std::optional<double> cure_day;          ///< extinction of the birth-death process
+  std::optional<double> mrd_negative_day;  ///< first time below L_MRD after being above it
+  double end_day = 0.0;  ///< where the simulation ended (horizon, or a controller stop)
   bool failed = false;
   double failure_day = 0.0;
   std::string failure;  ///< "patient K, day D: ...; <setting to change>"
@@ -66,20 +68,22 @@ struct PatientOutcome {
   long birth_death_events = 0;
 };
 
-/// Simulates one patient. `tumour_stream` feeds the birth-death regime (Purpose::kTumourBirthDeath).
+/// Simulates one patient. `tumour_stream` feeds the birth-death regime
+/// (Purpose::kTumourBirthDeath).
 class PatientSimulator {
  public:
   PatientSimulator(const model::IndividualParameters& parameters, SimulationOptions options,
                    std::uint32_t patient_id);
 
-  /// Runs [0, horizon] under `controller` with initial tumour L0, calling `observer` (may be empty) at
-  /// every time in `output_times` (sorted) until the simulation ends.
+  /// Runs [0, horizon] under `controller` with initial tumour L0, calling `observer` (may be empty)
+  /// at every time in `output_times` (sorted) until the simulation ends.
   PatientOutcome run(Controller& controller, double L0, RandomStream& tumour_stream,
                      std::span<const double> output_times, const Observer& observer);
 
   /// Convenience: a fixed schedule of dose records, no other control.
-  PatientOutcome run(std::span<const dosing::DoseRecord> doses, double L0, RandomStream& tumour_stream,
-                     std::span<const double> output_times, const Observer& observer);
+  PatientOutcome run(std::span<const dosing::DoseRecord> doses, double L0,
+                     RandomStream& tumour_stream, std::span<const double> output_times,
+                     const Observer& observer);
 
   [[nodiscard]] const model::Il2Model& model() const { return model_; }
 

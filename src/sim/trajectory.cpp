@@ -93,7 +93,8 @@ Observer TrajectoryRecorder::observer() {
                           o.weight_gain,
                           o.mrd_positive ? 1.0 : 0.0};
     static_assert(std::size(row) == 37);
-    IL2SIM_ASSERT(std::size(row) == trajectory_columns().size(), "trajectory row matches its columns");
+    IL2SIM_ASSERT(std::size(row) == trajectory_columns().size(),
+                  "trajectory row matches its columns");
     values_.insert(values_.end(), std::begin(row), std::end(row));
   };
 }
@@ -114,7 +115,8 @@ std::string TrajectoryRecorder::to_csv() const {
   out += '\n';
   for (std::size_t i = 0; i < days_.size(); ++i) {
     out += fmt::format("{:.10g}", days_[i]);
-    for (std::size_t j = 0; j < cols.size(); ++j) out += fmt::format(",{:.8g}", values_[i * cols.size() + j]);
+    for (std::size_t j = 0; j < cols.size(); ++j)
+      out += fmt::format(",{:.8g}", values_[i * cols.size() + j]);
     out += '\n';
   }
   return out;

@@ -60,7 +60,8 @@ CvodeBdf::CvodeBdf(OdeProblem problem, SolverOptions options) : impl_(std::make_
   impl_->problem = std::move(problem);
   impl_->options = std::move(options);
   const auto n = static_cast<sunindextype>(impl_->problem.size);
-  IL2SIM_ASSERT(impl_->options.atol.size() == impl_->problem.size, "one absolute tolerance per state");
+  IL2SIM_ASSERT(impl_->options.atol.size() == impl_->problem.size,
+                "one absolute tolerance per state");
   check(SUNContext_Create(nullptr, &impl_->context), "SUNContext_Create");
   impl_->y = N_VNew_Serial(n, impl_->context);
   impl_->atol = N_VNew_Serial(n, impl_->context);
@@ -92,10 +93,12 @@ void CvodeBdf::reset(double t0, std::span<const double> y0) {
     check(CVodeInit(impl_->mem, rhs_callback, t0, impl_->y), "CVodeInit");
     check(CVodeSetUserData(impl_->mem, impl_.get()), "CVodeSetUserData");
     check(CVodeSVtolerances(impl_->mem, impl_->options.rtol, impl_->atol), "CVodeSVtolerances");
-    check(CVodeSetLinearSolver(impl_->mem, impl_->linear_solver, impl_->matrix), "CVodeSetLinearSolver");
+    check(CVodeSetLinearSolver(impl_->mem, impl_->linear_solver, impl_->matrix),
+          "CVodeSetLinearSolver");
     check(CVodeSetMaxNumSteps(impl_->mem, impl_->options.max_steps), "CVodeSetMaxNumSteps");
     check(CVodeSetErrHandlerFn(impl_->mem, error_handler, impl_.get()), "CVodeSetErrHandlerFn");
-    if (impl_->options.max_step > 0) check(CVodeSetMaxStep(impl_->mem, impl_->options.max_step), "max step");
+    if (impl_->options.max_step > 0)
+      check(CVodeSetMaxStep(impl_->mem, impl_->options.max_step), "max step");
     if (impl_->options.initial_step > 0) {
       check(CVodeSetInitStep(impl_->mem, impl_->options.initial_step), "CVodeSetInitStep");
     }
@@ -124,12 +127,15 @@ AdvanceResult CvodeBdf::advance_to(double t_out, double t_stop) {
     result.roots = std::move(found);
   } else if (flag < 0) {
     result.status = AdvanceStatus::kFailure;
-    result.message = impl_->last_error.empty() ? fmt::format("CVODE error {}", flag) : impl_->last_error;
+    result.message =
+        impl_->last_error.empty() ? fmt::format("CVODE error {}", flag) : impl_->last_error;
   }
   return result;
 }
 
-double CvodeBdf::time() const { return impl_->t; }
+double CvodeBdf::time() const {
+  return impl_->t;
+}
 
 std::span<const double> CvodeBdf::state() const {
   return {N_VGetArrayPointer(impl_->y), impl_->problem.size};

@@ -13,7 +13,8 @@
 namespace il2sim::solver {
 
 /// dy/dt = f(t, y). Writes the derivative into `dydt`.
-using RhsFunction = std::function<void(double t, std::span<const double> y, std::span<double> dydt)>;
+using RhsFunction =
+    std::function<void(double t, std::span<const double> y, std::span<double> dydt)>;
 /// g(t, y): the integrator stops where a component changes sign.
 using RootFunction = std::function<void(double t, std::span<const double> y, std::span<double> g)>;
 
@@ -26,17 +27,17 @@ struct OdeProblem {
 
 struct SolverOptions {
   double rtol = 1e-6;
-  std::vector<double> atol;      ///< one per state (absolute tolerance in the state's unit)
-  long max_steps = 100000;       ///< per advance_to call
-  double max_step = 0.0;         ///< 0 = unlimited
-  double initial_step = 0.0;     ///< 0 = the integrator's own guess
+  std::vector<double> atol;   ///< one per state (absolute tolerance in the state's unit)
+  long max_steps = 100000;    ///< per advance_to call
+  double max_step = 0.0;      ///< 0 = unlimited
+  double initial_step = 0.0;  ///< 0 = the integrator's own guess
 };
 
 /// Work counters, cumulative since construction.
 struct SolverStats {
   long steps = 0;
   long failed_steps = 0;
-  long rhs_evals = 0;       ///< including those spent on finite-difference Jacobians
+  long rhs_evals = 0;  ///< including those spent on finite-difference Jacobians
   long jacobian_evals = 0;
   long root_evals = 0;
   long resets = 0;

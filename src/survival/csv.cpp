@@ -171,7 +171,8 @@ CsvTable parse_csv(std::string_view text, std::string file) {
 }
 
 CsvTable read_csv(const std::string& path) {
-  return parse_csv(core::read_input_file(path, "cannot open the file", "a readable CSV file"), path);
+  return parse_csv(core::read_input_file(path, "cannot open the file", "a readable CSV file"),
+                   path);
 }
 
 }  // namespace il2sim::survival

@@ -16,8 +16,12 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-nlohmann::json d(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-double d(const nlohmann::json& j) { return j.is_null() ? kNaN : j.get<double>(); }
+nlohmann::json d(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+double d(const nlohmann::json& j) {
+  return j.is_null() ? kNaN : j.get<double>();
+}
 
 nlohmann::json doubles(const std::vector<double>& v) {
   nlohmann::json a = nlohmann::json::array();
@@ -62,13 +66,14 @@ nlohmann::json stage_json(const StageResult& s) {
   const auto& r = std::get<RandomizedResult>(s);
   nlohmann::json looks = nlohmann::json::array();
   for (const auto& l : r.looks) {
-    looks.push_back({{"info", d(l.info)},
-                     {"calendar_months", d(l.calendar_months)},
-                     {"events", l.events},
-                     {"z", d(l.z)},
-                     {"efficacy_bound", d(l.efficacy_bound)},
-                     {"futility_bound", l.futility_bound ? d(*l.futility_bound) : nlohmann::json(nullptr)},
-                     {"has_futility", l.futility_bound.has_value()}});
+    looks.push_back(
+        {{"info", d(l.info)},
+         {"calendar_months", d(l.calendar_months)},
+         {"events", l.events},
+         {"z", d(l.z)},
+         {"efficacy_bound", d(l.efficacy_bound)},
+         {"futility_bound", l.futility_bound ? d(*l.futility_bound) : nlohmann::json(nullptr)},
+         {"has_futility", l.futility_bound.has_value()}});
   }
   return {{"kind", "randomized"},
           {"registered", r.registered},
@@ -94,7 +99,8 @@ StageResult stage_from_json(const nlohmann::json& j) {
   const std::string kind = j.at("kind");
   if (kind == "escalation") {
     EscalationResult e;
-    for (const auto& p : j.at("patients")) e.patients.push_back({p.at(0).get<std::uint32_t>(), p.at(1).get<int>(), p.at(2).get<bool>()});
+    for (const auto& p : j.at("patients"))
+      e.patients.push_back({p.at(0).get<std::uint32_t>(), p.at(1).get<int>(), p.at(2).get<bool>()});
     if (!j.at("mtd").is_null()) e.mtd = j.at("mtd").get<int>();
     e.not_evaluable = j.at("not_evaluable");
     return e;
@@ -174,7 +180,8 @@ ReplicateResult replicate_from_json(const nlohmann::json& j, const std::string& 
     r.skipped = j.at("skipped").get<std::vector<std::string>>();
     return r;
   } catch (const nlohmann::json::exception& e) {
-    throw UserError({origin, std::nullopt, std::nullopt, ""}, fmt::format("not a journal entry of this il2sim ({})", e.what()),
+    throw UserError({origin, std::nullopt, std::nullopt, ""},
+                    fmt::format("not a journal entry of this il2sim ({})", e.what()),
                     "start the run again without --resume (and with --force)");
   }
 }
@@ -182,7 +189,9 @@ ReplicateResult replicate_from_json(const nlohmann::json& j, const std::string& 
 Journal::Journal(std::string dir, std::string scenario_hash)
     : dir_(std::move(dir) + "/.journal"), hash_(std::move(scenario_hash)) {}
 
-std::string Journal::path(std::size_t i) const { return fmt::format("{}/replicate-{:07d}.json", dir_, i); }
+std::string Journal::path(std::size_t i) const {
+  return fmt::format("{}/replicate-{:07d}.json", dir_, i);
+}
 
 void Journal::start() const {
   std::filesystem::remove_all(dir_);
@@ -193,7 +202,8 @@ void Journal::start() const {
 void Journal::check_resumable() const {
   const std::string file = dir_ + "/scenario-hash";
   if (!std::filesystem::exists(file)) {
-    throw UserError({dir_, std::nullopt, std::nullopt, "--resume"}, "no interrupted run to resume here",
+    throw UserError({dir_, std::nullopt, std::nullopt, "--resume"},
+                    "no interrupted run to resume here",
                     "the --out directory of an interrupted `il2sim run`");
   }
   if (read_text(file) != hash_) {
@@ -210,7 +220,8 @@ std::optional<ReplicateResult> Journal::load(std::size_t i) const {
   try {
     j = nlohmann::json::parse(read_text(file));
   } catch (const nlohmann::json::exception&) {
-    return std::nullopt;  // a torn entry cannot exist (atomic rename); treat a foreign file as unfinished
+    return std::nullopt;  // a torn entry cannot exist (atomic rename); treat a foreign file as
+                          // unfinished
   }
   return replicate_from_json(j, file);
 }
@@ -219,6 +230,8 @@ void Journal::save(const ReplicateResult& r) const {
   core::write_file_atomically(path(r.replicate), to_json(r).dump());
 }
 
-void Journal::remove() const { std::filesystem::remove_all(dir_); }
+void Journal::remove() const {
+  std::filesystem::remove_all(dir_);
+}
 
 }  // namespace il2sim::trial

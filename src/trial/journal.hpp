@@ -3,8 +3,8 @@
 /// The run journal: each finished replicate's stage results, written atomically to
 /// `<out>/.journal/replicate-NNNNNNN.json` as soon as it is reduced, so that `il2sim run --resume`
 /// continues a run interrupted by SIGINT, SIGTERM or kill -9 without redoing finished replicates.
-/// Doubles are written in shortest round-trip form (NaN as null), so a resumed run reduces exactly the
-/// same numbers and ends with the same bytes.
+/// Doubles are written in shortest round-trip form (NaN as null), so a resumed run reduces exactly
+/// the same numbers and ends with the same bytes.
 
 #include <optional>
 #include <string>
@@ -17,7 +17,8 @@ namespace il2sim::trial {
 
 [[nodiscard]] nlohmann::json to_json(const ReplicateResult& r);
 /// @throws UserError naming the file when the entry is not one this build wrote.
-[[nodiscard]] ReplicateResult replicate_from_json(const nlohmann::json& j, const std::string& origin);
+[[nodiscard]] ReplicateResult replicate_from_json(const nlohmann::json& j,
+                                                  const std::string& origin);
 
 class Journal {
  public:

@@ -28,8 +28,6 @@ struct ReplicateResult {
   }
 };
 
-
-
 /// Runs every stage of `s` for one replicate. `threads` parallelizes patients inside a stage.
 [[nodiscard]] ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate,
                                             bool keep_patients, unsigned threads);

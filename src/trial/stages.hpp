@@ -1,8 +1,8 @@
 #pragma once
 /// @file stages.hpp
-/// One replicate of each trial stage, run with virtual patients of the clinic layer. Patient ids are
-/// keyed by stage (stage k uses ids k·10^6 + 1, 2, …), so every stage and arm draws from its own
-/// common-random-number streams and a replicate's results do not depend on threads.
+/// One replicate of each trial stage, run with virtual patients of the clinic layer. Patient ids
+/// are keyed by stage (stage k uses ids k·10^6 + 1, 2, …), so every stage and arm draws from its
+/// own common-random-number streams and a replicate's results do not depend on threads.
 
 #include <cstdint>
 #include <map>
@@ -19,7 +19,8 @@ namespace il2sim::trial {
 [[nodiscard]] std::uint32_t stage_patient_base(std::size_t stage_index);
 
 /// `base` with the phase named `phase` given `level`'s dose (and duration, if set).
-[[nodiscard]] dosing::Regimen regimen_at_level(const dosing::Regimen& base, const std::string& phase,
+[[nodiscard]] dosing::Regimen regimen_at_level(const dosing::Regimen& base,
+                                               const std::string& phase,
                                                const scenario::DoseLevel& level);
 
 /// A patient record kept for the CSV views, with the stage it belongs to and its ADTTE origin.
@@ -29,7 +30,8 @@ struct StagePatient {
   std::string product;
 };
 
-// ---- Dose escalation --------------------------------------------------------------------------------
+// ---- Dose escalation
+// --------------------------------------------------------------------------------
 struct EscalationPatient {
   std::uint32_t id;
   int level;  ///< 0-based
@@ -40,10 +42,11 @@ struct EscalationResult {
   std::optional<int> mtd;                   ///< 0-based selected level
   int not_evaluable = 0;                    ///< registered but never treated (replaced)
 };
-EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
-                                     std::vector<StagePatient>* keep);
+EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index,
+                                     std::uint32_t replicate, std::vector<StagePatient>* keep);
 
-// ---- Single arm -------------------------------------------------------------------------------------
+// ---- Single arm
+// -------------------------------------------------------------------------------------
 struct SingleArmResult {
   int planned_n = 0;
   int n1 = 0, r1 = -1, r = -1;  ///< Simon design (r1 = -1: fixed n)
@@ -52,14 +55,16 @@ struct SingleArmResult {
   int stage1_responses = 0;
   bool stopped_early = false;
   bool reject_h0 = false;
-  double dose = 0.0;                       ///< escalated phase dose used
-  double rfs_from_transplant = 0.0;        ///< KM relapse-free survival at comparison_days, treated patients
-  double rfs_from_landmark = 0.0;          ///< idem from IL-2 start
-  double control_from_transplant = 0.0;    ///< historical control: all registered, no IL-2
-  double control_from_landmark = 0.0;      ///< historical control: alive and relapse-free at the would-be start
-  double logrank_p_transplant = 1.0;       ///< phase II treated vs historical control, from transplant
-  double logrank_p_landmark = 1.0;         ///< idem from the landmark
-  int registered = 0;                      ///< registered to reach the treated sample
+  double dose = 0.0;  ///< escalated phase dose used
+  double rfs_from_transplant =
+      0.0;  ///< KM relapse-free survival at comparison_days, treated patients
+  double rfs_from_landmark = 0.0;        ///< idem from IL-2 start
+  double control_from_transplant = 0.0;  ///< historical control: all registered, no IL-2
+  double control_from_landmark =
+      0.0;  ///< historical control: alive and relapse-free at the would-be start
+  double logrank_p_transplant = 1.0;  ///< phase II treated vs historical control, from transplant
+  double logrank_p_landmark = 1.0;    ///< idem from the landmark
+  int registered = 0;                 ///< registered to reach the treated sample
   // Selection-bias analysis (stage key selection_bias): the same treated patients (same virtual
   // patients, same random streams) run again with IL-2's effect on tumour kill removed; the
   // historical control is the same.
@@ -79,10 +84,12 @@ struct SingleArmResult {
   };
   std::vector<Sample> samples{};
 };
-SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
-                               std::optional<int> mtd, std::vector<StagePatient>* keep);
+SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index,
+                               std::uint32_t replicate, std::optional<int> mtd,
+                               std::vector<StagePatient>* keep);
 
-// ---- Randomized -------------------------------------------------------------------------------------
+// ---- Randomized
+// -------------------------------------------------------------------------------------
 struct LookResult {
   double info = 0.0;
   double calendar_months = 0.0;
@@ -99,14 +106,17 @@ struct RandomizedResult {
   std::string decision;  ///< "efficacy", "futility", "no difference"
   int stop_look = 0;     ///< 1-based look at which the trial stopped
   bool reject = false;
-  double hr = 1.0, hr_lower = 1.0, hr_upper = 1.0;  ///< Cox, experimental vs control, at the stopping analysis
-  double logrank_p = 1.0;                           ///< two-sided, at the stopping analysis
+  double hr = 1.0, hr_lower = 1.0,
+         hr_upper = 1.0;   ///< Cox, experimental vs control, at the stopping analysis
+  double logrank_p = 1.0;  ///< two-sided, at the stopping analysis
   int events = 0;
   double duration_months = 0.0;  ///< first registration to the stopping analysis
-  std::vector<double> pfs_median_months, os_median_months, relapse_2y;  ///< per arm (NaN if not reached)
+  std::vector<double> pfs_median_months, os_median_months,
+      relapse_2y;  ///< per arm (NaN if not reached)
   int target_events = 0;
 };
-RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
-                                std::optional<int> mtd, std::vector<StagePatient>* keep, unsigned threads = 1);
+RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index,
+                                std::uint32_t replicate, std::optional<int> mtd,
+                                std::vector<StagePatient>* keep, unsigned threads = 1);
 
 }  // namespace il2sim::trial

@@ -81,9 +81,9 @@ TEST(CliCalibrate, ShortFitWritesTheParameterSetAndReport) {
   EXPECT_NE(read_text(out + "/fit-report.md").find("| PK1 |"), std::string::npos);
 }
 
-// Without --parameters, `calibrate --out DIR` runs the shipped plan (calibration/plan.toml): each fit
-// in DIR/fits/NN-name, then the calibrated set and the report over every target. --max-evals caps
-// each fit so that the test stays short.
+// Without --parameters, `calibrate --out DIR` runs the shipped plan (calibration/plan.toml): each
+// fit in DIR/fits/NN-name, then the calibrated set and the report over every target. --max-evals
+// caps each fit so that the test stays short.
 TEST(CliCalibrate, PlanRunWritesEachFitAndTheWholeSet) {
   const std::string out = std::string(IL2SIM_BINARY_DIR) + "/tests/calibrate-plan";
   std::filesystem::remove_all(out);

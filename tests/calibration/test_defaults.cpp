@@ -62,9 +62,9 @@ TEST(ShippedDefaults, MeetEightyPercentAndExplainEveryMiss) {
     const auto t = std::find_if(set.targets.begin(), set.targets.end(),
                                 [&](const Target& x) { return x.id == r.id; });
     ASSERT_NE(t, set.targets.end());
-    EXPECT_FALSE(t->unmet_note.empty()) << r.id << " is unmet (simulated " << r.simulated
-                                        << ", range " << r.lower << "-" << r.upper
-                                        << ") and has no unmet_note";
+    EXPECT_FALSE(t->unmet_note.empty())
+        << r.id << " is unmet (simulated " << r.simulated << ", range " << r.lower << "-" << r.upper
+        << ") and has no unmet_note";
   }
 }
 

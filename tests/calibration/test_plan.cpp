@@ -97,8 +97,8 @@ TEST(Plan, ShippedPlanNamesShippedTargets) {
 }
 
 // The parameter table and the plan tell the same story: a default moved by calibration says which
-// fit moved it last ("fit NAME (calibration/fits/...): was PRIOR"), that fit fits it, and the plan's
-// prior is the value it was.
+// fit moved it last ("fit NAME (calibration/fits/...): was PRIOR"), that fit fits it, and the
+// plan's prior is the value it was.
 TEST(Plan, ParameterTableProvenanceMatchesThePlan) {
   const auto plan = builtin_plan();
   for (const auto& p : model::parameter_table()) {

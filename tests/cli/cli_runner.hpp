@@ -26,8 +26,8 @@ inline std::string read_text(const std::string& path) {
 /// Runs `build/il2sim <args>` through the shell; args are passed as written (quote them yourself).
 inline CommandResult run_il2sim(const std::string& args) {
   static int counter = 0;
-  const std::string base = std::string(IL2SIM_BINARY_DIR) + "/tests/cli_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++);
+  const std::string base = std::string(IL2SIM_BINARY_DIR) + "/tests/cli_" +
+                           std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const std::string command =
       std::string(IL2SIM_BINARY_DIR) + "/il2sim " + args + " >" + base + ".out 2>" + base + ".err";
   const int status = std::system(command.c_str());

@@ -13,14 +13,16 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("il2sim_test_" + std::to_string(::getpid()) + "_" + name))
+  return (std::filesystem::temp_directory_path() /
+          ("il2sim_test_" + std::to_string(::getpid()) + "_" + name))
       .string();
 }
 
 }  // namespace
 
-// interfaces.md: `trajectory --typical` writes `day` then at least C, A1, A2, Ce, W, a, N, E, P, S, L,
-// NK_blood, CD8_blood; the Chiron regimen runs on [46, 50) and [54, 64) at 9e6 and 1.6e6 IU/m²/day × 1.8 m².
+// interfaces.md: `trajectory --typical` writes `day` then at least C, A1, A2, Ce, W, a, N, E, P, S,
+// L, NK_blood, CD8_blood; the Chiron regimen runs on [46, 50) and [54, 64) at 9e6 and 1.6e6
+// IU/m²/day × 1.8 m².
 TEST(CliTrajectory, TypicalWritesEveryContractColumn) {
   const std::string out = temp_path("t.csv");
   const auto r = run_il2sim("trajectory --typical --days 730 --out " + out);
@@ -28,8 +30,10 @@ TEST(CliTrajectory, TypicalWritesEveryContractColumn) {
   const std::string csv = read_text(out);
   const std::string header = csv.substr(0, csv.find('\n'));
   EXPECT_EQ(header.rfind("day,", 0), 0U);
-  for (const char* column : {"C", "A1", "A2", "Ce", "W", "a", "N", "E", "P", "S", "L", "NK_blood", "CD8_blood"}) {
-    EXPECT_NE(("," + header + ",").find("," + std::string(column) + ","), std::string::npos) << column;
+  for (const char* column :
+       {"C", "A1", "A2", "Ce", "W", "a", "N", "E", "P", "S", "L", "NK_blood", "CD8_blood"}) {
+    EXPECT_NE(("," + header + ",").find("," + std::string(column) + ","), std::string::npos)
+        << column;
   }
   EXPECT_NE(csv.find("\n48,16200000,"), std::string::npos);  // induction rate on day 48
   EXPECT_NE(csv.find("\n52,0,"), std::string::npos);         // rest
@@ -45,11 +49,13 @@ TEST(CliTrajectory, BadInputExitsTwoWithOneMessage) {
   EXPECT_EQ(r.err, "il2sim: error: --days -5: must be a number of days in (0, 36500]\n");
   r = run_il2sim("trajectory --arm nope --out " + out);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err,
-            "il2sim: error: --arm: scenario 'programme' has no arm 'nope' (allowed: il2, observation)\n");
+  EXPECT_EQ(
+      r.err,
+      "il2sim: error: --arm: scenario 'programme' has no arm 'nope' (allowed: il2, observation)\n");
   r = run_il2sim("trajectory --out /nonexistent-dir/x.csv");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("/nonexistent-dir/x.csv: cannot write the output file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent-dir/x.csv: cannot write the output file"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
@@ -65,13 +71,15 @@ TEST(CliParams, JsonListsEveryParameterWithProvenance) {
   }
 }
 
-// docs/parameters.md is generated from the same table (`il2sim params --markdown`); it must not drift.
+// docs/parameters.md is generated from the same table (`il2sim params --markdown`); it must not
+// drift.
 TEST(CliParams, DocsAreTheGeneratedTable) {
   const auto r = run_il2sim("params --markdown");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string doc = read_text(std::string(IL2SIM_SOURCE_DIR) + "/docs/parameters.md");
   EXPECT_NE(doc.find(r.out), std::string::npos)
-      << "docs/parameters.md is stale: regenerate with `build/il2sim params --markdown` (see the file's header)";
+      << "docs/parameters.md is stale: regenerate with `build/il2sim params --markdown` (see the "
+         "file's header)";
 }
 
 TEST(CliScenarios, ListAndShowRoundTrip) {

@@ -15,7 +15,8 @@
 
 namespace il2sim::clinic::testing {
 
-/// The built-in default scenario (chiron-regimen); tests change the settings they need in the struct.
+/// The built-in default scenario (chiron-regimen); tests change the settings they need in the
+/// struct.
 inline scenario::Scenario default_scenario() {
   return scenario::load_scenario("");
 }

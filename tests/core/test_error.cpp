@@ -9,7 +9,8 @@ namespace il2sim {
 TEST(UserError, NamesFileLineKeyValueAndAllowed) {
   const UserError e({"s.toml", 12, std::nullopt, "parameters.kN"}, "value -1 is below the minimum",
                     "0 to 0.01");
-  EXPECT_STREQ(e.what(), "s.toml:12: parameters.kN: value -1 is below the minimum (allowed: 0 to 0.01)");
+  EXPECT_STREQ(e.what(),
+               "s.toml:12: parameters.kN: value -1 is below the minimum (allowed: 0 to 0.01)");
 }
 
 TEST(UserError, WithoutLocationIsThePlainProblem) {

@@ -10,11 +10,14 @@ namespace il2sim {
 // Known-answer vectors of Philox4x32-10 from Random123's kat_vectors file (Salmon et al. 2011).
 TEST(Philox, KnownAnswerVectors) {
   using A4 = std::array<std::uint32_t, 4>;
-  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, {0, 0}), (A4{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
-  EXPECT_EQ(philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}),
-            (A4{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
-  EXPECT_EQ(philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}),
-            (A4{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
+  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, {0, 0}),
+            (A4{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  EXPECT_EQ(
+      philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}),
+      (A4{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
+  EXPECT_EQ(
+      philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}),
+      (A4{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
 }
 
 TEST(RandomStream, SameKeySameDrawsDifferentKeyDifferentDraws) {
@@ -48,7 +51,8 @@ TEST(RandomStream, UniformAndNormalMoments) {
     sz2 += z * z;
   }
   EXPECT_NEAR(su / n, 0.5, 5 * std::sqrt(1.0 / 12 / n));
-  EXPECT_NEAR(su2 / n - (su / n) * (su / n), 1.0 / 12, 5 * std::sqrt(1.0 / 180 / n));  // Var(U^2)~1/180
+  EXPECT_NEAR(su2 / n - (su / n) * (su / n), 1.0 / 12,
+              5 * std::sqrt(1.0 / 180 / n));  // Var(U^2)~1/180
   EXPECT_NEAR(sz / n, 0.0, 5 / std::sqrt(n));
   EXPECT_NEAR(sz2 / n, 1.0, 5 * std::sqrt(2.0 / n));
 }

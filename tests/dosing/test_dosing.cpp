@@ -13,8 +13,8 @@ TEST(Bsa, MostellerClosedForm) {
   EXPECT_NEAR(body_surface_area(170.0, 70.0, BsaFormula::kMosteller), 1.8181, 1e-4);
 }
 
-// Du Bois & Du Bois (1916): 170 cm, 70 kg -> 0.007184 x 70^0.425 x 170^0.725 = 1.8097 m² (the formula
-// evaluated to 4 decimals; the textbook "1.81 m² for a 70 kg, 170 cm adult").
+// Du Bois & Du Bois (1916): 170 cm, 70 kg -> 0.007184 x 70^0.425 x 170^0.725 = 1.8097 m² (the
+// formula evaluated to 4 decimals; the textbook "1.81 m² for a 70 kg, 170 cm adult").
 TEST(Bsa, DuBoisWorkedExample) {
   EXPECT_NEAR(body_surface_area(170.0, 70.0, BsaFormula::kDuBois), 1.8097, 5e-5);
 }
@@ -25,7 +25,8 @@ TEST(Bsa, HaycockWorkedExample) {
   EXPECT_NEAR(body_surface_area(100.0, 16.0, BsaFormula::kHaycock), 0.6689, 5e-5);
 }
 
-// Unit conversions (facts.md §2): 18×10^6 IU = 3×10^6 Cetus units; Roche potency is the scenario factor.
+// Unit conversions (facts.md §2): 18×10^6 IU = 3×10^6 Cetus units; Roche potency is the scenario
+// factor.
 TEST(Potency, ProductsInChironIu) {
   EXPECT_DOUBLE_EQ(potency(Product::kChiron, 3.0), 1.0);
   EXPECT_DOUBLE_EQ(3e6 * potency(Product::kCetus, 3.0), 18e6);
@@ -35,9 +36,12 @@ TEST(Potency, ProductsInChironIu) {
 
 Regimen chiron() {
   Regimen r{"chiron", Product::kChiron, {}};
-  r.phases.push_back({"induction", Route::kCiv, 9e6, DoseUnit::kPerM2PerDay, 4, CareSetting::kInpatient});
-  r.phases.push_back({"rest", Route::kCiv, 0.0, DoseUnit::kPerM2PerDay, 4, CareSetting::kOutpatient});
-  r.phases.push_back({"maintenance", Route::kCiv, 1.6e6, DoseUnit::kPerM2PerDay, 10, CareSetting::kOutpatient});
+  r.phases.push_back(
+      {"induction", Route::kCiv, 9e6, DoseUnit::kPerM2PerDay, 4, CareSetting::kInpatient});
+  r.phases.push_back(
+      {"rest", Route::kCiv, 0.0, DoseUnit::kPerM2PerDay, 4, CareSetting::kOutpatient});
+  r.phases.push_back(
+      {"maintenance", Route::kCiv, 1.6e6, DoseUnit::kPerM2PerDay, 10, CareSetting::kOutpatient});
   return r;
 }
 

@@ -33,7 +33,8 @@ TEST(ParameterTable, LookupAndSuggestion) {
   EXPECT_EQ(closest_parameter_name("EC50_fevr"), "EC50_fever");
 }
 
-// Derived sIL-2Ralpha production (model.md §6): at the healthy steady state without IL-2, dS/dt = 0 at S0.
+// Derived sIL-2Ralpha production (model.md §6): at the healthy steady state without IL-2, dS/dt = 0
+// at S0.
 TEST(IndividualParameters, SolubleReceptorSteadyStateIsS0) {
   const ParameterSet pop;
   const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
@@ -49,10 +50,11 @@ TEST(IndividualParameters, BsaScaling) {
   const auto p = resolve(pop, cov, Disease::kAml, Transplant::kAllogeneic, typical_etas());
   EXPECT_DOUBLE_EQ(p.V1, 1540.0 * 2.0);
   EXPECT_DOUBLE_EQ(p.CL_lin, 150.0 * 1440.0 * 2.0 / 1.8);
-  EXPECT_DOUBLE_EQ(p.r, 0.045);        // AML growth rate
-  EXPECT_DOUBLE_EQ(p.L_rel, 1e10);     // leukaemia relapse threshold
-  EXPECT_DOUBLE_EQ(p.tauE, 120.0);     // allogeneic CD8 reconstitution
-  EXPECT_DOUBLE_EQ(p.fGVL, pop[ParamId::kFGvlAllo]);  // allogeneic GVL multiplier (the table's default)
+  EXPECT_DOUBLE_EQ(p.r, 0.045);     // AML growth rate
+  EXPECT_DOUBLE_EQ(p.L_rel, 1e10);  // leukaemia relapse threshold
+  EXPECT_DOUBLE_EQ(p.tauE, 120.0);  // allogeneic CD8 reconstitution
+  EXPECT_DOUBLE_EQ(p.fGVL,
+                   pop[ParamId::kFGvlAllo]);  // allogeneic GVL multiplier (the table's default)
 }
 
 // QSS concentration solves R = (CL_lin + CL_cell(C))·C (model.md §7).
@@ -70,7 +72,8 @@ TEST(Il2Model, QuasiSteadyStateSolvesTheClearanceEquation) {
 }
 
 // High-affinity drive (docs/model.md, departures): dD/dt = kD·(H − D) while H >= D and
-// kD_off·(H − D) once H < D; the expectations are that equation evaluated by hand at the state below.
+// kD_off·(H − D) once H < D; the expectations are that equation evaluated by hand at the state
+// below.
 TEST(Il2Model, DriveBuildsUpAtKdAndDecaysAtKdOff) {
   ParameterSet pop;
   pop.set(ParamId::kKD, 0.05);

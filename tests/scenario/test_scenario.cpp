@@ -83,13 +83,15 @@ TEST(Scenario, OverridesParametersByName) {
 // Error messages are part of the interface: file:line:column, key, value, what is allowed.
 TEST(ScenarioErrors, UnknownKeyWithSuggestion) {
   EXPECT_EQ(error_of(kValid + "[solver]\nrtoll = 1e-6\n"),
-            "s.toml:11:9: solver.rtoll: unknown key; did you mean 'rtol'? (allowed: mode, rtol, max_steps, "
+            "s.toml:11:9: solver.rtoll: unknown key; did you mean 'rtol'? (allowed: mode, rtol, "
+            "max_steps, "
             "stochastic_tumour, birth_death_slice, pk_transient_days)");
 }
 
 TEST(ScenarioErrors, UnknownParameterWithSuggestion) {
   EXPECT_EQ(error_of(kValid + "[parameters]\nkmrag = 3\n"),
-            "s.toml:11:9: parameters.kmrag: unknown parameter; did you mean 'kmarg'? (allowed: a name listed by "
+            "s.toml:11:9: parameters.kmrag: unknown parameter; did you mean 'kmarg'? (allowed: a "
+            "name listed by "
             "`il2sim params`)");
 }
 
@@ -129,7 +131,8 @@ TEST(ScenarioErrors, NewerFormatVersion) {
   std::string text = kValid;
   text.replace(text.find("format_version = 1"), 18, "format_version = 2");
   EXPECT_EQ(error_of(text),
-            "s.toml:1:18: format_version: format version 2 is newer than this il2sim reads (allowed: 1 to 1; "
+            "s.toml:1:18: format_version: format version 2 is newer than this il2sim reads "
+            "(allowed: 1 to 1; "
             "upgrade il2sim)");
 }
 
@@ -140,7 +143,8 @@ TEST(ScenarioErrors, MalformedToml) {
 }
 
 TEST(ScenarioErrors, EmptyAndBinary) {
-  EXPECT_EQ(error_of(""), "s.toml: empty scenario (allowed: a TOML file with at least format_version and name)");
+  EXPECT_EQ(error_of(""),
+            "s.toml: empty scenario (allowed: a TOML file with at least format_version and name)");
   EXPECT_EQ(error_of(std::string("\x7f\x45\x4c\x46\0\0", 6)),
             "s.toml: binary data is not a TOML scenario (allowed: a UTF-8 TOML text file)");
 }
@@ -153,7 +157,9 @@ TEST(ScenarioErrors, NonAsciiOutsideStringsAndComments) {
       " non-ASCII character outside a string or comment (allowed: non-ASCII text only inside "
       "\"quoted strings\" and after # in comments)";
   EXPECT_EQ(error_of("format_version = 1\nname\xC3\x97 = 4\n"), "s.toml:2:5:" + outside);
-  EXPECT_EQ(error_of("\xEF\xBB\xBF" "a = 1\n\xCC\xAA"), "s.toml:2:1:" + outside);
+  EXPECT_EQ(error_of("\xEF\xBB\xBF"
+                     "a = 1\n\xCC\xAA"),
+            "s.toml:2:1:" + outside);
   EXPECT_EQ(error_of("s = +\"\xC2\xA7\"\n"), "s.toml:1:7:" + outside);  // no string after '+'
   EXPECT_EQ(error_of("a = 1\ns = \"\xC3\xA9\xA9\"\n"),
             "s.toml:2:7: byte 0xA9 does not start a valid UTF-8 character (allowed: UTF-8 text)");
@@ -175,7 +181,8 @@ TEST(ScenarioErrors, UnitMustFitRoute) {
   std::string text = kValid;
   text.replace(text.find("MU/m2/day"), 9, "MU/m2");
   EXPECT_EQ(error_of(text),
-            "s.toml:5:66: regimens.r.phases[0].unit: unit 'MU/m2' does not fit route 'civ' (allowed: U/m2/day, "
+            "s.toml:5:66: regimens.r.phases[0].unit: unit 'MU/m2' does not fit route 'civ' "
+            "(allowed: U/m2/day, "
             "U/day, U/kg/day, MU/m2/day, MU/day, MU/kg/day (U = the product's unit))");
 }
 
@@ -183,7 +190,8 @@ TEST(ScenarioErrors, UnknownCohortAndRegimen) {
   std::string text = kValid;
   text.replace(text.find("adult-auto-aml"), 14, "adult-auto-amll");
   EXPECT_EQ(error_of(text),
-            "s.toml:8:10: arms[0].cohort: unknown cohort 'adult-auto-amll'; did you mean 'adult-auto-aml'? "
+            "s.toml:8:10: arms[0].cohort: unknown cohort 'adult-auto-amll'; did you mean "
+            "'adult-auto-aml'? "
             "(allowed: adult-auto-nhl, adult-auto-aml, adult-auto-lymphoma, peds-allo-leukaemia, "
             "adult-auto-aml-cr1, adult-auto-aml-beyond-cr1)");
   text = kValid;
@@ -197,14 +205,16 @@ TEST(ScenarioErrors, MissingFileAndUnknownBuiltin) {
     FAIL();
   } catch (const UserError& e) {
     EXPECT_STREQ(e.what(),
-                 "/nonexistent/dir/s.toml: cannot open the scenario file (allowed: an existing readable .toml "
+                 "/nonexistent/dir/s.toml: cannot open the scenario file (allowed: an existing "
+                 "readable .toml "
                  "file, or a built-in name from `il2sim scenarios`)");
   }
   try {
     (void)load_scenario("chiron-regimn");
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("did you mean 'chiron-regimen'?"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("did you mean 'chiron-regimen'?"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -212,12 +222,14 @@ TEST(ScenarioErrors, MissingFileAndUnknownBuiltin) {
 
 namespace il2sim::scenario {
 
-// Population settings are scenario settings: [population.adult] / [population.paediatric] override the
-// defaults of population::adult_population() / paediatric_population().
+// Population settings are scenario settings: [population.adult] / [population.paediatric] override
+// the defaults of population::adult_population() / paediatric_population().
 TEST(Scenario, OverridesPopulationSettings) {
-  const auto s = parse_scenario(kValid + "[population.adult]\nmale_fraction = 0.8\nage_distribution = \"uniform\"\n"
-                                         "age_min = 20\nage_max = 40\n",
-                                "s.toml");
+  const auto s =
+      parse_scenario(kValid +
+                         "[population.adult]\nmale_fraction = 0.8\nage_distribution = \"uniform\"\n"
+                         "age_min = 20\nage_max = 40\n",
+                     "s.toml");
   EXPECT_DOUBLE_EQ(s.adults.male_fraction, 0.8);
   EXPECT_EQ(s.adults.age.distribution, population::AgeDistribution::kUniform);
   EXPECT_DOUBLE_EQ(s.adults.age.max_years, 40.0);
@@ -227,7 +239,8 @@ TEST(Scenario, OverridesPopulationSettings) {
 }
 
 TEST(ScenarioErrors, PopulationAgeRangeChecked) {
-  EXPECT_NE(error_of(kValid + "[population.adult]\nage_min = 60\nage_max = 40\n").find("population.adult"),
+  EXPECT_NE(error_of(kValid + "[population.adult]\nage_min = 60\nage_max = 40\n")
+                .find("population.adult"),
             std::string::npos);
 }
 

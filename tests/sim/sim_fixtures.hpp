@@ -11,7 +11,8 @@ namespace il2sim::sim::testing {
 inline model::IndividualParameters adult(const model::ParameterSet& pop, double bsa = 1.8) {
   model::Covariates cov;
   cov.bsa_m2 = bsa;
-  return model::resolve(pop, cov, model::Disease::kNhl, model::Transplant::kAutologous, model::typical_etas());
+  return model::resolve(pop, cov, model::Disease::kNhl, model::Transplant::kAutologous,
+                        model::typical_etas());
 }
 
 struct Run {
@@ -19,8 +20,9 @@ struct Run {
   TrajectoryRecorder trajectory;
 };
 
-inline Run simulate(const model::IndividualParameters& p, const std::vector<dosing::DoseRecord>& doses,
-                    double L0, double horizon, double step, SolverMode mode, bool stochastic = false) {
+inline Run simulate(const model::IndividualParameters& p,
+                    const std::vector<dosing::DoseRecord>& doses, double L0, double horizon,
+                    double step, SolverMode mode, bool stochastic = false) {
   SimulationOptions o;
   o.mode = mode;
   o.horizon_days = horizon;

@@ -31,12 +31,13 @@ TEST(Dynamics, NoIl2ImmuneSteadyState) {
     ASSERT_FALSE(run.outcome.failed) << run.outcome.failure;
     EXPECT_NEAR(value_at(run.trajectory, 6000.0, "N"), p.sN_inf / p.dN, 1e-5 * p.sN_inf / p.dN);
     EXPECT_NEAR(value_at(run.trajectory, 6000.0, "E"), p.sE_inf / p.dE, 1e-5 * p.sE_inf / p.dE);
-    EXPECT_NEAR(value_at(run.trajectory, 6000.0, "S"), p.S0, 1e-5 * p.S0);  // derived kS0, kS (model.md §6)
+    EXPECT_NEAR(value_at(run.trajectory, 6000.0, "S"), p.S0,
+                1e-5 * p.S0);  // derived kS0, kS (model.md §6)
   }
 }
 
-// Kill off (kN = kE = 0): logistic growth L(t) = K / (1 + (K/L0 - 1)·e^{-rt}); doubling time ln2/r while
-// L << Kcap.
+// Kill off (kN = kE = 0): logistic growth L(t) = K / (1 + (K/L0 - 1)·e^{-rt}); doubling time ln2/r
+// while L << Kcap.
 TEST(Dynamics, TumourGrowthWithoutKill) {
   model::ParameterSet pop;
   pop.set(model::ParamId::kKN, 0.0);
@@ -54,16 +55,16 @@ TEST(Dynamics, TumourGrowthWithoutKill) {
     EXPECT_NEAR(value_at(run.trajectory, 20.0, "L") / L0, std::exp(p.r * 20.0), 1e-5);
     // The typical NHL patient grows at the table's r_nhl (closed form: doubling time ln 2 / r_nhl).
     EXPECT_NEAR(doubling, std::log(2.0) / model::spec(model::ParamId::kRNhl).default_value, 1e-12);
-    // Relapse is the first crossing of L_rel = 10^9 (lymphoma), located by root-finding: solving the
-    // logistic closed form for L(t) = L_rel gives t = ln((Kcap/L0 - 1) / (Kcap/L_rel - 1)) / r.
+    // Relapse is the first crossing of L_rel = 10^9 (lymphoma), located by root-finding: solving
+    // the logistic closed form for L(t) = L_rel gives t = ln((Kcap/L0 - 1) / (Kcap/L_rel - 1)) / r.
     ASSERT_TRUE(run.outcome.relapse_day.has_value());
     const double crossing = std::log((p.Kcap / L0 - 1.0) / (p.Kcap / p.L_rel - 1.0)) / p.r;
     EXPECT_NEAR(*run.outcome.relapse_day, crossing, 1e-4);
   }
 }
 
-// Fast mode agrees with the reference mode (model.md §7): immune counts within 0.5 %, tumour threshold
-// crossings within 0.5 day, on the Chiron regimen and on the no-IL-2 control.
+// Fast mode agrees with the reference mode (model.md §7): immune counts within 0.5 %, tumour
+// threshold crossings within 0.5 day, on the Chiron regimen and on the no-IL-2 control.
 TEST(Dynamics, FastModeAgreesWithReference) {
   const auto scenario = scenario::load_scenario("chiron-regimen");
   for (const auto& arm : scenario.arms) {
@@ -88,9 +89,9 @@ TEST(Dynamics, FastModeAgreesWithReference) {
   }
 }
 
-// Linear birth-death process with birth b and death d < b, started from n cells: extinction probability
-// (d/b)^n (Kendall 1948; Bailey 1964 §8.6). Kill off, so b = r + d0 and d = d0 are constant. Absorption
-// at L_stoch = 1000 removes a further (d/b)^1000 < 1e-100, negligible.
+// Linear birth-death process with birth b and death d < b, started from n cells: extinction
+// probability (d/b)^n (Kendall 1948; Bailey 1964 §8.6). Kill off, so b = r + d0 and d = d0 are
+// constant. Absorption at L_stoch = 1000 removes a further (d/b)^1000 < 1e-100, negligible.
 TEST(Dynamics, BirthDeathExtinctionProbability) {
   model::ParameterSet pop;
   pop.set(model::ParamId::kKN, 0.0);

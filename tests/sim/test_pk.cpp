@@ -14,9 +14,10 @@ constexpr double kMinute = 1.0 / 1440.0;
 
 }  // namespace
 
-// IV bolus of 10^6 IU/m² with cell uptake off and Konrad's clearance 120 mL/min (Konrad et al., Cancer
-// Res 1990;50:2009): C0 = 650 IU/mL, t1/2 alpha 12.9 min, t1/2 beta 85 min, each within 1 %. The half-lives
-// are estimated from the simulated curve by curve peeling, as a pharmacokineticist would.
+// IV bolus of 10^6 IU/m² with cell uptake off and Konrad's clearance 120 mL/min (Konrad et al.,
+// Cancer Res 1990;50:2009): C0 = 650 IU/mL, t1/2 alpha 12.9 min, t1/2 beta 85 min, each within 1 %.
+// The half-lives are estimated from the simulated curve by curve peeling, as a pharmacokineticist
+// would.
 TEST(Pharmacokinetics, BolusIsKonradsBiexponential) {
   model::ParameterSet pop;
   pop.set(model::ParamId::kCLlin, 120.0 * 1440.0);
@@ -29,7 +30,8 @@ TEST(Pharmacokinetics, BolusIsKonradsBiexponential) {
   const auto& days = run.trajectory.days();
   auto conc = [&](double minutes_after) {
     for (std::size_t i = 0; i < days.size(); ++i) {
-      if (std::fabs(days[i] - (1.0 + minutes_after * kMinute)) < 1e-9) return run.trajectory.at(i, "C");
+      if (std::fabs(days[i] - (1.0 + minutes_after * kMinute)) < 1e-9)
+        return run.trajectory.at(i, "C");
     }
     ADD_FAILURE() << "no output at " << minutes_after << " min";
     return 0.0;
@@ -50,7 +52,8 @@ TEST(Pharmacokinetics, BolusIsKonradsBiexponential) {
   EXPECT_NEAR(A + B, 650.0, 0.01 * 650.0);
 }
 
-// Linear PK (cell uptake off): CIV to steady state gives Css = R / CL_lin (closed form), in both modes.
+// Linear PK (cell uptake off): CIV to steady state gives Css = R / CL_lin (closed form), in both
+// modes.
 TEST(Pharmacokinetics, LinearSteadyStateIsRateOverClearance) {
   model::ParameterSet pop;
   pop.set(model::ParamId::kCLcell0, 0.0);
@@ -69,14 +72,15 @@ TEST(Pharmacokinetics, LinearSteadyStateIsRateOverClearance) {
   }
 }
 
-// Mass balance (reference mode, full nonlinear model with cell uptake): everything infused is either
-// eliminated or still in the body, to 1e-6 relative.
+// Mass balance (reference mode, full nonlinear model with cell uptake): everything infused is
+// either eliminated or still in the body, to 1e-6 relative.
 TEST(Pharmacokinetics, MassBalance) {
   const model::ParameterSet pop;
   const auto p = adult(pop);
-  const std::vector<dosing::DoseRecord> doses{{46.0, 4.0, 9e6 * 1.8, 0.0, dosing::Compartment::kCentral, 0},
-                                              {54.0, 10.0, 1.6e6 * 1.8, 0.0, dosing::Compartment::kCentral, 2},
-                                              {70.0, 0.0, 0.0, 5e6, dosing::Compartment::kCentral, 3}};
+  const std::vector<dosing::DoseRecord> doses{
+      {46.0, 4.0, 9e6 * 1.8, 0.0, dosing::Compartment::kCentral, 0},
+      {54.0, 10.0, 1.6e6 * 1.8, 0.0, dosing::Compartment::kCentral, 2},
+      {70.0, 0.0, 0.0, 5e6, dosing::Compartment::kCentral, 3}};
   const double infused = 9e6 * 1.8 * 4 + 1.6e6 * 1.8 * 10 + 5e6;
   const auto run = simulate(p, doses, 0.0, 80.0, 0.25, SolverMode::kReference);
   ASSERT_FALSE(run.outcome.failed) << run.outcome.failure;
@@ -88,7 +92,8 @@ TEST(Pharmacokinetics, MassBalance) {
   for (std::size_t i = 0; i < run.trajectory.days().size(); ++i) {
     if (std::fabs(run.trajectory.days()[i] - 48.0) < 1e-9) {
       const double in_body = run.trajectory.at(i, "A1") + run.trajectory.at(i, "A2");
-      EXPECT_NEAR(run.trajectory.at(i, "IL2_eliminated") + in_body, 9e6 * 1.8 * 2, 1e-6 * 9e6 * 1.8 * 2);
+      EXPECT_NEAR(run.trajectory.at(i, "IL2_eliminated") + in_body, 9e6 * 1.8 * 2,
+                  1e-6 * 9e6 * 1.8 * 2);
     }
   }
 }

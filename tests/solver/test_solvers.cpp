@@ -105,7 +105,9 @@ TEST_P(BothSolvers, NeverStepsPastStopTime) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CvodeAndDopri5, BothSolvers, ::testing::Values(true, false),
-                         [](const auto& param_info) { return param_info.param ? "cvode" : "dopri5"; });
+                         [](const auto& param_info) {
+                           return param_info.param ? "cvode" : "dopri5";
+                         });
 
 // DOPRI5 is 5th order: halving a fixed step divides the global error by about 2^5 = 32.
 TEST(Dopri5, FifthOrderConvergence) {

@@ -12,10 +12,10 @@
 
 namespace il2sim::trial {
 
-// Schoenfeld (Biometrika 1981): with D events, 1:1 allocation and hazard ratio HR, the log-rank test
-// at two-sided level alpha has power Phi(sqrt(D)/2·|ln HR| − z_{1−alpha/2}). Exponential survival, no
-// mechanistic model: each trial follows 2×300 patients until D = 150 events and tests with log-rank.
-// Tolerance: 4 Monte Carlo standard errors of the simulated power (2000 trials).
+// Schoenfeld (Biometrika 1981): with D events, 1:1 allocation and hazard ratio HR, the log-rank
+// test at two-sided level alpha has power Phi(sqrt(D)/2·|ln HR| − z_{1−alpha/2}). Exponential
+// survival, no mechanistic model: each trial follows 2×300 patients until D = 150 events and tests
+// with log-rank. Tolerance: 4 Monte Carlo standard errors of the simulated power (2000 trials).
 TEST(Randomized, SimulatedLogrankPowerMatchesSchoenfeld) {
   const double hr = 0.65;
   const int per_arm = 300;
@@ -71,16 +71,18 @@ TEST(Randomized, BothArmsContainTheSameVirtualPatients) {
     EXPECT_EQ(il2.landmark_day, obs.landmark_day);
     // Before the landmark nothing differs: a death or relapse before it happens in both arms.
     const double landmark = il2.landmark_day ? *il2.landmark_day : 1e9;
-    EXPECT_EQ(il2.relapse_day && *il2.relapse_day < landmark, obs.relapse_day && *obs.relapse_day < landmark);
-    EXPECT_EQ(il2.death_day && *il2.death_day < landmark, obs.death_day && *obs.death_day < landmark);
+    EXPECT_EQ(il2.relapse_day && *il2.relapse_day < landmark,
+              obs.relapse_day && *obs.relapse_day < landmark);
+    EXPECT_EQ(il2.death_day && *il2.death_day < landmark,
+              obs.death_day && *obs.death_day < landmark);
     const auto again = clinic::make_patient(s, cohort, 3, base + k);
     EXPECT_EQ(again.parameters.kN, v.parameters.kN);
   }
 }
 
-// A randomized stage whose two arms get identical treatment has no treatment effect: over replicates
-// the rejection rate is the one-sided alpha within Monte Carlo error (type I error of the whole
-// machinery: attrition, blocks, group-sequential bounds, log-rank).
+// A randomized stage whose two arms get identical treatment has no treatment effect: over
+// replicates the rejection rate is the one-sided alpha within Monte Carlo error (type I error of
+// the whole machinery: attrition, blocks, group-sequential bounds, log-rank).
 TEST(Randomized, NullTrialKeepsTypeOneError) {
   auto s = scenario::load_scenario("phase3-autosct-nhl");
   s.arms.push_back({"observation-2", "adult-auto-nhl", std::nullopt});
@@ -99,7 +101,8 @@ TEST(Randomized, NullTrialKeepsTypeOneError) {
     rejections += result.reject ? 1 : 0;
   }
   const double alpha = st.one_sided_alpha;
-  EXPECT_NEAR(static_cast<double>(rejections) / replicates, alpha, 4 * std::sqrt(alpha * (1 - alpha) / replicates));
+  EXPECT_NEAR(static_cast<double>(rejections) / replicates, alpha,
+              4 * std::sqrt(alpha * (1 - alpha) / replicates));
 }
 
 TEST(DoseEscalation, RegimenAtLevelChangesOnlyTheEscalatedPhase) {
