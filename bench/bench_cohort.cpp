@@ -1,6 +1,7 @@
 // `il2sim cohort` per patient on one thread: registration, the clinic run over 730 days (fast mode)
 // and the five CSV views formatted in memory (no file output), as in cmd_cohort.cpp. Reports
-// virtual patients per second and, per patient, solver steps, RHS evaluations and CSV bytes.
+// virtual patients per second and, per patient, solver steps (accepted, rejected), restarts, RHS
+// evaluations, birth-death events and CSV bytes.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -24,6 +25,9 @@ void BM_CohortPatients730Days(benchmark::State& state) {
   const output::RowContext context{scenario.name, 0, 0.0, product};
   double steps = 0.0;
   double rhs_evals = 0.0;
+  double failed_steps = 0.0;
+  double resets = 0.0;
+  double birth_death = 0.0;
   double bytes = 0.0;
   double patients = 0.0;
   std::string adsl, adtte, adlb, adae, ex;
@@ -43,6 +47,9 @@ void BM_CohortPatients730Days(benchmark::State& state) {
       output::append_ex(ex, context, r);
       steps += static_cast<double>(r.steps);
       rhs_evals += static_cast<double>(r.rhs_evals);
+      failed_steps += static_cast<double>(r.failed_steps);
+      resets += static_cast<double>(r.resets);
+      birth_death += static_cast<double>(r.birth_death_events);
       bytes +=
           static_cast<double>(adsl.size() + adtte.size() + adlb.size() + adae.size() + ex.size());
       patients += 1.0;
@@ -53,6 +60,9 @@ void BM_CohortPatients730Days(benchmark::State& state) {
       static_cast<double>(kPatientsPerIteration), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["steps_per_patient"] = steps / patients;
   state.counters["rhs_per_patient"] = rhs_evals / patients;
+  state.counters["rejected_per_patient"] = failed_steps / patients;
+  state.counters["resets_per_patient"] = resets / patients;
+  state.counters["birth_death_events_per_patient"] = birth_death / patients;
   state.counters["csv_bytes_per_patient"] = bytes / patients;
 }
 BENCHMARK(BM_CohortPatients730Days)->Arg(1)->Arg(0)->ArgName("il2")->Unit(benchmark::kMillisecond);

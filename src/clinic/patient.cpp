@@ -862,6 +862,9 @@ PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmS
   const auto outcome = simulator.run(controller, v.L0, tumour, {}, nullptr);
   record.rhs_evals = outcome.stats.rhs_evals;
   record.steps = outcome.stats.steps;
+  record.failed_steps = outcome.stats.failed_steps;
+  record.resets = outcome.stats.resets;
+  record.birth_death_events = outcome.birth_death_events;
   if (outcome.failed) {
     record.numerical_failure = true;
     record.failure = outcome.failure;

@@ -114,7 +114,10 @@ struct PatientRecord {
   bool numerical_failure = false;
   std::string failure;  ///< message naming patient, day and the setting to change
   long rhs_evals = 0;
-  long steps = 0;
+  long steps = 0;         ///< accepted steps
+  long failed_steps = 0;  ///< rejected steps
+  long resets = 0;        ///< integrator restarts (breakpoints, regime changes)
+  long birth_death_events = 0;
 };
 
 }  // namespace il2sim::clinic
