@@ -76,6 +76,28 @@ void Dopri5::reset(double t0, std::span<const double> y0) {
   }
 }
 
+void Dopri5::resume(double t, std::span<const double> y) {
+  IL2SIM_ASSERT(y.size() == n_, "state size mismatch");
+  if (!have_step_ || pending_root_ || t != t_ || h_ <= 0.0) {
+    reset(t, y);
+    return;
+  }
+  if (!std::equal(y.begin(), y.end(), y_.begin())) {
+    std::copy(y.begin(), y.end(), y_.begin());
+    fsal_valid_ = false;
+  }
+  std::copy(y.begin(), y.end(), y_out_.begin());
+  t_prev_ = t_out_ = t;
+  have_step_ = false;  // no dense output across the resumption
+  ++stats_.resumes;
+  if (problem_.root_count > 0) {
+    eval_roots(t, y_, g_lo_);
+    for (std::size_t i = 0; i < g_lo_.size(); ++i) {
+      g_sign_[i] = g_lo_[i] > 0 ? 1 : (g_lo_[i] < 0 ? -1 : 0);
+    }
+  }
+}
+
 double Dopri5::error_norm() const {
   double sum = 0.0;
   for (std::size_t i = 0; i < n_; ++i) {

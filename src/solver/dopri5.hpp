@@ -18,6 +18,9 @@ class Dopri5 final : public Integrator {
   Dopri5(OdeProblem problem, SolverOptions options);
 
   void reset(double t0, std::span<const double> y0) override;
+  /// Keeps the proposed step size (and the first stage when y is the current state); restarts
+  /// when t is not the end of the last step or a root found beyond it is pending.
+  void resume(double t, std::span<const double> y) override;
   AdvanceResult advance_to(double t_out, double t_stop) override;
   [[nodiscard]] double time() const override { return t_out_; }
   [[nodiscard]] std::span<const double> state() const override { return y_out_; }

@@ -41,6 +41,7 @@ struct SolverStats {
   long jacobian_evals = 0;
   long root_evals = 0;
   long resets = 0;
+  long resumes = 0;  ///< continuations that kept the step size (Integrator::resume)
 };
 
 enum class AdvanceStatus {
@@ -63,6 +64,11 @@ class Integrator {
   virtual ~Integrator() = default;
   /// Starts (or restarts after a discontinuity or a change of state) at t0 with y0.
   virtual void reset(double t0, std::span<const double> y0) = 0;
+  /// Continues at t with y across a point where the right-hand side did not change and y differs
+  /// from the integrator's state at most in components the right-hand side does not read: an
+  /// integrator may keep its step size instead of starting afresh. The root functions are evaluated
+  /// again at t (the caller's plan may have changed them). The default restarts.
+  virtual void resume(double t, std::span<const double> y) { reset(t, y); }
   /// Integrates to `t_out` (> current time) without stepping past `t_stop` (>= t_out).
   virtual AdvanceResult advance_to(double t_out, double t_stop) = 0;
   [[nodiscard]] virtual double time() const = 0;

@@ -104,6 +104,58 @@ TEST_P(BothSolvers, NeverStepsPastStopTime) {
   EXPECT_NEAR(s->state()[0], 1.0, 1e-9);
 }
 
+// Integrator::resume across stop times where nothing changes: the solution stays cos t, and the
+// root functions are evaluated afresh (here the caller's root, y − shift, moves at t = 1).
+TEST_P(BothSolvers, ResumeContinuesTheSameProblem) {
+  double shift = 2.0;  // no root (g < 0) until the caller moves it
+  auto problem = oscillator();
+  problem.roots = [&shift](double, std::span<const double> y, std::span<double> g) {
+    g[0] = y[0] - shift;
+  };
+  auto s = make(GetParam(), problem, tight());
+  const double y0[] = {1.0, 0.0};
+  s->reset(0.0, y0);
+  for (int i = 1; i <= 10; ++i) {
+    const double t = 0.1 * i;
+    ASSERT_EQ(s->advance_to(t, t).status, AdvanceStatus::kReached);
+    EXPECT_NEAR(s->state()[0], std::cos(t), 1e-8) << "t=" << t;
+    if (i == 10) shift = 0.0;  // from t = 1: the root of cos t at pi/2
+    const double y[] = {s->state()[0], s->state()[1]};
+    s->resume(t, y);
+  }
+  const auto r = s->advance_to(3.0, 3.0);
+  ASSERT_EQ(r.status, AdvanceStatus::kRoot);
+  EXPECT_NEAR(r.t, M_PI / 2, 1e-8);
+  EXPECT_EQ(r.roots[0], -1);
+}
+
+// DOPRI5 keeps its step size across a resumption: fewer right-hand side evaluations than restarting
+// at every stop time, the same solution.
+TEST(Dopri5, ResumeKeepsTheStepSize) {
+  auto problem = oscillator();
+  problem.root_count = 0;
+  long evals[2];
+  for (int resume = 0; resume < 2; ++resume) {
+    Dopri5 s(problem, tight());
+    const double y0[] = {1.0, 0.0};
+    s.reset(0.0, y0);
+    for (int i = 1; i <= 50; ++i) {
+      const double t = 0.2 * i;
+      ASSERT_EQ(s.advance_to(t, t).status, AdvanceStatus::kReached);
+      EXPECT_NEAR(s.state()[0], std::cos(t), 1e-8) << "t=" << t;
+      const double y[] = {s.state()[0], s.state()[1]};
+      if (resume == 1) {
+        s.resume(t, y);
+      } else {
+        s.reset(t, y);
+      }
+    }
+    evals[resume] = s.stats().rhs_evals;
+    EXPECT_EQ(s.stats().resumes, resume == 1 ? 50 : 0);
+  }
+  EXPECT_LT(evals[1], evals[0]);
+}
+
 INSTANTIATE_TEST_SUITE_P(CvodeAndDopri5, BothSolvers, ::testing::Values(true, false),
                          [](const auto& param_info) {
                            return param_info.param ? "cvode" : "dopri5";
