@@ -50,6 +50,49 @@ double Il2Model::clearance(double C, std::span<const double> y) const {
   return p_.CL_lin + p_.CLcell0 * (cells / p_.Eref) * p_.KC / (p_.KC + std::max(C, 0.0));
 }
 
+double Il2Model::incremental_clearance(double C, double cells) const {
+  // d(CL(C)·C)/dC with CL(C) = CL_lin + CLc·KC/(KC + C), CLc = CLcell0·cells/Eref.
+  const double clc = p_.CLcell0 * cells / p_.Eref;
+  const double f = p_.KC / (p_.KC + C);
+  return p_.CL_lin + clc * f * f;
+}
+
+double Il2Model::qss_concentration_slope(double rate, double cells) const {
+  if (rate <= 0.0) return 0.0;
+  // Implicit differentiation of R = CL(C, cells)·C: dC/dcells = −(∂CL/∂cells)·C / (d(CL·C)/dC).
+  const double C = qss_concentration(rate, cells);
+  const double dcl_dcells = p_.CLcell0 / p_.Eref * p_.KC / (p_.KC + C);
+  return -dcl_dcells * C / incremental_clearance(C, cells);
+}
+
+PkTransient Il2Model::linear_transient(double t0, std::span<const double> y, double rate) const {
+  const double cells = y[kN] + y[kE] + y[kK];
+  const double css = qss_concentration(rate, cells);
+  // The deviations from the quasi-steady amounts V1·css, V2·css follow the two-compartment model
+  // linearised at css: elimination rate d(CL·C)/dC there.
+  const double k10 = incremental_clearance(css, cells) / p_.V1;
+  const double k12 = p_.Q / p_.V1;
+  const double k21 = p_.Q / p_.V2;
+  // Disposition rates: the roots of λ² − (k10 + k12 + k21)·λ + k10·k21 = 0 (Gibaldi & Perrier,
+  // Pharmacokinetics, 2nd ed., ch. 2), beta from the product to avoid cancellation.
+  const double sum = k10 + k12 + k21;
+  const double alpha = 0.5 * (sum + std::sqrt(sum * sum - 4.0 * k10 * k21));
+  const double beta = k10 * k21 / alpha;
+  // x1(τ) = [((k21 − α)·x1 + k21·x2)·e^(−ατ) − ((k21 − β)·x1 + k21·x2)·e^(−βτ)]/(β − α),
+  // x2(τ) = [(k12·x1 + (k10 + k12 − α)·x2)·e^(−ατ) − (k12·x1 + (k10 + k12 − β)·x2)·e^(−βτ)]/(β −
+  // α).
+  const double x1 = y[kA1] - p_.V1 * css;
+  const double x2 = y[kA2] - p_.V2 * css;
+  const double d = beta - alpha;
+  PkTransient tr;
+  tr.t0 = t0;
+  tr.alpha = alpha;
+  tr.beta = beta;
+  tr.c1 = {((k21 - alpha) * x1 + k21 * x2) / d, -((k21 - beta) * x1 + k21 * x2) / d};
+  tr.c2 = {(k12 * x1 + (k10 + k12 - alpha) * x2) / d, -(k12 * x1 + (k10 + k12 - beta) * x2) / d};
+  return tr;
+}
+
 double Il2Model::tumour(std::span<const double> y) const {
   return u_.tumour_ode ? std::exp(y[kLnL]) : u_.tumour_cells;
 }
@@ -120,7 +163,9 @@ const Il2Model::TimeTerms& Il2Model::time_terms(double t) const {
 void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) const {
   const double C = std::max(concentration(y), 0.0);
   // PK (model.md §2)
-  if (u_.pk == PkMode::kDynamic) {
+  if (u_.pk == PkMode::kLinearTransient) {
+    // Set below, from the derivatives of the pools that clear IL-2.
+  } else if (u_.pk == PkMode::kDynamic) {
     const double cl = clearance(C, y);
     const double c2 = y[kA2] / p_.V2;
     dy[kA1] = u_.infusion_rate + p_.ka_sc * y[kAd] - cl * C - p_.Q * C + p_.Q * c2;
@@ -159,6 +204,19 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   dy[kS] = u_.quiet ? 0.0
                     : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) -
                           p_.kSout * y[kS];
+  if (u_.pk == PkMode::kLinearTransient) {
+    // A1 = V1·css(cells) + the transient's exponentials, A2 = V2·css(cells) + its own: the
+    // quasi-steady amounts follow the pools that clear IL-2 (which grow by several per cent a day
+    // on IL-2), the deviations decay in closed form.
+    const auto& tr = u_.pk_transient;
+    const double ea = std::exp(-tr.alpha * (t - tr.t0));
+    const double eb = std::exp(-tr.beta * (t - tr.t0));
+    const double dcss = qss_concentration_slope(u_.infusion_rate, y[kN] + y[kE] + y[kK]) *
+                        (dy[kN] + dy[kE] + dy[kK]);
+    dy[kA1] = p_.V1 * dcss - tr.alpha * tr.c1[0] * ea - tr.beta * tr.c1[1] * eb;
+    dy[kA2] = p_.V2 * dcss - tr.alpha * tr.c2[0] * ea - tr.beta * tr.c2[1] * eb;
+    dy[kElim] = u_.infusion_rate - dy[kA1] - dy[kA2];  // what enters and does not stay
+  }
   // Tumour: logistic growth minus immune kill, on the log scale
   if (u_.tumour_ode) {
     const double L = std::exp(y[kLnL]);

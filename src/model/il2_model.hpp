@@ -46,8 +46,25 @@ inline constexpr std::array<std::string_view, kStateCount> kStateUnits{
 
 /// How the PK is computed.
 enum class PkMode {
-  kDynamic,          ///< A1, A2 integrated (reference mode; bolus and SC in fast mode)
-  kQuasiSteadyState  ///< C from R = (CL_lin + CL_cell(C))·C; A1 = V1·C, A2 = V2·C (fast mode, CIV)
+  kDynamic,           ///< A1, A2 integrated (reference mode; bolus and SC in fast mode)
+  kQuasiSteadyState,  ///< C from R = (CL_lin + CL_cell(C))·C; A1 = V1·C, A2 = V2·C (fast mode, CIV)
+  /// Fast mode, just after a change of infusion rate: A1, A2 are their quasi-steady amounts
+  /// (following the clearing pools) plus deviations that decay in closed form, from the
+  /// two-compartment model linearised at the new steady state (PkTransient); the integrator only
+  /// accumulates their derivatives, so the stiff PK no longer limits its step.
+  kLinearTransient
+};
+
+/// The closed-form deviations of PkMode::kLinearTransient from day t0: with τ = t − t0,
+/// A1(t) = V1·css(t) + c1[0]·e^(−alpha·τ) + c1[1]·e^(−beta·τ), A2 likewise with V2 and c2.
+struct PkTransient {
+  double t0 = 0.0;
+  double alpha = 0.0;          ///< 1/day, the fast disposition rate
+  double beta = 0.0;           ///< 1/day, the slow one
+  std::array<double, 2> c1{};  ///< IU
+  std::array<double, 2> c2{};  ///< IU
+
+  bool operator==(const PkTransient&) const = default;
 };
 
 /// Inputs that are piecewise constant between discontinuities (set by the driver).
@@ -56,6 +73,7 @@ struct ModelInputs {
   bool tumour_ode = true;      ///< integrate ln L; false in the birth-death regime or when L = 0
   double tumour_cells = 0.0;   ///< L when tumour_ode is false (for the kill's saturation term)
   PkMode pk = PkMode::kDynamic;
+  PkTransient pk_transient;  ///< PkMode::kLinearTransient only
   bool gvhd_window = false;  ///< allogeneic: on IL-2 or within 30 days of it (model.md §3)
   /// Fast mode, no IL-2 for a while: Ce, W, a, BN, BE, K are at rest and held there, and S, which
   /// only the observation model reads, is in quasi-steady state (quasi_steady_S) instead of
@@ -107,6 +125,15 @@ class Il2Model {
   [[nodiscard]] double qss_concentration(double rate, double cells) const;
   /// Total IL-2 clearance (mL/day) at concentration C and state y.
   [[nodiscard]] double clearance(double C, std::span<const double> y) const;
+  /// d(CL(C)·C)/dC (mL/day): the elimination rate of a small change of concentration at C.
+  [[nodiscard]] double incremental_clearance(double C, double cells) const;
+  /// d qss_concentration(rate, cells) / d cells ((IU/mL)/(cells/µL)).
+  [[nodiscard]] double qss_concentration_slope(double rate, double cells) const;
+  /// The closed-form PK from (t0, y) under infusion rate `rate` (PkMode::kLinearTransient): the
+  /// deviations of A1 = y[kA1], A2 = y[kA2] from the quasi-steady amounts under the two-compartment
+  /// model linearised there (it ends where the quasi-steady state begins).
+  [[nodiscard]] PkTransient linear_transient(double t0, std::span<const double> y,
+                                             double rate) const;
   /// Per-cell kill rate (1/day) at day t and state y for tumour size L (with
   /// inputs().untreated_kill: the kill of the untreated effectors, untreated_pools).
   [[nodiscard]] double kill_rate(double t, std::span<const double> y, double L) const;

@@ -50,9 +50,17 @@ std::vector<double> absolute_tolerances() {
 /// which only the simulator's kill reads, aside).
 bool same_rhs_inputs(const model::ModelInputs& a, const model::ModelInputs& b) {
   return a.infusion_rate == b.infusion_rate && a.tumour_ode == b.tumour_ode && a.pk == b.pk &&
+         (a.pk != model::PkMode::kLinearTransient || a.pk_transient == b.pk_transient) &&
          a.gvhd_window == b.gvhd_window && a.quiet == b.quiet &&
          a.untreated_kill == b.untreated_kill && a.untreated_from == b.untreated_from &&
          a.untreated_N == b.untreated_N && a.untreated_E == b.untreated_E;
+}
+
+/// Whether y and the integrator's state agree in the PK amounts A1, A2 (a dose given at a
+/// breakpoint changes them; the closed-form PK then starts again from the new amounts).
+bool same_pk_state(std::span<const double> y, std::span<const double> integrator_state) {
+  return y[model::kA1] == integrator_state[model::kA1] &&
+         y[model::kA2] == integrator_state[model::kA2];
 }
 
 /// Whether y and the integrator's state agree in every component the right-hand side reads under
@@ -246,6 +254,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
   bool integrated = false;         // the integrator has been started
   model::ModelInputs last_inputs;  // the inputs of the last segment
   double dynamic_until = -1.0;     // fast mode: dynamic PK before this day
+  double bolus_until = -1.0;       // fast mode: a bolus is washing out before this day
   double rate = 0.0;
   {
     const auto d = controller.at_breakpoint(0.0, y, model_);
@@ -253,7 +262,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       emit_outputs_until(0.0, y);
       return finish(0.0);
     }
-    if (d.bolus) dynamic_until = options_.bolus_washout_days;
+    if (d.bolus) dynamic_until = bolus_until = options_.bolus_washout_days;
   }
   // A tumour already at or above a threshold at day 0 has no crossing for root-finding to find: it
   // is in relapse from day 0 (and symptomatic at 10·L_rel).
@@ -281,11 +290,18 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
       u.untreated_E = y[model::kE];
     }
     const bool dynamic_pk = !fast || t < dynamic_until - kTimeEps;
+    // Fast mode, a window opened by a change of infusion rate (no bolus washing out, no SC depot):
+    // the closed-form linear PK instead of the stiff dynamic one.
+    const bool linear_pk =
+        fast && dynamic_pk && !(t < bolus_until - kTimeEps) && y[model::kAd] == 0.0;
     const double C_before = model_.concentration(y);
-    const bool qss_before = u.pk == model::PkMode::kQuasiSteadyState;
+    const auto pk_before = u.pk;
+    const bool qss_before = pk_before == model::PkMode::kQuasiSteadyState;
+    const bool rate_changed = rate != u.infusion_rate;
     u.infusion_rate = rate;
     u.gvhd_window = controller.gvhd_window(t);
-    u.pk = dynamic_pk ? model::PkMode::kDynamic : model::PkMode::kQuasiSteadyState;
+    u.pk = !dynamic_pk ? model::PkMode::kQuasiSteadyState
+                       : (linear_pk ? model::PkMode::kLinearTransient : model::PkMode::kDynamic);
     const bool was_quiet = u.quiet;
     u.quiet = fast && options_.quiet_tolerance > 0.0 && rate == 0.0 && !dynamic_pk &&
               t >= kQuietFromDay && model::Il2Model::at_rest(y, options_.quiet_tolerance);
@@ -302,6 +318,12 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     } else if (!dynamic_pk) {
       y[model::kA1] = 0.0;
       y[model::kA2] = 0.0;
+    }
+    // The closed form starts afresh where the rate changes or the mode begins; within its window it
+    // goes on unchanged across breakpoints that change nothing else.
+    if (linear_pk && (rate_changed || pk_before != model::PkMode::kLinearTransient ||
+                      !same_pk_state(y, integrator->state()))) {
+      u.pk_transient = model_.linear_transient(t, y, rate);
     }
     double breakpoint = controller.next_breakpoint(t);
     double seg_end = std::min(horizon, breakpoint);
@@ -373,7 +395,10 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
             controller_acted = true;
             emit_outputs_until(t, y);
             if (d.stop) return finish(t);
-            if (d.bolus) dynamic_until = std::max(dynamic_until, t + options_.bolus_washout_days);
+            if (d.bolus) {
+              bolus_until = t + options_.bolus_washout_days;
+              dynamic_until = std::max(dynamic_until, bolus_until);
+            }
             resegment = true;  // the plan may have changed
           }
         }
@@ -434,7 +459,10 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
         emit_outputs_until(t, y);
         return finish(t);
       }
-      if (d.bolus) dynamic_until = std::max(dynamic_until, t + options_.bolus_washout_days);
+      if (d.bolus) {
+        bolus_until = t + options_.bolus_washout_days;
+        dynamic_until = std::max(dynamic_until, bolus_until);
+      }
     }
   }
   emit_outputs_until(t, y);
