@@ -190,7 +190,7 @@ PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomSt
     if (controller_roots > 0) controller.roots(t, y, model_, g.subspan(kTumourRootCount));
   };
   solver::SolverOptions opts;
-  opts.rtol = options_.rtol > 0.0 ? options_.rtol : (fast ? 1e-6 : 1e-8);
+  opts.rtol = options_.rtol > 0.0 ? options_.rtol : (fast ? 1e-5 : 1e-8);
   opts.atol = absolute_tolerances();
   opts.max_steps = options_.max_steps;
   std::unique_ptr<solver::Integrator> integrator;

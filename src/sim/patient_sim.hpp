@@ -28,7 +28,7 @@ enum class SolverMode {
 
 struct SimulationOptions {
   SolverMode mode = SolverMode::kFast;
-  double rtol = 0.0;            ///< 0 = the mode's default (reference 1e-8, fast 1e-6)
+  double rtol = 0.0;            ///< 0 = the mode's default (reference 1e-8, fast 1e-5)
   long max_steps = 200000;      ///< per integrator call
   double horizon_days = 730.0;  ///< simulate [0, horizon]
   bool stochastic_tumour =
