@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <vector>
 
 #include "sim_fixtures.hpp"
 
@@ -101,12 +104,46 @@ TEST(Pharmacokinetics, MassBalance) {
 }  // namespace il2sim::sim
 
 namespace il2sim::sim {
+namespace {
+
+/// The largest |C_fast − C_ref| (IU/mL) at every minute of the half day after each day in
+/// `changes` (the fast mode's closed-form PK windows), the reference mode being CVODE at rtol 1e-8;
+/// and the reference's largest C.
+struct TransientGap {
+  double worst = 0.0;
+  double reference_peak = 0.0;
+  int minutes = 0;
+};
+
+TransientGap transient_gap(const model::IndividualParameters& p,
+                           const std::vector<dosing::DoseRecord>& doses, double horizon,
+                           std::initializer_list<double> changes) {
+  const auto ref = simulate(p, doses, 0.0, horizon, kMinute, SolverMode::kReference);
+  const auto fast = simulate(p, doses, 0.0, horizon, kMinute, SolverMode::kFast);
+  EXPECT_FALSE(ref.outcome.failed) << ref.outcome.failure;
+  EXPECT_FALSE(fast.outcome.failed) << fast.outcome.failure;
+  TransientGap gap;
+  const auto& days = ref.trajectory.days();
+  for (std::size_t i = 0; i < days.size() && i < fast.trajectory.days().size(); ++i) {
+    gap.reference_peak = std::max(gap.reference_peak, ref.trajectory.at(i, "C"));
+    for (const double change : changes) {
+      if (days[i] > change && days[i] < change + 0.5) {
+        gap.worst =
+            std::max(gap.worst, std::fabs(fast.trajectory.at(i, "C") - ref.trajectory.at(i, "C")));
+        ++gap.minutes;
+      }
+    }
+  }
+  return gap;
+}
+
+}  // namespace
 
 // Fast mode, half a day after each change of infusion rate: A1 and A2 follow the closed-form
 // two-compartment solution (PkMode::kLinearTransient). With cell uptake off the PK is linear and
 // the closed form is exact, so the concentration at every minute of the windows after the start
 // (0 -> 9 MIU/m²/day), the step down (-> 1.6 MIU/m²/day) and the stop agrees with the reference
-// mode (CVODE, rtol 1e-8) to the fast mode's tolerance.
+// mode to the fast mode's tolerance (measured: 1.0e-5 of the plateau R/CL_lin).
 TEST(Pharmacokinetics, FastModeTransientIsTheLinearClosedForm) {
   model::ParameterSet pop;
   pop.set(model::ParamId::kCLcell0, 0.0);
@@ -114,23 +151,9 @@ TEST(Pharmacokinetics, FastModeTransientIsTheLinearClosedForm) {
   const std::vector<dosing::DoseRecord> doses{
       {1.0, 2.0, 9e6 * 1.8, 0.0, dosing::Compartment::kCentral, 0},
       {3.0, 2.0, 1.6e6 * 1.8, 0.0, dosing::Compartment::kCentral, 1}};
-  const auto ref = simulate(p, doses, 0.0, 5.6, kMinute, SolverMode::kReference);
-  const auto fast = simulate(p, doses, 0.0, 5.6, kMinute, SolverMode::kFast);
-  ASSERT_FALSE(ref.outcome.failed) << ref.outcome.failure;
-  ASSERT_FALSE(fast.outcome.failed) << fast.outcome.failure;
-  const double peak = 9e6 * 1.8 / p.CL_lin;
-  int checked = 0;
-  for (std::size_t i = 0; i < ref.trajectory.days().size(); ++i) {
-    const double day = ref.trajectory.days()[i];
-    for (const double change : {1.0, 3.0, 5.0}) {
-      if (day > change && day < change + 0.5) {
-        EXPECT_NEAR(fast.trajectory.at(i, "C"), ref.trajectory.at(i, "C"), 1e-4 * peak)
-            << "day " << day;
-        ++checked;
-      }
-    }
-  }
-  EXPECT_GT(checked, 2000);
+  const auto gap = transient_gap(p, doses, 5.6, {1.0, 3.0, 5.0});
+  EXPECT_GT(gap.minutes, 2000);
+  EXPECT_LT(gap.worst, 1e-4 * 9e6 * 1.8 / p.CL_lin);
 }
 
 // With cell uptake (the default, saturable and growing with the NK and CD8 pools) the closed form
@@ -144,23 +167,9 @@ TEST(Pharmacokinetics, FastModeTransientFollowsTheNonlinearReference) {
   const std::vector<dosing::DoseRecord> doses{
       {1.0, 4.0, 9e6 * 1.8, 0.0, dosing::Compartment::kCentral, 0},
       {9.0, 10.0, 1.6e6 * 1.8, 0.0, dosing::Compartment::kCentral, 1}};
-  const auto ref = simulate(p, doses, 0.0, 19.6, kMinute, SolverMode::kReference);
-  const auto fast = simulate(p, doses, 0.0, 19.6, kMinute, SolverMode::kFast);
-  ASSERT_FALSE(ref.outcome.failed) << ref.outcome.failure;
-  ASSERT_FALSE(fast.outcome.failed) << fast.outcome.failure;
-  double plateau = 0.0;
-  for (std::size_t i = 0; i < ref.trajectory.days().size(); ++i) {
-    plateau = std::max(plateau, ref.trajectory.at(i, "C"));
-  }
-  for (std::size_t i = 0; i < ref.trajectory.days().size(); ++i) {
-    const double day = ref.trajectory.days()[i];
-    for (const double change : {1.0, 5.0, 9.0, 19.0}) {
-      if (day > change && day < change + 0.5) {
-        EXPECT_NEAR(fast.trajectory.at(i, "C"), ref.trajectory.at(i, "C"), 0.02 * plateau)
-            << "day " << day;
-      }
-    }
-  }
+  const auto gap = transient_gap(p, doses, 19.6, {1.0, 5.0, 9.0, 19.0});
+  EXPECT_GT(gap.minutes, 2500);
+  EXPECT_LT(gap.worst, 0.02 * gap.reference_peak);
 }
 
 }  // namespace il2sim::sim
