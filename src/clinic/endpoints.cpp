@@ -45,4 +45,16 @@ std::vector<Endpoint> endpoints(const PatientRecord& r, double origin) {
   return out;
 }
 
+SurvivalEndpoints survival_endpoints(const PatientRecord& r, double origin) {
+  SurvivalEndpoints s;
+  for (const auto& e : endpoints(r, origin)) {
+    const TimeToEvent t{e.aval, 1 - e.cnsr};
+    if (e.paramcd == "PFS") s.pfs = t;
+    if (e.paramcd == "OS") s.os = t;
+    if (e.paramcd == "RELAPSE") s.relapse = t;
+    if (e.paramcd == "NRM") s.nrm = t;
+  }
+  return s;
+}
+
 }  // namespace il2sim::clinic

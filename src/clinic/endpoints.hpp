@@ -22,4 +22,19 @@ struct Endpoint {
 /// only, censored at the end of induction + the platelet DLT window).
 [[nodiscard]] std::vector<Endpoint> endpoints(const PatientRecord& r, double origin);
 
+/// One endpoint as an analysis takes it: time from the origin (days) and 1 for an event.
+struct TimeToEvent {
+  double time = 0.0;
+  int event = 0;
+};
+
+/// The survival endpoints of endpoints() (PFS, OS, RELAPSE, NRM) by name.
+struct SurvivalEndpoints {
+  TimeToEvent pfs;
+  TimeToEvent os;
+  TimeToEvent relapse;
+  TimeToEvent nrm;
+};
+[[nodiscard]] SurvivalEndpoints survival_endpoints(const PatientRecord& r, double origin);
+
 }  // namespace il2sim::clinic

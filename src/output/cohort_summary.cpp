@@ -43,12 +43,11 @@ nlohmann::json km_json(const std::vector<double>& time, const std::vector<int>& 
 
 void CohortSummary::add(const clinic::PatientRecord& r) {
   Item it{};
-  for (const auto& e : clinic::endpoints(r, 0.0)) {
-    if (e.paramcd == "PFS") it.pfs = e.aval, it.pfs_event = 1 - e.cnsr;
-    if (e.paramcd == "OS") it.os = e.aval, it.os_event = 1 - e.cnsr;
-    if (e.paramcd == "RELAPSE") it.relapse = e.aval, it.relapse_event = 1 - e.cnsr;
-    if (e.paramcd == "NRM") it.nrm = e.aval, it.nrm_event = 1 - e.cnsr;
-  }
+  const auto s = clinic::survival_endpoints(r, 0.0);
+  it.pfs = s.pfs.time, it.pfs_event = s.pfs.event;
+  it.os = s.os.time, it.os_event = s.os.event;
+  it.relapse = s.relapse.time, it.relapse_event = s.relapse.event;
+  it.nrm = s.nrm.time, it.nrm_event = s.nrm.event;
   it.treated = r.treated;
   it.completed_induction = r.completed_induction;
   it.completed_maintenance = r.completed_maintenance;

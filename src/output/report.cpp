@@ -83,16 +83,16 @@ struct Outcome {
 /// printed comparisons are reproducible from the file: rounding can tie two close times, and a
 /// log-rank p near 1 moves in its fourth decimal with such a tie.
 Outcome outcome(const trial::StagePatient& p) {
+  const auto as_written = [](double aval) {
+    return std::isfinite(aval) ? std::stod(num(aval)) : aval;
+  };
+  const auto s = clinic::survival_endpoints(p.record, p.origin);
   Outcome o;
   o.arm = p.record.arm;
-  for (const auto& e : clinic::endpoints(p.record, p.origin)) {
-    const int ev = e.cnsr == 0 ? 1 : 0;
-    const double aval = std::isfinite(e.aval) ? std::stod(num(e.aval)) : e.aval;
-    if (e.paramcd == "PFS") o.pfs = aval, o.pfs_e = ev;
-    if (e.paramcd == "OS") o.os = aval, o.os_e = ev;
-    if (e.paramcd == "RELAPSE") o.relapse = aval, o.relapse_e = ev;
-    if (e.paramcd == "NRM") o.nrm = aval, o.nrm_e = ev;
-  }
+  o.pfs = as_written(s.pfs.time), o.pfs_e = s.pfs.event;
+  o.os = as_written(s.os.time), o.os_e = s.os.event;
+  o.relapse = as_written(s.relapse.time), o.relapse_e = s.relapse.event;
+  o.nrm = as_written(s.nrm.time), o.nrm_e = s.nrm.event;
   return o;
 }
 
