@@ -56,11 +56,14 @@ bool same_rhs_inputs(const model::ModelInputs& a, const model::ModelInputs& b) {
          a.untreated_N == b.untreated_N && a.untreated_E == b.untreated_E;
 }
 
-/// Whether y and the integrator's state agree in the PK amounts A1, A2 (a dose given at a
-/// breakpoint changes them; the closed-form PK then starts again from the new amounts).
+/// Whether y and the integrator's state agree in what the closed-form PK starts from: the amounts
+/// A1, A2 and the pools that clear IL-2 (a dose or an infusion of LAK cells at a breakpoint changes
+/// them; the closed form then starts again from the new state).
 bool same_pk_state(std::span<const double> y, std::span<const double> integrator_state) {
-  return y[model::kA1] == integrator_state[model::kA1] &&
-         y[model::kA2] == integrator_state[model::kA2];
+  for (const auto i : {model::kA1, model::kA2, model::kN, model::kE, model::kK}) {
+    if (y[i] != integrator_state[i]) return false;
+  }
+  return true;
 }
 
 /// Whether y and the integrator's state agree in every component the right-hand side reads under
