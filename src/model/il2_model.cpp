@@ -78,9 +78,8 @@ PkTransient Il2Model::linear_transient(double t0, std::span<const double> y, dou
   const double sum = k10 + k12 + k21;
   const double alpha = 0.5 * (sum + std::sqrt(sum * sum - 4.0 * k10 * k21));
   const double beta = k10 * k21 / alpha;
-  // x1(τ) = [((k21 − α)·x1 + k21·x2)·e^(−ατ) − ((k21 − β)·x1 + k21·x2)·e^(−βτ)]/(β − α),
-  // x2(τ) = [(k12·x1 + (k10 + k12 − α)·x2)·e^(−ατ) − (k12·x1 + (k10 + k12 − β)·x2)·e^(−βτ)]/(β −
-  // α).
+  // With d = β − α: x1(τ) = [((k21 − α)·x1 + k21·x2)·e^(−ατ) − ((k21 − β)·x1 + k21·x2)·e^(−βτ)]/d
+  // and x2(τ) = [(k12·x1 + (k10 + k12 − α)·x2)·e^(−ατ) − (k12·x1 + (k10 + k12 − β)·x2)·e^(−βτ)]/d.
   const double x1 = y[kA1] - p_.V1 * css;
   const double x2 = y[kA2] - p_.V2 * css;
   const double d = beta - alpha;
@@ -163,20 +162,18 @@ const Il2Model::TimeTerms& Il2Model::time_terms(double t) const {
 void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) const {
   const double C = std::max(concentration(y), 0.0);
   // PK (model.md §2)
-  if (u_.pk == PkMode::kLinearTransient) {
-    // Set below, from the derivatives of the pools that clear IL-2.
-  } else if (u_.pk == PkMode::kDynamic) {
+  if (u_.pk == PkMode::kDynamic) {
     const double cl = clearance(C, y);
     const double c2 = y[kA2] / p_.V2;
     dy[kA1] = u_.infusion_rate + p_.ka_sc * y[kAd] - cl * C - p_.Q * C + p_.Q * c2;
     dy[kA2] = p_.Q * C - p_.Q * c2;
     dy[kElim] = cl * C;
-  } else {
+  } else if (u_.pk == PkMode::kQuasiSteadyState) {
     dy[kA1] = 0.0;
     dy[kA2] = 0.0;
     dy[kElim] =
         clearance(C, y) * C;  // = R + ka_sc·Ad: at quasi-steady state all input is eliminated
-  }
+  }  // PkMode::kLinearTransient: below, from the derivatives of the pools that clear IL-2
   dy[kAuc] = C;
   dy[kGvhd] = u_.gvhd_window ? 1.0 + p_.betaG * hill(C, p_.EC50G) * y[kE] / p_.Eref : 0.0;
   dy[kAd] = -p_.ka_sc * y[kAd];

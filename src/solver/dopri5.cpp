@@ -68,11 +68,14 @@ void Dopri5::reset(double t0, std::span<const double> y0) {
   fsal_valid_ = false;
   pending_root_ = false;
   ++stats_.resets;
-  if (problem_.root_count > 0) {
-    eval_roots(t0, y_, g_lo_);
-    for (std::size_t i = 0; i < g_lo_.size(); ++i) {
-      g_sign_[i] = g_lo_[i] > 0 ? 1 : (g_lo_[i] < 0 ? -1 : 0);
-    }
+  start_roots(t0);
+}
+
+void Dopri5::start_roots(double t) {
+  if (problem_.root_count == 0) return;
+  eval_roots(t, y_, g_lo_);
+  for (std::size_t i = 0; i < g_lo_.size(); ++i) {
+    g_sign_[i] = g_lo_[i] > 0 ? 1 : (g_lo_[i] < 0 ? -1 : 0);
   }
 }
 
@@ -90,12 +93,7 @@ void Dopri5::resume(double t, std::span<const double> y) {
   t_prev_ = t_out_ = t;
   have_step_ = false;  // no dense output across the resumption
   ++stats_.resumes;
-  if (problem_.root_count > 0) {
-    eval_roots(t, y_, g_lo_);
-    for (std::size_t i = 0; i < g_lo_.size(); ++i) {
-      g_sign_[i] = g_lo_[i] > 0 ? 1 : (g_lo_[i] < 0 ? -1 : 0);
-    }
-  }
+  start_roots(t);
 }
 
 double Dopri5::error_norm() const {

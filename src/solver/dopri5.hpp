@@ -29,6 +29,8 @@ class Dopri5 final : public Integrator {
  private:
   void eval_rhs(double t, std::span<const double> y, std::span<double> dydt);
   void eval_roots(double t, std::span<const double> y, std::vector<double>& g);
+  /// The root functions at (t, y_) and their signs: where sign changes are looked for from.
+  void start_roots(double t);
   double initial_step(double t_stop);
   double error_norm() const;
   /// Dense output of the last accepted step at time t (within it) into `out`.
