@@ -232,7 +232,7 @@ class ClinicController final : public sim::Controller {
     return next;
   }
 
-  sim::Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& m) override {
+  sim::Directive at_breakpoint(double t, std::span<double> y, const sim::ModelContext& m) override {
     sim::Directive d;
     // Process every pending event due now, in a fixed order of kinds (deterministic); events that
     // the processing itself schedules for now are processed in the same call.
@@ -304,7 +304,7 @@ class ClinicController final : public sim::Controller {
 
   [[nodiscard]] std::size_t root_count() const override { return Grader::kThresholdCount + 4; }
 
-  void roots(double, std::span<const double> y, const model::Il2Model&,
+  void roots(double, std::span<const double> y, const sim::ModelContext&,
              std::span<double> g) const override {
     grader_.thresholds(y[model::kW], y[model::kP], y[model::kCe], g);
     std::size_t i = Grader::kThresholdCount;
@@ -319,7 +319,7 @@ class ClinicController final : public sim::Controller {
     }
   }
 
-  sim::Directive at_roots(double t, std::span<double> y, const model::Il2Model&,
+  sim::Directive at_roots(double t, std::span<double> y, const sim::ModelContext&,
                           std::span<const int> dirs) override {
     const std::size_t gv = Grader::kThresholdCount + 2;
     if (dirs[gv] > 0 && !record_.agvhd_day) gvhd_onset(t, true);
@@ -508,7 +508,7 @@ class ClinicController final : public sim::Controller {
     }
   }
 
-  void start(double t, std::span<double> y, const model::Il2Model& m) {
+  void start(double t, std::span<double> y, const sim::ModelContext& m) {
     if (record_.not_treated != NotTreatedReason::kNone) return;
     if (s_.protocol.restage_before_start && record_.relapse_true_day && !record_.relapse_day) {
       // Restaging before the start: a relapse that has happened but is not yet recorded is found
@@ -750,8 +750,8 @@ class ClinicController final : public sim::Controller {
     }
   }
 
-  void visit(double t, std::span<const double> y, const model::Il2Model& m, std::size_t index) {
-    const auto o = model::observe(m, y);
+  void visit(double t, std::span<const double> y, const sim::ModelContext& m, std::size_t index) {
+    const auto o = m.observe(y);
     const auto& par = s_.parameters;
     auto noisy = [&](double value, double cv) {
       // Log-normal assay error with the given CV (sigma² = ln(1 + CV²)), median-unbiased.

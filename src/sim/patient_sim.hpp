@@ -50,9 +50,9 @@ struct SimulationOptions {
   bool treatment_kill = true;
 };
 
-/// Called at each output time with the state (units of model::State) and the model.
+/// Called at each output time with the state (units of model::State), the model and the inputs.
 using Observer =
-    std::function<void(double t, std::span<const double> y, const model::Il2Model& model)>;
+    std::function<void(double t, std::span<const double> y, const ModelContext& context)>;
 
 /// What happened to the tumour and the integration.
 struct PatientOutcome {
@@ -99,7 +99,7 @@ class ScheduleController final : public Controller {
   ScheduleController(std::span<const dosing::DoseRecord> doses, double F_sc);
   [[nodiscard]] double infusion_rate(double t) const override;
   [[nodiscard]] double next_breakpoint(double t) const override;
-  Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& model) override;
+  Directive at_breakpoint(double t, std::span<double> y, const ModelContext& context) override;
 
  private:
   std::vector<dosing::DoseRecord> doses_;
