@@ -44,6 +44,7 @@ inline VirtualPatient typical_patient(const scenario::Scenario& s) {
   v.agvhd_draw = std::numeric_limits<double>::infinity();
   v.cgvhd_draw = std::numeric_limits<double>::infinity();
   v.post_relapse_z = 0.0;
+  v.streams = {s.seed, 0, v.id, std::nullopt};
   return v;
 }
 
