@@ -89,48 +89,6 @@ std::vector<double> output_grid(double horizon, double step) {
   return grid;
 }
 
-// ---- ScheduleController -------------------------------------------------------------------------
-
-ScheduleController::ScheduleController(std::span<const dosing::DoseRecord> doses, double F_sc)
-    : doses_(doses.begin(), doses.end()), F_sc_(F_sc) {
-  for (const auto& d : doses_) {
-    breakpoints_.push_back(d.time);
-    if (d.duration > 0.0) breakpoints_.push_back(d.time + d.duration);
-  }
-  std::sort(breakpoints_.begin(), breakpoints_.end());
-  breakpoints_.erase(std::unique(breakpoints_.begin(), breakpoints_.end()), breakpoints_.end());
-}
-
-double ScheduleController::infusion_rate(double t) const {
-  double rate = 0.0;
-  for (const auto& d : doses_) {
-    if (d.duration > 0.0 && d.time <= t + kTimeEps && t + kTimeEps < d.time + d.duration) {
-      rate += d.rate_iu_per_day;
-    }
-  }
-  return rate;
-}
-
-double ScheduleController::next_breakpoint(double t) const {
-  const auto it = std::upper_bound(breakpoints_.begin(), breakpoints_.end(), t + kTimeEps);
-  return it == breakpoints_.end() ? kNever : *it;
-}
-
-Directive ScheduleController::at_breakpoint(double t, std::span<double> y, const ModelContext&) {
-  Directive d;
-  for (const auto& dose : doses_) {
-    if (dose.amount_iu > 0.0 && std::fabs(dose.time - t) < kTimeEps) {
-      if (dose.compartment == dosing::Compartment::kDepot) {
-        y[model::kAd] += F_sc_ * dose.amount_iu;
-      } else {
-        y[model::kA1] += dose.amount_iu;
-        d.bolus = true;
-      }
-    }
-  }
-  return d;
-}
-
 // ---- One run ----------------------------------------------------------------------------------
 
 namespace {
@@ -630,14 +588,6 @@ PatientOutcome PatientRun::run(double L0) {
 PatientSimulator::PatientSimulator(const model::IndividualParameters& parameters,
                                    SimulationOptions options, std::uint32_t patient_id)
     : model_(parameters), options_(options), patient_id_(patient_id) {}
-
-PatientOutcome PatientSimulator::run(std::span<const dosing::DoseRecord> doses, double L0,
-                                     RandomStream& tumour_stream,
-                                     std::span<const double> output_times,
-                                     const Observer& observer) {
-  ScheduleController schedule(doses, model_.parameters().F_sc);
-  return run(schedule, L0, tumour_stream, output_times, observer);
-}
 
 PatientOutcome PatientSimulator::run(Controller& controller, double L0, RandomStream& tumour_stream,
                                      std::span<const double> output_times,
