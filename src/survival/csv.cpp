@@ -127,6 +127,9 @@ CsvTable parse_csv(std::string_view text, std::string file) {
   table.file = std::move(file);
   // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // Labels travel into JSON, SQLite and HTML, which are UTF-8: other encodings are refused here,
+  // where the file, line and byte can be named.
+  core::check_utf8(text, table.file);
   Parser parser(text, table.file);
   std::vector<std::string> cells;
   long line = 1;

@@ -3,10 +3,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -36,6 +41,19 @@ std::string edited_scenario(const std::string& name, const std::string& line,
   EXPECT_NE(at, std::string::npos) << line;
   if (at != std::string::npos) text.replace(at, line.size(), replacement);
   return text;
+}
+
+/// Exit code and stderr of `il2sim <args>` with standard output sent to `stdout_path`.
+testing::CommandResult run_with_stdout(const std::string& args, const std::string& stdout_path) {
+  const std::string err = temp_path("stderr.txt");
+  const std::string command =
+      std::string(IL2SIM_BINARY_DIR) + "/il2sim " + args + " >" + stdout_path + " 2>" + err;
+  const int status = std::system(command.c_str());
+  testing::CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = read_text(err);
+  std::filesystem::remove(err);
+  return r;
 }
 
 }  // namespace
@@ -167,6 +185,93 @@ TEST(HostileWideInput, DuplicateColumnFoundInAVeryWideHeader) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("'c17' appears twice"), std::string::npos) << r.err.substr(0, 300);
   EXPECT_NE(r.err.find(":1:300001"), std::string::npos) << r.err.substr(0, 300);
+  std::filesystem::remove(data);
+}
+
+// ---- Writing over what is not ours: only regular files are replaced atomically.
+
+TEST(HostileOutputs, ADeviceIsWrittenInPlaceNotReplaced) {
+  // /dev/full was replaced by a regular file (as root, which may rename over /dev); now it is
+  // written in place, and its "disk full" is an error naming the path and the reason.
+  const auto r = run_il2sim("trajectory --typical --days 5 --out /dev/full");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/dev/full"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  struct stat info {};
+  ASSERT_EQ(::stat("/dev/full", &info), 0);
+  EXPECT_TRUE(S_ISCHR(info.st_mode)) << "/dev/full is still a device";
+  EXPECT_FALSE(std::filesystem::exists("/dev/full.partial"));
+}
+
+TEST(HostileOutputs, ASymbolicLinkIsKeptAndItsTargetWritten) {
+  const std::string target = temp_path("target.csv");
+  const std::string link = temp_path("link.csv");
+  const std::string dangling_target = temp_path("later.csv");
+  const std::string dangling = temp_path("dangling.csv");
+  write_text(target, "old\n");
+  std::filesystem::remove(link);
+  std::filesystem::remove(dangling);
+  std::filesystem::create_symlink(target, link);
+  std::filesystem::create_symlink(dangling_target, dangling);  // its target does not exist yet
+  for (const auto& [path, written] :
+       {std::pair{link, target}, std::pair{dangling, dangling_target}}) {
+    const auto r = run_il2sim("trajectory --typical --days 5 --out " + path);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::is_symlink(path)) << path << " is still a link";
+    EXPECT_EQ(read_text(written).rfind("day,", 0), 0U) << written << " holds the trajectory";
+  }
+  for (const auto& p : {target, link, dangling, dangling_target}) std::filesystem::remove(p);
+}
+
+// ---- Write errors are checked, standard output included.
+
+TEST(HostileOutputs, AFullStandardOutputIsAnError) {
+  // params --json > /dev/full exited 0; the sibling: a survival table as JSON.
+  const std::string data = temp_path("full.csv");
+  write_text(data, "time,status\n1,1\n2,0\n3,1\n");
+  for (const std::string& args : std::vector<std::string>{
+           "params --json", "survival km --data " + data + " --time time --event status --json",
+           "params --help"}) {
+    const auto r = run_with_stdout(args, "/dev/full");
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find("standard output"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  }
+  std::filesystem::remove(data);
+}
+
+// ---- User mistakes are user errors (exit 2 naming the file), never internal errors (exit 1).
+
+TEST(HostileUserErrors, ADirectoryWhereAFileIsExpected) {
+  const std::string dir = temp_path("a_directory");
+  std::filesystem::create_directories(dir);
+  for (const std::string& args :
+       std::vector<std::string>{"run " + dir + " --out " + dir + "_out",
+                                "survival km --data " + dir + " --time a --event b",
+                                "trajectory --typical --days 5 --out " + dir}) {
+    const auto r = run_il2sim(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(dir), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("directory"), std::string::npos) << r.err;
+  }
+  EXPECT_TRUE(std::filesystem::is_directory(dir)) << "the directory is left as it was";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HostileUserErrors, NonUtf8CsvTextIsRefusedWhereItIs) {
+  // A Latin-1 group label (0xE9, e acute) made --json fail with an internal error; the sibling: a
+  // byte that cannot start a UTF-8 character in a column name.
+  const std::string data = temp_path("latin1.csv");
+  for (const auto& [text, where] :
+       {std::pair<std::string, std::string>{"time,status,grp\n1,1,a\xE9\n2,0,b\n", ":2:6:"},
+        std::pair<std::string, std::string>{"time,status,\xFFgrp\n1,1,a\n2,0,b\n", ":1:13:"}}) {
+    write_text(data, text);
+    const auto r =
+        run_il2sim("survival km --data " + data + " --time time --event status --group grp --json");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(data + where), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("UTF-8"), std::string::npos) << r.err;
+  }
   std::filesystem::remove(data);
 }
 
