@@ -211,28 +211,23 @@ void run_run(const RunArgs& a) {
   const nlohmann::json summary_json = summary.to_json();
   core::write_file_atomically(out + "/summary.json", summary_json.dump(2) + "\n");
   const auto ended = std::chrono::system_clock::now();
-  output::RunFacts facts{std::string(kVersion),
-                         scenario_hash,
-                         iso_time(started),
-                         iso_time(ended),
-                         std::chrono::duration<double>(ended - started).count(),
-                         a.threads,
-                         dist.size()};
+  const output::RunFacts facts{std::string(kVersion), scenario_hash};
   const output::RunData data{s, resolved, summary, summary_json, first, facts};
   output::write_report(out + "/report.html", data);
   output::write_results_db(out + "/results.sqlite", data);
-  const nlohmann::json manifest{{"tool", "il2sim"},
-                                {"version", facts.version},
-                                {"scenario", s.name},
-                                {"scenario_hash", facts.scenario_hash},
-                                {"seed", s.seed},
-                                {"replicates", s.replicates},
-                                {"threads", a.threads},
-                                {"ranks", facts.ranks},
-                                {"start_time", facts.start_time},
-                                {"end_time", facts.end_time},
-                                {"wall_time_seconds", facts.wall_time_seconds},
-                                {"hardware_threads", std::thread::hardware_concurrency()}};
+  const nlohmann::json manifest{
+      {"tool", "il2sim"},
+      {"version", facts.version},
+      {"scenario", s.name},
+      {"scenario_hash", facts.scenario_hash},
+      {"seed", s.seed},
+      {"replicates", s.replicates},
+      {"threads", a.threads},
+      {"ranks", dist.size()},
+      {"start_time", iso_time(started)},
+      {"end_time", iso_time(ended)},
+      {"wall_time_seconds", std::chrono::duration<double>(ended - started).count()},
+      {"hardware_threads", std::thread::hardware_concurrency()}};
   core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
   journal.remove();
 }

@@ -957,9 +957,8 @@ std::string render_report(const RunData& d) {
   rows.emplace_back("Stages", fmt::format("{}", fmt::join(stages, "; ")));
   page.key_values("Scenario and seed", rows);
   page.paragraph(
-      "Start, end and wall time of the run are in the last section (Run time); everything else on "
-      "this page "
-      "depends only on the scenario and the seed.");
+      "Everything on this page depends only on the scenario and the seed; the start, end and wall "
+      "time of the run and its threads and ranks are in manifest.json.");
   page.end_section();
   for (std::size_t i = 0; i < d.scenario.stages.size(); ++i) {
     const auto& st = d.scenario.stages[i];
@@ -985,14 +984,6 @@ std::string render_report(const RunData& d) {
     }
     page.end_section();
   }
-  page.begin_section("run-time", "Run time");
-  page.key_values("Run facts (as manifest.json)",
-                  {{"Start (UTC)", d.facts.start_time},
-                   {"End (UTC)", d.facts.end_time},
-                   {"Wall time", fmt::format("{} s", fixed(d.facts.wall_time_seconds, 1))},
-                   {"Threads", std::to_string(d.facts.threads)},
-                   {"Ranks", std::to_string(d.facts.ranks)}});
-  page.end_section();
   return page.render();
 }
 

@@ -25,8 +25,7 @@ namespace {
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE runs (
   tool TEXT NOT NULL, version TEXT NOT NULL, scenario TEXT NOT NULL, scenario_hash TEXT NOT NULL,
-  seed INTEGER NOT NULL, replicates INTEGER NOT NULL, stages INTEGER NOT NULL, threads INTEGER NOT NULL,
-  ranks INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL, wall_time_seconds REAL);
+  seed INTEGER NOT NULL, replicates INTEGER NOT NULL, stages INTEGER NOT NULL);
 CREATE TABLE scenario (
   name TEXT NOT NULL, description TEXT, format_version INTEGER NOT NULL, toml TEXT NOT NULL);
 CREATE TABLE parameters (
@@ -275,14 +274,9 @@ int cohort_size(const scenario::StageSpec& st) {
 
 void write_run(Db& db, const RunData& d) {
   const auto& s = d.scenario;
-  Insert(db,
-         insert_sql(
-             "runs",
-             "tool, version, scenario, scenario_hash, seed, replicates, stages, threads, ranks, "
-             "start_time, end_time, wall_time_seconds"))
+  Insert(db, insert_sql("runs", "tool, version, scenario, scenario_hash, seed, replicates, stages"))
       .row("il2sim", d.facts.version, s.name, d.facts.scenario_hash, s.seed, d.summary.replicates(),
-           s.stages.size(), d.facts.threads, d.facts.ranks, d.facts.start_time, d.facts.end_time,
-           d.facts.wall_time_seconds);
+           s.stages.size());
   Insert(db, insert_sql("scenario", "name, description, format_version, toml"))
       .row(s.name, s.description, s.format_version, d.resolved_toml);
   Insert params(

@@ -12,14 +12,12 @@
 
 namespace il2sim::output {
 
+/// The facts of a run that are a function of the build and the scenario. Timings (start, end,
+/// wall time) and the execution layout (threads, ranks) are written only to manifest.json, so that
+/// results.sqlite and report.html have the same bytes for identical runs.
 struct RunFacts {
   std::string version;
   std::string scenario_hash;
-  std::string start_time;  ///< ISO 8601 UTC
-  std::string end_time;
-  double wall_time_seconds = 0.0;
-  unsigned threads = 1;
-  int ranks = 1;
 };
 
 struct RunData {
