@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
   register_design(app);
   register_survival(app);
   register_calibrate(app);
+  register_schema(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

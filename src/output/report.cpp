@@ -79,20 +79,16 @@ struct Outcome {
   int pfs_e = 0, os_e = 0, relapse_e = 0, nrm_e = 0;
 };
 
-/// The outcome as adtte.csv writes it (times to the CSV's 8 significant digits), so that the
-/// printed comparisons are reproducible from the file: rounding can tie two close times, and a
-/// log-rank p near 1 moves in its fourth decimal with such a tie.
+/// The computed endpoints (clinic::survival_endpoints, the same values adtte.csv writes), not a
+/// text round trip: the CSV views write times that read back exactly, so file and page agree.
 Outcome outcome(const trial::StagePatient& p) {
-  const auto as_written = [](double aval) {
-    return std::isfinite(aval) ? std::stod(num(aval)) : aval;
-  };
   const auto s = clinic::survival_endpoints(p.record, p.origin);
   Outcome o;
   o.arm = p.record.arm;
-  o.pfs = as_written(s.pfs.time), o.pfs_e = s.pfs.event;
-  o.os = as_written(s.os.time), o.os_e = s.os.event;
-  o.relapse = as_written(s.relapse.time), o.relapse_e = s.relapse.event;
-  o.nrm = as_written(s.nrm.time), o.nrm_e = s.nrm.event;
+  o.pfs = s.pfs.time, o.pfs_e = s.pfs.event;
+  o.os = s.os.time, o.os_e = s.os.event;
+  o.relapse = s.relapse.time, o.relapse_e = s.relapse.event;
+  o.nrm = s.nrm.time, o.nrm_e = s.nrm.event;
   return o;
 }
 

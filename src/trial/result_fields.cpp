@@ -75,23 +75,28 @@ constexpr std::array<core::Field<A>, 25> kSingleArmFields{{
     member<&A::r1>("r1", kInt, "responses", "Simon stage-1 threshold (-1: fixed n)"),
     member<&A::r>("r", kInt, "responses", "final threshold"),
     member<&A::treated>("treated", kInt, "patients", "patients treated"),
-    member<&A::responses>("responses", kInt, "patients", "responders among the treated"),
+    member<&A::responses>(
+        "responses", kInt, "patients",
+        "alive and relapse-free `response_days` after IL-2 start, among the treated"),
     member<&A::stage1_responses>("stage1_responses", kInt, "patients",
                                  "responders in Simon stage 1"),
     member<&A::stopped_early>("stopped_early", kInt, "", "1 if stopped for futility at stage 1"),
     member<&A::reject_h0>("reject_h0", kInt, "", "1 if H0 rejected (promising)"),
-    member<&A::dose>("dose", kReal, "", "escalated phase dose used"),
-    member<&A::rfs_from_transplant>("rfs_from_transplant", kReal, "",
-                                    "KM relapse-free survival of the treated, from transplant"),
-    member<&A::rfs_from_landmark>("rfs_from_landmark", kReal, "", "idem from IL-2 start"),
-    member<&A::control_from_transplant>("control_from_transplant", kReal, "",
-                                        "historical control RFS, from transplant"),
+    member<&A::dose>("dose", kReal, "", "dose of the escalated phase given (product units/m²/day)"),
+    member<&A::rfs_from_transplant>(
+        "rfs_from_transplant", kReal, "",
+        "Kaplan–Meier relapse-free survival of the treated at `comparison_days`, from transplant"),
+    member<&A::rfs_from_landmark>("rfs_from_landmark", kReal, "", "the same from IL-2 start"),
+    member<&A::control_from_transplant>(
+        "control_from_transplant", kReal, "",
+        "the same for the historical control (no IL-2), from transplant"),
     member<&A::control_from_landmark>("control_from_landmark", kReal, "",
-                                      "historical control RFS, from the landmark"),
+                                      "the same for the historical control, from the landmark"),
     member<&A::logrank_p_transplant>("logrank_p_transplant", kReal, "",
                                      "log-rank p, treated vs control, from transplant"),
-    member<&A::logrank_p_landmark>("logrank_p_landmark", kReal, "", "idem from the landmark"),
-    member<&A::registered>("registered", kInt, "patients", "registered to reach the sample"),
+    member<&A::logrank_p_landmark>("logrank_p_landmark", kReal, "", "the same from the landmark"),
+    member<&A::registered>("registered", kInt, "patients",
+                           "patients registered to reach the treated sample"),
     member<&A::selection_bias>("selection_bias", kInt, "", "1 if the no-effect rerun was done"),
     member<&A::responses_without_effect>("responses_without_effect", kInt, "patients",
                                          "responders without IL-2's kill effect"),
@@ -129,20 +134,23 @@ const ResultTable<A> kSingleArm{"single_arm", kSingleArmFields, kSingleArmChildr
 // ---- Randomized -------------------------------------------------------------------------------
 
 constexpr std::array<core::Field<LookResult>, 6> kLookFields{{
-    member<&LookResult::info>("info", kReal, "", "information fraction"),
+    member<&LookResult::info>("info", kReal, "", "information fraction of the analysis"),
     member<&LookResult::calendar_months>("calendar_months", kReal, "month",
-                                         "months from first registration"),
-    member<&LookResult::events>("events", kInt, "events", "events at the look"),
+                                         "months from the first registration"),
+    member<&LookResult::events>("events", kInt, "events", "PFS events at the analysis"),
     member<&LookResult::z>("z", kReal, "", "log-rank z (positive: experimental better)"),
-    member<&LookResult::efficacy_bound>("efficacy_bound", kReal, "", "efficacy boundary (z)"),
+    member<&LookResult::efficacy_bound>("efficacy_bound", kReal, "",
+                                        "Lan–DeMets efficacy z bound (NULL: none)"),
     member<&LookResult::futility_bound>("futility_bound", kReal, "",
-                                        "futility boundary (z; null: none)"),
+                                        "non-binding futility z bound (NULL: none)"),
 }};
 const ResultTable<LookResult> kLook{"", kLookFields, {}, {}};
 
 constexpr std::array<core::Field<AttritionRow>, 2> kAttritionFields{{
-    member<&AttritionRow::cause>("cause", kText, "", "reason for not being randomized"),
-    member<&AttritionRow::patients>("patients", kInt, "patients", "registered patients lost"),
+    member<&AttritionRow::cause>(
+        "cause", kText, "",
+        "why not randomized (refusal, relapse, death, no platelet recovery, other, …)"),
+    member<&AttritionRow::patients>("patients", kInt, "patients", "number of patients"),
 }};
 const ResultTable<AttritionRow> kAttrition{"", kAttritionFields, {}, {}};
 
@@ -162,16 +170,17 @@ void attrition_from_json(Rz& r, const nlohmann::json& a) {
 }
 
 constexpr std::array<core::Field<Rz>, 15> kRandomizedFields{{
-    member<&Rz::registered>("registered", kInt, "patients", "registered at transplant"),
+    member<&Rz::registered>("registered", kInt, "patients", "patients registered (at transplant)"),
     int_list_member<&Rz::randomized>("randomized", "patients", "randomized, per arm"),
     member<&Rz::decision>("decision", kText, "", "efficacy, futility or no difference"),
     member<&Rz::stop_look>("stop_look", kInt, "", "1-based look at which the trial stopped"),
     member<&Rz::reject>("reject", kInt, "", "1 if H0 rejected"),
-    member<&Rz::hr>("hr", kReal, "", "Cox HR, experimental vs control, at the stop"),
-    member<&Rz::hr_lower>("hr_lower", kReal, "", "lower 95 % limit of the HR"),
-    member<&Rz::hr_upper>("hr_upper", kReal, "", "upper 95 % limit of the HR"),
-    member<&Rz::logrank_p>("logrank_p", kReal, "", "two-sided log-rank p at the stop"),
-    member<&Rz::events>("events", kInt, "events", "events at the stopping analysis"),
+    member<&Rz::hr>("hr", kReal, "",
+                    "Cox hazard ratio of PFS (experimental vs control) at the stopping analysis"),
+    member<&Rz::hr_lower>("hr_lower", kReal, "", "its lower 95 % limit"),
+    member<&Rz::hr_upper>("hr_upper", kReal, "", "its upper 95 % limit"),
+    member<&Rz::logrank_p>("logrank_p", kReal, "", "two-sided log-rank p at the stopping analysis"),
+    member<&Rz::events>("events", kInt, "events", "PFS events at the stopping analysis"),
     member<&Rz::duration_months>("duration_months", kReal, "month",
                                  "first registration to the stopping analysis"),
     member<&Rz::pfs_median_months>("pfs_median_months", kList, "month",
@@ -179,7 +188,8 @@ constexpr std::array<core::Field<Rz>, 15> kRandomizedFields{{
     member<&Rz::os_median_months>("os_median_months", kList, "month",
                                   "median OS per arm (null: not reached)"),
     member<&Rz::relapse_2y>("relapse_2y", kList, "", "2-year relapse incidence per arm"),
-    member<&Rz::target_events>("target_events", kInt, "events", "events planned at the end"),
+    member<&Rz::target_events>("target_events", kInt, "events",
+                               "PFS events planned for the final analysis"),
 }};
 const std::array<ChildList<Rz>, 2> kRandomizedChildren{{
     {"attrition", "registered but not randomized, by cause", &attrition_json, &attrition_from_json},
