@@ -28,6 +28,7 @@
 #include "output/views.hpp"
 #include "trial/journal.hpp"
 #include "trial/programme.hpp"
+#include "trial/summary.hpp"
 
 namespace il2sim::cli {
 namespace {
@@ -208,11 +209,14 @@ void run_run(const RunArgs& a) {
   first = trial::example_replicates(s, summary, std::move(first), a.threads);
   write_views(out, s, first);
   core::write_file_atomically(out + "/scenario.toml", resolved);
-  const nlohmann::json summary_json = summary.to_json();
-  core::write_file_atomically(out + "/summary.json", summary_json.dump(2) + "\n");
+  // The operating characteristics, computed once: summary.json, results.sqlite and the report
+  // are all written from these objects.
+  const auto stats = trial::stage_summaries(summary);
+  core::write_file_atomically(out + "/summary.json",
+                              trial::summary_json(summary, stats).dump(2) + "\n");
   const auto ended = std::chrono::system_clock::now();
   const output::RunFacts facts{std::string(kVersion), scenario_hash};
-  const output::RunData data{s, resolved, summary, summary_json, first, facts};
+  const output::RunData data{s, resolved, summary, stats, first, facts};
   output::write_report(out + "/report.html", data);
   output::write_results_db(out + "/results.sqlite", data);
   const nlohmann::json manifest{

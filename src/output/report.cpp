@@ -60,8 +60,11 @@ std::string level_text(const scenario::DoseLevel& l, std::size_t index) {
   return s;
 }
 
-double json_number(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : kNaN;
+/// The operating characteristics of stage i (computed once, the objects summary.json is written
+/// from).
+template <class T>
+const T& stats_of(const RunData& d, std::size_t i) {
+  return std::get<T>(d.stats.at(i));
 }
 
 /// A figure id from a stage index and a suffix ("s2-km-pfs").
@@ -369,9 +372,12 @@ void completion_table(Page& page, const std::vector<std::string>& arms,
 // ---- Dose escalation
 // -------------------------------------------------------------------------------------------
 
+void mtd_figure(Page& page, const RunData& d, std::size_t i,
+                const std::vector<std::string>& levels);
+void levels_table(Page& page, const RunData& d, std::size_t i);
+
 void escalation_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
-  const auto& js = d.summary_json["stages"][i];
   std::vector<std::string> levels;
   for (std::size_t l = 0; l < st.levels.size(); ++l) levels.push_back(level_text(st.levels[l], l));
   const auto* e = std::get_if<trial::EscalationResult>(&d.first.stages[i]);
@@ -420,6 +426,14 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
   } else {
     page.paragraph("The example replicate treated no evaluable patient in this stage.");
   }
+  mtd_figure(page, d, i, levels);
+  levels_table(page, d, i);
+}
+
+void mtd_figure(Page& page, const RunData& d, std::size_t i,
+                const std::vector<std::string>& levels) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::EscalationSummary>(d, i);
   {
     Figure f;
     f.id = fig_id(i, "mtd");
@@ -434,10 +448,10 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
     f.y.max = 1.0;
     report::Bars b;
     b.x.push_back(0.0);
-    b.height.push_back(json_number(js, "p_select_none"));
+    b.height.push_back(js.p_select_none);
     for (std::size_t l = 0; l < st.levels.size(); ++l) {
       b.x.push_back(static_cast<double>(l + 1));
-      b.height.push_back(js["p_select"][l].get<double>());
+      b.height.push_back(js.levels.at(l).p_select);
     }
     b.label = "proportion of replicates";
     f.add(b);
@@ -445,45 +459,51 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
         f,
         "Proportion of replicates selecting each dose level as the MTD (summary.json p_select).");
   }
+}
+
+void levels_table(Page& page, const RunData& d, std::size_t i) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::EscalationSummary>(d, i);
   Table t;
   t.caption = fmt::format("{}: dose levels over replicates", st.name);
   t.header = {"Level", "Dose", "Days", "P(selected as MTD)", "Mean patients", "Observed DLT rate"};
   for (std::size_t l = 0; l < st.levels.size(); ++l) {
-    const auto& jl = js["levels"][l];
+    const auto& jl = js.levels.at(l);
     t.rows.push_back({std::to_string(l + 1), dose_text(st.levels[l].dose),
                       st.levels[l].days ? fixed(*st.levels[l].days, 0) : std::string("regimen"),
-                      fixed(json_number(jl, "p_select"), 3),
-                      fixed(json_number(jl, "mean_patients"), 2),
-                      percent(json_number(jl, "observed_dlt_rate"))});
+                      fixed(jl.p_select, 3), fixed(jl.mean_patients, 2),
+                      percent(jl.observed_dlt_rate)});
   }
-  t.note =
-      fmt::format("Method {}; mean evaluable patients per trial {}; mean not evaluable {}.",
-                  js.value("method", std::string()), fixed(json_number(js, "mean_patients"), 2),
-                  fixed(json_number(js, "mean_not_evaluable"), 2));
+  t.note = fmt::format("Method {}; mean evaluable patients per trial {}; mean not evaluable {}.",
+                       js.method, fixed(js.mean_patients, 2), fixed(js.mean_not_evaluable, 2));
   page.table(t);
 }
 
 // ---- Single arm
 // ----------------------------------------------------------------------------------------------
 
-/// "mean (2.5–97.5 %: lo to hi)" of a summary.json spread object.
-std::string spread_text(const nlohmann::json& j, int decimals) {
-  return fmt::format("{} ({} to {})", fixed(json_number(j, "mean"), decimals),
-                     fixed(json_number(j, "q025"), decimals),
-                     fixed(json_number(j, "q975"), decimals));
+/// "mean (lo to hi)" of a spread over replicates (2.5–97.5 %).
+std::string spread_text(const trial::Spread& s, int decimals) {
+  return fmt::format("{} ({} to {})", fixed(s.mean, decimals), fixed(s.q025, decimals),
+                     fixed(s.q975, decimals));
 }
+
+void selection_bias_table(Page& page, const scenario::StageSpec& st,
+                          const trial::SelectionBiasSummary& sb);
+void selection_bias_km(Page& page, const scenario::StageSpec& st, std::size_t i,
+                       const trial::SingleArmResult& a);
 
 /// The selection-bias analysis of a single-arm stage (summary.json selection_bias; the example
 /// replicate's Kaplan–Meier data in SingleArmResult::samples).
 void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t i,
-                         const trial::SingleArmResult& a, const nlohmann::json& sb) {
+                         const trial::SingleArmResult& a, const trial::SelectionBiasSummary& sb) {
   const std::string days = fixed(st.comparison_days, 0);
   page.heading(fmt::format("{}: how much of the single-arm result is selection", st.name));
-  const auto& without = sb["without_effect"];
-  const auto& with = sb["with_effect"];
-  const auto& benefit = sb["apparent_benefit_from_selection"];
-  const double b = json_number(benefit, "mean");
-  const double w = json_number(with["difference_from_transplant"], "mean");
+  const auto& without = sb.without_effect;
+  const auto& with = sb.with_effect;
+  const auto& benefit = sb.apparent_benefit;
+  const double b = benefit.mean;
+  const double w = with.difference_from_transplant.mean;
   const std::string share =
       std::isfinite(b) && std::isfinite(w) && w > 0.0 && b > 0.0
           ? fmt::format(" That is {} of the difference seen with IL-2's effect ({}).",
@@ -503,11 +523,17 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
       "from the landmark (the control restricted to patients alive and relapse-free at the "
       "would-be start), the difference without the effect is {}. With the effect, the differences "
       "are {} from transplant and {} from the landmark.",
-      days, fixed(b, 3), fixed(json_number(sb, "replicates"), 0),
-      fixed(json_number(benefit, "q025"), 3), fixed(json_number(benefit, "q975"), 3), share,
-      spread_text(without["difference_from_landmark"], 3),
-      spread_text(with["difference_from_transplant"], 3),
-      spread_text(with["difference_from_landmark"], 3)));
+      days, fixed(b, 3), fixed(static_cast<double>(sb.replicates), 0), fixed(benefit.q025, 3),
+      fixed(benefit.q975, 3), share, spread_text(without.difference_from_landmark, 3),
+      spread_text(with.difference_from_transplant, 3),
+      spread_text(with.difference_from_landmark, 3)));
+  selection_bias_table(page, st, sb);
+  selection_bias_km(page, st, i, a);
+}
+
+void selection_bias_table(Page& page, const scenario::StageSpec& st,
+                          const trial::SelectionBiasSummary& sb) {
+  const std::string days = fixed(st.comparison_days, 0);
   Table t;
   t.caption = fmt::format(
       "{}: relapse-free survival at {} days, with and without IL-2's effect on tumour kill, "
@@ -516,25 +542,27 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
   t.header = {
       "IL-2 effect on kill",  "Origin",       "Treated", "Historical control", "Treated − control",
       "P(log-rank p < 0.05)", "Response rate"};
-  const auto& control = sb["control"];
-  for (const auto& [label, key] :
-       {std::pair{"with", "with_effect"}, std::pair{"without", "without_effect"}}) {
-    const auto& e = sb[key];
-    for (const auto& [origin, suffix] : {std::pair{"transplant", "from_transplant"},
-                                         std::pair{"landmark (IL-2 start)", "from_landmark"}}) {
-      const std::string sfx(suffix);
-      t.rows.push_back({label, origin, spread_text(e["rfs_" + sfx], 3),
-                        spread_text(control["rfs_" + sfx], 3),
-                        spread_text(e["difference_" + sfx], 3),
-                        fixed(json_number(e, ("p_logrank_below_0.05_" + sfx).c_str()), 3),
-                        percent(json_number(e, "response_rate_mean"))});
-    }
+  for (const auto& [label, e] :
+       {std::pair{"with", &sb.with_effect}, std::pair{"without", &sb.without_effect}}) {
+    t.rows.push_back({label, "transplant", spread_text(e->rfs_from_transplant, 3),
+                      spread_text(sb.control_from_transplant, 3),
+                      spread_text(e->difference_from_transplant, 3),
+                      fixed(e->p_below_005_from_transplant, 3), percent(e->response_rate_mean)});
+    t.rows.push_back({label, "landmark (IL-2 start)", spread_text(e->rfs_from_landmark, 3),
+                      spread_text(sb.control_from_landmark, 3),
+                      spread_text(e->difference_from_landmark, 3),
+                      fixed(e->p_below_005_from_landmark, 3), percent(e->response_rate_mean)});
   }
   t.note =
       "summary.json selection_bias; per replicate in results.sqlite table selection_bias. The "
       "treated "
       "without the effect are the same patients as with it; the control is the same in both rows.";
   page.table(t);
+}
+
+void selection_bias_km(Page& page, const scenario::StageSpec& st, std::size_t i,
+                       const trial::SingleArmResult& a) {
+  const std::string days = fixed(st.comparison_days, 0);
   for (const char* origin : {"transplant", "landmark"}) {
     std::vector<double> time;
     std::vector<int> event;
@@ -567,9 +595,12 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
   }
 }
 
+void historical_table(Page& page, const scenario::StageSpec& st, const trial::SingleArmResult& a,
+                      const trial::HistoricalComparison& hc);
+
 void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
-  const auto& js = d.summary_json["stages"][i];
+  const auto& js = stats_of<trial::SingleArmSummary>(d, i);
   const bool skipped =
       std::find(d.first.skipped.begin(), d.first.skipped.end(), st.name) != d.first.skipped.end();
   const auto& a = std::get<trial::SingleArmResult>(d.first.stages[i]);
@@ -580,12 +611,10 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
                          : fmt::format("fixed n, exact binomial test of p0 = {}", fixed(st.p0, 2)));
   rows.emplace_back("Response", fmt::format("alive and relapse-free {} days after IL-2 start",
                                             fixed(st.response_days, 0)));
-  rows.emplace_back("Replicates in which the stage ran",
-                    fixed(json_number(js, "replicates_run"), 0));
-  rows.emplace_back("P(reject H0) over replicates", fixed(json_number(js, "p_reject_h0"), 3));
-  rows.emplace_back("P(early stop) over replicates", fixed(json_number(js, "p_early_stop"), 3));
-  rows.emplace_back("Mean response rate over replicates",
-                    percent(json_number(js, "response_rate_mean")));
+  rows.emplace_back("Replicates in which the stage ran", fixed(js.replicates_run, 0));
+  rows.emplace_back("P(reject H0) over replicates", fixed(js.p_reject_h0, 3));
+  rows.emplace_back("P(early stop) over replicates", fixed(js.p_early_stop, 3));
+  rows.emplace_back("Mean response rate over replicates", percent(js.response_rate_mean));
   if (!skipped) {
     rows.emplace_back("Example replicate: dose", dose_text(a.dose));
     rows.emplace_back("Example replicate: treated / planned",
@@ -618,9 +647,9 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
       fig_id(i, "rfs"),
       fmt::format("{}: relapse-free survival of the treated (example replicate)", st.name),
       "IL-2 start", arms, time, event, arm, curves);
-  const auto& hc = js["historical_comparison"];
-  const double control = json_number(hc, "rfs_control_from_landmark");
-  const double treated = json_number(hc, "rfs_il2_from_landmark");
+  const auto& hc = js.historical;
+  const double control = hc.rfs_control_from_landmark;
+  const double treated = hc.rfs_il2_from_landmark;
   const double at_months = st.comparison_days / kDaysPerMonth;
   if (std::isfinite(control)) {
     f.add(report::RefLine{control, false, fmt::format("historical control {}", fixed(control, 2)),
@@ -639,6 +668,12 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
           "(landmark) {}. Mean over replicates: treated {}.",
           fixed(st.comparison_days, 0), fixed(st.comparison_days, 0), fixed(a.rfs_from_landmark, 3),
           fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark), fixed(treated, 3)));
+  historical_table(page, st, a, hc);
+  if (js.selection_bias) selection_bias_part(page, st, i, a, *js.selection_bias);
+}
+
+void historical_table(Page& page, const scenario::StageSpec& st, const trial::SingleArmResult& a,
+                      const trial::HistoricalComparison& hc) {
   Table t;
   t.caption = fmt::format("{}: relapse-free survival at {} days, treated vs historical control",
                           st.name, fixed(st.comparison_days, 0));
@@ -651,17 +686,14 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
               "P(log-rank p < 0.05)"};
   t.rows.push_back({"Transplant", fixed(a.rfs_from_transplant, 3),
                     fixed(a.control_from_transplant, 3), p_value(a.logrank_p_transplant),
-                    fixed(json_number(hc, "rfs_il2_from_transplant"), 3),
-                    fixed(json_number(hc, "rfs_control_from_transplant"), 3),
-                    fixed(json_number(hc, "p_logrank_below_0.05_from_transplant"), 3)});
+                    fixed(hc.rfs_il2_from_transplant, 3), fixed(hc.rfs_control_from_transplant, 3),
+                    fixed(hc.p_below_005_from_transplant, 3)});
   t.rows.push_back({"Landmark (IL-2 start)", fixed(a.rfs_from_landmark, 3),
                     fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark),
-                    fixed(treated, 3), fixed(control, 3),
-                    fixed(json_number(hc, "p_logrank_below_0.05_from_landmark"), 3)});
+                    fixed(hc.rfs_il2_from_landmark, 3), fixed(hc.rfs_control_from_landmark, 3),
+                    fixed(hc.p_below_005_from_landmark, 3)});
   t.note = "Means over the replicates in which the stage ran (summary.json historical_comparison).";
   page.table(t);
-  if (st.selection_bias && js.contains("selection_bias"))
-    selection_bias_part(page, st, i, a, js["selection_bias"]);
 }
 
 // ---- Randomized
@@ -726,45 +758,34 @@ void cuminc_figure(Page& page, std::size_t i, const std::vector<std::string>& ar
           gray);
 }
 
-void replicates_part(Page& page, const RunData& d, std::size_t i) {
+void characteristics_table(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
-  const auto& js = d.summary_json["stages"][i];
-  std::vector<double> hr;
-  std::map<std::string, double> attrition;
-  double registered = 0;
-  long run = 0;
-  for (const auto& rep : d.summary.results()) {
-    const auto* r = std::get_if<trial::RandomizedResult>(&rep[i]);
-    if (r == nullptr) continue;
-    ++run;
-    hr.push_back(r->hr);
-    registered += r->registered;
-    for (const auto& [cause, k] : r->attrition) attrition[cause] += k;
-  }
-  page.heading(fmt::format("Over the {} replicate(s) in which the stage ran", run));
+  const auto& js = stats_of<trial::RandomizedSummary>(d, i);
+  page.heading(fmt::format("Over the {} replicate(s) in which the stage ran",
+                           static_cast<long>(js.replicates_run)));
   std::vector<std::pair<std::string, std::string>> rows;
-  rows.emplace_back("Power (P reject H0)", fixed(json_number(js, "power"), 3));
-  rows.emplace_back(
-      "Hazard ratio of PFS, median (5th–95th percentile)",
-      fmt::format("{} ({} to {})", fixed(json_number(js, "hr_median"), 3),
-                  fixed(json_number(js, "hr_q05"), 3), fixed(json_number(js, "hr_q95"), 3)));
+  rows.emplace_back("Power (P reject H0)", fixed(js.power, 3));
+  rows.emplace_back("Hazard ratio of PFS, median (5th–95th percentile)",
+                    fmt::format("{} ({} to {})", fixed(js.hr_median, 3), fixed(js.hr_q05, 3),
+                                fixed(js.hr_q95, 3)));
   rows.emplace_back("PFS events at the stopping analysis, median",
-                    fmt::format("{} (target {})", fixed(json_number(js, "events_median"), 1),
-                                js.value("target_events", 0)));
+                    fmt::format("{} (target {})", fixed(js.events_median, 1), js.target_events));
   rows.emplace_back("Duration (months, first registration to stopping analysis), median",
-                    fixed(json_number(js, "duration_months_median"), 1));
-  rows.emplace_back("Not randomized (fraction of registered)",
-                    percent(json_number(js, "not_randomized_fraction")));
-  if (js.contains("decisions")) {
+                    fixed(js.duration_months_median, 1));
+  rows.emplace_back("Not randomized (fraction of registered)", percent(js.not_randomized_fraction));
+  if (!js.decisions.empty()) {
     std::vector<std::string> dec;
-    for (const auto& [k, v] : js["decisions"].items()) {
-      dec.push_back(fmt::format("{} {}", k, v.is_number() ? fixed(v.get<double>(), 3) : v.dump()));
-    }
+    for (const auto& [k, v] : js.decisions) dec.push_back(fmt::format("{} {}", k, fixed(v, 3)));
     rows.emplace_back("Decisions (proportion of replicates)",
                       fmt::format("{}", fmt::join(dec, "; ")));
   }
   page.key_values(fmt::format("{}: operating characteristics (summary.json)", st.name), rows);
-  if (!hr.empty()) {
+}
+
+void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,
+                  const std::vector<double>& hr) {
+  if (hr.empty()) return;
+  {
     Figure f;
     f.id = fig_id(i, "hr-hist");
     f.title = "Distribution of the estimated hazard ratio of PFS over replicates";
@@ -803,6 +824,12 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
             "Histogram of the Cox hazard-ratio estimates of the {} replicate(s); bins of width {}.",
             hr.size(), fixed(bins.step, 3)));
   }
+}
+
+/// Attrition before randomization by cause, mean per trial over the `run` replicates that ran the
+/// stage (their typed results).
+void attrition_part(Page& page, std::size_t i, const std::map<std::string, double>& attrition,
+                    double registered, long run) {
   if (!attrition.empty() && run > 0) {
     Figure f;
     f.id = fig_id(i, "attrition");
@@ -832,6 +859,24 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
                fixed(registered / static_cast<double>(run), 1), run));
     page.table(t);
   }
+}
+
+void replicates_part(Page& page, const RunData& d, std::size_t i) {
+  std::vector<double> hr;
+  std::map<std::string, double> attrition;
+  double registered = 0;
+  long run = 0;
+  for (const auto& rep : d.summary.results()) {
+    const auto* r = std::get_if<trial::RandomizedResult>(&rep[i]);
+    if (r == nullptr) continue;
+    ++run;
+    hr.push_back(r->hr);
+    registered += r->registered;
+    for (const auto& [cause, k] : r->attrition) attrition[cause] += k;
+  }
+  characteristics_table(page, d, i);
+  hr_histogram(page, d.scenario.stages[i], i, hr);
+  attrition_part(page, i, attrition, registered, run);
 }
 
 void randomized_section(Page& page, const RunData& d, std::size_t i) {

@@ -898,9 +898,10 @@ void flatten(Insert& ins, std::size_t i, const scenario::StageSpec& st, const st
 void write_operating_characteristics(Db& db, const RunData& d) {
   Insert ins(db, insert_sql("operating_characteristics",
                             "stage_index, stage, stage_type, statistic, value, value_text"));
-  const auto& stages = d.summary_json.at("stages");
-  for (std::size_t i = 0; i < d.scenario.stages.size(); ++i)
-    flatten(ins, i, d.scenario.stages[i], "", stages.at(i));
+  for (std::size_t i = 0; i < d.scenario.stages.size(); ++i) {
+    const auto& st = d.scenario.stages[i];
+    flatten(ins, i, st, "", trial::stage_json(st, d.stats.at(i)));
+  }
 }
 
 void write_patients(Db& db, const RunData& d) {
