@@ -879,6 +879,26 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
   attrition_part(page, i, attrition, registered, run);
 }
 
+/// The group-sequential analyses of the example replicate.
+void looks_table(Page& page, const trial::RandomizedResult& r) {
+  Table looks;
+  looks.caption = "Group-sequential analyses of the example replicate (PFS, censored at each look)";
+  looks.header = {"Look", "Information",    "Month",         "Events",
+                  "z",    "Efficacy bound", "Futility bound"};
+  for (std::size_t k = 0; k < r.looks.size(); ++k) {
+    const auto& l = r.looks[k];
+    looks.rows.push_back({std::to_string(k + 1), fixed(l.info, 3), fixed(l.calendar_months, 1),
+                          std::to_string(l.events), fixed(l.z, 3), fixed(l.efficacy_bound, 3),
+                          l.futility_bound ? fixed(*l.futility_bound, 3) : std::string("—")});
+  }
+  looks.note = fmt::format(
+      "Decision: {} at look {}; at that analysis HR {} (95 % CI {} to {}), log-rank p {}, "
+      "{} events, {} months after the first registration.",
+      r.decision, r.stop_look, fixed(r.hr, 3), fixed(r.hr_lower, 3), fixed(r.hr_upper, 3),
+      p_value(r.logrank_p), r.events, fixed(r.duration_months, 1));
+  page.table(looks);
+}
+
 void randomized_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
   const auto* r = std::get_if<trial::RandomizedResult>(&d.first.stages[i]);
@@ -947,23 +967,7 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
                    from);
     toxicity_table(page, arms, patients);
     completion_table(page, arms, patients);
-    Table looks;
-    looks.caption =
-        "Group-sequential analyses of the example replicate (PFS, censored at each look)";
-    looks.header = {"Look", "Information",    "Month",         "Events",
-                    "z",    "Efficacy bound", "Futility bound"};
-    for (std::size_t k = 0; k < r->looks.size(); ++k) {
-      const auto& l = r->looks[k];
-      looks.rows.push_back({std::to_string(k + 1), fixed(l.info, 3), fixed(l.calendar_months, 1),
-                            std::to_string(l.events), fixed(l.z, 3), fixed(l.efficacy_bound, 3),
-                            l.futility_bound ? fixed(*l.futility_bound, 3) : std::string("—")});
-    }
-    looks.note = fmt::format(
-        "Decision: {} at look {}; at that analysis HR {} (95 % CI {} to {}), log-rank p {}, "
-        "{} events, {} months after the first registration.",
-        r->decision, r->stop_look, fixed(r->hr, 3), fixed(r->hr_lower, 3), fixed(r->hr_upper, 3),
-        p_value(r->logrank_p), r->events, fixed(r->duration_months, 1));
-    page.table(looks);
+    looks_table(page, *r);
   }
   replicates_part(page, d, i);
 }
