@@ -786,7 +786,9 @@ void write_stage(std::deque<TableWriter>& w, const StageKey& k, const trial::Sta
 void write_replicates(Db& db, const RunData& d) {
   const auto& s = d.scenario;
   const auto& tables = generated_tables();
-  const std::size_t n = has_selection_bias(s) ? tables.size() : kSelectionBias;
+  // The per-replicate tables are the first entries of generated_tables() (other writers' tables,
+  // documented by the same generator, may follow); selection_bias only when a stage asks for it.
+  const std::size_t n = has_selection_bias(s) ? kSelectionBias + 1 : kSelectionBias;
   std::deque<TableWriter> writers;
   for (std::size_t t = 0; t < n; ++t) {
     db.exec(create_table_sql(tables[t]));
