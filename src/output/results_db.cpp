@@ -824,9 +824,13 @@ const std::vector<TableSchema>& generated_tables() {
 
 std::string create_table_sql(const TableSchema& t) {
   std::string sql = "CREATE TABLE " + t.name + " (";
+  // The primary key's columns are NOT NULL (SQLite would otherwise accept NULL in them).
+  const std::string key = ", " + t.primary_key + ",";
   for (std::size_t k = 0; k < t.columns.size(); ++k) {
     if (k > 0) sql += ", ";
-    sql += t.columns[k].name + " " + std::string(core::sql_type(t.columns[k].type));
+    const auto& c = t.columns[k];
+    sql += c.name + " " + std::string(core::sql_type(c.type));
+    if (key.find(", " + c.name + ",") != std::string::npos) sql += " NOT NULL";
   }
   if (!t.primary_key.empty()) sql += ", PRIMARY KEY (" + t.primary_key + ")";
   return sql + ");";
