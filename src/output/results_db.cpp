@@ -817,6 +817,11 @@ const std::vector<TableSchema>& generated_tables() {
               "replicate, stage_index, seq");
     t[kSelectionBias] = keyed("selection_bias", columns_of<Sb>(kSelectionBiasFields),
                               "replicate, stage_index, effect, origin");
+    // Another writer's table joins the documentation with one line, e.g.
+    //   t.push_back({"patients", columns_of(<its core::FieldTable>), "replicate, usubjid"});
+    // and an empty block `<!-- columns: patients (generated: il2sim schema --markdown) -->` …
+    // `<!-- /columns -->` in docs/results-database.md, filled by `il2sim schema --update`.
+    // write_replicates creates only the five tables above.
     return t;
   }();
   return tables;
