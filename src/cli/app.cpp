@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
   register_design(app);
   register_survival(app);
   register_calibrate(app);
+  register_schema(app);
   try {
     app.parse(argc, argv);
     core::flush_standard_output();  // a full disk or a closed pipe is an error, not exit 0
