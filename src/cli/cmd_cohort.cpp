@@ -98,7 +98,7 @@ void run_cohort(const CohortArgs& a) {
                     fmt::format("scenario '{}' has no arm '{}'", scenario.name, a.arm), allowed);
   }
   const auto* cohort = scenario::find_cohort(arm->cohort);
-  prepare_output_dir(a.out, a.force);
+  const auto lock = prepare_output_dir(a.out, a.force);
 
   // NK/CD8 fold change: 24 h after the last planned infusion of the scenario's first IL-2 regimen.
   double fold_offset = 19.0;

@@ -160,12 +160,13 @@ void write_outputs(const RunArgs& a, const std::string& out, const scenario::Sce
 }
 
 /// Rank 0 prepares the output directory and the journal (new, or checked for --resume); the other
-/// ranks wait for its word. False when rank 0 failed (it reports the error).
+/// ranks wait for its word. False when rank 0 failed (it reports the error). Rank 0 keeps the
+/// directory locked in `lock`.
 bool prepare_run(const Distributed& dist, const RunArgs& a, const std::string& out,
-                 const trial::Journal& journal) {
+                 const trial::Journal& journal, OutputDirLock& lock) {
   bool ready = false;
   if (dist.rank() == 0) {
-    prepare_output_dir(out, a.force || a.resume);
+    lock = prepare_output_dir(out, a.force || a.resume);
     if (a.resume) {
       journal.check_resumable();
     } else {
@@ -201,7 +202,8 @@ void run_run(const RunArgs& a) {
   const std::string resolved = scenario::to_toml(s);
   const std::string scenario_hash = core::fnv1a_hex(resolved);
   const trial::Journal journal(out, scenario_hash);
-  if (!prepare_run(dist, a, out, journal)) return;  // rank 0 reported the error
+  OutputDirLock lock;  // rank 0 holds the output directory until the run has finished
+  if (!prepare_run(dist, a, out, journal, lock)) return;  // rank 0 reported the error
   const InterruptGuard guard;
   const auto n = static_cast<std::size_t>(s.replicates);
   // This rank's replicates: i ≡ rank (mod ranks).

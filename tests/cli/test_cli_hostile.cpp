@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -273,6 +275,32 @@ TEST(HostileUserErrors, NonUtf8CsvTextIsRefusedWhereItIs) {
     EXPECT_NE(r.err.find("UTF-8"), std::string::npos) << r.err;
   }
   std::filesystem::remove(data);
+}
+
+// ---- Two runs into one directory: the directory is locked for the whole command.
+
+TEST(HostileOutputs, ALockedOutputDirectoryIsRefused) {
+  // Two `run --force` into one --out mixed the outputs of two seeds. The test holds the lock the
+  // way a running il2sim does (flock on the directory), so the refusal is deterministic.
+  const std::string dir = temp_path("locked_out");
+  std::filesystem::create_directories(dir);
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  for (const std::string& args : std::vector<std::string>{
+           "run roche-phase1-autobmt --replicates 1 --force --out " + dir,
+           "cohort chiron-regimen --arm il2 --patients 2 --days 30 --force --out " + dir}) {
+    const auto r = run_il2sim(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find("another il2sim process is writing into this directory"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(std::filesystem::is_empty(dir)) << "nothing written into a locked directory";
+  }
+  ::close(fd);  // released: the same command now runs
+  const auto r = run_il2sim("run roche-phase1-autobmt --replicates 1 --force --out " + dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace il2sim
