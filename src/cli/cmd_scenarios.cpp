@@ -1,4 +1,5 @@
-// `il2sim scenarios [--json]` and `il2sim scenarios show NAME`: the built-in scenarios.
+// `il2sim scenarios [--json]` and `il2sim scenarios show NAME [--resolved]`: the built-in
+// scenarios.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -20,8 +21,18 @@ void register_scenarios(CLI::App& app) {
   auto* show =
       cmd->add_subcommand("show", "Print a built-in scenario as TOML that `run` accepts unchanged");
   auto name = std::make_shared<std::string>();
-  show->add_option("name", *name, "Scenario name")->required();
-  show->callback([name] {
+  auto resolved = std::make_shared<bool>(false);
+  show->add_option("name", *name, "Scenario name (with --resolved also a scenario .toml file)")
+      ->required();
+  show->add_flag("--resolved", *resolved,
+                 "Print every field with its value, defaults included (the scenario.toml that "
+                 "`run` writes beside its outputs)");
+  show->callback([name, resolved] {
+    if (*resolved) {
+      const std::string text = scenario::to_toml(scenario::load_scenario(*name));
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return;
+    }
     for (const auto& b : scenario::builtin_scenarios()) {
       if (b.name == *name) {
         std::fwrite(b.toml.data(), 1, b.toml.size(), stdout);

@@ -503,7 +503,9 @@ class ClinicController final : public sim::Controller {
 }  // namespace
 
 PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmSpec& arm,
-                               const VirtualPatient& v, double horizon_days) {
+                               const VirtualPatient& v, double horizon_days,
+                               std::span<const double> output_times,
+                               const sim::Observer& observer) {
   PatientRecord record;
   record.id = v.id;
   record.arm = arm.name;
@@ -516,7 +518,7 @@ PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmS
   options.horizon_days = horizon_days;
   sim::PatientSimulator simulator(v.parameters, options, v.id);
   RandomStream tumour = v.streams(Purpose::kTumourBirthDeath);
-  const auto outcome = simulator.run(controller, v.L0, tumour, {}, nullptr);
+  const auto outcome = simulator.run(controller, v.L0, tumour, output_times, observer);
   record.rhs_evals = outcome.stats.rhs_evals;
   record.steps = outcome.stats.steps;
   record.failed_steps = outcome.stats.failed_steps;

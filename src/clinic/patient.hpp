@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "clinic/record.hpp"
 #include "core/random.hpp"
 #include "scenario/scenario.hpp"
+#include "sim/patient_sim.hpp"
 
 namespace il2sim::clinic {
 
@@ -53,9 +55,13 @@ struct VirtualPatient {
                                           std::optional<Purpose> perturbed = std::nullopt);
 
 /// Runs one virtual patient through `arm` from transplant to `horizon_days` (or death).
+/// `observer`, when given, sees the state at each of `output_times` (`trajectory --patient`); it
+/// changes nothing of the course.
 [[nodiscard]] PatientRecord simulate_patient(const scenario::Scenario& scenario,
                                              const scenario::ArmSpec& arm,
-                                             const VirtualPatient& patient, double horizon_days);
+                                             const VirtualPatient& patient, double horizon_days,
+                                             std::span<const double> output_times = {},
+                                             const sim::Observer& observer = {});
 
 /// Weibull scale (days) giving cumulative probability `p_one_year` at 365.25 days with shape k.
 [[nodiscard]] double weibull_scale_for_one_year(double p_one_year, double shape);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -301,6 +302,108 @@ TEST(HostileOutputs, ALockedOutputDirectoryIsRefused) {
   const auto r = run_il2sim("run roche-phase1-autobmt --replicates 1 --force --out " + dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::filesystem::remove_all(dir);
+}
+
+// ---- Contract drift: interfaces.md's `trajectory --patient K` exists.
+
+namespace {
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    const std::string line = text.substr(start, end - start);
+    std::vector<std::string> cells;
+    std::size_t a = 0;
+    while (true) {  // the files under test have no quoted fields
+      const auto b = line.find(',', a);
+      cells.push_back(line.substr(a, b - a));
+      if (b == std::string::npos) break;
+      a = b + 1;
+    }
+    rows.push_back(std::move(cells));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return rows;
+}
+
+std::size_t column_of(const std::vector<std::string>& header, const std::string& name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  EXPECT_NE(it, header.end()) << name;
+  return static_cast<std::size_t>(it - header.begin());
+}
+
+}  // namespace
+
+TEST(HostileContract, TrajectoryOfPatientKIsTheCohortsPatientK) {
+  // Patient K of `trajectory --patient K` is patient K of `cohort` (same seed, replicate 0): its
+  // infusion rate is positive exactly inside the EX rows the cohort lists for that patient
+  // (boundaries excluded: an output at a rate change shows the rate before it).
+  const std::string dir = temp_path("patient_k");
+  const auto cohort = run_il2sim(
+      "cohort chiron-regimen --arm il2 --patients 3 --days 150 --seed 11 --force --out " + dir);
+  ASSERT_EQ(cohort.exit_code, 0) << cohort.err;
+  const auto ex = csv_rows(read_text(dir + "/ex.csv"));
+  const std::size_t subject = column_of(ex[0], "USUBJID");
+  const std::size_t from = column_of(ex[0], "EXSTDY");
+  const std::size_t to = column_of(ex[0], "EXENDY");
+  std::size_t checked_on = 0;
+  for (const std::uint32_t k : {1U, 2U, 3U}) {
+    const std::string file = dir + "/patient.csv";
+    const auto r = run_il2sim("trajectory chiron-regimen --arm il2 --patient " + std::to_string(k) +
+                              " --seed 11 --days 150 --step 0.5 --out " + file);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto traj = csv_rows(read_text(file));
+    const std::size_t rate = column_of(traj[0], "rate");
+    const std::string id = "chiron-regimen-00000" + std::to_string(k);
+    for (std::size_t i = 1; i < traj.size(); ++i) {
+      if (traj[i].size() <= rate) continue;
+      const double day = std::stod(traj[i][0]);
+      bool inside = false, boundary = false;
+      for (std::size_t j = 1; j < ex.size(); ++j) {
+        if (ex[j].size() <= to || ex[j][subject] != id) continue;
+        const double a = std::stod(ex[j][from]), b = std::stod(ex[j][to]);
+        inside = inside || (day > a && day < b);
+        boundary = boundary || day == a || day == b;
+      }
+      if (boundary) continue;
+      EXPECT_EQ(std::stod(traj[i][rate]) > 0.0, inside) << id << " day " << day;
+      checked_on += inside ? 1 : 0;
+    }
+  }
+  EXPECT_GT(checked_on, 20U) << "the patients were treated";
+  // --typical and --patient exclude each other; a seed is refused for the typical patient.
+  EXPECT_EQ(run_il2sim("trajectory --typical --patient 1 --out " + dir + "/x.csv").exit_code, 2);
+  EXPECT_EQ(run_il2sim("trajectory --patient 0 --out " + dir + "/x.csv").exit_code, 2);
+  EXPECT_EQ(run_il2sim("trajectory --seed 3 --out " + dir + "/x.csv").exit_code, 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HostileContract, ScenariosShowResolvedPrintsEveryField) {
+  // The README said `scenarios show NAME` prints every clinic field with its default; it prints
+  // the scenario as written. --resolved prints every field, and running that text is running the
+  // scenario.
+  const auto r = run_il2sim("scenarios show chiron-regimen --resolved");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string key : {"[protocol]", "[toxicity]", "[events]", "[assays]", "[solver]",
+                                "start_platelets = ", "dlt_window_roles = "}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key;
+  }
+  const std::string file = temp_path("resolved.toml");
+  write_text(file, r.out);
+  const std::string a = temp_path("resolved_a");
+  const std::string b = temp_path("resolved_b");
+  ASSERT_EQ(run_il2sim("cohort chiron-regimen --arm il2 --patients 3 --days 120 --force --out " + a)
+                .exit_code,
+            0);
+  ASSERT_EQ(run_il2sim("cohort " + file + " --arm il2 --patients 3 --days 120 --force --out " + b)
+                .exit_code,
+            0);
+  EXPECT_EQ(read_text(a + "/adsl.csv"), read_text(b + "/adsl.csv"));
+  for (const auto& p : {a, b}) std::filesystem::remove_all(p);
+  std::filesystem::remove(file);
 }
 
 }  // namespace il2sim
