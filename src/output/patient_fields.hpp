@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "clinic/endpoints.hpp"
 #include "clinic/record.hpp"
@@ -20,6 +21,16 @@ namespace il2sim::output {
 
 /// Identifies the rows of one patient.
 struct RowContext {
+  /// A cohort's context has no stage (`stage` empty, no `stage_index`).
+  RowContext(std::string studyid_, std::uint32_t replicate_, double origin_, std::string product_,
+             std::string stage_ = {}, std::optional<std::size_t> stage_index_ = std::nullopt)
+      : studyid(std::move(studyid_)),
+        replicate(replicate_),
+        origin(origin_),
+        product(std::move(product_)),
+        stage(std::move(stage_)),
+        stage_index(stage_index_) {}
+
   std::string studyid;  ///< STUDYID: the stage name (`run`) or the scenario name (`cohort`)
   std::uint32_t replicate = 0;
   double origin = 0.0;  ///< time origin of ADTTE (transplant = 0, or randomization day)
