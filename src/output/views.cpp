@@ -28,8 +28,17 @@ void put_int(std::string& out, std::int64_t v) {
   out.append(buf, r.ptr);
 }
 
+/// True if a CSV field must be quoted. (A plain loop: find_first_of calls memchr once per
+/// character, which cost a tenth of a cohort run.)
+bool needs_quotes(std::string_view s) {
+  for (const char c : s) {
+    if (c == ',' || c == '"' || c == '\n') return true;
+  }
+  return false;
+}
+
 void put_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\n") == std::string_view::npos) {
+  if (!needs_quotes(s)) {
     out += s;
     return;
   }
