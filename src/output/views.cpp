@@ -82,6 +82,17 @@ void append_value(std::string& out, const core::FieldValue& v) {
   std::visit(ValueWriter{out}, v);
 }
 
+void append_text(std::string& out, std::string_view s, TextMemo& memo) {
+  if (s.data() != memo.data || s.size() != memo.size) {
+    memo = {s.data(), s.size(), needs_quotes(s)};
+  }
+  if (memo.quoted) {
+    put_field(out, s);
+  } else {
+    out += s;
+  }
+}
+
 void append_views(PatientViews& out, const RowContext& c, const clinic::PatientRecord& r) {
   const std::string id = usubjid(c.studyid, r.id);
   const PatientRow p{c, r, id};

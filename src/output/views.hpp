@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "output/patient_fields.hpp"
 
 namespace il2sim::output {
@@ -23,14 +24,33 @@ template <class View>
 /// for a missing value.
 void append_value(std::string& out, const core::FieldValue& v);
 
+/// What a row writer remembers of the last text of one column: the characters it pointed to and
+/// whether they needed quotes. Text repeated row after row (the patient's id and arm, a
+/// parameter's label and unit) is then not scanned again; valid while the rows' records are alive
+/// and unchanged, so kept for the rows of one patient only.
+struct TextMemo {
+  const char* data = nullptr;
+  std::size_t size = 0;
+  bool quoted = false;
+};
+/// The most columns a view may have (one TextMemo each).
+inline constexpr std::size_t kMaxViewColumns = 64;
+using RowMemo = std::array<TextMemo, kMaxViewColumns>;
+
+/// Appends one text value as a CSV field, using and updating the column's memo.
+void append_text(std::string& out, std::string_view s, TextMemo& memo);
+
 /// Appends one row of `table` ("a,b,c\n").
 template <class R>
-void append_row(std::string& out, core::FieldTable<R> table, const R& row) {
-  bool first = true;
-  for (const auto& f : table) {
-    if (!first) out += ',';
-    first = false;
-    append_value(out, f.get(row));
+void append_row(std::string& out, core::FieldTable<R> table, const R& row, RowMemo& memo) {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (i > 0) out += ',';
+    const core::FieldValue v = table[i].get(row);
+    if (const auto* s = std::get_if<std::string_view>(&v)) {
+      append_text(out, *s, memo[i]);
+    } else {
+      append_value(out, v);
+    }
   }
   out += '\n';
 }
@@ -39,7 +59,9 @@ void append_row(std::string& out, core::FieldTable<R> table, const R& row) {
 template <class View>
 void append_view(std::string& out, const PatientRow& p) {
   const auto table = View::fields();
-  View::rows(p, [&](const typename View::Row& row) { append_row(out, table, row); });
+  IL2SIM_ASSERT(table.size() <= kMaxViewColumns, "a view has at most kMaxViewColumns columns");
+  RowMemo memo{};
+  View::rows(p, [&](const typename View::Row& row) { append_row(out, table, row, memo); });
 }
 
 /// Text of each of the five views, in the order of for_each_patient_view().
