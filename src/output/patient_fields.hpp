@@ -132,7 +132,8 @@ struct ExView {
   static constexpr std::string_view kName = "EX";
   static constexpr std::string_view kCsv = "ex.csv";
   static constexpr std::string_view kTable = "exposure";
-  static constexpr std::string_view kRows = "IL-2 exposure, one row per infusion segment";
+  static constexpr std::string_view kRows =
+      "IL-2 exposure, one row per infusion segment or administration";
   static constexpr std::string_view kPrimaryKey = "";
   static core::FieldTable<Row> fields() { return ex_fields(); }
   template <class F>

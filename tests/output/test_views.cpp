@@ -3,6 +3,7 @@
 // codes).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -10,6 +11,8 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -125,32 +128,75 @@ TEST(Views, LabRowsHaveTheColumnsOfTheHeader) {
   std::string out;
   append_adlb(out, {"study", 3, 0.0, "chiron", "study", 1}, r);
   EXPECT_EQ(adlb_header(),
-            "USUBJID,REPLICATE,ARM,PARAMCD,PARAM,AVAL,AVALU,ADY,VISIT,ETRATIO,STAGE_INDEX,STAGE\n");
+            "USUBJID,REPLICATE,ARM,PARAMCD,AVAL,ADY,VISIT,ETRATIO,PARAM,AVALU,STAGE_INDEX,STAGE\n");
   // One row per lab value in the columns of adlb_header(); PARAM and AVALU of clinic's table of
   // parameter codes (MRD is a 0/1 result without unit: NA).
+  EXPECT_EQ(
+      out,
+      "study-000012,3,il2,NKBLD,75.077532,30,TX D30,NA,NK cells in blood,cells/uL,1,study\n"
+      "study-000012,3,il2,LYSK562,12.5,31.5,IL2 D4,20,Specific lysis of K562 targets by blood "
+      "lymphocytes,%,1,study\n"
+      "study-000012,3,il2,MRD,1,31.5,IL2 D4,NA,Minimal residual disease detected (1 = "
+      "positive),NA,1,study\n");
+}
+
+TEST(Views, ExposureRowsCarryRouteRoleAndAmount) {
+  // One infusion and one SC injection as clinic/exposure.cpp records them (issue 12: one dose path
+  // for every route): an infusion has no amount (NA), an administration its amount and unit.
+  clinic::PatientRecord r;
+  r.id = 5;
+  r.arm = "il2";
+  clinic::ExposureSegment civ;
+  civ.start = 10.0;
+  civ.end = 15.0;
+  civ.rate_iu_per_day = 9e6;
+  civ.dose_iu = 4.5e7;
+  civ.phase = "induction";
+  civ.end_reason = "completed";
+  civ.route = "civ";
+  civ.role = "induction";
+  clinic::ExposureSegment sc = civ;
+  sc.start = sc.end = 20.25;
+  sc.rate_iu_per_day = 0.0;
+  sc.dose_iu = 1.6e6;
+  sc.phase = "maintenance";
+  sc.end_reason = "given";
+  sc.route = "sc";
+  sc.role = "maintenance";
+  sc.amount = 2e6;
+  sc.amount_unit = "IU";
+  r.exposure = {civ, sc};
+  std::string out;
+  append_ex(out, {"study", 0, 0.0, "chiron"}, r);
+  // Numbers in std::to_chars' shortest form (exponent form where it is shorter: 9e+06; fixed
+  // on a tie: 1600000).
+  EXPECT_EQ(ex_header(),
+            "USUBJID,REPLICATE,ARM,EXTRT,EXPHASE,EXSTDY,EXENDY,EXRATE,EXDOSE,EXDOSU,DOSEFRAC,"
+            "EXENDRS,EXROUTE,EXROLE,EXAMT,EXAMTU,STAGE_INDEX,STAGE\n");
   EXPECT_EQ(out,
-            "study-000012,3,il2,NKBLD,NK cells in blood,75.077532,cells/uL,30,TX D30,NA,1,study\n"
-            "study-000012,3,il2,LYSK562,Specific lysis of K562 targets by blood lymphocytes,12.5,"
-            "%,31.5,IL2 D4,20,1,study\n"
-            "study-000012,3,il2,MRD,Minimal residual disease detected (1 = positive),1,NA,31.5,"
-            "IL2 D4,NA,1,study\n");
+            "study-000005,0,il2,chiron,induction,10,15,9e+06,4.5e+07,IU,1,completed,civ,"
+            "induction,NA,NA,NA,NA\n"
+            "study-000005,0,il2,chiron,maintenance,20.25,20.25,0,1600000,IU,1,given,sc,"
+            "maintenance,2e+06,IU,NA,NA\n");
 }
 
 TEST(Views, HeadersKeepTheColumnOrderOfTheContract) {
-  // interfaces.md: adsl.csv starts STUDYID,REPLICATE,USUBJID,ARM,AGE,SEX,HEIGHT,WEIGHT,BSA,
-  // DISEASE,TRANSPLANT; adtte.csv has USUBJID,REPLICATE,PARAMCD,AVAL,AVALU,CNSR,EVNTDESC in order.
-  EXPECT_EQ(adsl_header().rfind("STUDYID,REPLICATE,USUBJID,ARM,AGE,SEX,HEIGHT,WEIGHT,BSA,DISEASE,"
-                                "TRANSPLANT,",
-                                0),
-            0U);
-  const std::string adtte = adtte_header();
-  std::size_t at = 0;
-  for (const char* column :
-       {"USUBJID,", "REPLICATE,", "PARAMCD,", "AVAL,", "AVALU,", "CNSR,", "EVNTDESC"}) {
-    const auto found = adtte.find(column, at);
-    ASSERT_NE(found, std::string::npos) << column << " in " << adtte;
-    at = found + 1;
-  }
+  // interfaces.md: extend, never rename; a column keeps its position. Each view starts with the
+  // columns of the hand-written views before issue 12 (src/output/views.cpp at 72788e7), new
+  // columns come after them.
+  const std::array<std::pair<std::string, std::string>, 5> before{{
+      {adsl_header(),
+       "STUDYID,REPLICATE,USUBJID,ARM,AGE,SEX,HEIGHT,WEIGHT,BSA,DISEASE,TRANSPLANT,L0,ELIGDY,"
+       "LANDMDY,TRTSDY,TREATED,NOTTRTRS,COMPLIND,COMPLMNT,INDINT,MNTINT,INPTDAYS,OUTPTDAYS,HOLDS,"
+       "STOPRS,STOPDY,TRTEDY,DLT,DLTDY,RELTRDY,RELDY,CUREDY,DTHDY,DTHCAUS,AGVHDDY,CGVHDDY,FUENDDY,"
+       "NUMFAIL,"},
+      {adtte_header(), "USUBJID,REPLICATE,ARM,PARAMCD,AVAL,AVALU,CNSR,EVNTDESC,"},
+      {adlb_header(), "USUBJID,REPLICATE,ARM,PARAMCD,AVAL,ADY,VISIT,ETRATIO,"},
+      {adae_header(), "USUBJID,REPLICATE,ARM,AETERM,AETOXGR,ASTDY,AENDY,ONGOING,GR4DUR,"},
+      {ex_header(),
+       "USUBJID,REPLICATE,ARM,EXTRT,EXPHASE,EXSTDY,EXENDY,EXRATE,EXDOSE,EXDOSU,DOSEFRAC,EXENDRS,"},
+  }};
+  for (const auto& [header, start] : before) EXPECT_EQ(header.rfind(start, 0), 0U) << header;
 }
 
 /// The lines of `text` split into cells (no quoted commas in these tests' rows but PARAM's).
@@ -253,8 +299,8 @@ TEST(Views, RowsMatchTheirHeaderAndNumbersAreExact) {
   for (const auto& r : records) {
     for (const auto& l : r.labs) {
       ASSERT_LT(i, adlb.size());
-      EXPECT_EQ(parse(adlb[i][5]), l.value);  // AVAL
-      EXPECT_EQ(parse(adlb[i][7]), l.day);    // ADY
+      EXPECT_EQ(parse(adlb[i][4]), l.value);  // AVAL
+      EXPECT_EQ(parse(adlb[i][5]), l.day);    // ADY
       ++i;
     }
   }
