@@ -1,4 +1,6 @@
 // `il2sim cohort`: N virtual patients through one arm, no trial design.
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -128,7 +130,13 @@ void run_cohort(const CohortArgs& a) {
         clinic::make_patient(scenario, *cohort, 0, static_cast<std::uint32_t>(i + 1));
     PatientRows rows;
     rows.summary_record = clinic::simulate_patient(scenario, *arm, patient, a.days);
+    // Room for the largest rows of a patient so far on this thread: a patient's ADLB rows (~30 kB)
+    // would otherwise be copied at each doubling of the string.
+    thread_local std::array<std::size_t, output::kPatientViewCount> largest{};
+    for (std::size_t k = 0; k < largest.size(); ++k) rows.views[k].reserve(largest[k]);
     output::append_views(rows.views, context, rows.summary_record);
+    for (std::size_t k = 0; k < largest.size(); ++k)
+      largest[k] = std::max(largest[k], rows.views[k].size());
     return rows;
   };
   core::Progress progress(a.patients, "patients", core::progress_wanted(a.progress));

@@ -20,16 +20,10 @@ FieldValue text(std::string_view s) {
   return s;
 }
 
-/// The label and unit of a PARAMCD; a code missing from clinic::parameter_codes() is a
-/// programming error (the clinic records only codes of that table).
-const clinic::ParameterCode& parameter(std::string_view paramcd) {
-  const auto* p = clinic::find_parameter_code(paramcd);
-  IL2SIM_ASSERT(p != nullptr, "every PARAMCD the clinic records is in clinic::parameter_codes()");
-  return *p;
-}
-FieldValue unit_of(std::string_view paramcd) {
-  const auto unit = parameter(paramcd).unit;
-  return unit.empty() ? FieldValue{} : FieldValue{unit};
+/// AVALU: the unit of the row's parameter code, missing for a 0/1 result.
+template <class Item>
+FieldValue unit_of(const ItemRow<Item>& r) {
+  return r.code->unit.empty() ? FieldValue{} : FieldValue{r.code->unit};
 }
 
 // ---- Columns shared by every view with several rows per patient --------------------------------
@@ -196,13 +190,12 @@ const std::array<core::Field<E>, 11> kAdtte{{
      +[](const E& r) { return text(r.item.paramcd); }},
     {"AVAL", kReal, "", "time from ORIGIN_DAY of `patients` (DLT: from IL-2 start), in AVALU",
      +[](const E& r) { return to_value(r.item.aval); }},
-    {"AVALU", kText, "", "unit of AVAL", +[](const E& r) { return unit_of(r.item.paramcd); }},
+    {"AVALU", kText, "", "unit of AVAL", +[](const E& r) { return unit_of(r); }},
     {"CNSR", kInt, "", "0 = event, 1 = censored",
      +[](const E& r) { return to_value(r.item.cnsr); }},
     {"EVNTDESC", kText, "", "what ended the time (event or censoring)",
      +[](const E& r) { return text(r.item.evntdesc); }},
-    {"PARAM", kText, "", "endpoint label",
-     +[](const E& r) { return text(parameter(r.item.paramcd).param); }},
+    {"PARAM", kText, "", "endpoint label", +[](const E& r) { return text(r.code->param); }},
     stage_index_field<clinic::Endpoint>(),
     stage_field<clinic::Endpoint>(),
 }};
@@ -225,10 +218,9 @@ const std::array<core::Field<L>, 12> kAdlb{{
      +[](const L& r) { return text(r.item.visit); }},
     {"ETRATIO", kReal, "", "effector:target ratio of the lysis assays (missing otherwise)",
      +[](const L& r) { return r.item.et_ratio > 0 ? to_value(r.item.et_ratio) : FieldValue{}; }},
-    {"PARAM", kText, "", "lab or assay label",
-     +[](const L& r) { return text(parameter(r.item.paramcd).param); }},
+    {"PARAM", kText, "", "lab or assay label", +[](const L& r) { return text(r.code->param); }},
     {"AVALU", kText, "", "unit of AVAL (missing for a 0/1 result)",
-     +[](const L& r) { return unit_of(r.item.paramcd); }},
+     +[](const L& r) { return unit_of(r); }},
     stage_index_field<clinic::LabValue>(),
     stage_field<clinic::LabValue>(),
 }};
@@ -305,6 +297,12 @@ const std::array<core::Field<X>, 18> kEx{{
 }};
 
 }  // namespace
+
+const clinic::ParameterCode& parameter_code(std::string_view paramcd) {
+  const auto* p = clinic::find_parameter_code(paramcd);
+  IL2SIM_ASSERT(p != nullptr, "every PARAMCD the clinic records is in clinic::parameter_codes()");
+  return *p;
+}
 
 void append_usubjid(std::string& out, std::string_view studyid, std::uint32_t patient) {
   out += studyid;

@@ -46,11 +46,17 @@ struct PatientRow {
   std::string_view usubjid;  ///< usubjid(context.studyid, record.id), formatted once per patient
 };
 
-/// One row of a view with several rows per patient: the patient and one item of its record.
+/// The label and unit of a PARAMCD the clinic records (clinic::parameter_codes()); a code missing
+/// from that table is a programming error.
+[[nodiscard]] const clinic::ParameterCode& parameter_code(std::string_view paramcd);
+
+/// One row of a view with several rows per patient: the patient and one item of its record; for
+/// an endpoint or a lab value, its parameter code too (looked up once per row).
 template <class Item>
 struct ItemRow {
   const PatientRow& patient;
   const Item& item;
+  const clinic::ParameterCode* code = nullptr;
 };
 using EndpointRow = ItemRow<clinic::Endpoint>;
 using LabRow = ItemRow<clinic::LabValue>;
@@ -95,7 +101,8 @@ struct AdtteView {
   static core::FieldTable<Row> fields() { return adtte_fields(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
-    for (const auto& e : clinic::endpoints(p.record, p.context.origin)) f(Row{p, e});
+    for (const auto& e : clinic::endpoints(p.record, p.context.origin))
+      f(Row{p, e, &parameter_code(e.paramcd)});
   }
 };
 
@@ -109,7 +116,7 @@ struct AdlbView {
   static core::FieldTable<Row> fields() { return adlb_fields(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
-    for (const auto& l : p.record.labs) f(Row{p, l});
+    for (const auto& l : p.record.labs) f(Row{p, l, &parameter_code(l.paramcd)});
   }
 };
 
