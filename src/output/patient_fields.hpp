@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "clinic/endpoints.hpp"
 #include "clinic/record.hpp"
 #include "core/fields.hpp"
+#include "output/csv_fields.hpp"
 
 namespace il2sim::output {
 
@@ -68,11 +70,24 @@ using ExposureRow = ItemRow<clinic::ExposureSegment>;
 /// Appends usubjid(studyid, patient) to `out`.
 void append_usubjid(std::string& out, std::string_view studyid, std::uint32_t patient);
 
+/// The CSV writer of one column: appends the column's value for a row, typed (no FieldValue is
+/// built). Generated from the same getter as the column's core::Field (patient_fields.cpp), so
+/// the CSV text and the SQLite value are the same fact; one per field, in the table's order.
+template <class R>
+using CsvWriter = void (*)(std::string& out, const R& row, TextMemo& memo);
+template <class R>
+using CsvWriters = std::span<const CsvWriter<R>>;
+
 [[nodiscard]] core::FieldTable<PatientRow> adsl_fields();
 [[nodiscard]] core::FieldTable<EndpointRow> adtte_fields();
 [[nodiscard]] core::FieldTable<LabRow> adlb_fields();
 [[nodiscard]] core::FieldTable<AdverseEventRow> adae_fields();
 [[nodiscard]] core::FieldTable<ExposureRow> ex_fields();
+[[nodiscard]] CsvWriters<PatientRow> adsl_csv();
+[[nodiscard]] CsvWriters<EndpointRow> adtte_csv();
+[[nodiscard]] CsvWriters<LabRow> adlb_csv();
+[[nodiscard]] CsvWriters<AdverseEventRow> adae_csv();
+[[nodiscard]] CsvWriters<ExposureRow> ex_csv();
 
 /// A patient-level view: its name, CSV file, SQLite table (and primary key, "" for none), field
 /// table and how one patient's rows are enumerated: `View::rows(patient, f)` calls f(row) for
@@ -85,6 +100,7 @@ struct AdslView {
   static constexpr std::string_view kRows = "one row per patient";
   static constexpr std::string_view kPrimaryKey = "replicate, usubjid";
   static core::FieldTable<Row> fields() { return adsl_fields(); }
+  static CsvWriters<Row> csv_writers() { return adsl_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
     f(p);
@@ -99,6 +115,7 @@ struct AdtteView {
   static constexpr std::string_view kRows = "time-to-event endpoints, one row per endpoint";
   static constexpr std::string_view kPrimaryKey = "";
   static core::FieldTable<Row> fields() { return adtte_fields(); }
+  static CsvWriters<Row> csv_writers() { return adtte_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
     for (const auto& e : clinic::endpoints(p.record, p.context.origin))
@@ -114,6 +131,7 @@ struct AdlbView {
   static constexpr std::string_view kRows = "labs and assays at visits, one row per value";
   static constexpr std::string_view kPrimaryKey = "";
   static core::FieldTable<Row> fields() { return adlb_fields(); }
+  static CsvWriters<Row> csv_writers() { return adlb_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
     for (const auto& l : p.record.labs) f(Row{p, l, &parameter_code(l.paramcd)});
@@ -128,6 +146,7 @@ struct AdaeView {
   static constexpr std::string_view kRows = "adverse-event episodes, one row per episode";
   static constexpr std::string_view kPrimaryKey = "";
   static core::FieldTable<Row> fields() { return adae_fields(); }
+  static CsvWriters<Row> csv_writers() { return adae_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
     for (const auto& a : p.record.adverse_events) f(Row{p, a});
@@ -143,6 +162,7 @@ struct ExView {
       "IL-2 exposure, one row per infusion segment or administration";
   static constexpr std::string_view kPrimaryKey = "";
   static core::FieldTable<Row> fields() { return ex_fields(); }
+  static CsvWriters<Row> csv_writers() { return ex_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
     for (const auto& e : p.record.exposure) f(Row{p, e});

@@ -20,37 +20,12 @@ template <class View>
   return core::csv_header(View::fields()) + '\n';
 }
 
-/// Appends one CSV value: a number in its shortest round-trip form, text quoted when needed, "NA"
-/// for a missing value.
-void append_value(std::string& out, const core::FieldValue& v);
-
-/// What a row writer remembers of the last text of one column: the characters it pointed to and
-/// whether they needed quotes. Text repeated row after row (the patient's id and arm, a
-/// parameter's label and unit) is then not scanned again; valid while the rows' records are alive
-/// and unchanged, so kept for the rows of one patient only.
-struct TextMemo {
-  const char* data = nullptr;
-  std::size_t size = 0;
-  bool quoted = false;
-};
-/// The most columns a view may have (one TextMemo each).
-inline constexpr std::size_t kMaxViewColumns = 64;
-using RowMemo = std::array<TextMemo, kMaxViewColumns>;
-
-/// Appends one text value as a CSV field, using and updating the column's memo.
-void append_text(std::string& out, std::string_view s, TextMemo& memo);
-
-/// Appends one row of `table` ("a,b,c\n").
+/// Appends one row ("a,b,c\n") through the typed writers of a view's columns.
 template <class R>
-void append_row(std::string& out, core::FieldTable<R> table, const R& row, RowMemo& memo) {
-  for (std::size_t i = 0; i < table.size(); ++i) {
+void append_row(std::string& out, CsvWriters<R> writers, const R& row, RowMemo& memo) {
+  for (std::size_t i = 0; i < writers.size(); ++i) {
     if (i > 0) out += ',';
-    const core::FieldValue v = table[i].get(row);
-    if (const auto* s = std::get_if<std::string_view>(&v)) {
-      append_text(out, *s, memo[i]);
-    } else {
-      append_value(out, v);
-    }
+    writers[i](out, row, memo[i]);
   }
   out += '\n';
 }
@@ -58,10 +33,10 @@ void append_row(std::string& out, core::FieldTable<R> table, const R& row, RowMe
 /// Appends the rows of one patient to the text of one view.
 template <class View>
 void append_view(std::string& out, const PatientRow& p) {
-  const auto table = View::fields();
-  IL2SIM_ASSERT(table.size() <= kMaxViewColumns, "a view has at most kMaxViewColumns columns");
+  const auto writers = View::csv_writers();
+  IL2SIM_ASSERT(writers.size() <= kMaxViewColumns, "a view has at most kMaxViewColumns columns");
   RowMemo memo{};
-  View::rows(p, [&](const typename View::Row& row) { append_row(out, table, row, memo); });
+  View::rows(p, [&](const typename View::Row& row) { append_row(out, writers, row, memo); });
 }
 
 /// Text of each of the five views, in the order of for_each_patient_view().
