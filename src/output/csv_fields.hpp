@@ -40,6 +40,13 @@ using RowMemo = std::array<TextMemo, kMaxViewColumns>;
 /// Appends one text value as a CSV field, using and updating the column's memo.
 void append_text(std::string& out, std::string_view s, TextMemo& memo);
 
+/// Text whose CSV field was formatted once (a parameter's label and unit, the same row after
+/// row): `csv` is `text` quoted when needed.
+struct PreparedText {
+  std::string_view text;
+  std::string_view csv;
+};
+
 /// Appends one typed value of a column (the types a field getter of patient_fields.cpp returns):
 /// a flag as 0/1, a whole number, a real, text, or a missing optional as "NA".
 template <class T>
@@ -52,6 +59,8 @@ void put_csv(std::string& out, const T& v, TextMemo& memo) {
     put_num(out, static_cast<double>(v));
   } else if constexpr (std::is_same_v<T, std::string_view>) {
     append_text(out, v, memo);
+  } else if constexpr (std::is_same_v<T, PreparedText>) {
+    out += v.csv;
   } else {
     static_assert(std::is_same_v<T, std::optional<typename T::value_type>>,
                   "a column's value is a number, a flag, text or an optional of them");

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -30,6 +32,8 @@ template <class T>
 FieldValue value_of(const T& v) {
   if constexpr (std::is_same_v<T, std::string_view>) {
     return v;
+  } else if constexpr (std::is_same_v<T, PreparedText>) {
+    return v.text;
   } else if constexpr (std::is_arithmetic_v<T>) {
     return core::to_value(v);
   } else {
@@ -69,11 +73,38 @@ constexpr std::array<CsvWriter<R>, N> writers_of(const std::array<Column<R>, N>&
   return out;
 }
 
+/// PARAM and AVALU of each parameter code (clinic::parameter_codes(), same order) with their CSV
+/// text, formatted once.
+struct PreparedCode {
+  std::string param_csv, unit_csv;
+};
+const std::vector<PreparedCode>& prepared_codes() {
+  static const std::vector<PreparedCode> prepared = [] {
+    std::vector<PreparedCode> out;
+    for (const auto& c : clinic::parameter_codes()) {
+      PreparedCode p;
+      put_field(p.param_csv, c.param);
+      put_field(p.unit_csv, c.unit);
+      out.push_back(std::move(p));
+    }
+    return out;
+  }();
+  return prepared;
+}
+const PreparedCode& prepared(const clinic::ParameterCode* code) {
+  return prepared_codes()[static_cast<std::size_t>(code - clinic::parameter_codes().data())];
+}
+
+/// PARAM: the label of the row's parameter code.
+template <class Item>
+PreparedText param_of(const ItemRow<Item>& r) {
+  return {r.code->param, prepared(r.code).param_csv};
+}
 /// AVALU: the unit of the row's parameter code, missing for a 0/1 result.
 template <class Item>
-std::optional<std::string_view> unit_of(const ItemRow<Item>& r) {
+std::optional<PreparedText> unit_of(const ItemRow<Item>& r) {
   if (r.code->unit.empty()) return std::nullopt;
-  return r.code->unit;
+  return PreparedText{r.code->unit, prepared(r.code).unit_csv};
 }
 std::optional<std::size_t> stage_index_of(const RowContext& c) {
   return c.stage_index;
@@ -236,7 +267,7 @@ const std::array kAdtteColumns{
     col<E, [](const E& r) { return r.item.cnsr; }>("CNSR", kInt, "", "0 = event, 1 = censored"),
     col<E, [](const E& r) { return text(r.item.evntdesc); }>(
         "EVNTDESC", kText, "", "what ended the time (event or censoring)"),
-    col<E, [](const E& r) { return text(r.code->param); }>("PARAM", kText, "", "endpoint label"),
+    col<E, [](const E& r) { return param_of(r); }>("PARAM", kText, "", "endpoint label"),
     stage_index_field<clinic::Endpoint>(),
     stage_field<clinic::Endpoint>(),
 };
@@ -263,8 +294,7 @@ const std::array kAdlbColumns{
         [](const L& r) {
           return (r.item.et_ratio > 0.0) ? std::optional<double>(r.item.et_ratio) : std::nullopt;
         }>("ETRATIO", kReal, "", "effector:target ratio of the lysis assays (missing otherwise)"),
-    col<L, [](const L& r) { return text(r.code->param); }>("PARAM", kText, "",
-                                                           "lab or assay label"),
+    col<L, [](const L& r) { return param_of(r); }>("PARAM", kText, "", "lab or assay label"),
     col<L, [](const L& r) { return unit_of(r); }>("AVALU", kText, "",
                                                   "unit of AVAL (missing for a 0/1 result)"),
     stage_index_field<clinic::LabValue>(),
