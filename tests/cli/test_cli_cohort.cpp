@@ -320,7 +320,14 @@ TEST(CohortDosePath, ScMaintenanceIsGivenAndLogged) {
   };
   for (std::size_t i = 1; i < ex.size(); ++i) {
     const auto cells = split(ex[i]);
-    if (cells.at(column("EXPHASE")) == "maintenance") ++sc_rows[cells.at(column("USUBJID"))];
+    if (cells.at(column("EXPHASE")) != "maintenance") continue;
+    ++sc_rows[cells.at(column("USUBJID"))];
+    // Each injection is one administration of the SC route: an amount in IU, no rate.
+    EXPECT_EQ(cells.at(column("EXROUTE")), "sc") << ex[i];
+    EXPECT_EQ(cells.at(column("EXROLE")), "maintenance") << ex[i];
+    EXPECT_EQ(cells.at(column("EXAMTU")), "IU") << ex[i];
+    EXPECT_GT(std::stod(cells.at(column("EXAMT"))), 0.0) << ex[i];
+    EXPECT_EQ(cells.at(column("EXSTDY")), cells.at(column("EXENDY"))) << ex[i];
   }
   std::map<std::string, double> il2_day9;  // IL-2 one day after the first SC injection
   const auto lb = lines(read_text(dir + "/out/adlb.csv"));

@@ -144,6 +144,11 @@ TEST_F(PatientTables, EveryCsvColumnIsATableColumnAndViceVersa) {
   const auto events = columns(db_, "events");
   for (const char* name : {"stage_index", "stage", "paramcd", "aval", "avalu", "cnsr", "evntdesc"})
     EXPECT_NE(std::find(events.begin(), events.end(), name), events.end()) << name;
+  // The exposure table: its columns before issue 12 and the dose path's route, role and amount.
+  const auto exposure = columns(db_, "exposure");
+  for (const char* name : {"extrt", "exphase", "exstdy", "exendy", "exrate", "exdose", "exdosu",
+                           "dosefrac", "exendrs", "exroute", "exrole", "examt", "examtu"})
+    EXPECT_NE(std::find(exposure.begin(), exposure.end(), name), exposure.end()) << name;
 }
 
 // The tables hold the CSV rows value for value: each row of the table, written as the CSV writes
