@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/app.hpp"
+#include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "clinic/patient.hpp"
 #include "core/error.hpp"
@@ -178,7 +179,7 @@ void register_cohort(CLI::App& app) {
   cmd->add_option("--patients", a->patients, "Number of virtual patients")->required();
   cmd->add_option("--days", a->days, "Follow-up horizon from transplant (days)")
       ->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Random seed (default: the scenario's)");
+  add_seed_option(*cmd, a->seed);
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->required();

@@ -15,6 +15,7 @@
 
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
+#include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -247,7 +248,7 @@ void register_run(CLI::App& app) {
   cmd->add_option("scenario", a->scenario,
                   "Built-in scenario name or scenario .toml file (default: the built-in default)");
   cmd->add_option("--out", a->out, "Output directory (default: out/<scenario name>)");
-  cmd->add_option("--seed", a->seed, "Random seed (default: the scenario's)");
+  add_seed_option(*cmd, a->seed);
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--replicates", a->replicates, "Trial replicates (default: the scenario's)");
