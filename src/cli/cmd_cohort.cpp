@@ -1,9 +1,12 @@
 // `il2sim cohort`: N virtual patients through one arm, no trial design.
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -34,10 +37,10 @@ struct CohortArgs {
   bool progress = false;
 };
 
-/// The CSV chunks of one patient, formatted on the worker thread.
+/// The CSV chunks of one patient (one per view), formatted on the worker thread.
 struct PatientRows {
-  std::string adsl, adtte, adlb, adae, ex;
-  clinic::PatientRecord summary_record;  ///< without labs/AEs lists that the summary does not need
+  output::PatientViews views;
+  clinic::PatientRecord summary_record;
 };
 
 /// One CSV view written through a 1 MiB buffer of its own: a patient's ADLB rows (~20 kB) are
@@ -111,12 +114,14 @@ void run_cohort(const CohortArgs& a) {
   const std::string product =
       arm->regimen ? std::string(dosing::to_string(scenario.regimens.at(*arm->regimen).product))
                    : "";
-  const output::RowContext context{scenario.name, 0, 0.0, product};
-  ViewFile adsl(a.out, "adsl.csv", output::adsl_header());
-  ViewFile adtte(a.out, "adtte.csv", output::adtte_header());
-  ViewFile adlb(a.out, "adlb.csv", output::adlb_header());
-  ViewFile adae(a.out, "adae.csv", output::adae_header());
-  ViewFile ex(a.out, "ex.csv", output::ex_header());
+  // A cohort has no stage: STAGE and STAGE_INDEX are missing; STUDYID is the scenario.
+  const output::RowContext context{scenario.name, 0, 0.0, product, "", std::nullopt};
+  const auto headers = output::view_headers();
+  const auto names = output::view_files();
+  std::vector<ViewFile> views;
+  views.reserve(names.size());
+  for (std::size_t k = 0; k < names.size(); ++k)
+    views.emplace_back(a.out, std::string(names[k]), headers[k]);
   output::CohortSummary summary(fold_offset);
   long rhs_evals = 0;
   std::vector<std::string> failures;
@@ -126,22 +131,19 @@ void run_cohort(const CohortArgs& a) {
         clinic::make_patient(scenario, *cohort, 0, static_cast<std::uint32_t>(i + 1));
     PatientRows rows;
     rows.summary_record = clinic::simulate_patient(scenario, *arm, patient, a.days);
-    const auto& r = rows.summary_record;
-    output::append_adsl(rows.adsl, context, r);
-    output::append_adtte(rows.adtte, context, r);
-    output::append_adlb(rows.adlb, context, r);
-    output::append_adae(rows.adae, context, r);
-    output::append_ex(rows.ex, context, r);
+    // Room for the largest rows of a patient so far on this thread: a patient's ADLB rows (~30 kB)
+    // would otherwise be copied at each doubling of the string.
+    thread_local std::array<std::size_t, output::kPatientViewCount> largest{};
+    for (std::size_t k = 0; k < largest.size(); ++k) rows.views[k].reserve(largest[k]);
+    output::append_views(rows.views, context, rows.summary_record);
+    for (std::size_t k = 0; k < largest.size(); ++k)
+      largest[k] = std::max(largest[k], rows.views[k].size());
     return rows;
   };
   core::Progress progress(a.patients, "patients", core::progress_wanted(a.progress));
   const std::function<void(std::size_t, PatientRows&)> consume = [&](std::size_t i,
                                                                      PatientRows& rows) {
-    adsl.write(rows.adsl);
-    adtte.write(rows.adtte);
-    adlb.write(rows.adlb);
-    adae.write(rows.adae);
-    ex.write(rows.ex);
+    for (std::size_t k = 0; k < views.size(); ++k) views[k].write(rows.views[k]);
     summary.add(rows.summary_record);
     rhs_evals += rows.summary_record.rhs_evals;
     if (rows.summary_record.numerical_failure) failures.push_back(rows.summary_record.failure);
@@ -150,11 +152,7 @@ void run_cohort(const CohortArgs& a) {
   core::ordered_parallel_for<PatientRows>(static_cast<std::size_t>(a.patients), a.threads, produce,
                                           consume);
   progress.finish();
-  adsl.commit();
-  adtte.commit();
-  adlb.commit();
-  adae.commit();
-  ex.commit();
+  for (auto& v : views) v.commit();
   nlohmann::json j = summary.to_json();
   j["scenario"] = scenario.name;
   j["arm"] = arm->name;

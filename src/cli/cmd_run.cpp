@@ -86,7 +86,8 @@ void write_views(const std::string& dir, const scenario::Scenario& s,
               adlb = output::adlb_header(), adae = output::adae_header(), ex = output::ex_header();
   for (std::size_t i = 0; i < r.patients.size(); ++i) {
     for (const auto& p : r.patients[i]) {
-      const output::RowContext c{s.stages[i].name, r.replicate_of(i), p.origin, p.product};
+      const output::RowContext c{s.stages[i].name, r.replicate_of(i), p.origin,
+                                 p.product,        s.stages[i].name,  i};
       output::append_adsl(adsl, c, p.record);
       output::append_adtte(adtte, c, p.record);
       output::append_adlb(adlb, c, p.record);

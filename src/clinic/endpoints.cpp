@@ -1,8 +1,44 @@
 #include "clinic/endpoints.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace il2sim::clinic {
+namespace {
+
+// Units are those of model::Observation (model/il2_model.hpp) and of the times of endpoints();
+// LU20: 20 % lytic units per 10^7 effector cells (clinic/patient.cpp's visit()).
+constexpr std::array<ParameterCode, 16> kParameterCodes{{
+    {"PFS", "Progression-free survival", "DAYS"},
+    {"OS", "Overall survival", "DAYS"},
+    {"RELAPSE", "Time to relapse (death censors)", "DAYS"},
+    {"NRM", "Time to non-relapse mortality (relapse censors)", "DAYS"},
+    {"DLT", "Time to dose-limiting toxicity from IL-2 start", "DAYS"},
+    {"NKBLD", "NK cells in blood", "cells/uL"},
+    {"CD8BLD", "CD8+ T cells in blood", "cells/uL"},
+    {"PLAT", "Platelets", "10^9/L"},
+    {"SIL2RA", "Soluble IL-2 receptor alpha in serum", "pg/mL"},
+    {"LYSK562", "Specific lysis of K562 targets by blood lymphocytes", "%"},
+    {"LYSDAUDI", "Specific lysis of Daudi targets by blood lymphocytes", "%"},
+    {"LU20K562", "Lytic units (20 % lysis) against K562", "LU20/10^7 cells"},
+    {"LU20DAUD", "Lytic units (20 % lysis) against Daudi", "LU20/10^7 cells"},
+    {"WTGAIN", "Weight gain", "% body weight"},
+    {"IL2CONC", "IL-2 concentration in serum", "IU/mL"},
+    {"MRD", "Minimal residual disease detected (1 = positive)", ""},
+}};
+
+}  // namespace
+
+std::span<const ParameterCode> parameter_codes() {
+  return kParameterCodes;
+}
+
+const ParameterCode* find_parameter_code(std::string_view paramcd) {
+  for (const auto& p : kParameterCodes) {
+    if (p.paramcd == paramcd) return &p;
+  }
+  return nullptr;
+}
 
 std::vector<Endpoint> endpoints(const PatientRecord& r, double origin) {
   std::vector<Endpoint> out;

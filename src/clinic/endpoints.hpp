@@ -1,14 +1,31 @@
 #pragma once
 /// @file endpoints.hpp
 /// Time-to-event endpoints of one patient record, from a chosen time origin (transplant for a
-/// cohort, randomization for a randomized trial): the rows of ADTTE.
+/// cohort, randomization for a randomized trial): the rows of ADTTE; and the table of analysis
+/// parameter codes (PARAMCD of ADTTE and ADLB) with their labels and units.
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinic/record.hpp"
 
 namespace il2sim::clinic {
+
+/// One analysis parameter: a PARAMCD of ADTTE (endpoint) or ADLB (lab or assay) with its label
+/// (PARAM) and the unit of its values (AVALU; empty for a 0/1 result without unit).
+struct ParameterCode {
+  std::string_view paramcd;
+  std::string_view param;
+  std::string_view unit;
+};
+
+/// Every PARAMCD the clinic records: the endpoints of endpoints() first, then the labs and assays
+/// of LabValue. The one home of the labels and units (views, SQLite tables and docs read it).
+[[nodiscard]] std::span<const ParameterCode> parameter_codes();
+/// The entry of `paramcd`; nullptr if the clinic records no such parameter.
+[[nodiscard]] const ParameterCode* find_parameter_code(std::string_view paramcd);
 
 struct Endpoint {
   std::string paramcd;  ///< PFS, OS, RELAPSE, NRM, DLT

@@ -82,34 +82,59 @@ void CohortSummary::add(const clinic::PatientRecord& r) {
   items_.push_back(it);
 }
 
-nlohmann::json CohortSummary::to_json() const {
-  nlohmann::json j;
-  const auto n = static_cast<long>(items_.size());
-  j["registered"] = n;
-  std::vector<double> pfs, os, rel, start, nk, cd8;
-  std::vector<int> pfs_e, os_e, rel_e;
-  std::vector<double> cr_time;
-  std::vector<int> cr_status;  // -1 censored, 0 relapse, 1 NRM
-  long treated = 0, failures = 0, completed_ind = 0, completed_mnt = 0, dlt = 0, grade4 = 0,
-       toxic_deaths = 0;
+/// Attrition before IL-2, numerical failures and the start day.
+void CohortSummary::add_attrition(nlohmann::json& j) const {
+  std::vector<double> start;
+  long failures = 0;
   std::map<std::string, long> not_treated;
-  std::array<std::array<long, 5>, clinic::kToxTermCount> grade_counts{};
-  long nonhaem3 = 0;
+  for (const auto& it : items_) {
+    start.push_back(it.start_day);
+    failures += it.failed;
+    if (it.not_treated != clinic::NotTreatedReason::kNone)
+      ++not_treated[std::string(clinic::to_string(it.not_treated))];
+  }
+  j["not_treated"] = not_treated;
+  j["numerical_failures"] = failures;
+  j["start_day"] = distribution(start);
+}
+
+/// Kaplan–Meier RFS, PFS, OS and the cumulative incidence of relapse and non-relapse mortality.
+void CohortSummary::add_survival(nlohmann::json& j) const {
+  std::vector<double> pfs, os, rel, cr_time;
+  std::vector<int> pfs_e, os_e, rel_e;
+  std::vector<int> cr_status;  // -1 censored, 0 relapse, 1 NRM
   for (const auto& it : items_) {
     pfs.push_back(it.pfs), pfs_e.push_back(it.pfs_event);
     os.push_back(it.os), os_e.push_back(it.os_event);
     rel.push_back(it.relapse), rel_e.push_back(it.relapse_event);
     cr_time.push_back(it.relapse_event ? it.relapse : it.nrm);
     cr_status.push_back(it.relapse_event ? 0 : (it.nrm_event ? 1 : -1));
-    start.push_back(it.start_day);
-    failures += it.failed;
+  }
+  j["relapse_free_survival_km"] = km_json(rel, rel_e);
+  j["pfs"] = km_json(pfs, pfs_e);
+  j["os"] = km_json(os, os_e);
+  if (cr_time.empty()) return;
+  const auto one = survival::single_level(cr_time.size(), "all");
+  const auto ci =
+      survival::cuminc(cr_time, cr_status, {"relapse", "non-relapse mortality"}, one, one, 0.0);
+  for (const auto& c : ci.curves) {
+    auto at = [&](double t) {
+      double v = 0.0;
+      for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i) v = c.estimate[i];
+      return v;
+    };
+    j["cumulative_incidence"][c.cause] = {
+        {"at_1y", at(kYear)}, {"at_2y", at(2 * kYear)}, {"at_4y", at(4 * kYear)}};
+  }
+}
+
+/// Treated patients: toxicity by term and grade, completion and DLT rate.
+void CohortSummary::add_treatment(nlohmann::json& j) const {
+  long treated = 0, completed_ind = 0, completed_mnt = 0, dlt = 0, grade4 = 0, toxic_deaths = 0;
+  std::array<std::array<long, 5>, clinic::kToxTermCount> grade_counts{};
+  long nonhaem3 = 0;
+  for (const auto& it : items_) {
     toxic_deaths += it.toxic_death;
-    if (it.not_treated != clinic::NotTreatedReason::kNone)
-      ++not_treated[std::string(clinic::to_string(it.not_treated))];
-    // Fold changes over the same visits for every patient who reached the (would-be) start: in an
-    // observation arm they show the spontaneous reconstitution over that window.
-    nk.push_back(it.nk_fold);
-    cd8.push_back(it.cd8_fold);
     if (!it.treated) continue;
     ++treated;
     completed_ind += it.completed_induction;
@@ -126,26 +151,6 @@ nlohmann::json CohortSummary::to_json() const {
     nonhaem3 += any3;
   }
   j["treated"] = treated;
-  j["not_treated"] = not_treated;
-  j["numerical_failures"] = failures;
-  j["start_day"] = distribution(start);
-  j["relapse_free_survival_km"] = km_json(rel, rel_e);
-  j["pfs"] = km_json(pfs, pfs_e);
-  j["os"] = km_json(os, os_e);
-  if (!cr_time.empty()) {
-    const auto one = survival::single_level(cr_time.size(), "all");
-    const auto ci =
-        survival::cuminc(cr_time, cr_status, {"relapse", "non-relapse mortality"}, one, one, 0.0);
-    for (const auto& c : ci.curves) {
-      auto at = [&](double t) {
-        double v = 0.0;
-        for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i) v = c.estimate[i];
-        return v;
-      };
-      j["cumulative_incidence"][c.cause] = {
-          {"at_1y", at(kYear)}, {"at_2y", at(2 * kYear)}, {"at_4y", at(4 * kYear)}};
-    }
-  }
   const double tr = static_cast<double>(std::max(treated, 1L));
   nlohmann::json terms = nlohmann::json::array();
   for (std::size_t k = 0; k < clinic::kToxTermCount; ++k) {
@@ -163,6 +168,21 @@ nlohmann::json CohortSummary::to_json() const {
   j["completion"] = {{"induction", static_cast<double>(completed_ind) / tr},
                      {"maintenance", static_cast<double>(completed_mnt) / tr}};
   j["dlt_rate"] = static_cast<double>(dlt) / tr;
+}
+
+nlohmann::json CohortSummary::to_json() const {
+  nlohmann::json j;
+  j["registered"] = static_cast<long>(items_.size());
+  add_attrition(j);
+  add_survival(j);
+  add_treatment(j);
+  // Fold changes over the same visits for every patient who reached the (would-be) start: in an
+  // observation arm they show the spontaneous reconstitution over that window.
+  std::vector<double> nk, cd8;
+  for (const auto& it : items_) {
+    nk.push_back(it.nk_fold);
+    cd8.push_back(it.cd8_fold);
+  }
   j["immune_fold_change"] = {{"visit_days_from_start", fold_offset_},
                              {"population", "patients who reached the (would-be) start of IL-2"},
                              {"reference", "BASELINE visit"},

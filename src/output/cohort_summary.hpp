@@ -36,6 +36,10 @@ class CohortSummary {
     double nk_fold, cd8_fold;  ///< NaN if not measured
     bool toxic_death;
   };
+  void add_attrition(nlohmann::json& j) const;
+  void add_survival(nlohmann::json& j) const;
+  void add_treatment(nlohmann::json& j) const;
+
   double fold_offset_;
   std::vector<Item> items_;
 };

@@ -18,6 +18,7 @@
 #include "clinic/endpoints.hpp"
 #include "core/error.hpp"
 #include "design/three_plus_three.hpp"
+#include "output/patient_tables.hpp"
 #include "output/views.hpp"
 #include "trial/result_fields.hpp"
 
@@ -38,30 +39,6 @@ CREATE TABLE parameters (
 CREATE TABLE operating_characteristics (
   stage_index INTEGER NOT NULL, stage TEXT NOT NULL, stage_type TEXT NOT NULL, statistic TEXT NOT NULL,
   value REAL, value_text TEXT, PRIMARY KEY (stage_index, statistic));
-CREATE TABLE patients (
-  stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
-  patient_id INTEGER NOT NULL, arm TEXT NOT NULL, product TEXT, origin_day REAL,
-  age REAL, sex TEXT, height REAL, weight REAL, bsa REAL, disease TEXT, transplant TEXT, l0 REAL,
-  eligdy REAL, landmdy REAL, trtsdy REAL, treated INTEGER, nottrtrs TEXT, complind INTEGER,
-  complmnt INTEGER, indint REAL, mntint REAL, holds INTEGER, stoprs TEXT, stopdy REAL, trtedy REAL,
-  dlt INTEGER, dltdy REAL, dltrs TEXT, reltrdy REAL, reldy REAL, relsympt INTEGER, curedy REAL,
-  dthdy REAL, dthcaus TEXT, agvhddy REAL, cgvhddy REAL, fuenddy REAL, numfail INTEGER, failure TEXT,
-  PRIMARY KEY (replicate, usubjid));
-CREATE TABLE events (
-  stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
-  arm TEXT NOT NULL, paramcd TEXT NOT NULL, aval REAL, avalu TEXT NOT NULL, cnsr INTEGER NOT NULL,
-  evntdesc TEXT);
-CREATE TABLE labs (
-  stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
-  arm TEXT NOT NULL, paramcd TEXT NOT NULL, aval REAL, ady REAL, visit TEXT, etratio REAL);
-CREATE TABLE adverse_events (
-  stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
-  arm TEXT NOT NULL, aeterm TEXT NOT NULL, aetoxgr INTEGER NOT NULL, astdy REAL, aendy REAL,
-  ongoing INTEGER NOT NULL, gr4dur REAL);
-CREATE TABLE exposure (
-  stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
-  arm TEXT NOT NULL, extrt TEXT, exphase TEXT, exstdy REAL, exendy REAL, exrate REAL, exdose REAL,
-  exdosu TEXT NOT NULL, dosefrac REAL, exendrs TEXT);
 )sql";
 
 constexpr std::string_view kIndexes = R"sql(
@@ -915,63 +892,17 @@ void write_operating_characteristics(Db& db, const RunData& d) {
   }
 }
 
+/// The patient-level tables (patient_tables.hpp): the first replicate's patient records.
 void write_patients(Db& db, const RunData& d) {
-  constexpr std::string_view key = "stage_index, stage, replicate, usubjid, arm";
-  Insert adsl(
-      db,
-      insert_sql(
-          "patients",
-          "stage_index, stage, replicate, usubjid, patient_id, arm, product, origin_day, age, sex, "
-          "height, weight, bsa, disease, transplant, l0, eligdy, landmdy, trtsdy, treated, "
-          "nottrtrs, "
-          "complind, complmnt, indint, mntint, holds, stoprs, stopdy, trtedy, dlt, dltdy, dltrs, "
-          "reltrdy, reldy, relsympt, curedy, dthdy, dthcaus, agvhddy, cgvhddy, fuenddy, numfail, "
-          "failure"));
-  Insert adtte(db,
-               insert_sql("events", fmt::format("{}, paramcd, aval, avalu, cnsr, evntdesc", key)));
-  Insert adlb(db, insert_sql("labs", fmt::format("{}, paramcd, aval, ady, visit, etratio", key)));
-  Insert adae(db,
-              insert_sql("adverse_events",
-                         fmt::format("{}, aeterm, aetoxgr, astdy, aendy, ongoing, gr4dur", key)));
-  Insert ex(db,
-            insert_sql("exposure",
-                       fmt::format("{}, extrt, exphase, exstdy, exendy, exrate, exdose, exdosu, "
-                                   "dosefrac, exendrs",
-                                   key)));
+  db.exec(patient_tables_schema());
+  PatientTableWriter writer(db.handle(), db.path(), &fail);
   const auto& r = d.first;
   for (std::size_t i = 0; i < r.patients.size(); ++i) {
     const std::string& stage = d.scenario.stages[i].name;
     for (const auto& p : r.patients[i]) {
-      const auto& rec = p.record;
-      const auto& cov = rec.covariates;
-      const std::string id = usubjid(stage, rec.id);
-      adsl.row(i, stage, r.replicate_of(i), id, rec.id, rec.arm, p.product, p.origin, cov.age_years,
-               model::to_string(cov.sex), cov.height_cm, cov.weight_kg, cov.bsa_m2,
-               model::to_string(rec.disease), model::to_string(rec.transplant), rec.L0,
-               rec.eligible_day, rec.landmark_day, rec.start_day, rec.treated,
-               clinic::to_string(rec.not_treated), rec.completed_induction,
-               rec.completed_maintenance, rec.induction_intensity, rec.maintenance_intensity,
-               rec.holds, clinic::to_string(rec.stop), rec.stop_day, rec.treatment_end_day, rec.dlt,
-               rec.dlt_day, rec.dlt_reason, rec.relapse_true_day, rec.relapse_day,
-               rec.relapse_symptomatic, rec.cure_day, rec.death_day,
-               clinic::to_string(rec.death_cause), rec.agvhd_day, rec.cgvhd_day, rec.follow_up_end,
-               rec.numerical_failure, rec.failure);
-      for (const auto& e : clinic::endpoints(rec, p.origin)) {
-        adtte.row(i, stage, r.replicate_of(i), id, rec.arm, e.paramcd, e.aval, "DAYS", e.cnsr,
-                  e.evntdesc);
-      }
-      for (const auto& l : rec.labs) {
-        adlb.row(i, stage, r.replicate_of(i), id, rec.arm, l.paramcd, l.value, l.day, l.visit,
-                 maybe(l.et_ratio > 0, l.et_ratio));
-      }
-      for (const auto& a : rec.adverse_events) {
-        adae.row(i, stage, r.replicate_of(i), id, rec.arm, clinic::to_string(a.term), a.grade,
-                 a.onset, a.end, a.ongoing, a.grade4_days);
-      }
-      for (const auto& e : rec.exposure) {
-        ex.row(i, stage, r.replicate_of(i), id, rec.arm, p.product, e.phase, e.start, e.end,
-               e.rate_iu_per_day, e.dose_iu, "IU", e.dose_fraction, e.end_reason);
-      }
+      const RowContext c{stage, r.replicate_of(i), p.origin, p.product, stage, i};
+      const std::string id = usubjid(stage, p.record.id);
+      writer.add(PatientRow{c, p.record, id});
     }
   }
 }

@@ -51,18 +51,25 @@ std::vector<std::string> split(const std::string& line) {
   return out;
 }
 
-/// ADSL as USUBJID -> column -> value.
-std::map<std::string, std::map<std::string, std::string>> read_adsl(const std::string& dir) {
-  const auto rows = lines(read_text(dir + "/adsl.csv"));
+/// The rows of a CSV view as column -> value (every row has the cells of the header).
+std::vector<std::map<std::string, std::string>> read_view(const std::string& path) {
+  const auto rows = lines(read_text(path));
   const auto header = split(rows.at(0));
-  std::map<std::string, std::map<std::string, std::string>> out;
+  std::vector<std::map<std::string, std::string>> out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto cells = split(rows[i]);
     EXPECT_EQ(cells.size(), header.size()) << rows[i];
     std::map<std::string, std::string> row;
     for (std::size_t k = 0; k < header.size() && k < cells.size(); ++k) row[header[k]] = cells[k];
-    out[row.at("USUBJID")] = row;
+    out.push_back(row);
   }
+  return out;
+}
+
+/// ADSL as USUBJID -> column -> value.
+std::map<std::string, std::map<std::string, std::string>> read_adsl(const std::string& dir) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (auto& row : read_view(dir + "/adsl.csv")) out[row.at("USUBJID")] = row;
   return out;
 }
 
@@ -111,6 +118,31 @@ TEST_F(CohortRuns, ThreadCountDoesNotChangeAnyByte) {
   }
 }
 
+// interfaces.md: the views hold the columns of the contract; issue 12: ADTTE and ADLB carry PARAM
+// and AVALU (ADTTE: every endpoint in days); a cohort has no stage (STAGE, STAGE_INDEX missing).
+TEST_F(CohortRuns, ViewsHaveTheContractColumnsAndUnits) {
+  const auto adtte = read_view(one_ + "/adtte.csv");
+  ASSERT_FALSE(adtte.empty());
+  for (const auto& row : adtte) {
+    EXPECT_EQ(row.at("AVALU"), "DAYS") << row.at("PARAMCD");
+    EXPECT_FALSE(row.at("PARAM").empty()) << row.at("PARAMCD");
+    EXPECT_EQ(row.at("STAGE"), "NA");
+  }
+  const auto adlb = read_view(one_ + "/adlb.csv");
+  ASSERT_FALSE(adlb.empty());
+  for (const auto& row : adlb) {
+    if (row.at("PARAMCD") == "NKBLD") {
+      EXPECT_EQ(row.at("AVALU"), "cells/uL");  // model::Observation::NK_blood
+      EXPECT_EQ(row.at("PARAM"), "NK cells in blood");
+    }
+  }
+  for (const auto& [id, row] : read_adsl(one_)) {
+    EXPECT_EQ(row.at("STUDYID"), "programme") << id;  // scenario::kDefaultScenario
+    EXPECT_EQ(row.at("STAGE_INDEX"), "NA") << id;
+    EXPECT_TRUE(row.at("NUMFAIL") == "0" || row.at("NUMFAIL") == "1") << id;
+  }
+}
+
 // model.md §5: adding a patient never changes another patient's draws: with 61 patients, every view
 // holds the 60-patient file's rows unchanged, followed by rows of patient 61 only.
 TEST_F(CohortRuns, AddingAPatientLeavesTheOthersUnchanged) {
@@ -149,10 +181,9 @@ TEST_F(CohortRuns, ArmsShareCovariatesAndDisease) {
 // before it).
 TEST_F(CohortRuns, ObservedRelapseFollowsTheAssessmentSchedule) {
   std::map<std::string, std::string> relapse_description;
-  for (const auto& line : lines(read_text(one_ + "/adtte.csv"))) {
-    const auto cells = split(line);
-    if (cells.size() == 8 && cells[3] == "RELAPSE" && cells[6] == "0")
-      relapse_description[cells[0]] = cells[7];
+  for (const auto& row : read_view(one_ + "/adtte.csv")) {
+    if (row.at("PARAMCD") == "RELAPSE" && row.at("CNSR") == "0")
+      relapse_description[row.at("USUBJID")] = row.at("EVNTDESC");
   }
   const auto next_assessment = [](double t) {
     for (double d = 90.0; d <= 730.0; d += 90.0) {
@@ -289,7 +320,14 @@ TEST(CohortDosePath, ScMaintenanceIsGivenAndLogged) {
   };
   for (std::size_t i = 1; i < ex.size(); ++i) {
     const auto cells = split(ex[i]);
-    if (cells.at(column("EXPHASE")) == "maintenance") ++sc_rows[cells.at(column("USUBJID"))];
+    if (cells.at(column("EXPHASE")) != "maintenance") continue;
+    ++sc_rows[cells.at(column("USUBJID"))];
+    // Each injection is one administration of the SC route: an amount in IU, no rate.
+    EXPECT_EQ(cells.at(column("EXROUTE")), "sc") << ex[i];
+    EXPECT_EQ(cells.at(column("EXROLE")), "maintenance") << ex[i];
+    EXPECT_EQ(cells.at(column("EXAMTU")), "IU") << ex[i];
+    EXPECT_GT(std::stod(cells.at(column("EXAMT"))), 0.0) << ex[i];
+    EXPECT_EQ(cells.at(column("EXSTDY")), cells.at(column("EXENDY"))) << ex[i];
   }
   std::map<std::string, double> il2_day9;  // IL-2 one day after the first SC injection
   const auto lb = lines(read_text(dir + "/out/adlb.csv"));

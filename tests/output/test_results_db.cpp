@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -244,6 +245,23 @@ void check_common(const std::string& dir, const std::string& scenario, long repl
   EXPECT_EQ(db.count("adverse_events"), csv_rows(dir + "/adae.csv"));
   EXPECT_EQ(db.count("exposure"), csv_rows(dir + "/ex.csv"));
   EXPECT_GT(db.count("patients"), 0);
+  // Every CSV column of a view is a column of its table and vice versa, in the same order (the
+  // table's name is the CSV column in lower case: output/patient_fields.hpp).
+  for (const auto& [csv, sql_table] :
+       std::vector<std::pair<std::string, std::string>>{{"adsl.csv", "patients"},
+                                                        {"adtte.csv", "events"},
+                                                        {"adlb.csv", "labs"},
+                                                        {"adae.csv", "adverse_events"},
+                                                        {"ex.csv", "exposure"}}) {
+    const std::string text = read_text(dir + "/" + csv);
+    std::string header;
+    for (const char c : text.substr(0, text.find('\n')))
+      header += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string columns;
+    for (const auto& col : db("PRAGMA table_info(" + sql_table + ")"))
+      columns += (columns.empty() ? "" : ",") + col["name"].get<std::string>();
+    EXPECT_EQ(columns, header) << sql_table << " vs " << csv;
+  }
   // Event rows per endpoint, as in adtte.csv.
   const std::string adtte = read_text(dir + "/adtte.csv");
   for (const char* paramcd : {"PFS", "OS"}) {
