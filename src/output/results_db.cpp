@@ -837,12 +837,16 @@ std::string table_markdown(const TableSchema& t) {
 
 }  // namespace
 
+constexpr std::string_view kPatientBegin = "<!-- BEGIN GENERATED patient tables -->";
+constexpr std::string_view kPatientEnd = "<!-- END GENERATED patient tables -->";
+
 std::string schema_markdown() {
   std::string out;
   for (const auto& t : generated_tables()) {
     out += block_begin(t.name) + table_markdown(t) + std::string(kBlockEnd) + "\n";
   }
-  return out;
+  return out + std::string(kPatientBegin) + "\n" + patient_table_docs() + "\n" +
+         std::string(kPatientEnd) + "\n";
 }
 
 std::string with_generated_columns(const std::string& doc, const std::string& origin) {
@@ -859,6 +863,16 @@ std::string with_generated_columns(const std::string& doc, const std::string& or
     }
     out.replace(b + begin.size(), e - b - begin.size(), table_markdown(t));
   }
+  // The patient-level tables' section (output/patient_tables.hpp: patient_table_docs).
+  const auto b = out.find(kPatientBegin);
+  const auto e = b == std::string::npos ? b : out.find(kPatientEnd, b);
+  if (e == std::string::npos) {
+    throw UserError({origin, std::nullopt, std::nullopt, ""},
+                    "no generated section for the patient-level tables",
+                    fmt::format("a section from `{}` to `{}`", kPatientBegin, kPatientEnd));
+  }
+  out.replace(b + kPatientBegin.size(), e - b - kPatientBegin.size(),
+              "\n\n" + patient_table_docs() + "\n");
   return out;
 }
 

@@ -169,8 +169,8 @@ TEST_F(PatientTables, TableRowsAreTheCsvRows) {
 }
 
 // docs/results-database.md holds patient_table_docs() between its markers. After a change of a
-// field table, regenerate the section with
-//   IL2SIM_UPDATE_DOCS=1 build/tests/test_output_views --gtest_filter=PatientTableDocs.*
+// field table, regenerate every generated part of the file with
+//   build/il2sim schema --update docs/results-database.md
 // and review the diff.
 TEST(PatientTableDocs, CommittedSectionIsTheGeneratedOne) {
   const std::string path = std::string(IL2SIM_SOURCE_DIR) + "/docs/results-database.md";
@@ -183,11 +183,6 @@ TEST(PatientTableDocs, CommittedSectionIsTheGeneratedOne) {
   ASSERT_NE(b, std::string::npos);
   ASSERT_LT(a, b);
   const std::string generated = "\n" + patient_table_docs() + "\n";
-  if (std::getenv("IL2SIM_UPDATE_DOCS") != nullptr) {
-    doc.replace(a + begin.size(), b - a - begin.size(), generated);
-    std::ofstream(path, std::ios::binary) << doc;
-    return;
-  }
   EXPECT_EQ(doc.substr(a + begin.size(), b - a - begin.size()), generated);
 }
 
