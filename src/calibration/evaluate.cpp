@@ -16,6 +16,7 @@
 #include "core/random.hpp"
 #include "core/text.hpp"
 #include "scenario/scenario.hpp"
+#include "sim/dose_feed.hpp"
 #include "sim/trajectory.hpp"
 
 namespace il2sim::calibration {
@@ -491,16 +492,16 @@ Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
       const auto v = clinic::make_patient(s, *cohort, 0, id);
       std::vector<dosing::DoseRecord> doses;
       if (e.regimen) {
-        doses =
-            dosing::expand(*e.regimen, e.start_day, {v.covariates.bsa_m2, v.covariates.weight_kg},
-                           s.parameters[model::ParamId::kPotencyRoche]);
+        doses = dosing::expand(*e.regimen, e.start_day,
+                               {v.covariates.bsa_m2, v.covariates.weight_kg, v.lak_cells},
+                               s.parameters[model::ParamId::kPotencyRoche]);
       }
       sim::SimulationOptions o = s.solver;
       o.horizon_days = e.days;
       sim::PatientSimulator simulator(v.parameters, o, id);
       RandomStream tumour(s.seed, 0, id, Purpose::kTumourBirthDeath);
-      (void)simulator.run(doses, v.L0, tumour, sim::output_grid(e.days, e.step),
-                          recorder.observer());
+      (void)sim::play(simulator, v.parameters, doses, v.L0, tumour,
+                      sim::output_grid(e.days, e.step), recorder.observer());
     }
     for (const auto ti : p.targets) {
       out.push_back(trajectory_statistic(set_.targets[ti].statistic, recorder, e.start_day));

@@ -6,11 +6,24 @@
 /// arm (common random numbers), and adding a patient or an arm changes nobody else.
 
 #include <cstdint>
+#include <optional>
 
 #include "clinic/record.hpp"
+#include "core/random.hpp"
 #include "scenario/scenario.hpp"
 
 namespace il2sim::clinic {
+
+/// The random streams of one virtual patient: one per purpose, keyed by (seed, replicate, patient,
+/// purpose). `perturbed` is a test seam: that purpose's stream is keyed by another seed, so a test
+/// can show that changing one purpose's draws changes no other purpose's values.
+struct PatientStreams {
+  std::uint64_t seed = 0;
+  std::uint32_t replicate = 0;
+  std::uint32_t patient = 0;
+  std::optional<Purpose> perturbed;
+  [[nodiscard]] RandomStream operator()(Purpose purpose) const;
+};
 
 /// Everything drawn for a patient at registration (day 0).
 struct VirtualPatient {
@@ -29,12 +42,15 @@ struct VirtualPatient {
   double agvhd_draw = 0.0;       ///< Exp(1): acute GVHD when h0·G reaches it
   double cgvhd_draw = 0.0;       ///< Exp(1): chronic GVHD
   double post_relapse_z = 0.0;   ///< N(0,1): survival after relapse, log-normal
+  PatientStreams streams;        ///< for the draws made during the course (toxic death, assays)
 };
 
 /// Draws patient `id` of `cohort` (replicate `replicate`) from the scenario's population.
+/// `perturbed`: the test seam of PatientStreams (empty in every real run).
 [[nodiscard]] VirtualPatient make_patient(const scenario::Scenario& scenario,
                                           const scenario::CohortSpec& cohort,
-                                          std::uint32_t replicate, std::uint32_t id);
+                                          std::uint32_t replicate, std::uint32_t id,
+                                          std::optional<Purpose> perturbed = std::nullopt);
 
 /// Runs one virtual patient through `arm` from transplant to `horizon_days` (or death).
 [[nodiscard]] PatientRecord simulate_patient(const scenario::Scenario& scenario,

@@ -32,15 +32,22 @@ enum class StopReason { kNone, kSecondHold, kGrade4Toxicity, kRelapse, kDeath };
 enum class DeathCause { kNone, kNonRelapse, kRelapse, kToxic };
 [[nodiscard]] std::string_view to_string(DeathCause c);
 
-/// One infusion segment at constant rate (EX).
+/// One given dose record (EX): an infusion segment at constant rate, or one administration (IV
+/// bolus, SC injection, LAK cell infusion) with start = end.
 struct ExposureSegment {
   double start = 0.0;
   double end = 0.0;
-  double rate_iu_per_day = 0.0;  ///< Chiron IU/day
-  double dose_iu = 0.0;          ///< delivered in the segment (Chiron IU)
+  double rate_iu_per_day = 0.0;  ///< Chiron IU/day (infusions; 0 for an administration)
+  double dose_iu = 0.0;          ///< IL-2 delivered (Chiron IU; 0 for LAK cells)
   std::string phase;
   double dose_fraction = 1.0;  ///< 1 full dose, 0.5 after a resumption
-  std::string end_reason;      ///< "completed", "hold: ...", "stopped: ..."
+  /// "completed" (an infusion run to its planned end), "given" (an administration), "hold: ...",
+  /// "stopped: ...", "ongoing at end of follow-up"
+  std::string end_reason;
+  std::string route;    ///< "civ", "iv_bolus", "sc", or "lak_cells"
+  std::string role;     ///< the phase's role: induction, maintenance, consolidation, rest, other
+  double amount = 0.0;  ///< an administration's amount: IU (before bioavailability) or cells
+  std::string amount_unit;  ///< "IU" or "cells" (administrations; empty for infusions)
 };
 
 /// One adverse-event episode (ADAE): contiguous time at grade >= 1 of one term.

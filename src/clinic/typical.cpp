@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/dose_feed.hpp"
+
 namespace il2sim::clinic {
 
 model::IndividualParameters typical_parameters(const scenario::Scenario& s,
@@ -22,8 +24,10 @@ TypicalRun simulate_typical(const scenario::Scenario& s, const scenario::ArmSpec
   TypicalRun run;
   const auto parameters = typical_parameters(s, arm);
   if (arm.regimen) {
+    // The typical patient receives the median LAK cell dose in a LAK phase.
     const dosing::DosingSubject subject{s.typical.bsa_m2,
-                                        s.typical.bsa_m2 * s.typical.bsa_m2 * 3600.0 / 175.0};
+                                        s.typical.bsa_m2 * s.typical.bsa_m2 * 3600.0 / 175.0,
+                                        s.protocol.lak_cells_median};
     run.doses = dosing::expand(s.regimens.at(*arm.regimen), s.typical.start_day, subject,
                                s.parameters[model::ParamId::kPotencyRoche]);
   }
@@ -37,8 +41,8 @@ TypicalRun simulate_typical(const scenario::Scenario& s, const scenario::ArmSpec
   RandomStream unused_stream(s.seed, 0, 0,
                              Purpose::kTumourBirthDeath);  // deterministic tumour: never drawn
   const auto grid = sim::output_grid(days, step);
-  run.outcome =
-      simulator.run(run.doses, s.typical.L0, unused_stream, grid, run.trajectory.observer());
+  run.outcome = sim::play(simulator, parameters, run.doses, s.typical.L0, unused_stream, grid,
+                          run.trajectory.observer());
   return run;
 }
 

@@ -17,13 +17,21 @@ namespace il2sim {
 enum class Purpose : std::uint32_t {
   kCovariates = 1,        ///< age, sex, height, weight
   kParameters = 2,        ///< inter-individual variability of model parameters
-  kDisease = 3,           ///< disease at transplant (L0, growth rate, kill)
+  kDisease = 3,           ///< disease at transplant (residual disease or not, L0)
   kTumourBirthDeath = 4,  ///< the birth-death regime of small tumours
-  kProtocol = 5,          ///< scheduling delay, refusal
-  kClinicalEvents = 6,    ///< NRM, death after relapse, GVHD, toxic death
-  kAssay = 7,             ///< measurement error of labs and assays
-  kTrial = 8,             ///< randomization, accrual, dropout (patient = 0 or a trial-level key)
-  kTest = 99              ///< tests and benchmarks
+  // 5 and 6 (the former shared protocol and clinical-event streams) are retired, not reused.
+  kAssay = 7,            ///< measurement error of labs and assays
+  kTrial = 8,            ///< randomization, accrual, dropout (patient = 0 or a trial-level key)
+  kSchedulingDelay = 9,  ///< whole days between eligibility and the start of IL-2
+  kRefusal = 10,         ///< refusal of IL-2
+  kOtherAttrition = 11,  ///< not starting for a reason the model does not simulate
+  kLakDose = 12,         ///< the patient's LAK cell dose
+  kNrm = 13,             ///< non-relapse mortality (Exp(1) cumulative-hazard draw)
+  kAcuteGvhd = 14,       ///< acute GVHD onset (Exp(1) draw)
+  kChronicGvhd = 15,     ///< chronic GVHD onset (Exp(1) draw)
+  kPostRelapse = 16,     ///< survival after relapse (normal deviate)
+  kToxicDeath = 17,      ///< death from IL-2 toxicity at each grade-4 onset
+  kTest = 99             ///< tests and benchmarks
 };
 
 /// Philox4x32 with 10 rounds: maps (counter, key) to four 32-bit words.

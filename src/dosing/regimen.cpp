@@ -1,5 +1,6 @@
 #include "dosing/regimen.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace il2sim::dosing {
@@ -36,7 +37,54 @@ double scale_for(DoseUnit unit, const DosingSubject& subject) {
   return 1.0;
 }
 
+void expand_il2(const Phase& phase, std::size_t index, double t, double amount,
+                std::vector<DoseRecord>& records) {
+  if (!(amount > 0.0) || !(phase.days > 0.0)) return;
+  DoseRecord r;
+  r.phase_index = index;
+  r.role = phase.role;
+  r.route = phase.route;
+  if (phase.route == Route::kCiv) {
+    r.time = t;
+    r.duration = phase.days;
+    r.rate_iu_per_day = amount;
+    records.push_back(r);
+    return;
+  }
+  r.amount_iu = amount;
+  r.compartment = phase.route == Route::kSc ? Compartment::kDepot : Compartment::kCentral;
+  const double interval = phase.interval_hours / 24.0;
+  const auto count = static_cast<long>(std::ceil(phase.days / interval - 1e-9));
+  for (long k = 0; k < count; ++k) {
+    r.time = t + static_cast<double>(k) * interval;
+    records.push_back(r);
+  }
+}
+
+void expand_lak(const Phase& phase, std::size_t index, double t, double cells,
+                std::vector<DoseRecord>& records) {
+  if (!phase.lak_infusion || !(cells > 0.0)) return;
+  DoseRecord r;
+  r.phase_index = index;
+  r.role = phase.role;
+  r.route = phase.route;
+  r.compartment = Compartment::kLakCells;
+  r.amount_iu = cells / std::max(1.0, std::ceil(phase.days));
+  for (double day = 0; day < phase.days - 1e-9; day += 1.0) {
+    r.time = t + day;
+    records.push_back(r);
+  }
+}
+
 }  // namespace
+
+PhaseRole default_role(std::string_view name, double dose) {
+  if (!(dose > 0.0)) return PhaseRole::kRest;
+  if (name.find("induction") != std::string_view::npos) return PhaseRole::kInduction;
+  if (name.find("maintenance") != std::string_view::npos) return PhaseRole::kMaintenance;
+  if (name.find("consolidation") != std::string_view::npos) return PhaseRole::kConsolidation;
+  return PhaseRole::kOther;
+}
 
 std::vector<DoseRecord> expand(const Regimen& regimen, double start_day,
                                const DosingSubject& subject, double potency_roche) {
@@ -45,22 +93,12 @@ std::vector<DoseRecord> expand(const Regimen& regimen, double start_day,
   double t = start_day;
   for (std::size_t i = 0; i < regimen.phases.size(); ++i) {
     const Phase& phase = regimen.phases[i];
-    const double amount = phase.dose * scale_for(phase.unit, subject) * factor;
-    if (amount > 0.0 && phase.days > 0.0) {
-      if (phase.route == Route::kCiv) {
-        records.push_back({t, phase.days, amount, 0.0, Compartment::kCentral, i});
-      } else {
-        const double interval = phase.interval_hours / 24.0;
-        const auto count = static_cast<long>(std::ceil(phase.days / interval - 1e-9));
-        for (long k = 0; k < count; ++k) {
-          records.push_back(
-              {t + static_cast<double>(k) * interval, 0.0, 0.0, amount,
-               phase.route == Route::kSc ? Compartment::kDepot : Compartment::kCentral, i});
-        }
-      }
-    }
+    expand_il2(phase, i, t, phase.dose * scale_for(phase.unit, subject) * factor, records);
+    expand_lak(phase, i, t, subject.lak_cells, records);
     t += phase.days;
   }
+  std::stable_sort(records.begin(), records.end(),
+                   [](const DoseRecord& a, const DoseRecord& b) { return a.time < b.time; });
   return records;
 }
 
@@ -108,6 +146,34 @@ std::string_view to_string(CareSetting setting) {
       return "outpatient";
   }
   return "inpatient";
+}
+
+std::string_view to_string(PhaseRole role) {
+  switch (role) {
+    case PhaseRole::kInduction:
+      return "induction";
+    case PhaseRole::kMaintenance:
+      return "maintenance";
+    case PhaseRole::kConsolidation:
+      return "consolidation";
+    case PhaseRole::kRest:
+      return "rest";
+    case PhaseRole::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+std::string_view to_string(Compartment compartment) {
+  switch (compartment) {
+    case Compartment::kCentral:
+      return "central";
+    case Compartment::kDepot:
+      return "depot";
+    case Compartment::kLakCells:
+      return "lak_cells";
+  }
+  return "central";
 }
 
 }  // namespace il2sim::dosing

@@ -31,9 +31,20 @@ enum class DoseUnit {
 
 enum class CareSetting { kInpatient, kOutpatient };
 
+/// What a phase is for in the protocol. The clinic reads only the role, never the phase's name:
+/// dose intensity and completion are counted per role, and the DLT window is a set of roles
+/// (scenario::ToxicitySettings::dlt_window_roles).
+enum class PhaseRole { kInduction, kMaintenance, kConsolidation, kRest, kOther };
+
+/// The role a phase without an explicit `role` key gets, derived once when the scenario is read:
+/// dose 0 is a rest, otherwise from the name ("induction", "maintenance", "consolidation"), else
+/// other.
+[[nodiscard]] PhaseRole default_role(std::string_view name, double dose);
+
 /// One phase of a regimen.
 struct Phase {
-  std::string name;  ///< e.g. "induction", "rest", "maintenance"
+  std::string name;  ///< e.g. "induction", "rest", "maintenance"; a label only
+  PhaseRole role = PhaseRole::kOther;
   Route route = Route::kCiv;
   double dose = 0.0;  ///< in product units (not millions) per `unit`; 0 = rest phase
   DoseUnit unit = DoseUnit::kPerM2PerDay;
@@ -57,26 +68,43 @@ struct Regimen {
 [[nodiscard]] double potency(Product product, double potency_roche);
 
 /// Where a dose record enters the model.
-enum class Compartment { kCentral, kDepot };
+enum class Compartment {
+  kCentral,  ///< IL-2 into the central compartment (infusion or IV bolus)
+  kDepot,    ///< IL-2 into the subcutaneous depot (times the bioavailability F_sc)
+  kLakCells  ///< LAK cells into the LAK pool K (amount in cells)
+};
 
-/// One dose record in Chiron IU. For an infusion `rate_iu_per_day > 0` over [time, time +
-/// duration); for a bolus `amount_iu > 0` at `time` and duration 0.
+/// One dose record. IL-2 in Chiron IU: for an infusion `rate_iu_per_day > 0` over [time, time +
+/// duration); for a bolus or an SC injection `amount_iu > 0` at `time` and duration 0. LAK cells:
+/// `amount_iu` holds the number of cells (compartment kLakCells), duration 0.
 struct DoseRecord {
   double time = 0.0;             ///< day since transplant
   double duration = 0.0;         ///< days (infusions)
   double rate_iu_per_day = 0.0;  ///< infusion rate (IU/day)
-  double amount_iu = 0.0;        ///< bolus amount (IU), before bioavailability
+  double amount_iu = 0.0;        ///< bolus/SC amount (IU, before bioavailability) or LAK cells
   Compartment compartment = Compartment::kCentral;
-  std::size_t phase_index = 0;  ///< phase of the regimen it came from
+  std::size_t phase_index = 0;         ///< phase of the regimen it came from
+  PhaseRole role = PhaseRole::kOther;  ///< that phase's role
+  Route route = Route::kCiv;           ///< that phase's route (LAK cells: the phase's IL-2 route)
+  double dose_fraction = 1.0;          ///< 1 at full dose; the clinic's resumption scales it (0.5)
+  [[nodiscard]] bool infusion() const { return duration > 0.0; }
+  /// IL-2 delivered (IU): rate × duration for an infusion, the amount for a bolus/SC; 0 for cells.
+  [[nodiscard]] double il2_iu() const {
+    if (compartment == Compartment::kLakCells) return 0.0;
+    return infusion() ? rate_iu_per_day * duration : amount_iu;
+  }
 };
 
 /// What a patient needs for dose calculation.
 struct DosingSubject {
   double bsa_m2 = 1.8;
   double weight_kg = 70.0;
+  double lak_cells = 0.0;  ///< LAK cells the patient receives over a `lak_infusion` phase
 };
 
-/// Expands a regimen starting on `start_day` into dose records at full (unreduced, unheld) dose.
+/// Expands a regimen starting on `start_day` into dose records at full (unreduced, unheld) dose,
+/// sorted by time: IL-2 by the phase's route, and in a `lak_infusion` phase the subject's LAK cells
+/// in equal daily infusions (one a day from the phase's start).
 [[nodiscard]] std::vector<DoseRecord> expand(const Regimen& regimen, double start_day,
                                              const DosingSubject& subject, double potency_roche);
 
@@ -84,5 +112,7 @@ struct DosingSubject {
 [[nodiscard]] std::string_view to_string(Product product);
 [[nodiscard]] std::string_view to_string(DoseUnit unit);
 [[nodiscard]] std::string_view to_string(CareSetting setting);
+[[nodiscard]] std::string_view to_string(PhaseRole role);
+[[nodiscard]] std::string_view to_string(Compartment compartment);
 
 }  // namespace il2sim::dosing

@@ -37,10 +37,10 @@ double Il2Model::qss_concentration(double rate, double cells) const {
   return b >= 0.0 ? (-2.0 * c) / (b + disc) : (disc - b) / (2.0 * a);
 }
 
-double Il2Model::concentration(std::span<const double> y) const {
-  if (u_.pk == PkMode::kQuasiSteadyState) {
+double Il2Model::concentration(std::span<const double> y, const ModelInputs& u) const {
+  if (u.pk == PkMode::kQuasiSteadyState) {
     // Depot absorption (SC) enters the central compartment like an infusion.
-    return qss_concentration(u_.infusion_rate + p_.ka_sc * y[kAd], y[kN] + y[kE] + y[kK]);
+    return qss_concentration(u.infusion_rate + p_.ka_sc * y[kAd], y[kN] + y[kE] + y[kK]);
   }
   return y[kA1] / p_.V1;
 }
@@ -92,8 +92,8 @@ PkTransient Il2Model::linear_transient(double t0, std::span<const double> y, dou
   return tr;
 }
 
-double Il2Model::tumour(std::span<const double> y) const {
-  return u_.tumour_ode ? std::exp(y[kLnL]) : u_.tumour_cells;
+double Il2Model::tumour(std::span<const double> y, const ModelInputs& u) const {
+  return u.tumour_ode ? std::exp(y[kLnL]) : u.tumour_cells;
 }
 
 namespace {
@@ -121,64 +121,50 @@ double relax_without_il2(double x0, double s_inf, double tau, double d, double t
 
 }  // namespace
 
-UntreatedPools Il2Model::untreated_pools(double t) const {
-  auto& c = untreated_;
-  const double t0 = u_.untreated_from;
-  if (t == c.t && t0 == c.from && u_.untreated_N == c.N && u_.untreated_E == c.E) return c.pools;
-  if (t0 != c.exp_from) {
-    c.exp_from = t0;
-    c.from_factor_N = std::exp(-t0 / p_.tauN);
-    c.from_factor_E = std::exp(-t0 / p_.tauE);
-  }
-  c.t = t;
-  c.from = t0;
-  c.N = u_.untreated_N;
-  c.E = u_.untreated_E;
-  c.pools = {relax_without_il2(u_.untreated_N, p_.sN_inf, p_.tauN, p_.dN, t0, c.from_factor_N, t),
-             relax_without_il2(u_.untreated_E, p_.sE_inf, p_.tauE, p_.dE, t0, c.from_factor_E, t)};
-  return c.pools;
+UntreatedPools Il2Model::untreated_pools(double t, const ModelInputs& u) const {
+  const double t0 = u.untreated_from;
+  return {
+      relax_without_il2(u.untreated_N, p_.sN_inf, p_.tauN, p_.dN, t0, std::exp(-t0 / p_.tauN), t),
+      relax_without_il2(u.untreated_E, p_.sE_inf, p_.tauE, p_.dE, t0, std::exp(-t0 / p_.tauE), t)};
 }
 
-double Il2Model::kill_rate(double t, std::span<const double> y, double L) const {
-  if (u_.untreated_kill) {
+double Il2Model::kill_rate(double t, std::span<const double> y, double L,
+                           const ModelInputs& u) const {
+  if (u.untreated_kill) {
     // Without IL-2: activation a = 0 and no LAK cells (K = 0); the pools as they would be.
-    const auto pools = untreated_pools(t);
+    const auto pools = untreated_pools(t, u);
     return (p_.kN * pools.N + p_.kE * p_.fGVL * pools.E) / (1.0 + L / p_.Lsat);
   }
   return (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]) /
          (1.0 + L / p_.Lsat);
 }
 
-const Il2Model::TimeTerms& Il2Model::time_terms(double t) const {
-  if (t != time_terms_.t) {
-    time_terms_.t = t;
-    time_terms_.sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));
-    time_terms_.sE = p_.sE_inf * (1.0 - std::exp(-t / p_.tauE));
-    time_terms_.platelet_production = p_.kP * p_.Pss * (1.0 - std::exp(-t / p_.tauP));
-  }
-  return time_terms_;
+Il2Model::TimeTerms Il2Model::time_terms(double t) const {
+  return {p_.sN_inf * (1.0 - std::exp(-t / p_.tauN)), p_.sE_inf * (1.0 - std::exp(-t / p_.tauE)),
+          p_.kP * p_.Pss * (1.0 - std::exp(-t / p_.tauP))};
 }
 
-void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) const {
-  const double C = std::max(concentration(y), 0.0);
+void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy,
+                   const ModelInputs& u) const {
+  const double C = std::max(concentration(y, u), 0.0);
   // PK (model.md §2)
-  if (u_.pk == PkMode::kDynamic) {
+  if (u.pk == PkMode::kDynamic) {
     const double cl = clearance(C, y);
     const double c2 = y[kA2] / p_.V2;
-    dy[kA1] = u_.infusion_rate + p_.ka_sc * y[kAd] - cl * C - p_.Q * C + p_.Q * c2;
+    dy[kA1] = u.infusion_rate + p_.ka_sc * y[kAd] - cl * C - p_.Q * C + p_.Q * c2;
     dy[kA2] = p_.Q * C - p_.Q * c2;
     dy[kElim] = cl * C;
-  } else if (u_.pk == PkMode::kQuasiSteadyState) {
+  } else if (u.pk == PkMode::kQuasiSteadyState) {
     dy[kA1] = 0.0;
     dy[kA2] = 0.0;
     dy[kElim] =
         clearance(C, y) * C;  // = R + ka_sc·Ad: at quasi-steady state all input is eliminated
   }  // PkMode::kLinearTransient: below, from the derivatives of the pools that clear IL-2
   dy[kAuc] = C;
-  dy[kGvhd] = u_.gvhd_window ? 1.0 + p_.betaG * hill(C, p_.EC50G) * y[kE] / p_.Eref : 0.0;
+  dy[kGvhd] = u.gvhd_window ? 1.0 + p_.betaG * hill(C, p_.EC50G) * y[kE] / p_.Eref : 0.0;
   dy[kAd] = -p_.ka_sc * y[kAd];
   // Reconstitution and IL-2 response
-  const auto& tt = time_terms(t);
+  const auto tt = time_terms(t);
   const double sN = tt.sN;
   const double sE = tt.sE;
   const double h_marg = hill(C, p_.EC50m);
@@ -187,37 +173,36 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy) co
   const double h_drive = hill(C, p_.EC50D);
   dy[kD] = (h_drive >= y[kD] ? p_.kD : p_.kD_off) * (h_drive - y[kD]);
   dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (p_.pN * hill(C, p_.EC50pN) - p_.dN) * y[kN];
-  dy[kBN] = u_.quiet ? 0.0 : p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
-  dy[kBE] = u_.quiet ? 0.0 : p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];
+  dy[kBN] = u.quiet ? 0.0 : p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
+  dy[kBE] = u.quiet ? 0.0 : p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];
   dy[kE] = sE + (p_.pE * hill(C, p_.EC50pE) - p_.dE) * y[kE];
-  dy[kAct] = u_.quiet ? 0.0 : p_.ka * (p_.Amax * hill(C, p_.EC50a) - y[kAct]);
-  dy[kK] = u_.quiet ? 0.0 : -p_.dK * y[kK];
+  dy[kAct] = u.quiet ? 0.0 : p_.ka * (p_.Amax * hill(C, p_.EC50a) - y[kAct]);
+  dy[kK] = u.quiet ? 0.0 : -p_.dK * y[kK];
   // Toxicity
-  dy[kCe] = u_.quiet ? 0.0 : p_.ke0 * (C - y[kCe]);
-  dy[kW] =
-      u_.quiet ? 0.0 : p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
+  dy[kCe] = u.quiet ? 0.0 : p_.ke0 * (C - y[kCe]);
+  dy[kW] = u.quiet ? 0.0 : p_.kW * (p_.Wmax * hill(std::max(y[kCe], 0.0), p_.EC50W, p_.gW) - y[kW]);
   // Platelets and sIL-2Rα
   dy[kP] = tt.platelet_production - p_.kP * y[kP] - p_.kPil2 * hill(C, p_.EC50P) * y[kP];
-  dy[kS] = u_.quiet ? 0.0
-                    : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) -
-                          p_.kSout * y[kS];
-  if (u_.pk == PkMode::kLinearTransient) {
+  dy[kS] = u.quiet ? 0.0
+                   : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) -
+                         p_.kSout * y[kS];
+  if (u.pk == PkMode::kLinearTransient) {
     // A1 = V1·css(cells) + the transient's exponentials, A2 = V2·css(cells) + its own: the
     // quasi-steady amounts follow the pools that clear IL-2 (which grow by several per cent a day
     // on IL-2), the deviations decay in closed form.
-    const auto& tr = u_.pk_transient;
+    const auto& tr = u.pk_transient;
     const double ea = std::exp(-tr.alpha * (t - tr.t0));
     const double eb = std::exp(-tr.beta * (t - tr.t0));
-    const double dcss = qss_concentration_slope(u_.infusion_rate, y[kN] + y[kE] + y[kK]) *
+    const double dcss = qss_concentration_slope(u.infusion_rate, y[kN] + y[kE] + y[kK]) *
                         (dy[kN] + dy[kE] + dy[kK]);
     dy[kA1] = p_.V1 * dcss - tr.alpha * tr.c1[0] * ea - tr.beta * tr.c1[1] * eb;
     dy[kA2] = p_.V2 * dcss - tr.alpha * tr.c2[0] * ea - tr.beta * tr.c2[1] * eb;
-    dy[kElim] = u_.infusion_rate - dy[kA1] - dy[kA2];  // what enters and does not stay
+    dy[kElim] = u.infusion_rate - dy[kA1] - dy[kA2];  // what enters and does not stay
   }
   // Tumour: logistic growth minus immune kill, on the log scale
-  if (u_.tumour_ode) {
+  if (u.tumour_ode) {
     const double L = std::exp(y[kLnL]);
-    dy[kLnL] = p_.r * (1.0 - L / p_.Kcap) - kill_rate(t, y, L);
+    dy[kLnL] = p_.r * (1.0 - L / p_.Kcap) - kill_rate(t, y, L, u);
   } else {
     dy[kLnL] = 0.0;
   }
@@ -254,10 +239,10 @@ double lu20_per_1e7(double k) {
 
 }  // namespace
 
-Observation observe(const Il2Model& model, std::span<const double> y) {
+Observation observe(const Il2Model& model, const ModelInputs& u, std::span<const double> y) {
   const auto& p = model.parameters();
   Observation o;
-  o.C = std::max(model.concentration(y), 0.0);
+  o.C = std::max(model.concentration(y, u), 0.0);
   o.NK_blood = y[kN] * y[kBN];
   o.CD8_blood = y[kE] * y[kBE];
   o.lymph_blood = o.NK_blood + o.CD8_blood + p.other_lymph * y[kBE];
@@ -274,7 +259,7 @@ Observation observe(const Il2Model& model, std::span<const double> y) {
   o.platelets = y[kP];
   o.sIL2Ra = y[kS];
   o.weight_gain = y[kW];
-  o.L = model.tumour(y);
+  o.L = model.tumour(y, u);
   o.mrd_positive = o.L >= p.L_MRD;
   o.clearance_ml_min = model.clearance(o.C, y) / 1440.0;
   return o;

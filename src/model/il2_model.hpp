@@ -4,7 +4,6 @@
 /// observation model. A right-hand side over plain spans; it knows nothing of solvers or protocols.
 
 #include <array>
-#include <limits>
 #include <span>
 #include <string_view>
 
@@ -67,7 +66,8 @@ struct PkTransient {
   bool operator==(const PkTransient&) const = default;
 };
 
-/// Inputs that are piecewise constant between discontinuities (set by the driver).
+/// Inputs that are piecewise constant between discontinuities. The driver owns them and passes them
+/// to every function of the model that depends on them; the model keeps none.
 struct ModelInputs {
   double infusion_rate = 0.0;  ///< R, IU/day into the central compartment
   bool tumour_ode = true;      ///< integrate ln L; false in the birth-death regime or when L = 0
@@ -104,23 +104,23 @@ struct UntreatedPools {
 }
 [[nodiscard]] double hill(double x, double ec50, double h);
 
-/// The model for one patient. Holds individual parameters and the current inputs.
+/// The model for one patient: the individual parameters and nothing else. Every function that
+/// depends on the inputs takes them, so one model serves any number of simulations at once (from
+/// several threads, too: it has no mutable state).
 class Il2Model {
  public:
   explicit Il2Model(const IndividualParameters& p) : p_(p) {}
 
   [[nodiscard]] const IndividualParameters& parameters() const { return p_; }
-  ModelInputs& inputs() { return u_; }
-  [[nodiscard]] const ModelInputs& inputs() const { return u_; }
 
   /// Initial state at day 0 with L0 malignant cells (L0 = 0: no disease).
   [[nodiscard]] std::array<double, kStateCount> initial_state(double L0) const;
 
-  /// dy/dt at (t, y) under the current inputs.
-  void rhs(double t, std::span<const double> y, std::span<double> dydt) const;
+  /// dy/dt at (t, y) under inputs u.
+  void rhs(double t, std::span<const double> y, std::span<double> dydt, const ModelInputs& u) const;
 
-  /// IL-2 concentration (IU/mL) at state y under the current inputs (QSS or A1/V1).
-  [[nodiscard]] double concentration(std::span<const double> y) const;
+  /// IL-2 concentration (IU/mL) at state y under inputs u (QSS or A1/V1).
+  [[nodiscard]] double concentration(std::span<const double> y, const ModelInputs& u) const;
   /// Quasi-steady-state concentration for infusion rate R (IU/day) and cell count (cells/µL).
   [[nodiscard]] double qss_concentration(double rate, double cells) const;
   /// Total IL-2 clearance (mL/day) at concentration C and state y.
@@ -134,47 +134,32 @@ class Il2Model {
   /// model linearised there (it ends where the quasi-steady state begins).
   [[nodiscard]] PkTransient linear_transient(double t0, std::span<const double> y,
                                              double rate) const;
-  /// Per-cell kill rate (1/day) at day t and state y for tumour size L (with
-  /// inputs().untreated_kill: the kill of the untreated effectors, untreated_pools).
-  [[nodiscard]] double kill_rate(double t, std::span<const double> y, double L) const;
-  /// The NK and CD8 pools without IL-2 at day t >= inputs().untreated_from (see ModelInputs).
-  [[nodiscard]] UntreatedPools untreated_pools(double t) const;
+  /// Per-cell kill rate (1/day) at day t and state y for tumour size L under inputs u (with
+  /// u.untreated_kill: the kill of the untreated effectors, untreated_pools).
+  [[nodiscard]] double kill_rate(double t, std::span<const double> y, double L,
+                                 const ModelInputs& u) const;
+  /// The NK and CD8 pools without IL-2 at day t >= u.untreated_from (see ModelInputs).
+  [[nodiscard]] UntreatedPools untreated_pools(double t, const ModelInputs& u) const;
   /// sIL-2Rα in quasi-steady state without IL-2: S = a/kSout − a'/kSout² with a = kS0 + kS·(N + E),
-  /// the first two terms of the expansion in 1/kSout (the lag of S behind its production).
+  /// the first two terms of the expansion in 1/kSout (the lag of S behind its production). It reads
+  /// no input: it is the value of quiet mode, where there is no IL-2.
   [[nodiscard]] double quasi_steady_S(double t, std::span<const double> y) const;
   /// Whether the quiet-mode states are at rest (within `tolerance`).
   [[nodiscard]] static bool at_rest(std::span<const double> y, double tolerance);
-  /// Tumour size at state y under the current inputs (exp(lnL) or the birth-death count).
-  [[nodiscard]] double tumour(std::span<const double> y) const;
+  /// Tumour size at state y under inputs u (exp(lnL) or the birth-death count).
+  [[nodiscard]] double tumour(std::span<const double> y, const ModelInputs& u) const;
 
  private:
-  /// The time-only terms of rhs() at the last t it saw (the last two stages of a Runge–Kutta step
-  /// share their time): reconstitution sources sN(t), sE(t) and the platelet production kP·Pss·(1 −
-  /// e^(−t/τP)).
+  /// The time-only terms of rhs(): reconstitution sources sN(t), sE(t) and the platelet production
+  /// kP·Pss·(1 − e^(−t/τP)).
   struct TimeTerms {
-    double t = std::numeric_limits<double>::quiet_NaN();
     double sN = 0.0;
     double sE = 0.0;
     double platelet_production = 0.0;
   };
-  const TimeTerms& time_terms(double t) const;
-  /// untreated_pools() at the last (t, untreated_from, untreated_N, untreated_E) it saw, and the
-  /// factors e^(−t0/τN), e^(−t0/τE) of its t0 = untreated_from (fixed for a patient).
-  struct UntreatedCache {
-    double t = std::numeric_limits<double>::quiet_NaN();
-    double from = std::numeric_limits<double>::quiet_NaN();
-    double N = std::numeric_limits<double>::quiet_NaN();
-    double E = std::numeric_limits<double>::quiet_NaN();
-    UntreatedPools pools{};
-    double exp_from = std::numeric_limits<double>::quiet_NaN();  ///< the t0 of the two factors
-    double from_factor_N = 0.0;
-    double from_factor_E = 0.0;
-  };
+  [[nodiscard]] TimeTerms time_terms(double t) const;
 
   IndividualParameters p_;
-  ModelInputs u_;
-  mutable TimeTerms time_terms_;
-  mutable UntreatedCache untreated_;
 };
 
 /// Effector:target ratios of the cytotoxicity assays (model.md §2).
@@ -198,6 +183,8 @@ struct Observation {
   double clearance_ml_min = 0.0;  ///< total IL-2 clearance, mL/min
 };
 
-[[nodiscard]] Observation observe(const Il2Model& model, std::span<const double> y);
+/// The observation at state y of a simulation under inputs u.
+[[nodiscard]] Observation observe(const Il2Model& model, const ModelInputs& u,
+                                  std::span<const double> y);
 
 }  // namespace il2sim::model

@@ -206,9 +206,18 @@ void parse_section(const Checker& check, const toml::table& t, const std::string
   }
 }
 
+dosing::PhaseRole parse_role(const Checker& check, const toml::node& node, const std::string& key) {
+  return check.choice<dosing::PhaseRole>(node, key,
+                                         {{"induction", dosing::PhaseRole::kInduction},
+                                          {"maintenance", dosing::PhaseRole::kMaintenance},
+                                          {"consolidation", dosing::PhaseRole::kConsolidation},
+                                          {"rest", dosing::PhaseRole::kRest},
+                                          {"other", dosing::PhaseRole::kOther}});
+}
+
 dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std::string& path) {
   check.check_keys(t, path,
-                   {"name", "route", "dose", "unit", "days", "setting", "interval_hours",
+                   {"name", "role", "route", "dose", "unit", "days", "setting", "interval_hours",
                     "lak_infusion", "apheresis"});
   dosing::Phase phase;
   if (const auto* n = find(t, "name")) phase.name = check.string(*n, path + ".name");
@@ -263,6 +272,13 @@ dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std:
     phase.lak_infusion = check.boolean(*b, path + ".lak_infusion");
   if (const auto* b = find(t, "apheresis"))
     phase.apheresis = check.boolean(*b, path + ".apheresis");
+  // The role is resolved here, once: explicit, or derived from the dose and the name (the resolved
+  // scenario.toml then states it).
+  if (const auto* r = find(t, "role")) {
+    phase.role = parse_role(check, *r, path + ".role");
+  } else {
+    phase.role = dosing::default_role(phase.name, phase.dose);
+  }
   return phase;
 }
 
@@ -776,10 +792,20 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
                   {{"dlt_toxic_death", &x.dlt_toxic_death}},
                   {{"cls_thresholds", &x.cls_thresholds, 0, 100, 4},
                    {"hypotension_multiples", &x.hypotension_multiples, 0, 100, 3}},
-                  {"ctc_version"});
+                  {"ctc_version", "dlt_window_roles"});
     if (const auto* ctc = find(t, "ctc_version")) {
       x.ctc = check.choice<CtcVersion>(*ctc, "toxicity.ctc_version",
                                        {{"v2", CtcVersion::kV2}, {"v1", CtcVersion::kV1}});
+    }
+    if (const auto* roles = find(t, "dlt_window_roles")) {
+      const auto& a = check.array(*roles, "toxicity.dlt_window_roles");
+      x.dlt_window_roles.clear();
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto role = parse_role(check, a[i], fmt::format("toxicity.dlt_window_roles[{}]", i));
+        if (std::find(x.dlt_window_roles.begin(), x.dlt_window_roles.end(), role) ==
+            x.dlt_window_roles.end())
+          x.dlt_window_roles.push_back(role);
+      }
     }
     for (const auto* list : {&x.cls_thresholds, &x.hypotension_multiples}) {
       if (!std::is_sorted(list->begin(), list->end())) {

@@ -43,6 +43,14 @@ std::string quoted(std::string_view s) {
   return out + "\"";
 }
 
+std::string role_list(const std::vector<dosing::PhaseRole>& roles) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    out += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", dosing::to_string(roles[i]));
+  }
+  return out + "]";
+}
+
 std::string unit_text(const dosing::Phase& phase) {
   const bool per_day = phase.route == dosing::Route::kCiv;
   const std::string suffix = per_day ? "/day" : "";
@@ -219,10 +227,10 @@ std::string to_toml(const Scenario& s) {
   out += fmt::format(
       "ctc_version = \"{}\"\ncls_thresholds = {}\nhypotension_multiples = "
       "{}\ndlt_nonhaematologic_grade = {}\n"
-      "dlt_thrombocytopenia_days = {}\ndlt_toxic_death = {}\n\n",
+      "dlt_thrombocytopenia_days = {}\ndlt_toxic_death = {}\ndlt_window_roles = {}\n\n",
       x.ctc == CtcVersion::kV2 ? "v2" : "v1", list(x.cls_thresholds), list(x.hypotension_multiples),
       x.dlt_nonhaematologic_grade, format_double(x.dlt_thrombocytopenia_days),
-      x.dlt_toxic_death ? "true" : "false");
+      x.dlt_toxic_death ? "true" : "false", role_list(x.dlt_window_roles));
   const auto& e = s.events;
   out += "[events]\n";
   out += fmt::format(
@@ -243,10 +251,11 @@ std::string to_toml(const Scenario& s) {
                        dosing::to_string(regimen.product));
     for (const auto& ph : regimen.phases) {
       out += fmt::format(
-          "  {{ name = {}, route = \"{}\", dose = {}, unit = \"{}\", days = {}, setting = \"{}\", "
-          "interval_hours = {}, lak_infusion = {}, apheresis = {} }},\n",
-          quoted(ph.name), dosing::to_string(ph.route), format_double(ph.dose), unit_text(ph),
-          format_double(ph.days), dosing::to_string(ph.setting), format_double(ph.interval_hours),
+          "  {{ name = {}, role = \"{}\", route = \"{}\", dose = {}, unit = \"{}\", days = {}, "
+          "setting = \"{}\", interval_hours = {}, lak_infusion = {}, apheresis = {} }},\n",
+          quoted(ph.name), dosing::to_string(ph.role), dosing::to_string(ph.route),
+          format_double(ph.dose), unit_text(ph), format_double(ph.days),
+          dosing::to_string(ph.setting), format_double(ph.interval_hours),
           ph.lak_infusion ? "true" : "false", ph.apheresis ? "true" : "false");
     }
     out += "]\n";

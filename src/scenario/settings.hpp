@@ -7,6 +7,8 @@
 
 #include <vector>
 
+#include "dosing/regimen.hpp"
+
 namespace il2sim::scenario {
 
 /// NCI Common Toxicity Criteria version used for grading.
@@ -63,6 +65,10 @@ struct ToxicitySettings {
   int dlt_nonhaematologic_grade = 3;       ///< any such toxicity during induction is a DLT
   double dlt_thrombocytopenia_days = 7.0;  ///< grade 4 thrombocytopenia lasting longer is a DLT
   bool dlt_toxic_death = true;
+  /// The DLT window: toxicities (and a toxic death) count as DLTs while the patient is in a phase
+  /// whose role is listed here (scenario key `dlt_window_roles`: induction, maintenance,
+  /// consolidation, rest, other). Default: the induction phases.
+  std::vector<dosing::PhaseRole> dlt_window_roles{dosing::PhaseRole::kInduction};
 };
 
 struct EventSettings {

@@ -23,6 +23,23 @@ enum class TumourEvent {
   kCure                  ///< the birth-death process went extinct
 };
 
+/// What a controller or an observer may read of the simulation: the patient's model and the inputs
+/// of the current segment (read-only; both outlive the callback only as long as the run).
+struct ModelContext {
+  const model::Il2Model& model;
+  const model::ModelInputs& inputs;
+
+  [[nodiscard]] const model::IndividualParameters& parameters() const { return model.parameters(); }
+  /// What a lab would report at state y.
+  [[nodiscard]] model::Observation observe(std::span<const double> y) const {
+    return model::observe(model, inputs, y);
+  }
+  /// IL-2 concentration (IU/mL) at state y.
+  [[nodiscard]] double concentration(std::span<const double> y) const {
+    return model.concentration(y, inputs);
+  }
+};
+
 /// What a controller's callback asks of the simulator.
 struct Directive {
   bool stop =
@@ -42,15 +59,14 @@ class Controller {
   /// at_tumour_event (the simulator reuses the answer until one of them is called).
   [[nodiscard]] virtual double next_breakpoint(double t) const = 0;
   /// Called at each breakpoint (and at t = 0); may change `y` (doses, cells) and the plan.
-  virtual Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& model) = 0;
+  virtual Directive at_breakpoint(double t, std::span<double> y, const ModelContext& context) = 0;
   /// Number of extra root functions.
   [[nodiscard]] virtual std::size_t root_count() const { return 0; }
   /// g_k(t, y); the simulator stops where one changes sign.
-  virtual void roots(double /*t*/, std::span<const double> /*y*/, const model::Il2Model& /*model*/,
+  virtual void roots(double /*t*/, std::span<const double> /*y*/, const ModelContext& /*context*/,
                      std::span<double> /*g*/) const {}
   /// Called when the controller's root functions fire (+1 rising, -1 falling, 0 not this one).
-  virtual Directive at_roots(double /*t*/, std::span<double> /*y*/,
-                             const model::Il2Model& /*model*/,
+  virtual Directive at_roots(double /*t*/, std::span<double> /*y*/, const ModelContext& /*context*/,
                              std::span<const int> /*directions*/) {
     return {};
   }

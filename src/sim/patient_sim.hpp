@@ -50,9 +50,9 @@ struct SimulationOptions {
   bool treatment_kill = true;
 };
 
-/// Called at each output time with the state (units of model::State) and the model.
+/// Called at each output time with the state (units of model::State), the model and the inputs.
 using Observer =
-    std::function<void(double t, std::span<const double> y, const model::Il2Model& model)>;
+    std::function<void(double t, std::span<const double> y, const ModelContext& context)>;
 
 /// What happened to the tumour and the integration.
 struct PatientOutcome {
@@ -80,31 +80,12 @@ class PatientSimulator {
   PatientOutcome run(Controller& controller, double L0, RandomStream& tumour_stream,
                      std::span<const double> output_times, const Observer& observer);
 
-  /// Convenience: a fixed schedule of dose records, no other control.
-  PatientOutcome run(std::span<const dosing::DoseRecord> doses, double L0,
-                     RandomStream& tumour_stream, std::span<const double> output_times,
-                     const Observer& observer);
-
   [[nodiscard]] const model::Il2Model& model() const { return model_; }
 
  private:
   model::Il2Model model_;
   SimulationOptions options_;
   std::uint32_t patient_id_;
-};
-
-/// A controller that plays a fixed list of dose records (infusions and boluses) and nothing else.
-class ScheduleController final : public Controller {
- public:
-  ScheduleController(std::span<const dosing::DoseRecord> doses, double F_sc);
-  [[nodiscard]] double infusion_rate(double t) const override;
-  [[nodiscard]] double next_breakpoint(double t) const override;
-  Directive at_breakpoint(double t, std::span<double> y, const model::Il2Model& model) override;
-
- private:
-  std::vector<dosing::DoseRecord> doses_;
-  std::vector<double> breakpoints_;
-  double F_sc_;
 };
 
 /// Output grid 0, step, 2·step, …, horizon (horizon included).

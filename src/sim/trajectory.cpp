@@ -52,10 +52,10 @@ const std::vector<TrajectoryColumn>& trajectory_columns() {
 }
 
 Observer TrajectoryRecorder::observer() {
-  return [this](double t, std::span<const double> y, const model::Il2Model& m) {
-    const auto o = model::observe(m, y);
+  return [this](double t, std::span<const double> y, const ModelContext& context) {
+    const auto o = context.observe(y);
     days_.push_back(t);
-    const double row[] = {m.inputs().infusion_rate,
+    const double row[] = {context.inputs.infusion_rate,
                           o.C,
                           y[model::kA1],
                           y[model::kA2],

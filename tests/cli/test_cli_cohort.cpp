@@ -254,3 +254,61 @@ TEST(CliCohort, UnknownArmExitsTwoNamingTheAllowedArms) {
 
 }  // namespace
 }  // namespace il2sim
+
+namespace il2sim {
+namespace {
+
+// issue 12: a subcutaneous maintenance phase is given in `cohort` (before, the clinic rebuilt phase
+// rates from CIV records only: TREATED = 1 but no maintenance rows in EX and IL-2 0 at the visits).
+TEST(CohortDosePath, ScMaintenanceIsGivenAndLogged) {
+  const auto shown = run_il2sim("scenarios show chiron-regimen");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const std::string civ =
+      "{ name = \"maintenance\", role = \"maintenance\", route = \"civ\", dose = 1.6e6, unit = "
+      "\"U/m2/day\", days = 10, setting = \"outpatient\" }";
+  const std::string sc =
+      "{ name = \"maintenance\", role = \"maintenance\", route = \"sc\", dose = 1e6, unit = "
+      "\"U/m2\", days = 10, interval_hours = 24, setting = \"outpatient\" }";
+  std::string text = shown.out;
+  const auto at = text.find(civ);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, civ.size(), sc);
+  const std::string dir = temp_dir("sc");
+  fs::create_directories(dir);
+  const std::string file = dir + "/sc.toml";
+  std::ofstream(file) << text;
+  const auto r =
+      run_il2sim("cohort " + file + " --arm il2 --patients 8 --days 200 --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto adsl = read_adsl(dir + "/out");
+  std::map<std::string, int> sc_rows;
+  const auto ex = lines(read_text(dir + "/out/ex.csv"));
+  const auto header = split(ex.at(0));
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  for (std::size_t i = 1; i < ex.size(); ++i) {
+    const auto cells = split(ex[i]);
+    if (cells.at(column("EXPHASE")) == "maintenance") ++sc_rows[cells.at(column("USUBJID"))];
+  }
+  std::map<std::string, double> il2_day9;  // IL-2 one day after the first SC injection
+  const auto lb = lines(read_text(dir + "/out/adlb.csv"));
+  for (std::size_t i = 1; i < lb.size(); ++i) {
+    const auto cells = split(lb[i]);
+    if (cells.at(3) == "IL2CONC" && cells.at(6) == "IL2 D9")
+      il2_day9[cells.at(0)] = std::stod(cells.at(4));
+  }
+  int checked = 0;
+  for (const auto& [id, row] : adsl) {
+    if (row.at("TREATED") != "1" || !row.at("STOPRS").empty() || row.at("HOLDS") != "0") continue;
+    ++checked;
+    EXPECT_EQ(sc_rows[id], 10) << id;  // 10 days, one injection every 24 h
+    EXPECT_EQ(std::stod(row.at("MNTINT")), 1.0) << id;
+    EXPECT_GT(il2_day9[id], 0.0) << id;
+  }
+  EXPECT_GT(checked, 0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace il2sim

@@ -10,6 +10,7 @@
 
 #include "clinic/patient.hpp"
 #include "scenario/scenario.hpp"
+#include "sim/dose_feed.hpp"
 #include "sim/patient_sim.hpp"
 #include "sim/trajectory.hpp"
 
@@ -43,6 +44,7 @@ inline VirtualPatient typical_patient(const scenario::Scenario& s) {
   v.agvhd_draw = std::numeric_limits<double>::infinity();
   v.cgvhd_draw = std::numeric_limits<double>::infinity();
   v.post_relapse_z = 0.0;
+  v.streams = {s.seed, 0, v.id, std::nullopt};
   return v;
 }
 
@@ -56,7 +58,8 @@ inline sim::TrajectoryRecorder trajectory(const scenario::Scenario& s, const Vir
   sim::PatientSimulator simulator(v.parameters, o, v.id);
   RandomStream tumour(s.seed, 0, v.id, Purpose::kTumourBirthDeath);
   sim::TrajectoryRecorder recorder;
-  (void)simulator.run(doses, v.L0, tumour, sim::output_grid(horizon, step), recorder.observer());
+  (void)sim::play(simulator, v.parameters, doses, v.L0, tumour, sim::output_grid(horizon, step),
+                  recorder.observer());
   return recorder;
 }
 

@@ -36,12 +36,12 @@ TEST(Potency, ProductsInChironIu) {
 
 Regimen chiron() {
   Regimen r{"chiron", Product::kChiron, {}};
-  r.phases.push_back(
-      {"induction", Route::kCiv, 9e6, DoseUnit::kPerM2PerDay, 4, CareSetting::kInpatient});
-  r.phases.push_back(
-      {"rest", Route::kCiv, 0.0, DoseUnit::kPerM2PerDay, 4, CareSetting::kOutpatient});
-  r.phases.push_back(
-      {"maintenance", Route::kCiv, 1.6e6, DoseUnit::kPerM2PerDay, 10, CareSetting::kOutpatient});
+  r.phases.push_back({"induction", PhaseRole::kInduction, Route::kCiv, 9e6, DoseUnit::kPerM2PerDay,
+                      4, CareSetting::kInpatient});
+  r.phases.push_back({"rest", PhaseRole::kRest, Route::kCiv, 0.0, DoseUnit::kPerM2PerDay, 4,
+                      CareSetting::kOutpatient});
+  r.phases.push_back({"maintenance", PhaseRole::kMaintenance, Route::kCiv, 1.6e6,
+                      DoseUnit::kPerM2PerDay, 10, CareSetting::kOutpatient});
   return r;
 }
 
@@ -60,7 +60,9 @@ TEST(Expand, ChironRegimenFromDay46) {
 
 // Roche units scale by the potency factor: 3×10^6 U/m²/day at factor 3 is 9×10^6 Chiron IU/m²/day.
 TEST(Expand, RochePotencyAppliesToRate) {
-  Regimen r{"roche", Product::kRoche, {{"induction", Route::kCiv, 3e6, DoseUnit::kPerM2PerDay, 5}}};
+  Regimen r{"roche",
+            Product::kRoche,
+            {{"induction", PhaseRole::kInduction, Route::kCiv, 3e6, DoseUnit::kPerM2PerDay, 5}}};
   const auto records = expand(r, 0.0, {2.0, 70.0}, 3.0);
   ASSERT_EQ(records.size(), 1U);
   EXPECT_DOUBLE_EQ(records[0].rate_iu_per_day, 3e6 * 3.0 * 2.0);
@@ -68,7 +70,7 @@ TEST(Expand, RochePotencyAppliesToRate) {
 
 // SC every 12 h for 2 days: 4 administrations into the depot; per-kg dosing uses weight.
 TEST(Expand, BolusAndScAdministrations) {
-  Phase sc{"sc", Route::kSc, 1e4, DoseUnit::kPerKgPerDay, 2.0};
+  Phase sc{"sc", PhaseRole::kOther, Route::kSc, 1e4, DoseUnit::kPerKgPerDay, 2.0};
   sc.interval_hours = 12.0;
   Regimen r{"sc", Product::kChiron, {sc}};
   const auto records = expand(r, 10.0, {1.8, 50.0}, 3.0);

@@ -79,18 +79,19 @@ TEST(Il2Model, DriveBuildsUpAtKdAndDecaysAtKdOff) {
   pop.set(ParamId::kKD, 0.05);
   pop.set(ParamId::kKDOff, 0.5);
   const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
-  Il2Model m(p);
-  m.inputs().pk = PkMode::kDynamic;
+  const Il2Model m(p);
+  ModelInputs u;
+  u.pk = PkMode::kDynamic;
   auto y = m.initial_state(0.0);
   std::array<double, kStateCount> dy{};
   y[kD] = 0.4;
   y[kA1] = 10.0 * p.V1;  // C = 10 IU/mL: H = 10/(EC50D + 10) > 0.4 with the default EC50D
   const double h = 10.0 / (p.EC50D + 10.0);
   ASSERT_GT(h, 0.4);
-  m.rhs(50.0, y, dy);
+  m.rhs(50.0, y, dy, u);
   EXPECT_NEAR(dy[kD], 0.05 * (h - 0.4), 1e-12);
   y[kA1] = 0.0;  // no IL-2: H = 0 < D
-  m.rhs(50.0, y, dy);
+  m.rhs(50.0, y, dy, u);
   EXPECT_NEAR(dy[kD], -0.5 * 0.4, 1e-12);
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "model/patient.hpp"
+#include "sim/dose_feed.hpp"
 #include "sim/patient_sim.hpp"
 #include "sim/trajectory.hpp"
 
@@ -30,7 +31,8 @@ inline Run simulate(const model::IndividualParameters& p,
   PatientSimulator s(p, o, 1);
   RandomStream stream(1, 0, 1, Purpose::kTumourBirthDeath);
   Run run;
-  run.outcome = s.run(doses, L0, stream, output_grid(horizon, step), run.trajectory.observer());
+  run.outcome =
+      play(s, p, doses, L0, stream, output_grid(horizon, step), run.trajectory.observer());
   return run;
 }
 

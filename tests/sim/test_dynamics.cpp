@@ -107,7 +107,7 @@ TEST(Dynamics, BirthDeathExtinctionProbability) {
   for (int k = 0; k < patients; ++k) {
     PatientSimulator sim(p, o, static_cast<std::uint32_t>(k));
     RandomStream stream(777, 0, static_cast<std::uint32_t>(k), Purpose::kTumourBirthDeath);
-    const auto outcome = sim.run({}, n0, stream, {}, nullptr);
+    const auto outcome = play(sim, p, {}, n0, stream, {}, nullptr);
     ASSERT_FALSE(outcome.failed) << outcome.failure;
     if (outcome.cure_day) ++extinct;
   }

@@ -26,17 +26,18 @@ const scenario::ArmSpec& arm_named(const scenario::Scenario& s, const std::strin
 // O(h²·N''') ≈ 1e-9 relative) at days after the anchor, and N(t0) = N0 at the anchor.
 TEST(SelectionBias, UntreatedPoolsSolveTheImmuneOdeWithoutIl2) {
   const auto p = testing::adult(model::ParameterSet{});
-  model::Il2Model m(p);
-  auto& u = m.inputs();
+  const model::Il2Model m(p);
+  model::ModelInputs u;
   u.untreated_kill = true;
   u.untreated_from = 46.0;
   u.untreated_N = 500.0;
   u.untreated_E = 300.0;
-  EXPECT_DOUBLE_EQ(m.untreated_pools(46.0).N, 500.0);  // the anchor
-  EXPECT_DOUBLE_EQ(m.untreated_pools(46.0).E, 300.0);
+  EXPECT_DOUBLE_EQ(m.untreated_pools(46.0, u).N, 500.0);  // the anchor
+  EXPECT_DOUBLE_EQ(m.untreated_pools(46.0, u).E, 300.0);
   const double h = 1e-3;
   for (const double t : {46.5, 50.0, 80.0, 200.0, 700.0}) {
-    const auto a = m.untreated_pools(t - h), b = m.untreated_pools(t + h), c = m.untreated_pools(t);
+    const auto a = m.untreated_pools(t - h, u), b = m.untreated_pools(t + h, u),
+               c = m.untreated_pools(t, u);
     const double dN = (b.N - a.N) / (2 * h), dE = (b.E - a.E) / (2 * h);
     const double sN = p.sN_inf * (1.0 - std::exp(-t / p.tauN));
     const double sE = p.sE_inf * (1.0 - std::exp(-t / p.tauE));
