@@ -102,86 +102,132 @@ dosing::Regimen regimen_at_level(const dosing::Regimen& base, const std::string&
 // ---- Dose escalation
 // --------------------------------------------------------------------------------
 
-EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index,
-                                     std::uint32_t replicate, std::vector<StagePatient>* keep) {
-  const auto& st = s.stages[stage_index];
-  const auto& cohort = cohort_of(st.cohort);
-  scenario::Scenario local = s;
-  const auto& base = s.regimens.at(st.regimen);
-  std::vector<scenario::ArmSpec> level_arms;
-  for (std::size_t i = 0; i < st.levels.size(); ++i) {
-    const std::string name = fmt::format("{} level {}", st.name, i + 1);
-    local.regimens[name] = regimen_at_level(base, st.escalated_phase, st.levels[i]);
-    level_arms.push_back({name, st.cohort, name});
+namespace {
+
+/// Treats one dose-escalation cohort at a time: one arm per dose level (the stage's regimen with
+/// its escalated phase at that level), patients numbered in order of registration.
+class EscalationClinic {
+ public:
+  EscalationClinic(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
+                   EscalationResult& result, std::vector<StagePatient>* keep)
+      : s_(s),
+        st_(s.stages[stage_index]),
+        cohort_(cohort_of(st_.cohort)),
+        local_(s),
+        replicate_(replicate),
+        next_id_(stage_patient_base(stage_index) + 1),
+        result_(result),
+        keep_(keep) {
+    const auto& base = s.regimens.at(st_.regimen);
+    product_ = std::string(dosing::to_string(base.product));
+    for (std::size_t i = 0; i < st_.levels.size(); ++i) {
+      const std::string name = fmt::format("{} level {}", st_.name, i + 1);
+      local_.regimens[name] = regimen_at_level(base, st_.escalated_phase, st_.levels[i]);
+      level_arms_.push_back({name, st_.cohort, name});
+    }
   }
-  EscalationResult result;
-  std::uint32_t next_id = stage_patient_base(stage_index) + 1;
-  const std::string product(dosing::to_string(base.product));
-  // Treats `count` evaluable patients at `level`; returns their DLT count (or -1 if nobody can be
-  // treated).
-  auto treat = [&](int level, int count) {
+
+  /// Treats `count` evaluable patients at `level`; returns their DLT count (or -1 if nobody can be
+  /// treated).
+  int treat(int level, int count) {
     int dlts = 0;
     int treated = 0;
     int registered = 0;
-    const auto& regimen = local.regimens.at(level_arms[static_cast<std::size_t>(level)].name);
-    const double horizon = s.protocol.window_end_day + regimen.total_days() + st.dlt_followup_days;
+    const auto& arm = level_arms_[static_cast<std::size_t>(level)];
+    const auto& regimen = local_.regimens.at(arm.name);
+    const double horizon =
+        s_.protocol.window_end_day + regimen.total_days() + st_.dlt_followup_days;
     while (treated < count) {
       if (++registered > kMaxRegistrationsPerEvaluable * count) return -1;
-      const auto v = clinic::make_patient(local, cohort, replicate, next_id++);
-      auto record =
-          clinic::simulate_patient(local, level_arms[static_cast<std::size_t>(level)], v, horizon);
+      const auto v = clinic::make_patient(local_, cohort_, replicate_, next_id_++);
+      auto record = clinic::simulate_patient(local_, arm, v, horizon);
       if (!record.treated) {
-        ++result.not_evaluable;
+        ++result_.not_evaluable;
         continue;
       }
       ++treated;
       dlts += record.dlt ? 1 : 0;
-      result.patients.push_back({v.id, level, record.dlt});
-      if (keep != nullptr) keep->push_back({std::move(record), 0.0, product});
+      result_.patients.push_back({v.id, level, record.dlt});
+      if (keep_ != nullptr) keep_->push_back({std::move(record), 0.0, product_});
     }
     return dlts;
-  };
+  }
+
+ private:
+  const scenario::Scenario& s_;
+  const scenario::StageSpec& st_;
+  const scenario::CohortSpec& cohort_;
+  scenario::Scenario local_;
+  std::uint32_t replicate_;
+  std::uint32_t next_id_;
+  EscalationResult& result_;
+  std::vector<StagePatient>* keep_;
+  std::string product_;
+  std::vector<scenario::ArmSpec> level_arms_;
+};
+
+/// The 3+3 rule from the lowest level; no MTD when a cohort cannot be treated.
+std::optional<int> escalate_three_plus_three(int n_levels, EscalationClinic& clinic) {
+  design::ThreePlusThree engine(n_levels);
+  while (!engine.stopped()) {
+    const int dlts = clinic.treat(engine.decision().dose, design::ThreePlusThree::kCohortSize);
+    if (dlts < 0) return std::nullopt;
+    engine.record(dlts);
+  }
+  if (engine.decision().kind == design::ThreePlusThreeDecision::Kind::kStopMtd)
+    return engine.decision().dose;
+  return std::nullopt;
+}
+
+/// BOIN at the stage's target, cohort size and sample size.
+std::optional<int> escalate_boin(const scenario::StageSpec& st, int n_levels,
+                                 EscalationClinic& clinic) {
+  auto settings = design::BoinSettings::for_target(st.target);
+  settings.cohort_size = st.cohort_size;
+  settings.max_n = st.max_patients;
+  design::Boin engine(settings, n_levels, st.start_level - 1);
+  while (!engine.stopped()) {
+    const int dlts = clinic.treat(engine.decision().dose, st.cohort_size);
+    if (dlts < 0) return std::nullopt;
+    engine.record(st.cohort_size, dlts);
+  }
+  if (engine.decision().kind == design::BoinDecision::Kind::kStopMtd) return engine.decision().dose;
+  return std::nullopt;
+}
+
+/// The CRM with the stage's skeleton; the MTD is its last recommendation.
+std::optional<int> escalate_crm(const scenario::StageSpec& st, EscalationClinic& clinic) {
+  design::CrmSettings settings;
+  settings.skeleton = st.skeleton;
+  settings.target = st.target;
+  design::Crm engine(settings, st.cohort_size, st.max_patients, st.start_level - 1);
+  int recommended = engine.dose();
+  while (!engine.stopped()) {
+    const int dlts = clinic.treat(engine.dose(), st.cohort_size);
+    if (dlts < 0) return std::nullopt;
+    recommended = engine.record(st.cohort_size, dlts).recommended;
+  }
+  return recommended;
+}
+
+}  // namespace
+
+EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index,
+                                     std::uint32_t replicate, std::vector<StagePatient>* keep) {
+  const auto& st = s.stages[stage_index];
+  EscalationResult result;
+  EscalationClinic clinic(s, stage_index, replicate, result, keep);
   const int n_levels = static_cast<int>(st.levels.size());
   switch (st.method) {
-    case scenario::EscalationMethod::kThreePlusThree: {
-      design::ThreePlusThree engine(n_levels);
-      while (!engine.stopped()) {
-        const int dlts = treat(engine.decision().dose, design::ThreePlusThree::kCohortSize);
-        if (dlts < 0) return result;
-        engine.record(dlts);
-      }
-      if (engine.decision().kind == design::ThreePlusThreeDecision::Kind::kStopMtd)
-        result.mtd = engine.decision().dose;
+    case scenario::EscalationMethod::kThreePlusThree:
+      result.mtd = escalate_three_plus_three(n_levels, clinic);
       break;
-    }
-    case scenario::EscalationMethod::kBoin: {
-      auto settings = design::BoinSettings::for_target(st.target);
-      settings.cohort_size = st.cohort_size;
-      settings.max_n = st.max_patients;
-      design::Boin engine(settings, n_levels, st.start_level - 1);
-      while (!engine.stopped()) {
-        const int dlts = treat(engine.decision().dose, st.cohort_size);
-        if (dlts < 0) return result;
-        engine.record(st.cohort_size, dlts);
-      }
-      if (engine.decision().kind == design::BoinDecision::Kind::kStopMtd)
-        result.mtd = engine.decision().dose;
+    case scenario::EscalationMethod::kBoin:
+      result.mtd = escalate_boin(st, n_levels, clinic);
       break;
-    }
-    case scenario::EscalationMethod::kCrm: {
-      design::CrmSettings settings;
-      settings.skeleton = st.skeleton;
-      settings.target = st.target;
-      design::Crm engine(settings, st.cohort_size, st.max_patients, st.start_level - 1);
-      int recommended = engine.dose();
-      while (!engine.stopped()) {
-        const int dlts = treat(engine.dose(), st.cohort_size);
-        if (dlts < 0) return result;
-        recommended = engine.record(st.cohort_size, dlts).recommended;
-      }
-      result.mtd = recommended;
+    case scenario::EscalationMethod::kCrm:
+      result.mtd = escalate_crm(st, clinic);
       break;
-    }
   }
   return result;
 }
