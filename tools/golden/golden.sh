@@ -36,9 +36,7 @@ texts() {
 scenarios() { "$1" scenarios | awk 'NF {print $1}'; }
 
 regen() {
-  local bin=$1 tmp s f
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
+  local bin=$1 s f
   for s in $(scenarios "$bin"); do
     "$here/run_scenario.sh" "$bin" "$s" "$tmp/run-$s" > /dev/null
     texts "$tmp/run-$s" "$tmp/text-$s"
@@ -56,9 +54,7 @@ regen() {
 
 check() {
   local bin=$1 s=$2 pending=",${3:-},"
-  local tmp status=0 f name source
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
+  local status=0 f name source
   [ -d "$golden/$s" ] || { echo "FAIL: no golden files tests/golden/$s; regenerate: $regen_cmd"; return 1; }
   "$here/run_scenario.sh" "$bin" "$s" "$tmp/run" > /dev/null
   texts "$tmp/run" "$tmp/text"
@@ -108,6 +104,8 @@ list() {
 }
 
 cmd=${1:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 case "$cmd" in
   regen) regen "$2" ;;
   check) check "$2" "$3" "${4:-}" ;;
