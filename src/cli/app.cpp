@@ -8,6 +8,7 @@
 
 #include "cli/distributed.hpp"
 #include "core/error.hpp"
+#include "core/output_file.hpp"
 #include "core/version.hpp"
 
 namespace il2sim::cli {
@@ -28,11 +29,22 @@ int run(int argc, char** argv) {
   register_design(app);
   register_survival(app);
   register_calibrate(app);
+  register_schema(app);
   try {
     app.parse(argc, argv);
+    core::flush_standard_output();  // a full disk or a closed pipe is an error, not exit 0
   } catch (const CLI::ParseError& e) {
     // --help and --version are "errors" with exit code 0 in CLI11; CLI11 prints them.
-    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      const int code = app.exit(e);
+      try {
+        core::flush_standard_output();
+      } catch (const UserError& failed) {
+        std::fprintf(stderr, "il2sim: error: %s\n", failed.what());
+        return static_cast<int>(ExitCode::kUserError);
+      }
+      return code;
+    }
     // A parse error is a user error: one message line on stderr, like every other (interfaces.md).
     std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);

@@ -23,5 +23,6 @@ void register_scenarios(CLI::App& app);
 void register_design(CLI::App& app);
 void register_survival(CLI::App& app);
 void register_calibrate(CLI::App& app);
+void register_schema(CLI::App& app);
 
 }  // namespace il2sim::cli

@@ -307,7 +307,7 @@ void run_fit(const CalibrateArgs& a) {
   }
   // An unknown target id (--only) is refused here, before the output folder is touched.
   const calibration::Evaluator evaluator(set, evaluation_options(a));
-  prepare_output_dir(a.out, a.force);
+  const auto lock = prepare_output_dir(a.out, a.force);
   (void)run_fit_job(a, set, evaluator, job);
 }
 
@@ -329,7 +329,7 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
                         fmt::format("fit '{}': no target '{}' in {}", f.name, id, set.origin));
     }
   }
-  prepare_output_dir(a.out, a.force);
+  const auto lock = prepare_output_dir(a.out, a.force);
   model::ParameterSet current = s.parameters;
   for (const auto& [id, value] : plan.priors) current.set(id, value);
   const model::ParameterSet priors = current;

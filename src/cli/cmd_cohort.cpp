@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/app.hpp"
+#include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "clinic/patient.hpp"
 #include "core/error.hpp"
@@ -97,7 +98,7 @@ void run_cohort(const CohortArgs& a) {
                     fmt::format("scenario '{}' has no arm '{}'", scenario.name, a.arm), allowed);
   }
   const auto* cohort = scenario::find_cohort(arm->cohort);
-  prepare_output_dir(a.out, a.force);
+  const auto lock = prepare_output_dir(a.out, a.force);
 
   // NK/CD8 fold change: 24 h after the last planned infusion of the scenario's first IL-2 regimen.
   double fold_offset = 19.0;
@@ -180,7 +181,7 @@ void register_cohort(CLI::App& app) {
   cmd->add_option("--patients", a->patients, "Number of virtual patients")->required();
   cmd->add_option("--days", a->days, "Follow-up horizon from transplant (days)")
       ->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Random seed (default: the scenario's)");
+  add_seed_option(*cmd, a->seed);
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->required();

@@ -286,7 +286,7 @@ struct ThreePlusThreeOptions {
 };
 
 void run_three_plus_three(const ThreePlusThreeOptions& o) {
-  design::check_probabilities("--p", o.p);
+  design::check_dose_toxicity("--p", o.p);
   if (o.p.size() > 100)
     flag_error("--p", fmt::format("{} doses given", o.p.size()), "at most 100 doses");
   const design::ThreePlusThreeOc oc = design::three_plus_three_oc(o.p);

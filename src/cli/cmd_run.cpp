@@ -15,6 +15,7 @@
 
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
+#include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -28,6 +29,7 @@
 #include "output/views.hpp"
 #include "trial/journal.hpp"
 #include "trial/programme.hpp"
+#include "trial/summary.hpp"
 
 namespace il2sim::cli {
 namespace {
@@ -99,8 +101,9 @@ void write_views(const std::string& dir, const scenario::Scenario& s,
   core::write_file_atomically(dir + "/ex.csv", ex);
 }
 
-void run_run(const RunArgs& a) {
-  const auto started = std::chrono::system_clock::now();
+/// The scenario of `il2sim run` with the command line's seed and replicates.
+/// @throws UserError on an option out of range or a scenario without trial stages.
+scenario::Scenario scenario_of(const RunArgs& a) {
   if (a.threads < 1 || a.threads > 1024)
     throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
   if (a.replicates && (*a.replicates < 1 || *a.replicates > 1'000'000)) {
@@ -115,15 +118,55 @@ void run_run(const RunArgs& a) {
                     fmt::format("scenario '{}' has no trial stages to run", s.name),
                     "a scenario with [[stages]]; for one arm of patients use `il2sim cohort`");
   }
-  const std::string out = a.out.empty() ? "out/" + s.name : a.out;
-  const auto& dist = Distributed::current();
-  const std::string resolved = scenario::to_toml(s);
+  return s;
+}
+
+/// Every output of a finished run (rank 0): the CSV views of the example replicates, scenario.toml,
+/// and the operating characteristics, computed once: summary.json, report.html and results.sqlite
+/// are all written from these objects; timings and the execution layout only in manifest.json.
+void write_outputs(const RunArgs& a, const std::string& out, const scenario::Scenario& s,
+                   const std::string& resolved, const trial::ProgrammeSummary& summary,
+                   trial::ReplicateResult first, std::chrono::system_clock::time_point started,
+                   int ranks) {
   const std::string scenario_hash = core::fnv1a_hex(resolved);
-  const trial::Journal journal(out, scenario_hash);
-  // Rank 0 prepares the directory and the journal; the other ranks wait for its word.
+  // Patient-level outputs show, for each stage, the first replicate in which it ran.
+  first = trial::example_replicates(s, summary, std::move(first), a.threads);
+  write_views(out, s, first);
+  core::write_file_atomically(out + "/scenario.toml", resolved);
+  // The operating characteristics, computed once: summary.json, results.sqlite and the report
+  // are all written from these objects.
+  const auto stats = trial::stage_summaries(summary);
+  core::write_file_atomically(out + "/summary.json",
+                              trial::summary_json(summary, stats).dump(2) + "\n");
+  const auto ended = std::chrono::system_clock::now();
+  const output::RunFacts facts{std::string(kVersion), scenario_hash};
+  const output::RunData data{s, resolved, summary, stats, first, facts};
+  output::write_report(out + "/report.html", data);
+  output::write_results_db(out + "/results.sqlite", data);
+  const nlohmann::json manifest{
+      {"tool", "il2sim"},
+      {"version", facts.version},
+      {"scenario", s.name},
+      {"scenario_hash", facts.scenario_hash},
+      {"seed", s.seed},
+      {"replicates", s.replicates},
+      {"threads", a.threads},
+      {"ranks", ranks},
+      {"start_time", iso_time(started)},
+      {"end_time", iso_time(ended)},
+      {"wall_time_seconds", std::chrono::duration<double>(ended - started).count()},
+      {"hardware_threads", std::thread::hardware_concurrency()}};
+  core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
+}
+
+/// Rank 0 prepares the output directory and the journal (new, or checked for --resume); the other
+/// ranks wait for its word. False when rank 0 failed (it reports the error). Rank 0 keeps the
+/// directory locked in `lock`.
+bool prepare_run(const Distributed& dist, const RunArgs& a, const std::string& out,
+                 const trial::Journal& journal, OutputDirLock& lock) {
   bool ready = false;
   if (dist.rank() == 0) {
-    prepare_output_dir(out, a.force || a.resume);
+    lock = prepare_output_dir(out, a.force || a.resume);
     if (a.resume) {
       journal.check_resumable();
     } else {
@@ -131,7 +174,36 @@ void run_run(const RunArgs& a) {
     }
     ready = true;
   }
-  if (!dist.broadcast(ready)) return;  // rank 0 reported the error
+  return dist.broadcast(ready);
+}
+
+/// With several ranks: rank 0 gathers every rank's results (the journal's serialisation) and adds
+/// them in replicate order, the same bytes as one process. False on the other ranks.
+bool gather_results(const Distributed& dist, const nlohmann::json& gathered_mine, std::size_t n,
+                    trial::ProgrammeSummary& summary) {
+  const auto parts = dist.gather(gathered_mine.dump());
+  if (dist.rank() != 0) return false;
+  std::vector<std::optional<trial::ReplicateResult>> all(n);
+  for (const auto& part : parts) {
+    for (const auto& j : nlohmann::json::parse(part)) {
+      auto r = trial::replicate_from_json(j, "rank result");
+      all[r.replicate] = std::move(r);
+    }
+  }
+  for (const auto& r : all) summary.add(*r);  // replicate order: the same bytes as one process
+  return true;
+}
+
+void run_run(const RunArgs& a) {
+  const auto started = std::chrono::system_clock::now();
+  const auto s = scenario_of(a);
+  const std::string out = a.out.empty() ? "out/" + s.name : a.out;
+  const auto& dist = Distributed::current();
+  const std::string resolved = scenario::to_toml(s);
+  const std::string scenario_hash = core::fnv1a_hex(resolved);
+  const trial::Journal journal(out, scenario_hash);
+  OutputDirLock lock;  // rank 0 holds the output directory until the run has finished
+  if (!prepare_run(dist, a, out, journal, lock)) return;  // rank 0 reported the error
   const InterruptGuard guard;
   const auto n = static_cast<std::size_t>(s.replicates);
   // This rank's replicates: i ≡ rank (mod ranks).
@@ -192,48 +264,9 @@ void run_run(const RunArgs& a) {
                     "il2sim run {} --out {} --resume (with the same --seed and --replicates)",
                     done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
   }
-  if (dist.size() > 1) {
-    const auto parts = dist.gather(gathered_mine.dump());
-    if (dist.rank() != 0) return;
-    std::vector<std::optional<trial::ReplicateResult>> all(n);
-    for (const auto& part : parts) {
-      for (const auto& j : nlohmann::json::parse(part)) {
-        auto r = trial::replicate_from_json(j, "rank result");
-        all[r.replicate] = std::move(r);
-      }
-    }
-    for (const auto& r : all) summary.add(*r);  // replicate order: the same bytes as one process
-  }
-  // Patient-level outputs show, for each stage, the first replicate in which it ran.
-  first = trial::example_replicates(s, summary, std::move(first), a.threads);
-  write_views(out, s, first);
-  core::write_file_atomically(out + "/scenario.toml", resolved);
-  const nlohmann::json summary_json = summary.to_json();
-  core::write_file_atomically(out + "/summary.json", summary_json.dump(2) + "\n");
-  const auto ended = std::chrono::system_clock::now();
-  output::RunFacts facts{std::string(kVersion),
-                         scenario_hash,
-                         iso_time(started),
-                         iso_time(ended),
-                         std::chrono::duration<double>(ended - started).count(),
-                         a.threads,
-                         dist.size()};
-  const output::RunData data{s, resolved, summary, summary_json, first, facts};
-  output::write_report(out + "/report.html", data);
-  output::write_results_db(out + "/results.sqlite", data);
-  const nlohmann::json manifest{{"tool", "il2sim"},
-                                {"version", facts.version},
-                                {"scenario", s.name},
-                                {"scenario_hash", facts.scenario_hash},
-                                {"seed", s.seed},
-                                {"replicates", s.replicates},
-                                {"threads", a.threads},
-                                {"ranks", facts.ranks},
-                                {"start_time", facts.start_time},
-                                {"end_time", facts.end_time},
-                                {"wall_time_seconds", facts.wall_time_seconds},
-                                {"hardware_threads", std::thread::hardware_concurrency()}};
-  core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
+  if (dist.size() > 1 && !gather_results(dist, gathered_mine, n, summary)) return;
+  write_outputs(a, out, s, resolved, summary, std::move(first), started, dist.size());
+  journal.remove();
   journal.remove();
 }
 
@@ -246,7 +279,7 @@ void register_run(CLI::App& app) {
   cmd->add_option("scenario", a->scenario,
                   "Built-in scenario name or scenario .toml file (default: the built-in default)");
   cmd->add_option("--out", a->out, "Output directory (default: out/<scenario name>)");
-  cmd->add_option("--seed", a->seed, "Random seed (default: the scenario's)");
+  add_seed_option(*cmd, a->seed);
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--replicates", a->replicates, "Trial replicates (default: the scenario's)");

@@ -65,9 +65,10 @@ void check_flags(const SurvivalFlags& f) {
     throw UserError(InputLocation{{}, std::nullopt, std::nullopt, "--rho"},
                     fmt::format("rho {} is out of range", f.rho), "a finite number >= 0");
   }
-  if (f.rmean && !std::isfinite(*f.rmean)) {
+  if (f.rmean && !(std::isfinite(*f.rmean) && *f.rmean > 0)) {
     throw UserError(InputLocation{{}, std::nullopt, std::nullopt, "--rmean"},
-                    "the restricted-mean horizon is not finite", "a finite time");
+                    fmt::format("restricted-mean horizon {} is out of range", *f.rmean),
+                    "a finite time > 0 (the upper limit of the restricted mean)");
   }
 }
 

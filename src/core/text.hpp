@@ -19,6 +19,11 @@ namespace il2sim::core {
 /// file).
 [[nodiscard]] std::string fnv1a_hex(std::string_view text);
 
+/// Refuses bytes that are not UTF-8: stray or missing continuation bytes, overlong forms,
+/// surrogates, code points above U+10FFFF.
+/// @throws UserError at origin:line:column (column in UTF-8 characters) naming the byte.
+void check_utf8(std::string_view text, const std::string& origin);
+
 /// Shortest decimal text that reads back to exactly `value` (for CSV and TOML output).
 [[nodiscard]] std::string format_double(double value);
 

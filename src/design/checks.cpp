@@ -71,6 +71,18 @@ void check_probabilities(std::string_view key, std::span<const double> p) {
   }
 }
 
+void check_dose_toxicity(std::string_view key, std::span<const double> p) {
+  check_probabilities(key, p);
+  for (std::size_t i = 1; i < p.size(); ++i) {
+    if (p[i] < p[i - 1]) {
+      fail(key,
+           fmt::format("value {} (position {}) is below the previous one {}", text(p[i]), i + 1,
+                       text(p[i - 1])),
+           "DLT probabilities in (0, 1) that do not decrease with dose");
+    }
+  }
+}
+
 void check_skeleton(std::string_view key, std::span<const double> skeleton) {
   check_probabilities(key, skeleton);
   for (std::size_t i = 1; i < skeleton.size(); ++i) {

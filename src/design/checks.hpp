@@ -19,6 +19,10 @@ void check_int_range(std::string_view key, long value, long lower, long upper);
 void check_information_fractions(std::string_view key, std::span<const double> info);
 /// Each value in (0, 1) and the list not empty.
 void check_probabilities(std::string_view key, std::span<const double> p);
+/// Each value in (0, 1), non-decreasing with dose: true DLT probabilities per dose, which every
+/// escalation design assumes monotone (a decreasing curve is a typing error more often than a
+/// design question, and the 3+3's operating characteristics would silently describe it).
+void check_dose_toxicity(std::string_view key, std::span<const double> p);
 /// Each value in (0, 1), strictly increasing (a dose-toxicity skeleton).
 void check_skeleton(std::string_view key, std::span<const double> skeleton);
 

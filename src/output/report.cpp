@@ -60,8 +60,11 @@ std::string level_text(const scenario::DoseLevel& l, std::size_t index) {
   return s;
 }
 
-double json_number(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : kNaN;
+/// The operating characteristics of stage i (computed once, the objects summary.json is written
+/// from).
+template <class T>
+const T& stats_of(const RunData& d, std::size_t i) {
+  return std::get<T>(d.stats.at(i));
 }
 
 /// A figure id from a stage index and a suffix ("s2-km-pfs").
@@ -79,20 +82,16 @@ struct Outcome {
   int pfs_e = 0, os_e = 0, relapse_e = 0, nrm_e = 0;
 };
 
-/// The outcome as adtte.csv writes it (times to the CSV's 8 significant digits), so that the
-/// printed comparisons are reproducible from the file: rounding can tie two close times, and a
-/// log-rank p near 1 moves in its fourth decimal with such a tie.
+/// The computed endpoints (clinic::survival_endpoints, the same values adtte.csv writes), not a
+/// text round trip: the CSV views write times that read back exactly, so file and page agree.
 Outcome outcome(const trial::StagePatient& p) {
-  const auto as_written = [](double aval) {
-    return std::isfinite(aval) ? std::stod(num(aval)) : aval;
-  };
   const auto s = clinic::survival_endpoints(p.record, p.origin);
   Outcome o;
   o.arm = p.record.arm;
-  o.pfs = as_written(s.pfs.time), o.pfs_e = s.pfs.event;
-  o.os = as_written(s.os.time), o.os_e = s.os.event;
-  o.relapse = as_written(s.relapse.time), o.relapse_e = s.relapse.event;
-  o.nrm = as_written(s.nrm.time), o.nrm_e = s.nrm.event;
+  o.pfs = s.pfs.time, o.pfs_e = s.pfs.event;
+  o.os = s.os.time, o.os_e = s.os.event;
+  o.relapse = s.relapse.time, o.relapse_e = s.relapse.event;
+  o.nrm = s.nrm.time, o.nrm_e = s.nrm.event;
   return o;
 }
 
@@ -373,9 +372,12 @@ void completion_table(Page& page, const std::vector<std::string>& arms,
 // ---- Dose escalation
 // -------------------------------------------------------------------------------------------
 
+void mtd_figure(Page& page, const RunData& d, std::size_t i,
+                const std::vector<std::string>& levels);
+void levels_table(Page& page, const RunData& d, std::size_t i);
+
 void escalation_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
-  const auto& js = d.summary_json["stages"][i];
   std::vector<std::string> levels;
   for (std::size_t l = 0; l < st.levels.size(); ++l) levels.push_back(level_text(st.levels[l], l));
   const auto* e = std::get_if<trial::EscalationResult>(&d.first.stages[i]);
@@ -424,6 +426,14 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
   } else {
     page.paragraph("The example replicate treated no evaluable patient in this stage.");
   }
+  mtd_figure(page, d, i, levels);
+  levels_table(page, d, i);
+}
+
+void mtd_figure(Page& page, const RunData& d, std::size_t i,
+                const std::vector<std::string>& levels) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::EscalationSummary>(d, i);
   {
     Figure f;
     f.id = fig_id(i, "mtd");
@@ -438,10 +448,10 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
     f.y.max = 1.0;
     report::Bars b;
     b.x.push_back(0.0);
-    b.height.push_back(json_number(js, "p_select_none"));
+    b.height.push_back(js.p_select_none);
     for (std::size_t l = 0; l < st.levels.size(); ++l) {
       b.x.push_back(static_cast<double>(l + 1));
-      b.height.push_back(js["p_select"][l].get<double>());
+      b.height.push_back(js.levels.at(l).p_select);
     }
     b.label = "proportion of replicates";
     f.add(b);
@@ -449,45 +459,51 @@ void escalation_section(Page& page, const RunData& d, std::size_t i) {
         f,
         "Proportion of replicates selecting each dose level as the MTD (summary.json p_select).");
   }
+}
+
+void levels_table(Page& page, const RunData& d, std::size_t i) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::EscalationSummary>(d, i);
   Table t;
   t.caption = fmt::format("{}: dose levels over replicates", st.name);
   t.header = {"Level", "Dose", "Days", "P(selected as MTD)", "Mean patients", "Observed DLT rate"};
   for (std::size_t l = 0; l < st.levels.size(); ++l) {
-    const auto& jl = js["levels"][l];
+    const auto& jl = js.levels.at(l);
     t.rows.push_back({std::to_string(l + 1), dose_text(st.levels[l].dose),
                       st.levels[l].days ? fixed(*st.levels[l].days, 0) : std::string("regimen"),
-                      fixed(json_number(jl, "p_select"), 3),
-                      fixed(json_number(jl, "mean_patients"), 2),
-                      percent(json_number(jl, "observed_dlt_rate"))});
+                      fixed(jl.p_select, 3), fixed(jl.mean_patients, 2),
+                      percent(jl.observed_dlt_rate)});
   }
-  t.note =
-      fmt::format("Method {}; mean evaluable patients per trial {}; mean not evaluable {}.",
-                  js.value("method", std::string()), fixed(json_number(js, "mean_patients"), 2),
-                  fixed(json_number(js, "mean_not_evaluable"), 2));
+  t.note = fmt::format("Method {}; mean evaluable patients per trial {}; mean not evaluable {}.",
+                       js.method, fixed(js.mean_patients, 2), fixed(js.mean_not_evaluable, 2));
   page.table(t);
 }
 
 // ---- Single arm
 // ----------------------------------------------------------------------------------------------
 
-/// "mean (2.5–97.5 %: lo to hi)" of a summary.json spread object.
-std::string spread_text(const nlohmann::json& j, int decimals) {
-  return fmt::format("{} ({} to {})", fixed(json_number(j, "mean"), decimals),
-                     fixed(json_number(j, "q025"), decimals),
-                     fixed(json_number(j, "q975"), decimals));
+/// "mean (lo to hi)" of a spread over replicates (2.5–97.5 %).
+std::string spread_text(const trial::Spread& s, int decimals) {
+  return fmt::format("{} ({} to {})", fixed(s.mean, decimals), fixed(s.q025, decimals),
+                     fixed(s.q975, decimals));
 }
+
+void selection_bias_table(Page& page, const scenario::StageSpec& st,
+                          const trial::SelectionBiasSummary& sb);
+void selection_bias_km(Page& page, const scenario::StageSpec& st, std::size_t i,
+                       const trial::SingleArmResult& a);
 
 /// The selection-bias analysis of a single-arm stage (summary.json selection_bias; the example
 /// replicate's Kaplan–Meier data in SingleArmResult::samples).
 void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t i,
-                         const trial::SingleArmResult& a, const nlohmann::json& sb) {
+                         const trial::SingleArmResult& a, const trial::SelectionBiasSummary& sb) {
   const std::string days = fixed(st.comparison_days, 0);
   page.heading(fmt::format("{}: how much of the single-arm result is selection", st.name));
-  const auto& without = sb["without_effect"];
-  const auto& with = sb["with_effect"];
-  const auto& benefit = sb["apparent_benefit_from_selection"];
-  const double b = json_number(benefit, "mean");
-  const double w = json_number(with["difference_from_transplant"], "mean");
+  const auto& without = sb.without_effect;
+  const auto& with = sb.with_effect;
+  const auto& benefit = sb.apparent_benefit;
+  const double b = benefit.mean;
+  const double w = with.difference_from_transplant.mean;
   const std::string share =
       std::isfinite(b) && std::isfinite(w) && w > 0.0 && b > 0.0
           ? fmt::format(" That is {} of the difference seen with IL-2's effect ({}).",
@@ -507,11 +523,17 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
       "from the landmark (the control restricted to patients alive and relapse-free at the "
       "would-be start), the difference without the effect is {}. With the effect, the differences "
       "are {} from transplant and {} from the landmark.",
-      days, fixed(b, 3), fixed(json_number(sb, "replicates"), 0),
-      fixed(json_number(benefit, "q025"), 3), fixed(json_number(benefit, "q975"), 3), share,
-      spread_text(without["difference_from_landmark"], 3),
-      spread_text(with["difference_from_transplant"], 3),
-      spread_text(with["difference_from_landmark"], 3)));
+      days, fixed(b, 3), fixed(static_cast<double>(sb.replicates), 0), fixed(benefit.q025, 3),
+      fixed(benefit.q975, 3), share, spread_text(without.difference_from_landmark, 3),
+      spread_text(with.difference_from_transplant, 3),
+      spread_text(with.difference_from_landmark, 3)));
+  selection_bias_table(page, st, sb);
+  selection_bias_km(page, st, i, a);
+}
+
+void selection_bias_table(Page& page, const scenario::StageSpec& st,
+                          const trial::SelectionBiasSummary& sb) {
+  const std::string days = fixed(st.comparison_days, 0);
   Table t;
   t.caption = fmt::format(
       "{}: relapse-free survival at {} days, with and without IL-2's effect on tumour kill, "
@@ -520,25 +542,27 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
   t.header = {
       "IL-2 effect on kill",  "Origin",       "Treated", "Historical control", "Treated − control",
       "P(log-rank p < 0.05)", "Response rate"};
-  const auto& control = sb["control"];
-  for (const auto& [label, key] :
-       {std::pair{"with", "with_effect"}, std::pair{"without", "without_effect"}}) {
-    const auto& e = sb[key];
-    for (const auto& [origin, suffix] : {std::pair{"transplant", "from_transplant"},
-                                         std::pair{"landmark (IL-2 start)", "from_landmark"}}) {
-      const std::string sfx(suffix);
-      t.rows.push_back({label, origin, spread_text(e["rfs_" + sfx], 3),
-                        spread_text(control["rfs_" + sfx], 3),
-                        spread_text(e["difference_" + sfx], 3),
-                        fixed(json_number(e, ("p_logrank_below_0.05_" + sfx).c_str()), 3),
-                        percent(json_number(e, "response_rate_mean"))});
-    }
+  for (const auto& [label, e] :
+       {std::pair{"with", &sb.with_effect}, std::pair{"without", &sb.without_effect}}) {
+    t.rows.push_back({label, "transplant", spread_text(e->rfs_from_transplant, 3),
+                      spread_text(sb.control_from_transplant, 3),
+                      spread_text(e->difference_from_transplant, 3),
+                      fixed(e->p_below_005_from_transplant, 3), percent(e->response_rate_mean)});
+    t.rows.push_back({label, "landmark (IL-2 start)", spread_text(e->rfs_from_landmark, 3),
+                      spread_text(sb.control_from_landmark, 3),
+                      spread_text(e->difference_from_landmark, 3),
+                      fixed(e->p_below_005_from_landmark, 3), percent(e->response_rate_mean)});
   }
   t.note =
       "summary.json selection_bias; per replicate in results.sqlite table selection_bias. The "
       "treated "
       "without the effect are the same patients as with it; the control is the same in both rows.";
   page.table(t);
+}
+
+void selection_bias_km(Page& page, const scenario::StageSpec& st, std::size_t i,
+                       const trial::SingleArmResult& a) {
+  const std::string days = fixed(st.comparison_days, 0);
   for (const char* origin : {"transplant", "landmark"}) {
     std::vector<double> time;
     std::vector<int> event;
@@ -571,9 +595,12 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
   }
 }
 
+void historical_table(Page& page, const scenario::StageSpec& st, const trial::SingleArmResult& a,
+                      const trial::HistoricalComparison& hc);
+
 void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
-  const auto& js = d.summary_json["stages"][i];
+  const auto& js = stats_of<trial::SingleArmSummary>(d, i);
   const bool skipped =
       std::find(d.first.skipped.begin(), d.first.skipped.end(), st.name) != d.first.skipped.end();
   const auto& a = std::get<trial::SingleArmResult>(d.first.stages[i]);
@@ -584,12 +611,10 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
                          : fmt::format("fixed n, exact binomial test of p0 = {}", fixed(st.p0, 2)));
   rows.emplace_back("Response", fmt::format("alive and relapse-free {} days after IL-2 start",
                                             fixed(st.response_days, 0)));
-  rows.emplace_back("Replicates in which the stage ran",
-                    fixed(json_number(js, "replicates_run"), 0));
-  rows.emplace_back("P(reject H0) over replicates", fixed(json_number(js, "p_reject_h0"), 3));
-  rows.emplace_back("P(early stop) over replicates", fixed(json_number(js, "p_early_stop"), 3));
-  rows.emplace_back("Mean response rate over replicates",
-                    percent(json_number(js, "response_rate_mean")));
+  rows.emplace_back("Replicates in which the stage ran", fixed(js.replicates_run, 0));
+  rows.emplace_back("P(reject H0) over replicates", fixed(js.p_reject_h0, 3));
+  rows.emplace_back("P(early stop) over replicates", fixed(js.p_early_stop, 3));
+  rows.emplace_back("Mean response rate over replicates", percent(js.response_rate_mean));
   if (!skipped) {
     rows.emplace_back("Example replicate: dose", dose_text(a.dose));
     rows.emplace_back("Example replicate: treated / planned",
@@ -622,9 +647,9 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
       fig_id(i, "rfs"),
       fmt::format("{}: relapse-free survival of the treated (example replicate)", st.name),
       "IL-2 start", arms, time, event, arm, curves);
-  const auto& hc = js["historical_comparison"];
-  const double control = json_number(hc, "rfs_control_from_landmark");
-  const double treated = json_number(hc, "rfs_il2_from_landmark");
+  const auto& hc = js.historical;
+  const double control = hc.rfs_control_from_landmark;
+  const double treated = hc.rfs_il2_from_landmark;
   const double at_months = st.comparison_days / kDaysPerMonth;
   if (std::isfinite(control)) {
     f.add(report::RefLine{control, false, fmt::format("historical control {}", fixed(control, 2)),
@@ -643,6 +668,12 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
           "(landmark) {}. Mean over replicates: treated {}.",
           fixed(st.comparison_days, 0), fixed(st.comparison_days, 0), fixed(a.rfs_from_landmark, 3),
           fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark), fixed(treated, 3)));
+  historical_table(page, st, a, hc);
+  if (js.selection_bias) selection_bias_part(page, st, i, a, *js.selection_bias);
+}
+
+void historical_table(Page& page, const scenario::StageSpec& st, const trial::SingleArmResult& a,
+                      const trial::HistoricalComparison& hc) {
   Table t;
   t.caption = fmt::format("{}: relapse-free survival at {} days, treated vs historical control",
                           st.name, fixed(st.comparison_days, 0));
@@ -655,17 +686,14 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
               "P(log-rank p < 0.05)"};
   t.rows.push_back({"Transplant", fixed(a.rfs_from_transplant, 3),
                     fixed(a.control_from_transplant, 3), p_value(a.logrank_p_transplant),
-                    fixed(json_number(hc, "rfs_il2_from_transplant"), 3),
-                    fixed(json_number(hc, "rfs_control_from_transplant"), 3),
-                    fixed(json_number(hc, "p_logrank_below_0.05_from_transplant"), 3)});
+                    fixed(hc.rfs_il2_from_transplant, 3), fixed(hc.rfs_control_from_transplant, 3),
+                    fixed(hc.p_below_005_from_transplant, 3)});
   t.rows.push_back({"Landmark (IL-2 start)", fixed(a.rfs_from_landmark, 3),
                     fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark),
-                    fixed(treated, 3), fixed(control, 3),
-                    fixed(json_number(hc, "p_logrank_below_0.05_from_landmark"), 3)});
+                    fixed(hc.rfs_il2_from_landmark, 3), fixed(hc.rfs_control_from_landmark, 3),
+                    fixed(hc.p_below_005_from_landmark, 3)});
   t.note = "Means over the replicates in which the stage ran (summary.json historical_comparison).";
   page.table(t);
-  if (st.selection_bias && js.contains("selection_bias"))
-    selection_bias_part(page, st, i, a, js["selection_bias"]);
 }
 
 // ---- Randomized
@@ -730,45 +758,34 @@ void cuminc_figure(Page& page, std::size_t i, const std::vector<std::string>& ar
           gray);
 }
 
-void replicates_part(Page& page, const RunData& d, std::size_t i) {
+void characteristics_table(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
-  const auto& js = d.summary_json["stages"][i];
-  std::vector<double> hr;
-  std::map<std::string, double> attrition;
-  double registered = 0;
-  long run = 0;
-  for (const auto& rep : d.summary.results()) {
-    const auto* r = std::get_if<trial::RandomizedResult>(&rep[i]);
-    if (r == nullptr) continue;
-    ++run;
-    hr.push_back(r->hr);
-    registered += r->registered;
-    for (const auto& [cause, k] : r->attrition) attrition[cause] += k;
-  }
-  page.heading(fmt::format("Over the {} replicate(s) in which the stage ran", run));
+  const auto& js = stats_of<trial::RandomizedSummary>(d, i);
+  page.heading(fmt::format("Over the {} replicate(s) in which the stage ran",
+                           static_cast<long>(js.replicates_run)));
   std::vector<std::pair<std::string, std::string>> rows;
-  rows.emplace_back("Power (P reject H0)", fixed(json_number(js, "power"), 3));
-  rows.emplace_back(
-      "Hazard ratio of PFS, median (5th–95th percentile)",
-      fmt::format("{} ({} to {})", fixed(json_number(js, "hr_median"), 3),
-                  fixed(json_number(js, "hr_q05"), 3), fixed(json_number(js, "hr_q95"), 3)));
+  rows.emplace_back("Power (P reject H0)", fixed(js.power, 3));
+  rows.emplace_back("Hazard ratio of PFS, median (5th–95th percentile)",
+                    fmt::format("{} ({} to {})", fixed(js.hr_median, 3), fixed(js.hr_q05, 3),
+                                fixed(js.hr_q95, 3)));
   rows.emplace_back("PFS events at the stopping analysis, median",
-                    fmt::format("{} (target {})", fixed(json_number(js, "events_median"), 1),
-                                js.value("target_events", 0)));
+                    fmt::format("{} (target {})", fixed(js.events_median, 1), js.target_events));
   rows.emplace_back("Duration (months, first registration to stopping analysis), median",
-                    fixed(json_number(js, "duration_months_median"), 1));
-  rows.emplace_back("Not randomized (fraction of registered)",
-                    percent(json_number(js, "not_randomized_fraction")));
-  if (js.contains("decisions")) {
+                    fixed(js.duration_months_median, 1));
+  rows.emplace_back("Not randomized (fraction of registered)", percent(js.not_randomized_fraction));
+  if (!js.decisions.empty()) {
     std::vector<std::string> dec;
-    for (const auto& [k, v] : js["decisions"].items()) {
-      dec.push_back(fmt::format("{} {}", k, v.is_number() ? fixed(v.get<double>(), 3) : v.dump()));
-    }
+    for (const auto& [k, v] : js.decisions) dec.push_back(fmt::format("{} {}", k, fixed(v, 3)));
     rows.emplace_back("Decisions (proportion of replicates)",
                       fmt::format("{}", fmt::join(dec, "; ")));
   }
   page.key_values(fmt::format("{}: operating characteristics (summary.json)", st.name), rows);
-  if (!hr.empty()) {
+}
+
+void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,
+                  const std::vector<double>& hr) {
+  if (hr.empty()) return;
+  {
     Figure f;
     f.id = fig_id(i, "hr-hist");
     f.title = "Distribution of the estimated hazard ratio of PFS over replicates";
@@ -807,6 +824,12 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
             "Histogram of the Cox hazard-ratio estimates of the {} replicate(s); bins of width {}.",
             hr.size(), fixed(bins.step, 3)));
   }
+}
+
+/// Attrition before randomization by cause, mean per trial over the `run` replicates that ran the
+/// stage (their typed results).
+void attrition_part(Page& page, std::size_t i, const std::map<std::string, double>& attrition,
+                    double registered, long run) {
   if (!attrition.empty() && run > 0) {
     Figure f;
     f.id = fig_id(i, "attrition");
@@ -836,6 +859,44 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
                fixed(registered / static_cast<double>(run), 1), run));
     page.table(t);
   }
+}
+
+void replicates_part(Page& page, const RunData& d, std::size_t i) {
+  std::vector<double> hr;
+  std::map<std::string, double> attrition;
+  double registered = 0;
+  long run = 0;
+  for (const auto& rep : d.summary.results()) {
+    const auto* r = std::get_if<trial::RandomizedResult>(&rep[i]);
+    if (r == nullptr) continue;
+    ++run;
+    hr.push_back(r->hr);
+    registered += r->registered;
+    for (const auto& [cause, k] : r->attrition) attrition[cause] += k;
+  }
+  characteristics_table(page, d, i);
+  hr_histogram(page, d.scenario.stages[i], i, hr);
+  attrition_part(page, i, attrition, registered, run);
+}
+
+/// The group-sequential analyses of the example replicate.
+void looks_table(Page& page, const trial::RandomizedResult& r) {
+  Table looks;
+  looks.caption = "Group-sequential analyses of the example replicate (PFS, censored at each look)";
+  looks.header = {"Look", "Information",    "Month",         "Events",
+                  "z",    "Efficacy bound", "Futility bound"};
+  for (std::size_t k = 0; k < r.looks.size(); ++k) {
+    const auto& l = r.looks[k];
+    looks.rows.push_back({std::to_string(k + 1), fixed(l.info, 3), fixed(l.calendar_months, 1),
+                          std::to_string(l.events), fixed(l.z, 3), fixed(l.efficacy_bound, 3),
+                          l.futility_bound ? fixed(*l.futility_bound, 3) : std::string("—")});
+  }
+  looks.note = fmt::format(
+      "Decision: {} at look {}; at that analysis HR {} (95 % CI {} to {}), log-rank p {}, "
+      "{} events, {} months after the first registration.",
+      r.decision, r.stop_look, fixed(r.hr, 3), fixed(r.hr_lower, 3), fixed(r.hr_upper, 3),
+      p_value(r.logrank_p), r.events, fixed(r.duration_months, 1));
+  page.table(looks);
 }
 
 void randomized_section(Page& page, const RunData& d, std::size_t i) {
@@ -906,23 +967,7 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
                    from);
     toxicity_table(page, arms, patients);
     completion_table(page, arms, patients);
-    Table looks;
-    looks.caption =
-        "Group-sequential analyses of the example replicate (PFS, censored at each look)";
-    looks.header = {"Look", "Information",    "Month",         "Events",
-                    "z",    "Efficacy bound", "Futility bound"};
-    for (std::size_t k = 0; k < r->looks.size(); ++k) {
-      const auto& l = r->looks[k];
-      looks.rows.push_back({std::to_string(k + 1), fixed(l.info, 3), fixed(l.calendar_months, 1),
-                            std::to_string(l.events), fixed(l.z, 3), fixed(l.efficacy_bound, 3),
-                            l.futility_bound ? fixed(*l.futility_bound, 3) : std::string("—")});
-    }
-    looks.note = fmt::format(
-        "Decision: {} at look {}; at that analysis HR {} (95 % CI {} to {}), log-rank p {}, "
-        "{} events, {} months after the first registration.",
-        r->decision, r->stop_look, fixed(r->hr, 3), fixed(r->hr_lower, 3), fixed(r->hr_upper, 3),
-        p_value(r->logrank_p), r->events, fixed(r->duration_months, 1));
-    page.table(looks);
+    looks_table(page, *r);
   }
   replicates_part(page, d, i);
 }
@@ -957,9 +1002,8 @@ std::string render_report(const RunData& d) {
   rows.emplace_back("Stages", fmt::format("{}", fmt::join(stages, "; ")));
   page.key_values("Scenario and seed", rows);
   page.paragraph(
-      "Start, end and wall time of the run are in the last section (Run time); everything else on "
-      "this page "
-      "depends only on the scenario and the seed.");
+      "Everything on this page depends only on the scenario and the seed; the start, end and wall "
+      "time of the run and its threads and ranks are in manifest.json.");
   page.end_section();
   for (std::size_t i = 0; i < d.scenario.stages.size(); ++i) {
     const auto& st = d.scenario.stages[i];
@@ -985,14 +1029,6 @@ std::string render_report(const RunData& d) {
     }
     page.end_section();
   }
-  page.begin_section("run-time", "Run time");
-  page.key_values("Run facts (as manifest.json)",
-                  {{"Start (UTC)", d.facts.start_time},
-                   {"End (UTC)", d.facts.end_time},
-                   {"Wall time", fmt::format("{} s", fixed(d.facts.wall_time_seconds, 1))},
-                   {"Threads", std::to_string(d.facts.threads)},
-                   {"Ranks", std::to_string(d.facts.ranks)}});
-  page.end_section();
   return page.render();
 }
 

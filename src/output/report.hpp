@@ -19,9 +19,8 @@
 ///   over replicates: power, the HR distribution, events and duration, attrition by cause.
 ///
 /// Every statistic comes from the survival layer or from the trial layer's results. The page
-/// depends only on the scenario and seed, except the section with id `run-time` (start, end, wall
-/// time, threads), which is the last section: the rest of the page has the same bytes for any
-/// thread count.
+/// depends only on the scenario and seed: the same bytes for any thread or rank count and after
+/// --resume (timings are only in manifest.json).
 
 #include <string>
 

@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -17,6 +19,7 @@
 #include "core/error.hpp"
 #include "design/three_plus_three.hpp"
 #include "output/views.hpp"
+#include "trial/result_fields.hpp"
 
 namespace il2sim::output {
 namespace {
@@ -25,39 +28,13 @@ namespace {
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE runs (
   tool TEXT NOT NULL, version TEXT NOT NULL, scenario TEXT NOT NULL, scenario_hash TEXT NOT NULL,
-  seed INTEGER NOT NULL, replicates INTEGER NOT NULL, stages INTEGER NOT NULL, threads INTEGER NOT NULL,
-  ranks INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL, wall_time_seconds REAL);
+  seed INTEGER NOT NULL, replicates INTEGER NOT NULL, stages INTEGER NOT NULL);
 CREATE TABLE scenario (
   name TEXT NOT NULL, description TEXT, format_version INTEGER NOT NULL, toml TEXT NOT NULL);
 CREATE TABLE parameters (
   param_index INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, unit TEXT, value REAL, default_value REAL,
   is_default INTEGER NOT NULL, omega REAL, lower REAL, upper REAL, bsa_scaling TEXT NOT NULL,
   description TEXT, source TEXT, calibration TEXT);
-CREATE TABLE replicates (
-  replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, stage_type TEXT NOT NULL,
-  status TEXT NOT NULL, decision TEXT,
-  registered INTEGER, treated INTEGER, reject INTEGER,
-  mtd_level INTEGER, mtd_dose REAL, dlts INTEGER, not_evaluable INTEGER,
-  planned_n INTEGER, n1 INTEGER, r1 INTEGER, r INTEGER, stage1_responses INTEGER, stopped_early INTEGER,
-  responses INTEGER, dose REAL, rfs_from_transplant REAL, rfs_from_landmark REAL,
-  control_from_transplant REAL, control_from_landmark REAL, logrank_p_transplant REAL,
-  logrank_p_landmark REAL,
-  randomized INTEGER, stop_look INTEGER, hr REAL, hr_lower REAL, hr_upper REAL, logrank_p REAL,
-  events INTEGER, target_events INTEGER, duration_months REAL,
-  PRIMARY KEY (replicate, stage_index));
-CREATE TABLE replicate_arms (
-  replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, arm_index INTEGER NOT NULL,
-  arm TEXT NOT NULL, randomized INTEGER, pfs_median_months REAL, os_median_months REAL, relapse_2y REAL,
-  PRIMARY KEY (replicate, stage_index, arm_index));
-CREATE TABLE replicate_attrition (
-  replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, cause TEXT NOT NULL,
-  patients INTEGER NOT NULL, PRIMARY KEY (replicate, stage_index, cause));
-CREATE TABLE stage_decisions (
-  replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, seq INTEGER NOT NULL,
-  kind TEXT NOT NULL, step INTEGER, level INTEGER, dose REAL, treated INTEGER, dlts INTEGER,
-  responses INTEGER, threshold INTEGER, info REAL, calendar_months REAL, events INTEGER, z REAL,
-  efficacy_bound REAL, futility_bound REAL, decision TEXT NOT NULL,
-  PRIMARY KEY (replicate, stage_index, seq));
 CREATE TABLE operating_characteristics (
   stage_index INTEGER NOT NULL, stage TEXT NOT NULL, stage_type TEXT NOT NULL, statistic TEXT NOT NULL,
   value REAL, value_text TEXT, PRIMARY KEY (stage_index, statistic));
@@ -85,16 +62,6 @@ CREATE TABLE exposure (
   stage_index INTEGER NOT NULL, stage TEXT NOT NULL, replicate INTEGER NOT NULL, usubjid TEXT NOT NULL,
   arm TEXT NOT NULL, extrt TEXT, exphase TEXT, exstdy REAL, exendy REAL, exrate REAL, exdose REAL,
   exdosu TEXT NOT NULL, dosefrac REAL, exendrs TEXT);
-)sql";
-
-/// Created only when a stage has `selection_bias = true`, so that other runs keep their bytes.
-constexpr std::string_view kSelectionBiasSchema = R"sql(
-CREATE TABLE selection_bias (
-  replicate INTEGER NOT NULL, stage_index INTEGER NOT NULL, stage TEXT NOT NULL, effect TEXT NOT NULL,
-  origin TEXT NOT NULL, at_days REAL NOT NULL, treated INTEGER, responses INTEGER, rfs_treated REAL,
-  rfs_control REAL, difference REAL, logrank_p REAL,
-  PRIMARY KEY (replicate, stage_index, effect, origin));
-CREATE INDEX selection_bias_stage ON selection_bias (stage, effect, origin);
 )sql";
 
 constexpr std::string_view kIndexes = R"sql(
@@ -187,7 +154,33 @@ class Insert {
     sqlite3_clear_bindings(stmt_);
   }
 
+  /// One row of generated values (core::FieldValue, in column order).
+  void values(const std::vector<core::FieldValue>& v) {
+    IL2SIM_ASSERT(static_cast<int>(v.size()) == sqlite3_bind_parameter_count(stmt_),
+                  "one value per column of the INSERT");
+    for (std::size_t k = 0; k < v.size(); ++k) bind_value(static_cast<int>(k + 1), v[k]);
+    if (sqlite3_step(stmt_) != SQLITE_DONE) fail(db_.path(), db_.handle(), "insert");
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
  private:
+  void bind_value(int i, const core::FieldValue& v) {
+    if (const auto* n = std::get_if<std::int64_t>(&v)) {
+      sqlite3_bind_int64(stmt_, i, *n);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      bind(i, *d);
+    } else if (const auto* l = std::get_if<std::vector<double>>(&v)) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const double x : *l)
+        a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json());
+      bind(i, a.dump());
+    } else if (core::is_null(v)) {
+      sqlite3_bind_null(stmt_, i);
+    } else {
+      bind(i, core::text_of(v));
+    }
+  }
   void bind(int i, std::nullptr_t) { sqlite3_bind_null(stmt_, i); }
   void bind(int i, bool v) { sqlite3_bind_int(stmt_, i, v ? 1 : 0); }
   void bind(int i, double v) {
@@ -275,14 +268,9 @@ int cohort_size(const scenario::StageSpec& st) {
 
 void write_run(Db& db, const RunData& d) {
   const auto& s = d.scenario;
-  Insert(db,
-         insert_sql(
-             "runs",
-             "tool, version, scenario, scenario_hash, seed, replicates, stages, threads, ranks, "
-             "start_time, end_time, wall_time_seconds"))
+  Insert(db, insert_sql("runs", "tool, version, scenario, scenario_hash, seed, replicates, stages"))
       .row("il2sim", d.facts.version, s.name, d.facts.scenario_hash, s.seed, d.summary.replicates(),
-           s.stages.size(), d.facts.threads, d.facts.ranks, d.facts.start_time, d.facts.end_time,
-           d.facts.wall_time_seconds);
+           s.stages.size());
   Insert(db, insert_sql("scenario", "name, description, format_version, toml"))
       .row(s.name, s.description, s.format_version, d.resolved_toml);
   Insert params(
@@ -296,63 +284,390 @@ void write_run(Db& db, const RunData& d) {
   }
 }
 
-constexpr std::string_view kKey = "replicate, stage_index, stage";
+// ---- Per-replicate tables, generated from field tables ---------------------------------------
 
-struct StageInserts {
-  Insert skipped, escalation, single_arm, randomized, arm, attrition, cohort, simon_stage, look;
-  explicit StageInserts(Db& db)
-      : skipped(db,
-                insert_sql("replicates", fmt::format("{}, stage_type, status, decision", kKey))),
-        escalation(db,
-                   insert_sql("replicates",
-                              fmt::format("{}, stage_type, status, decision, treated, mtd_level, "
-                                          "mtd_dose, dlts, not_evaluable",
-                                          kKey))),
-        single_arm(
-            db, insert_sql(
-                    "replicates",
-                    fmt::format(
-                        "{}, stage_type, status, decision, registered, treated, reject, "
-                        "planned_n, n1, r1, r, stage1_responses, stopped_early, responses, dose, "
-                        "rfs_from_transplant, rfs_from_landmark, control_from_transplant, "
-                        "control_from_landmark, logrank_p_transplant, logrank_p_landmark",
-                        kKey))),
-        randomized(db,
-                   insert_sql("replicates",
-                              fmt::format("{}, stage_type, status, decision, registered, reject, "
-                                          "randomized, stop_look, hr, hr_lower, hr_upper, "
-                                          "logrank_p, events, target_events, duration_months",
-                                          kKey))),
-        arm(db, insert_sql("replicate_arms",
-                           fmt::format("{}, arm_index, arm, randomized, pfs_median_months, "
-                                       "os_median_months, relapse_2y",
-                                       kKey))),
-        attrition(db, insert_sql("replicate_attrition", fmt::format("{}, cause, patients", kKey))),
-        cohort(db,
-               insert_sql(
-                   "stage_decisions",
-                   fmt::format("{}, seq, kind, step, level, dose, treated, dlts, decision", kKey))),
-        simon_stage(db, insert_sql("stage_decisions",
-                                   fmt::format("{}, seq, kind, step, dose, treated, responses, "
-                                               "threshold, decision",
-                                               kKey))),
-        look(db, insert_sql("stage_decisions",
-                            fmt::format("{}, seq, kind, step, info, calendar_months, events, z, "
-                                        "efficacy_bound, futility_bound, decision",
-                                        kKey))) {}
+using core::FieldType;
+using core::FieldValue;
+
+/// The key of every per-replicate row: (replicate, stage_index, stage).
+struct StageKey {
+  std::uint32_t replicate = 0;
+  std::size_t stage_index = 0;
+  const scenario::StageSpec* st = nullptr;
+};
+const std::vector<Column> kKeyColumns = {
+    {"replicate", FieldType::kInteger, "", "0-based replicate"},
+    {"stage_index", FieldType::kInteger, "", "0-based position of the stage in `[[stages]]`"},
+    {"stage", FieldType::kText, "", "stage name"},
 };
 
-void write_escalation(StageInserts& ins, std::uint32_t rep, std::size_t i,
-                      const scenario::StageSpec& st, const trial::EscalationResult& e) {
-  int dlts = 0;
-  for (const auto& p : e.patients) dlts += p.dlt ? 1 : 0;
-  const int mtd = e.mtd.value_or(-1);
-  const auto mtd_level = maybe(mtd >= 0, mtd + 1);
-  const auto mtd_dose =
-      maybe(mtd >= 0, mtd >= 0 ? st.levels[static_cast<std::size_t>(mtd)].dose : 0.0);
-  const std::string decision = e.mtd ? fmt::format("MTD level {}", *e.mtd + 1) : "no MTD";
-  ins.escalation.row(rep, i, st.name, "dose_escalation", "run", decision, e.patients.size(),
-                     mtd_level, mtd_dose, dlts, e.not_evaluable);
+/// A template argument naming a result field (`same<"hr">`).
+template <std::size_t N>
+struct Name {
+  char text[N]{};
+  constexpr Name(const char (&s)[N]) {  // NOLINT: implicit by design (template argument)
+    std::copy_n(s, N, text);
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {text, N - 1}; }
+};
+
+template <class R>
+const core::Field<R>* find_field(const trial::ResultTable<R>& t, std::string_view name) {
+  for (const auto& f : t.fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+const trial::ResultTable<trial::EscalationResult>& table_of(const trial::EscalationResult&) {
+  return trial::escalation_table();
+}
+const trial::ResultTable<trial::SingleArmResult>& table_of(const trial::SingleArmResult&) {
+  return trial::single_arm_table();
+}
+const trial::ResultTable<trial::RandomizedResult>& table_of(const trial::RandomizedResult&) {
+  return trial::randomized_table();
+}
+
+// -- replicates: one row per replicate and stage
+
+struct StageRow {
+  const scenario::StageSpec* st = nullptr;
+  const trial::StageResult* result = nullptr;
+  bool skipped = false;
+  template <class R>
+  [[nodiscard]] const R* as() const {
+    return skipped ? nullptr : std::get_if<R>(result);
+  }
+};
+
+/// The value of the stage result's field named N (null when the stage type has none): the column
+/// takes its type, unit and description from the result table (resolve_from_results).
+template <Name N>
+FieldValue same(const StageRow& row) {
+  if (row.skipped) return {};
+  return std::visit(
+      [](const auto& r) -> FieldValue {
+        const auto* f = find_field(table_of(r), N.view());
+        return f != nullptr ? f->get(r) : FieldValue{};
+      },
+      *row.result);
+}
+template <Name N>
+constexpr core::Field<StageRow> same_column() {
+  return {N.view(), FieldType::kReal, "", "", &same<N>, nullptr};
+}
+
+FieldValue stage_type_value(const StageRow& r) {
+  return std::string(stage_type_text(r.st->type));
+}
+FieldValue status_value(const StageRow& r) {
+  return std::string(r.skipped ? "skipped" : "run");
+}
+FieldValue decision_value(const StageRow& row) {
+  if (row.skipped) return "not run: no MTD from " + row.st->dose_from;
+  if (const auto* e = row.as<trial::EscalationResult>())
+    return e->mtd ? fmt::format("MTD level {}", *e->mtd + 1) : std::string("no MTD");
+  if (const auto* a = row.as<trial::SingleArmResult>()) {
+    return std::string(a->stopped_early ? "stopped at stage 1"
+                       : a->reject_h0   ? "promising"
+                                        : "not promising");
+  }
+  return std::get<trial::RandomizedResult>(*row.result).decision;
+}
+FieldValue treated_value(const StageRow& row) {
+  if (const auto* e = row.as<trial::EscalationResult>())
+    return static_cast<std::int64_t>(e->patients.size());
+  return same<"treated">(row);
+}
+FieldValue reject_value(const StageRow& row) {
+  if (const auto* a = row.as<trial::SingleArmResult>()) return core::to_value(a->reject_h0);
+  return same<"reject">(row);
+}
+FieldValue mtd_level_value(const StageRow& row) {
+  const auto* e = row.as<trial::EscalationResult>();
+  return e != nullptr && e->mtd ? FieldValue(static_cast<std::int64_t>(*e->mtd + 1)) : FieldValue{};
+}
+FieldValue mtd_dose_value(const StageRow& row) {
+  const auto* e = row.as<trial::EscalationResult>();
+  if (e == nullptr || !e->mtd) return {};
+  return row.st->levels.at(static_cast<std::size_t>(*e->mtd)).dose;
+}
+FieldValue dlts_value(const StageRow& row) {
+  const auto* e = row.as<trial::EscalationResult>();
+  if (e == nullptr) return {};
+  return static_cast<std::int64_t>(
+      std::count_if(e->patients.begin(), e->patients.end(), [](const auto& p) { return p.dlt; }));
+}
+FieldValue r1_value(const StageRow& row) {
+  const auto* a = row.as<trial::SingleArmResult>();
+  return a != nullptr && a->r1 >= 0 ? FieldValue(static_cast<std::int64_t>(a->r1)) : FieldValue{};
+}
+FieldValue stage1_value(const StageRow& row) {
+  const auto* a = row.as<trial::SingleArmResult>();
+  return a != nullptr && row.st->simon ? FieldValue(static_cast<std::int64_t>(a->stage1_responses))
+                                       : FieldValue{};
+}
+FieldValue randomized_value(const StageRow& row) {
+  const auto* r = row.as<trial::RandomizedResult>();
+  if (r == nullptr) return {};
+  std::int64_t n = 0;
+  for (const int k : r->randomized) n += k;
+  return n;
+}
+
+constexpr auto kInt = FieldType::kInteger;
+constexpr auto kReal = FieldType::kReal;
+constexpr auto kText = FieldType::kText;
+
+/// Columns with an empty description are result fields of the same name (same_column).
+constexpr std::array<core::Field<StageRow>, 33> kStageRowFields{{
+    {"stage_type", kText, "", "`dose_escalation`, `single_arm` or `randomized`", &stage_type_value},
+    {"status", kText, "",
+     "`run`, or `skipped` (a stage with `dose_from` whose escalation selected no MTD)",
+     &status_value},
+    {"decision", kText, "",
+     "escalation: `MTD level k` / `no MTD`; single arm: `promising`, `not promising`, `stopped at "
+     "stage 1`; randomized: `efficacy`, `futility`, `no difference`; skipped: why",
+     &decision_value},
+    same_column<"registered">(),
+    {"treated", kInt, "patients", "escalation: evaluable patients; single arm: patients treated",
+     &treated_value},
+    {"reject", kInt, "", "1 if H0 was rejected (single arm: promising; randomized: efficacy)",
+     &reject_value},
+    {"mtd_level", kInt, "", "escalation: selected MTD, 1-based level; NULL = no MTD",
+     &mtd_level_value},
+    {"mtd_dose", kReal, "", "escalation: dose of the selected level (product units/m²/day)",
+     &mtd_dose_value},
+    {"dlts", kInt, "patients", "escalation: DLTs among the treated", &dlts_value},
+    same_column<"not_evaluable">(),
+    same_column<"planned_n">(),
+    same_column<"n1">(),
+    {"r1", kInt, "responses", "single arm: Simon stage-1 threshold (NULL for fixed n)", &r1_value},
+    same_column<"r">(),
+    {"stage1_responses", kInt, "patients", "single arm: responses among the first n1 (Simon only)",
+     &stage1_value},
+    same_column<"stopped_early">(),
+    same_column<"responses">(),
+    same_column<"dose">(),
+    same_column<"rfs_from_transplant">(),
+    same_column<"rfs_from_landmark">(),
+    same_column<"control_from_transplant">(),
+    same_column<"control_from_landmark">(),
+    same_column<"logrank_p_transplant">(),
+    same_column<"logrank_p_landmark">(),
+    {"randomized", kInt, "patients", "randomized: patients randomized (all arms)",
+     &randomized_value},
+    same_column<"stop_look">(),
+    same_column<"hr">(),
+    same_column<"hr_lower">(),
+    same_column<"hr_upper">(),
+    same_column<"logrank_p">(),
+    same_column<"events">(),
+    same_column<"target_events">(),
+    same_column<"duration_months">(),
+}};
+
+/// The columns of `fields`, those with no description taken from the stage result field of the
+/// same name (type, unit, description and the stage types that have it).
+std::vector<Column> resolve_from_results(core::FieldTable<StageRow> fields) {
+  auto out = columns_of(fields);
+  for (auto& c : out) {
+    if (!c.description.empty()) continue;
+    std::vector<std::string> kinds;
+    const auto take = [&](const auto& table, const char* kind) {
+      if (const auto* f = find_field(table, c.name)) {
+        c.type = f->type;
+        c.unit = f->unit;
+        c.description = f->description;
+        kinds.emplace_back(kind);
+      }
+    };
+    take(trial::escalation_table(), "escalation");
+    take(trial::single_arm_table(), "single arm");
+    take(trial::randomized_table(), "randomized");
+    IL2SIM_ASSERT(!kinds.empty(), "a same-name column of `replicates` is a stage result field");
+    c.description = fmt::format("{}: {}", fmt::join(kinds, ", "), c.description);
+  }
+  return out;
+}
+
+// -- replicate_arms: randomized stages, one row per arm
+
+struct ArmRow {
+  const trial::RandomizedResult* r = nullptr;
+  std::size_t arm = 0;
+  std::string_view name;
+};
+template <Name N>
+FieldValue arm_element(const ArmRow& row) {
+  const auto* f = find_field(trial::randomized_table(), N.view());
+  const auto list = f->get(*row.r);
+  return std::get<std::vector<double>>(list).at(row.arm);
+}
+constexpr std::array<core::Field<ArmRow>, 6> kArmFields{{
+    {"arm_index", kInt, "", "0 = experimental arm, then control (the stage's `arms` order)",
+     [](const ArmRow& a) -> FieldValue { return static_cast<std::int64_t>(a.arm); }},
+    {"arm", kText, "", "arm name", [](const ArmRow& a) -> FieldValue { return a.name; }},
+    {"randomized", kInt, "patients", "patients randomized to the arm",
+     [](const ArmRow& a) -> FieldValue {
+       return static_cast<std::int64_t>(a.r->randomized.at(a.arm));
+     }},
+    {"pfs_median_months", kReal, "month",
+     "Kaplan–Meier median PFS from randomization (NULL: "
+     "not reached)",
+     &arm_element<"pfs_median_months">},
+    {"os_median_months", kReal, "month",
+     "Kaplan–Meier median OS from randomization (NULL: not "
+     "reached)",
+     &arm_element<"os_median_months">},
+    {"relapse_2y", kReal, "",
+     "1 − Kaplan–Meier relapse-free probability (death censors) 2 years after randomization",
+     &arm_element<"relapse_2y">},
+}};
+
+// -- stage_decisions: one row per decision of a stage in a replicate
+
+struct DecisionRow {
+  int seq = 0;
+  std::string kind;
+  int step = 0;
+  std::optional<int> level, treated, dlts, responses, threshold;
+  std::optional<double> dose;
+  trial::LookResult look;
+  bool is_look = false;
+  std::string decision;
+};
+template <auto M>
+FieldValue of_look(const DecisionRow& d) {
+  return d.is_look ? core::getter<M>(d.look) : FieldValue{};
+}
+/// The look's columns are the look table's (trial/result_fields.cpp); the others are this row's.
+constexpr std::array<core::Field<DecisionRow>, 10> kDecisionFields{{
+    {"seq", kInt, "", "orders the decisions of one (replicate, stage)",
+     &core::getter<&DecisionRow::seq>},
+    {"kind", kText, "",
+     "`cohort` (dose escalation), `simon_stage1` and `final` (single arm), `look` (randomized)",
+     &core::getter<&DecisionRow::kind>},
+    {"step", kInt, "", "cohort number, Simon stage (1, 2; 1 for fixed n), or look number",
+     &core::getter<&DecisionRow::step>},
+    {"level", kInt, "", "cohort: 1-based dose level the cohort was treated at",
+     &core::getter<&DecisionRow::level>},
+    {"dose", kReal, "", "cohort, simon_stage1, final: dose of the escalated phase",
+     &core::getter<&DecisionRow::dose>},
+    {"treated", kInt, "patients",
+     "cohort, simon_stage1, final: evaluable patients in the cohort / treated at the decision",
+     &core::getter<&DecisionRow::treated>},
+    {"dlts", kInt, "patients", "cohort: DLTs in the cohort", &core::getter<&DecisionRow::dlts>},
+    {"responses", kInt, "patients", "simon_stage1, final: responses at the decision",
+     &core::getter<&DecisionRow::responses>},
+    {"threshold", kInt, "responses",
+     "simon_stage1, final: r1 / r: more responses than this are needed to continue / to reject H0",
+     &core::getter<&DecisionRow::threshold>},
+    {"decision", kText, "",
+     "cohort: `escalate`, `stay`, `de-escalate` (read from the next cohort's level), or `stop: MTD "
+     "level k` / `stop: no MTD` for the last; simon_stage1: `continue` / `stop for futility`; "
+     "final: `reject H0` / `do not reject H0`; look: `continue`, or the stage's decision at the "
+     "stopping look",
+     &core::getter<&DecisionRow::decision>},
+}};
+constexpr std::array<core::Field<DecisionRow>, 6> kDecisionLookFields{{
+    {"info", kReal, "", "", &of_look<&trial::LookResult::info>},
+    {"calendar_months", kReal, "", "", &of_look<&trial::LookResult::calendar_months>},
+    {"events", kInt, "", "", &of_look<&trial::LookResult::events>},
+    {"z", kReal, "", "", &of_look<&trial::LookResult::z>},
+    {"efficacy_bound", kReal, "", "", &of_look<&trial::LookResult::efficacy_bound>},
+    {"futility_bound", kReal, "", "", &of_look<&trial::LookResult::futility_bound>},
+}};
+/// All getters of a decision row: its own fields, then the look's (before `decision`).
+std::vector<core::Field<DecisionRow>> decision_fields() {
+  std::vector<core::Field<DecisionRow>> out(kDecisionFields.begin(), kDecisionFields.end() - 1);
+  for (auto f : kDecisionLookFields) {
+    const auto* look = find_field(trial::look_table(), f.name);
+    IL2SIM_ASSERT(look != nullptr && look->type == f.type,
+                  "the look columns of stage_decisions are fields of the look table");
+    f.unit = look->unit;
+    f.description = look->description;
+    out.push_back(f);
+  }
+  out.push_back(kDecisionFields.back());
+  return out;
+}
+const std::vector<core::Field<DecisionRow>>& all_decision_fields() {
+  static const auto fields = decision_fields();
+  return fields;
+}
+
+// -- selection_bias: single-arm stages with selection_bias, one row per effect and origin
+
+struct SelectionBiasRow {
+  std::string effect, origin;
+  double at_days = 0.0;
+  int treated = 0, responses = 0;
+  double rfs_treated = 0.0, rfs_control = 0.0, logrank_p = 1.0;
+};
+using Sb = SelectionBiasRow;
+constexpr std::array<core::Field<Sb>, 9> kSelectionBiasFields{{
+    {"effect", kText, "", "`with` or `without` IL-2's effect on tumour kill",
+     &core::getter<&Sb::effect>},
+    {"origin", kText, "",
+     "`transplant` (control: all registered) or `landmark` (treated: from IL-2 start; control: "
+     "alive, relapse-free and eligible at the would-be start, from it)",
+     &core::getter<&Sb::origin>},
+    {"at_days", kReal, "day", "the stage's `comparison_days`", &core::getter<&Sb::at_days>},
+    {"treated", kInt, "patients", "treated patients (the same with and without the effect)",
+     &core::getter<&Sb::treated>},
+    {"responses", kInt, "patients",
+     "responses (alive and relapse-free `response_days` after IL-2 start)",
+     &core::getter<&Sb::responses>},
+    {"rfs_treated", kReal, "", "Kaplan–Meier relapse-free survival of the treated at `at_days`",
+     &core::getter<&Sb::rfs_treated>},
+    {"rfs_control", kReal, "", "the same for the historical control",
+     &core::getter<&Sb::rfs_control>},
+    {"difference", kReal, "",
+     "rfs_treated − rfs_control; `without`, `transplant`: the apparent benefit of selection alone",
+     [](const Sb& r) -> FieldValue { return r.rfs_treated - r.rfs_control; }},
+    {"logrank_p", kReal, "", "log-rank p, treated vs historical control",
+     &core::getter<&Sb::logrank_p>},
+}};
+
+/// A per-replicate table: the key columns, then `columns`.
+TableSchema keyed(std::string name, std::vector<Column> columns, std::string primary_key) {
+  std::vector<Column> all = kKeyColumns;
+  all.insert(all.end(), columns.begin(), columns.end());
+  return {std::move(name), std::move(all), std::move(primary_key)};
+}
+
+// Indexes of generated_tables().
+constexpr std::size_t kReplicates = 0, kArms = 1, kAttrition = 2, kDecisions = 3,
+                      kSelectionBias = 4;
+
+/// Writes rows of a generated table: the key values, then the getters of `fields` on a record.
+class TableWriter {
+ public:
+  TableWriter(Db& db, const TableSchema& t) : ins_(db, insert_sql(t.name, column_list(t))) {}
+  template <class R, class Fields>
+  void row(const StageKey& k, const R& r, const Fields& fields) {
+    values_.clear();
+    values_.emplace_back(static_cast<std::int64_t>(k.replicate));
+    values_.emplace_back(static_cast<std::int64_t>(k.stage_index));
+    values_.emplace_back(std::string_view(k.st->name));
+    for (const auto& f : fields) values_.push_back(f.get(r));
+    ins_.values(values_);
+  }
+
+ private:
+  static std::string column_list(const TableSchema& t) {
+    std::string out;
+    for (const auto& c : t.columns) out += (out.empty() ? "" : ", ") + c.name;
+    return out;
+  }
+  Insert ins_;
+  std::vector<FieldValue> values_;
+};
+
+void write_escalation_decisions(TableWriter& w, const StageKey& k,
+                                const trial::EscalationResult& e) {
+  const auto& st = *k.st;
   // Cohorts: consecutive groups of evaluable patients, each treated at one level; the decision
   // after a cohort is read from the level of the next one.
   const auto size = static_cast<std::size_t>(cohort_size(st));
@@ -361,96 +676,216 @@ void write_escalation(StageInserts& ins, std::uint32_t rep, std::size_t i,
   for (std::size_t first = 0; first < n; first += size) {
     const std::size_t last = std::min(n, first + size);
     const int level = e.patients[first].level;
-    int cohort_dlts = 0;
-    for (std::size_t k = first; k < last; ++k) {
-      IL2SIM_ASSERT(e.patients[k].level == level, "a cohort is treated at one dose level");
-      cohort_dlts += e.patients[k].dlt ? 1 : 0;
+    DecisionRow d;
+    d.dlts = 0;
+    for (std::size_t p = first; p < last; ++p) {
+      IL2SIM_ASSERT(e.patients[p].level == level, "a cohort is treated at one dose level");
+      *d.dlts += e.patients[p].dlt ? 1 : 0;
     }
-    std::string decision_text;
     if (last < n) {
       const int next = e.patients[last].level;
-      decision_text = next > level ? "escalate" : next < level ? "de-escalate" : "stay";
+      d.decision = next > level ? "escalate" : next < level ? "de-escalate" : "stay";
     } else {
-      decision_text = e.mtd ? fmt::format("stop: MTD level {}", *e.mtd + 1) : "stop: no MTD";
+      d.decision = e.mtd ? fmt::format("stop: MTD level {}", *e.mtd + 1) : "stop: no MTD";
     }
-    ++seq;
-    ins.cohort.row(rep, i, st.name, seq, "cohort", seq, level + 1,
-                   st.levels[static_cast<std::size_t>(level)].dose, last - first, cohort_dlts,
-                   decision_text);
+    d.seq = d.step = ++seq;
+    d.kind = "cohort";
+    d.level = level + 1;
+    d.dose = st.levels[static_cast<std::size_t>(level)].dose;
+    d.treated = static_cast<int>(last - first);
+    w.row(k, d, all_decision_fields());
   }
 }
 
-void write_single_arm(StageInserts& ins, std::uint32_t rep, std::size_t i,
-                      const scenario::StageSpec& st, const trial::SingleArmResult& a) {
-  const auto r1 = maybe(a.r1 >= 0, a.r1);
-  const auto stage1 = maybe(st.simon, a.stage1_responses);
-  const std::string decision = a.stopped_early ? "stopped at stage 1"
-                               : a.reject_h0   ? "promising"
-                                               : "not promising";
-  ins.single_arm.row(rep, i, st.name, "single_arm", "run", decision, a.registered, a.treated,
-                     a.reject_h0, a.planned_n, a.n1, r1, a.r, stage1, a.stopped_early, a.responses,
-                     a.dose, a.rfs_from_transplant, a.rfs_from_landmark, a.control_from_transplant,
-                     a.control_from_landmark, a.logrank_p_transplant, a.logrank_p_landmark);
+void write_single_arm_decisions(TableWriter& w, const StageKey& k,
+                                const trial::SingleArmResult& a) {
+  const bool simon = k.st->simon;
   int seq = 0;
-  if (st.simon && a.treated >= a.n1) {
-    ++seq;
-    ins.simon_stage.row(rep, i, st.name, seq, "simon_stage1", 1, a.dose, a.n1, a.stage1_responses,
-                        a.r1, a.stopped_early ? "stop for futility" : "continue");
+  auto decision = [&](const char* kind, int step, int treated, int responses, int threshold,
+                      const char* text) {
+    DecisionRow d;
+    d.seq = ++seq;
+    d.kind = kind;
+    d.step = step;
+    d.dose = a.dose;
+    d.treated = treated;
+    d.responses = responses;
+    d.threshold = threshold;
+    d.decision = text;
+    w.row(k, d, all_decision_fields());
+  };
+  if (simon && a.treated >= a.n1) {
+    decision("simon_stage1", 1, a.n1, a.stage1_responses, a.r1,
+             a.stopped_early ? "stop for futility" : "continue");
   }
   if (!a.stopped_early) {
-    ++seq;
-    ins.simon_stage.row(rep, i, st.name, seq, "final", st.simon ? 2 : 1, a.dose, a.treated,
-                        a.responses, a.r, a.reject_h0 ? "reject H0" : "do not reject H0");
+    decision("final", simon ? 2 : 1, a.treated, a.responses, a.r,
+             a.reject_h0 ? "reject H0" : "do not reject H0");
   }
 }
 
-void write_randomized(StageInserts& ins, std::uint32_t rep, std::size_t i,
-                      const scenario::StageSpec& st, const trial::RandomizedResult& r) {
-  int randomized = 0;
-  for (const int n : r.randomized) randomized += n;
-  ins.randomized.row(rep, i, st.name, "randomized", "run", r.decision, r.registered, r.reject,
-                     randomized, r.stop_look, r.hr, r.hr_lower, r.hr_upper, r.logrank_p, r.events,
-                     r.target_events, r.duration_months);
-  for (std::size_t a = 0; a < st.arms.size(); ++a) {
-    ins.arm.row(rep, i, st.name, a, st.arms[a], r.randomized.at(a), r.pfs_median_months.at(a),
-                r.os_median_months.at(a), r.relapse_2y.at(a));
-  }
-  for (const auto& [cause, count] : r.attrition) ins.attrition.row(rep, i, st.name, cause, count);
-  for (std::size_t k = 0; k < r.looks.size(); ++k) {
-    const auto& l = r.looks[k];
-    const bool stopping = static_cast<int>(k + 1) == r.stop_look;
-    ins.look.row(rep, i, st.name, k + 1, "look", k + 1, l.info, l.calendar_months, l.events, l.z,
-                 l.efficacy_bound, l.futility_bound,
-                 stopping ? r.decision : std::string("continue"));
+void write_randomized_rows(std::deque<TableWriter>& w, const StageKey& k,
+                           const trial::RandomizedResult& r) {
+  for (std::size_t a = 0; a < k.st->arms.size(); ++a)
+    w[kArms].row(k, ArmRow{&r, a, k.st->arms[a]}, kArmFields);
+  for (const auto& [cause, count] : r.attrition)
+    w[kAttrition].row(k, trial::AttritionRow{cause, count}, trial::attrition_table().fields);
+  for (std::size_t look = 0; look < r.looks.size(); ++look) {
+    DecisionRow d;
+    d.seq = d.step = static_cast<int>(look + 1);
+    d.kind = "look";
+    d.look = r.looks[look];
+    d.is_look = true;
+    d.decision = d.step == r.stop_look ? r.decision : std::string("continue");
+    w[kDecisions].row(k, d, all_decision_fields());
   }
 }
 
+void write_selection_bias_rows(TableWriter& w, const StageKey& k, const trial::SingleArmResult& a) {
+  const double at = k.st->comparison_days;
+  const Sb rows[] = {
+      {"with", "transplant", at, a.treated, a.responses, a.rfs_from_transplant,
+       a.control_from_transplant, a.logrank_p_transplant},
+      {"with", "landmark", at, a.treated, a.responses, a.rfs_from_landmark, a.control_from_landmark,
+       a.logrank_p_landmark},
+      {"without", "transplant", at, a.treated, a.responses_without_effect,
+       a.rfs_from_transplant_without_effect, a.control_from_transplant,
+       a.logrank_p_transplant_without_effect},
+      {"without", "landmark", at, a.treated, a.responses_without_effect,
+       a.rfs_from_landmark_without_effect, a.control_from_landmark,
+       a.logrank_p_landmark_without_effect},
+  };
+  for (const auto& row : rows) w.row(k, row, kSelectionBiasFields);
+}
+
+bool has_selection_bias(const scenario::Scenario& s) {
+  return std::any_of(s.stages.begin(), s.stages.end(),
+                     [](const auto& st) { return st.selection_bias; });
+}
+
+/// One replicate's stage: its row of `replicates` and its child rows.
+void write_stage(std::deque<TableWriter>& w, const StageKey& k, const trial::StageResult& result) {
+  // ProgrammeSummary marks a stage that was not run (no MTD carried forward) with planned_n = -1.
+  const auto* a = std::get_if<trial::SingleArmResult>(&result);
+  const bool skipped = a != nullptr && a->planned_n < 0;
+  w[kReplicates].row(k, StageRow{k.st, &result, skipped}, kStageRowFields);
+  if (skipped) return;
+  if (const auto* e = std::get_if<trial::EscalationResult>(&result))
+    write_escalation_decisions(w[kDecisions], k, *e);
+  if (a != nullptr) {
+    write_single_arm_decisions(w[kDecisions], k, *a);
+    if (a->selection_bias && w.size() > kSelectionBias)
+      write_selection_bias_rows(w[kSelectionBias], k, *a);
+  }
+  if (const auto* r = std::get_if<trial::RandomizedResult>(&result))
+    write_randomized_rows(w, k, *r);
+}
+
+/// The per-replicate tables (selection_bias only when a stage has `selection_bias = true`, so that
+/// other runs keep their bytes), in replicate, stage order.
 void write_replicates(Db& db, const RunData& d) {
   const auto& s = d.scenario;
-  StageInserts ins(db);
+  const auto& tables = generated_tables();
+  // The per-replicate tables are the first entries of generated_tables() (other writers' tables,
+  // documented by the same generator, may follow); selection_bias only when a stage asks for it.
+  const std::size_t n = has_selection_bias(s) ? kSelectionBias + 1 : kSelectionBias;
+  std::deque<TableWriter> writers;
+  for (std::size_t t = 0; t < n; ++t) {
+    db.exec(create_table_sql(tables[t]));
+    writers.emplace_back(db, tables[t]);
+  }
   const auto& results = d.summary.results();
   for (std::size_t rep = 0; rep < results.size(); ++rep) {
-    const auto replicate = static_cast<std::uint32_t>(rep);
-    for (std::size_t i = 0; i < s.stages.size(); ++i) {
-      const auto& st = s.stages[i];
-      const auto& result = results[rep][i];
-      // ProgrammeSummary marks a stage that was not run (no MTD carried forward) with planned_n =
-      // -1.
-      const auto* a = std::get_if<trial::SingleArmResult>(&result);
-      if (a != nullptr && a->planned_n < 0) {
-        ins.skipped.row(replicate, i, st.name, stage_type_text(st.type), "skipped",
-                        "not run: no MTD from " + st.dose_from);
-        continue;
-      }
-      if (const auto* e = std::get_if<trial::EscalationResult>(&result))
-        write_escalation(ins, replicate, i, st, *e);
-      if (a != nullptr) write_single_arm(ins, replicate, i, st, *a);
-      if (const auto* r = std::get_if<trial::RandomizedResult>(&result))
-        write_randomized(ins, replicate, i, st, *r);
-    }
+    for (std::size_t i = 0; i < s.stages.size(); ++i)
+      write_stage(writers, {static_cast<std::uint32_t>(rep), i, &s.stages[i]}, results[rep][i]);
   }
 }
 
+}  // namespace
+
+const std::vector<TableSchema>& generated_tables() {
+  static const std::vector<TableSchema> tables = [] {
+    std::vector<TableSchema> t(kSelectionBias + 1);
+    t[kReplicates] =
+        keyed("replicates", resolve_from_results(kStageRowFields), "replicate, stage_index");
+    t[kArms] = keyed("replicate_arms", columns_of<ArmRow>(kArmFields),
+                     "replicate, stage_index, arm_index");
+    t[kAttrition] = keyed("replicate_attrition", columns_of(trial::attrition_table().fields),
+                          "replicate, stage_index, cause");
+    t[kDecisions] =
+        keyed("stage_decisions", columns_of(core::FieldTable<DecisionRow>(all_decision_fields())),
+              "replicate, stage_index, seq");
+    t[kSelectionBias] = keyed("selection_bias", columns_of<Sb>(kSelectionBiasFields),
+                              "replicate, stage_index, effect, origin");
+    // Another writer's table joins the documentation with one line, e.g.
+    //   t.push_back({"patients", columns_of(<its core::FieldTable>), "replicate, usubjid"});
+    // and an empty block `<!-- columns: patients (generated: il2sim schema --markdown) -->` …
+    // `<!-- /columns -->` in docs/results-database.md, filled by `il2sim schema --update`.
+    // write_replicates creates only the five tables above.
+    return t;
+  }();
+  return tables;
+}
+
+std::string create_table_sql(const TableSchema& t) {
+  std::string sql = "CREATE TABLE " + t.name + " (";
+  // The primary key's columns are NOT NULL (SQLite would otherwise accept NULL in them).
+  const std::string key = ", " + t.primary_key + ",";
+  for (std::size_t k = 0; k < t.columns.size(); ++k) {
+    if (k > 0) sql += ", ";
+    const auto& c = t.columns[k];
+    sql += c.name + " " + std::string(core::sql_type(c.type));
+    if (key.find(", " + c.name + ",") != std::string::npos) sql += " NOT NULL";
+  }
+  if (!t.primary_key.empty()) sql += ", PRIMARY KEY (" + t.primary_key + ")";
+  return sql + ");";
+}
+
+namespace {
+
+std::string block_begin(const std::string& table) {
+  return "<!-- columns: " + table + " (generated: il2sim schema --markdown) -->\n";
+}
+constexpr std::string_view kBlockEnd = "<!-- /columns -->\n";
+
+std::string table_markdown(const TableSchema& t) {
+  std::string out = "| column | type | unit | description |\n|---|---|---|---|\n";
+  for (const auto& c : t.columns) {
+    out += fmt::format("| `{}` | {} | {} | {} |\n", c.name, core::type_name(c.type), c.unit,
+                       c.description);
+  }
+  if (!t.primary_key.empty()) out += fmt::format("\nPrimary key: ({}).\n", t.primary_key);
+  return out;
+}
+
+}  // namespace
+
+std::string schema_markdown() {
+  std::string out;
+  for (const auto& t : generated_tables()) {
+    out += block_begin(t.name) + table_markdown(t) + std::string(kBlockEnd) + "\n";
+  }
+  return out;
+}
+
+std::string with_generated_columns(const std::string& doc, const std::string& origin) {
+  std::string out = doc;
+  for (const auto& t : generated_tables()) {
+    const std::string begin = block_begin(t.name);
+    const auto b = out.find(begin);
+    const auto e = b == std::string::npos ? b : out.find(kBlockEnd, b);
+    if (e == std::string::npos) {
+      throw UserError({origin, std::nullopt, std::nullopt, ""},
+                      fmt::format("no generated column block for table {}", t.name),
+                      fmt::format("a block from `{}` to `{}`", begin.substr(0, begin.size() - 1),
+                                  kBlockEnd.substr(0, kBlockEnd.size() - 1)));
+    }
+    out.replace(b + begin.size(), e - b - begin.size(), table_markdown(t));
+  }
+  return out;
+}
+
+namespace {
 /// Every leaf of `j` as (dotted key path, value): objects by key, arrays by [index].
 void flatten(Insert& ins, std::size_t i, const scenario::StageSpec& st, const std::string& key,
              const nlohmann::json& j) {
@@ -471,48 +906,13 @@ void flatten(Insert& ins, std::size_t i, const scenario::StageSpec& st, const st
   }
 }
 
-/// Per replicate and single-arm stage with selection_bias: the treated with and without IL-2's
-/// effect on tumour kill vs the historical control, from transplant and from the landmark.
-void write_selection_bias(Db& db, const RunData& d) {
-  const auto& stages = d.scenario.stages;
-  if (std::none_of(stages.begin(), stages.end(), [](const auto& st) { return st.selection_bias; }))
-    return;
-  db.exec(kSelectionBiasSchema);
-  Insert ins(db,
-             insert_sql("selection_bias",
-                        fmt::format("{}, effect, origin, at_days, treated, responses, rfs_treated, "
-                                    "rfs_control, difference, logrank_p",
-                                    kKey)));
-  const auto& results = d.summary.results();
-  for (std::size_t rep = 0; rep < results.size(); ++rep) {
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      const auto* a = std::get_if<trial::SingleArmResult>(&results[rep][i]);
-      if (a == nullptr || a->planned_n < 0 || !a->selection_bias) continue;
-      const auto& st = stages[i];
-      auto row = [&](const char* effect, const char* origin, int responses, double treated,
-                     double control, double p) {
-        ins.row(rep, i, st.name, effect, origin, st.comparison_days, a->treated, responses, treated,
-                control, treated - control, p);
-      };
-      row("with", "transplant", a->responses, a->rfs_from_transplant, a->control_from_transplant,
-          a->logrank_p_transplant);
-      row("with", "landmark", a->responses, a->rfs_from_landmark, a->control_from_landmark,
-          a->logrank_p_landmark);
-      row("without", "transplant", a->responses_without_effect,
-          a->rfs_from_transplant_without_effect, a->control_from_transplant,
-          a->logrank_p_transplant_without_effect);
-      row("without", "landmark", a->responses_without_effect, a->rfs_from_landmark_without_effect,
-          a->control_from_landmark, a->logrank_p_landmark_without_effect);
-    }
-  }
-}
-
 void write_operating_characteristics(Db& db, const RunData& d) {
   Insert ins(db, insert_sql("operating_characteristics",
                             "stage_index, stage, stage_type, statistic, value, value_text"));
-  const auto& stages = d.summary_json.at("stages");
-  for (std::size_t i = 0; i < d.scenario.stages.size(); ++i)
-    flatten(ins, i, d.scenario.stages[i], "", stages.at(i));
+  for (std::size_t i = 0; i < d.scenario.stages.size(); ++i) {
+    const auto& st = d.scenario.stages[i];
+    flatten(ins, i, st, "", trial::stage_json(st, d.stats.at(i)));
+  }
 }
 
 void write_patients(Db& db, const RunData& d) {
@@ -590,8 +990,9 @@ void write_results_db(const std::string& path, const RunData& data) {
     write_replicates(db, data);
     write_operating_characteristics(db, data);
     write_patients(db, data);
-    write_selection_bias(db, data);
     db.exec(kIndexes);
+    if (has_selection_bias(data.scenario))
+      db.exec("CREATE INDEX selection_bias_stage ON selection_bias (stage, effect, origin);");
     db.exec("COMMIT");
     db.close();
   } catch (...) {

@@ -2,32 +2,32 @@
 /// @file run_data.hpp
 /// Everything a finished `il2sim run` hands to its writers (summary.json, CSV views,
 /// results.sqlite, report.html): the resolved scenario, the run facts of the manifest, the
-/// per-replicate stage results, and the patient records of the first replicate.
+/// per-replicate stage results, the operating characteristics computed from them (the typed objects
+/// summary.json is generated from), and the patient records of the first replicate.
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "trial/programme.hpp"
+#include "trial/summary.hpp"
 
 namespace il2sim::output {
 
+/// The facts of a run that are a function of the build and the scenario. Timings (start, end,
+/// wall time) and the execution layout (threads, ranks) are written only to manifest.json, so that
+/// results.sqlite and report.html have the same bytes for identical runs.
 struct RunFacts {
   std::string version;
   std::string scenario_hash;
-  std::string start_time;  ///< ISO 8601 UTC
-  std::string end_time;
-  double wall_time_seconds = 0.0;
-  unsigned threads = 1;
-  int ranks = 1;
 };
 
 struct RunData {
   const scenario::Scenario& scenario;
   const std::string& resolved_toml;        ///< scenario.toml as written
   const trial::ProgrammeSummary& summary;  ///< per-replicate results: summary.results()[r][stage]
-  const nlohmann::json& summary_json;      ///< summary.json as written
-  const trial::ReplicateResult& first;     ///< replicate 0, with patient records per stage
+  const std::vector<trial::StageSummary>& stats;  ///< operating characteristics, per stage
+  const trial::ReplicateResult& first;            ///< replicate 0, with patient records per stage
   RunFacts facts;
 };
 

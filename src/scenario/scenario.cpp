@@ -326,8 +326,6 @@ std::vector<std::string> string_list(const Checker& check, const toml::node& nod
 StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path,
                       const Scenario& s) {
   StageSpec st;
-  double cohort_size = 3, max_patients = 30, start_level = 1, patients = 0, historical = 400,
-         registered = 394, block = 4, target_events = 0;
   std::vector<double> allocation{1, 1};
   parse_section(check, t, path,
                 {{"target", &st.target, 0.01, 0.99},
@@ -346,32 +344,31 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                  {"design_hr", &st.design_hr, 0.01, 0.999},
                  {"one_sided_alpha", &st.one_sided_alpha, 1e-6, 0.5},
                  {"power", &st.power, 0.01, 0.9999},
-                 {"horizon_days", &st.horizon_days, 30, 36500},
-                 {"cohort_size", &cohort_size, 1, 100},
-                 {"max_patients", &max_patients, 1, 100000},
-                 {"start_level", &start_level, 1, 100},
-                 {"patients", &patients, 0, 1000000},
-                 {"historical_patients", &historical, 0, 1000000},
-                 {"registered", &registered, 1, 10000000},
-                 {"block_size", &block, 1, 1000},
-                 {"target_events", &target_events, 0, 10000000}},
-                {}, {{"simon", &st.simon}, {"selection_bias", &st.selection_bias}},
+                 {"horizon_days", &st.horizon_days, 30, 36500}},
+                // Counts are TOML integers: 24.6 patients is refused, not rounded.
+                {{"cohort_size", &st.cohort_size, 1, 100},
+                 {"max_patients", &st.max_patients, 1, 100000},
+                 {"start_level", &st.start_level, 1, 100},
+                 {"patients", &st.patients, 0, 1000000},
+                 {"historical_patients", &st.historical_patients, 0, 1000000},
+                 {"registered", &st.registered, 1, 10000000},
+                 {"block_size", &st.block_size, 1, 1000},
+                 {"target_events", &st.target_events, 0, 10000000}},
+                {{"simon", &st.simon}, {"selection_bias", &st.selection_bias}},
                 {{"skeleton", &st.skeleton, 1e-6, 1 - 1e-6, 100},
                  {"looks", &st.looks, 1e-6, 1.0, 20},
                  {"allocation", &allocation, 1, 100, 10}},
                 {"name", "type", "cohort", "regimen", "escalated_phase", "dose_from", "method",
                  "levels", "arms", "strata", "spending", "futility"});
-  const auto whole = [](double v) { return static_cast<int>(std::lround(v)); };
-  st.cohort_size = whole(cohort_size);
-  st.max_patients = whole(max_patients);
-  st.start_level = whole(start_level);
-  st.patients = whole(patients);
-  st.historical_patients = whole(historical);
-  st.registered = whole(registered);
-  st.block_size = whole(block);
-  st.target_events = whole(target_events);
   st.allocation.clear();
-  for (const double a : allocation) st.allocation.push_back(whole(a));
+  for (std::size_t i = 0; i < allocation.size(); ++i) {
+    if (allocation[i] != std::floor(allocation[i])) {
+      check.fail(find(t, "allocation"), fmt::format("{}.allocation[{}]", path, i),
+                 fmt::format("value {} is not a whole number", allocation[i]),
+                 "whole numbers 1 to 100 (the allocation ratio, e.g. [1, 1] or [2, 1])");
+    }
+    st.allocation.push_back(static_cast<int>(allocation[i]));
+  }
   const auto* name = find(t, "name");
   if (name == nullptr) check.fail(&t, path + ".name", "missing (every stage has a name)");
   st.name = check.string(*name, path + ".name");

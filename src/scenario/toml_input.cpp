@@ -125,63 +125,6 @@ void check_non_ascii(std::string_view text, const std::string& origin) {
   }
 }
 
-/// The position of byte `i` as file:line:column (column in UTF-8 characters).
-InputLocation position(std::string_view text, std::size_t i, const std::string& origin) {
-  long line = 1;
-  long column = 1;
-  for (std::size_t k = 0; k < i && k < text.size(); ++k) {
-    if (text[k] == '\n') {
-      ++line;
-      column = 1;
-    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
-  return {origin, line, column, ""};
-}
-
-/// Refuses bytes that are not UTF-8 (TOML is UTF-8 text): stray or missing continuation bytes,
-/// overlong forms, surrogates, code points above U+10FFFF.
-void check_utf8(std::string_view text, const std::string& origin) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    char32_t code = 0;
-    char32_t smallest = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-      code = lead & 0x1Fu;
-      smallest = 0x80;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      code = lead & 0x0Fu;
-      smallest = 0x800;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      code = lead & 0x07u;
-      smallest = 0x10000;
-    }
-    bool valid = length > 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = (next & 0xC0) == 0x80;
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    valid = valid && code >= smallest && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF);
-    if (!valid) {
-      throw UserError(position(text, i, origin),
-                      fmt::format("byte 0x{:02X} does not start a valid UTF-8 character", lead),
-                      "UTF-8 text");
-    }
-    i += length;
-  }
-}
-
 /// The text with every non-ASCII character replaced by '?' (a UTF-8 byte-order mark at the start is
 /// kept): the same lines, columns and TOML structure, nothing toml++ 3.3 mishandles.
 std::string mask_non_ascii(std::string_view text) {
@@ -220,7 +163,7 @@ toml::table parse_toml_text(std::string_view text, const std::string& origin) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "binary data is not TOML text",
                     "a UTF-8 TOML text file");
   }
-  check_utf8(text, origin);
+  core::check_utf8(text, origin);
   // See check_non_ascii: toml++ reads the real text only once the masked text has parsed.
   try {
     (void)parse_toml(mask_non_ascii(text), origin);

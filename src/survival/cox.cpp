@@ -327,8 +327,10 @@ CoxResult cox_fit(std::span<const double> time, std::span<const int> event, cons
       used.push_back(j);
       t.coef = coef(j);
       t.se = std::sqrt(var(j, j));
-      t.z = t.coef / t.se;
-      t.p = 2 * boost::math::cdf(boost::math::normal(), -std::abs(t.z));
+      // A standard error of 0 (a variance that underflowed or a term with no information) gives
+      // no test: z and p are NA, as R's coxph reports them, not p = 0 from z = coef / 0.
+      t.z = t.se > 0 ? t.coef / t.se : na;
+      t.p = std::isfinite(t.z) ? 2 * boost::math::cdf(boost::math::normal(), -std::abs(t.z)) : na;
       t.hr = std::exp(t.coef);
       t.hr_lower = std::exp(t.coef - z * t.se);
       t.hr_upper = std::exp(t.coef + z * t.se);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <iterator>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -126,10 +127,14 @@ CsvTable parse_csv(std::string_view text, std::string file) {
   table.file = std::move(file);
   // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // Labels travel into JSON, SQLite and HTML, which are UTF-8: other encodings are refused here,
+  // where the file, line and byte can be named.
+  core::check_utf8(text, table.file);
   Parser parser(text, table.file);
   std::vector<std::string> cells;
   long line = 1;
   bool have_header = false;
+  std::unordered_set<std::string> names;  // the header's names: one look-up per column, not a scan
   while (parser.next(cells, line)) {
     if (blank_record(cells)) continue;
     if (!have_header) {
@@ -140,7 +145,7 @@ CsvTable parse_csv(std::string_view text, std::string file) {
                           fmt::format("header column {} has no name", i + 1),
                           "a non-empty name for every column");
         }
-        if (table.find_column(name)) {
+        if (!names.insert(name).second) {
           throw UserError(InputLocation{table.file, line, static_cast<long>(i) + 1, name},
                           fmt::format("column name '{}' appears twice in the header", name),
                           "distinct column names");

@@ -3,8 +3,9 @@
 /// The run journal: each finished replicate's stage results, written atomically to
 /// `<out>/.journal/replicate-NNNNNNN.json` as soon as it is reduced, so that `il2sim run --resume`
 /// continues a run interrupted by SIGINT, SIGTERM or kill -9 without redoing finished replicates.
-/// Doubles are written in shortest round-trip form (NaN as null), so a resumed run reduces exactly
-/// the same numbers and ends with the same bytes.
+/// Doubles are written in shortest round-trip form (NaN and infinities as "nan", "inf", "-inf";
+/// entries generated from the field tables of trial/result_fields.hpp), so a resumed run reduces
+/// exactly the same numbers and ends with the same bytes.
 
 #include <optional>
 #include <string>

@@ -32,13 +32,12 @@ struct ReplicateResult {
 [[nodiscard]] ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replicate,
                                             bool keep_patients, unsigned threads);
 
-/// Streaming reduction of replicate results into summary.json (memory per replicate: a few
-/// numbers).
+/// The replicate results of a run, kept compact (memory per replicate: a few numbers) for the
+/// operating characteristics (trial/summary.hpp: stage_summaries) and the per-replicate tables.
 class ProgrammeSummary {
  public:
   explicit ProgrammeSummary(const scenario::Scenario& s);
   void add(const ReplicateResult& r);
-  [[nodiscard]] nlohmann::json to_json() const;
   [[nodiscard]] long replicates() const { return replicates_; }
   /// Per-replicate stage results (patients dropped), in replicate order: results[r][stage].
   [[nodiscard]] const std::vector<std::vector<StageResult>>& results() const { return kept_; }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -18,8 +19,11 @@ std::string temp_dir(const std::string& name) {
       .string();
 }
 
-const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv", "adtte.csv",
-                          "adlb.csv",     "adae.csv",      "ex.csv"};
+// Every output but manifest.json (interfaces.md: the only file that may differ between identical
+// runs; it alone records timings, threads and ranks).
+const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv",
+                          "adtte.csv",    "adlb.csv",      "adae.csv",
+                          "ex.csv",       "report.html",   "results.sqlite"};
 
 }  // namespace
 
@@ -101,35 +105,72 @@ namespace il2sim {
 // finished replicates and ends with the same bytes as an uninterrupted run; SIGINT exits 130 with
 // the resume hint. The run is signalled as soon as its first replicate is journalled (polling the
 // journal, not a fixed sleep: on a fast machine a fixed delay let the whole run finish first).
-TEST(CliRun, ResumeAfterKillAndInterruptGivesTheSameBytes) {
+namespace {
+
+/// Runs `scenario` whole, then interrupted by each signal as soon as its first replicate is
+/// journalled and resumed; every output must have the bytes of the whole run.
+void expect_resume_gives_the_same_bytes(const std::string& scenario, int replicates,
+                                        const std::vector<std::string>& signals) {
   const std::string bin = std::string(IL2SIM_BINARY_DIR) + "/il2sim";
-  const std::string whole = temp_dir("whole"), killed = temp_dir("killed"),
-                    interrupted = temp_dir("int");
-  const std::string args = " run phase3-autosct-nhl --replicates 40 --threads 2 --out ";
-  ASSERT_EQ(run_il2sim(args + whole).exit_code, 0);
-  for (const auto& [dir, signal] : {std::pair{killed, "KILL"}, std::pair{interrupted, "INT"}}) {
+  const std::string whole = temp_dir(scenario + "-whole");
+  const std::string args =
+      " run " + scenario + " --replicates " + std::to_string(replicates) + " --out ";
+  ASSERT_EQ(run_il2sim(args + whole + " --threads 2").exit_code, 0);
+  for (const auto& signal : signals) {
+    const std::string dir = temp_dir(scenario + "-" + signal);
     const std::string err = dir + ".err";
     const std::string script =
-        bin + args + dir + " 2>" + err + " & pid=$!; for i in $(seq 6000); do ls " + dir +
-        "/.journal/replicate-*.json >/dev/null 2>&1 && break; sleep 0.01; done; kill -" + signal +
-        " $pid; wait $pid; echo $? > " + dir + ".code";
+        bin + args + dir + " --threads 2 2>" + err + " & pid=$!; for i in $(seq 6000); do ls " +
+        dir + "/.journal/replicate-*.json >/dev/null 2>&1 && break; sleep 0.01; done; kill -" +
+        signal + " $pid; wait $pid; echo $? > " + dir + ".code";
     ASSERT_EQ(std::system(("bash -c '" + script + "'").c_str()), 0);
     const int code = std::stoi(read_text(dir + ".code"));
     ASSERT_NE(code, 0) << signal << ": the run finished before the signal; " << read_text(err);
-    if (std::string(signal) == "INT") {
+    if (signal == "INT") {
       EXPECT_EQ(code, 130);
       EXPECT_NE(read_text(err).find("--resume"), std::string::npos) << read_text(err);
     }
-    const auto r = run_il2sim(args + dir + " --resume");
+    // Resumed with another thread count: neither may change a byte.
+    const auto r = run_il2sim(args + dir + " --resume --threads 1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* f : kOutputs)
-      EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f)) << signal << " " << f;
+    for (const char* f : kOutputs) {
+      EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f))
+          << scenario << " " << signal << " " << f;
+    }
     EXPECT_FALSE(std::filesystem::exists(dir + "/.journal"));
     std::filesystem::remove_all(dir);
     std::filesystem::remove(dir + ".err");
     std::filesystem::remove(dir + ".code");
   }
   std::filesystem::remove_all(whole);
+}
+
+}  // namespace
+
+TEST(CliRun, ResumeAfterKillAndInterruptGivesTheSameBytes) {
+  expect_resume_gives_the_same_bytes("phase3-autosct-nhl", 40, {"KILL", "INT"});
+}
+
+// Issue 12: the programme's single-arm stages run the selection-bias analysis, whose "without
+// effect" results were not journalled, so a resumed run's summary.json differed.
+TEST(CliRun, ResumedProgrammeKeepsTheSelectionBiasResults) {
+  expect_resume_gives_the_same_bytes("programme", 12, {"KILL"});
+}
+
+}  // namespace il2sim
+
+namespace il2sim {
+
+// Issue 12: kill -9 + --resume gives the bytes of the uninterrupted run for every built-in scenario
+// with trial stages (phase3-autosct-nhl and programme above, also with SIGINT); 30 replicates so
+// that the kill lands before the run ends (the helper fails the test otherwise).
+TEST(CliRun, ResumeAfterKillGivesTheSameBytesForEveryBuiltinScenario) {
+  const auto list = nlohmann::json::parse(run_il2sim("scenarios --json").out);
+  for (const auto& entry : list["scenarios"]) {
+    const std::string name = entry["name"];
+    if (name == "chiron-regimen" || name == "phase3-autosct-nhl" || name == "programme") continue;
+    expect_resume_gives_the_same_bytes(name, 30, {"KILL"});
+  }
 }
 
 }  // namespace il2sim

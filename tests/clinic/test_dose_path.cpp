@@ -62,9 +62,12 @@ void expect_same_exposure_as_trajectory(dosing::Route route) {
     if (route == dosing::Route::kIvBolus && dose_now) continue;
     const auto i = static_cast<std::size_t>(std::lround(lab.day / 0.25));
     ASSERT_NEAR(traj.days()[i], lab.day, 1e-9);
-    // Relative 1e-3 (fast-mode restarts at the clinic's extra breakpoints); absolute 1e-6 IU/mL,
-    // the solver's absolute tolerance on the amounts (1e-3 IU) over a central volume of litres.
-    EXPECT_NEAR(lab.value, traj.at(i, "C"), 1e-3 * traj.at(i, "C") + 1e-6) << lab.visit;
+    // Relative 1e-3 (fast-mode restarts at the clinic's extra breakpoints); absolute 1e-5 IU/mL
+    // for the washed-out tail: the solver's absolute tolerance on the amounts (1e-3 IU) over the
+    // central volume (about 2.8 L) is 3.6e-7 IU/mL per step, and the two runs take different steps
+    // over the days between doses (observed: 1.05e-6 IU/mL at 1.2e-5 IU/mL, eight orders of
+    // magnitude below the bolus peak of about 650 IU/mL).
+    EXPECT_NEAR(lab.value, traj.at(i, "C"), 1e-3 * traj.at(i, "C") + 1e-5) << lab.visit;
     if (lab.value > 1e-3) ++compared;
   }
   EXPECT_GT(compared, 3U);

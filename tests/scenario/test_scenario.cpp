@@ -204,10 +204,11 @@ TEST(ScenarioErrors, MissingFileAndUnknownBuiltin) {
     (void)load_scenario("/nonexistent/dir/s.toml");
     FAIL();
   } catch (const UserError& e) {
+    // The operating system's reason is glibc's strerror(ENOENT).
     EXPECT_STREQ(e.what(),
-                 "/nonexistent/dir/s.toml: cannot open the scenario file (allowed: an existing "
-                 "readable .toml "
-                 "file, or a built-in name from `il2sim scenarios`)");
+                 "/nonexistent/dir/s.toml: cannot open the scenario file (No such file or "
+                 "directory) (allowed: an existing readable .toml file, or a built-in name from "
+                 "`il2sim scenarios`)");
   }
   try {
     (void)load_scenario("chiron-regimn");

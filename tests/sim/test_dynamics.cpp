@@ -45,7 +45,8 @@ TEST(Dynamics, TumourGrowthWithoutKill) {
   const auto p = adult(pop);
   const double L0 = 1e4;
   for (const auto mode : {SolverMode::kReference, SolverMode::kFast}) {
-    const auto run = simulate(p, {}, L0, 400.0, 1.0, mode);
+    // Horizon past the relapse crossing below (about 404 days at the shipped r_nhl).
+    const auto run = simulate(p, {}, L0, 600.0, 1.0, mode);
     ASSERT_FALSE(run.outcome.failed) << run.outcome.failure;
     for (const double day : {20.0, 100.0, 200.0}) {
       const double exact = p.Kcap / (1.0 + (p.Kcap / L0 - 1.0) * std::exp(-p.r * day));

@@ -1,0 +1,161 @@
+// The operating characteristics as typed objects (trial/summary.hpp): the aggregations over
+// replicates, and summary.json generated from their field tables.
+#include "trial/summary.hpp"
+
+#include <gtest/gtest.h>
+
+#include "scenario/scenario.hpp"
+
+namespace il2sim::trial {
+namespace {
+
+/// A replicate of `s` with hand-made results (no simulation): replicate `k` (0 or 1) has the
+/// values the expectations below are computed from.
+ReplicateResult made_up(const scenario::Scenario& s, std::uint32_t k) {
+  ReplicateResult out;
+  out.replicate = k;
+  const double x = k;
+  for (const auto& st : s.stages) {
+    out.patients.emplace_back();
+    if (st.type == scenario::StageType::kDoseEscalation) {
+      EscalationResult e;
+      if (k == 0) e.mtd = 0;
+      e.patients = {{1, 0, true}, {2, 0, false}};  // {id, level, dlt}
+      e.not_evaluable = static_cast<int>(k);
+      out.stages.emplace_back(e);
+    } else if (st.type == scenario::StageType::kSingleArm) {
+      SingleArmResult a;
+      a.planned_n = 10, a.treated = 10, a.responses = 3 + static_cast<int>(k);
+      a.reject_h0 = k == 0;
+      a.rfs_from_transplant = 0.5 + 0.1 * x, a.control_from_transplant = 0.4;
+      a.rfs_from_landmark = 0.7, a.control_from_landmark = 0.6 - 0.2 * x;
+      a.logrank_p_transplant = 0.01, a.logrank_p_landmark = 0.5;
+      a.responses_without_effect = 2, a.rfs_from_transplant_without_effect = 0.45;
+      out.stages.emplace_back(a);
+    } else {
+      RandomizedResult r;
+      r.registered = 100 + static_cast<int>(k);
+      r.attrition = {{"refusal", 5 + static_cast<int>(k)}};
+      r.randomized = {40, 41 + static_cast<int>(k)};
+      r.decision = k == 0 ? "efficacy" : "no difference";
+      r.reject = k == 0;
+      r.hr = 0.6 + 0.2 * x;
+      r.events = 100 + 10 * static_cast<int>(k);
+      r.target_events = 150;
+      r.pfs_median_months = {10.0 + x, 12.0};
+      r.os_median_months = {20.0, 24.0};
+      r.relapse_2y = {0.3, 0.2};
+      out.stages.emplace_back(r);
+    }
+  }
+  return out;
+}
+
+ProgrammeSummary two_replicates(const scenario::Scenario& s) {
+  ProgrammeSummary p(s);
+  p.add(made_up(s, 0));
+  p.add(made_up(s, 1));
+  return p;
+}
+
+/// Every field of `table` is a key of `j` with the typed object's value.
+template <class R>
+void expect_json_has_fields(const nlohmann::json& j, const R& r, core::FieldTable<R> table) {
+  for (const auto& f : table) {
+    const std::string key(f.name);
+    ASSERT_TRUE(j.contains(key)) << key;
+    const auto v = f.get(r);
+    if (f.type == core::FieldType::kInteger || f.type == core::FieldType::kReal) {
+      const double want = core::number_of(v);
+      if (std::isfinite(want)) {
+        EXPECT_DOUBLE_EQ(j[key].get<double>(), want) << key;
+      } else {
+        EXPECT_TRUE(j[key].is_null()) << key;
+      }
+    } else if (f.type == core::FieldType::kText) {
+      EXPECT_EQ(j[key].get<std::string>(), core::text_of(v)) << key;
+    }
+  }
+}
+
+}  // namespace
+
+// Closed forms over the two made-up replicates (values in made_up): means, type-7 quantiles
+// (median of two values = their mean; 5 % quantile = a + 0.05 (b − a)), shares.
+TEST(StageSummaries, RandomizedAggregatesAndJson) {
+  const auto s = scenario::load_scenario("phase3-autosct-nhl");
+  const auto p = two_replicates(s);
+  const auto stats = stage_summaries(p);
+  ASSERT_EQ(stats.size(), s.stages.size());
+  const auto& r = std::get<RandomizedSummary>(stats.at(0));
+  EXPECT_DOUBLE_EQ(r.replicates_run, 2.0);
+  EXPECT_DOUBLE_EQ(r.power, 0.5);
+  EXPECT_NEAR(r.hr_median, 0.7, 1e-12);
+  EXPECT_NEAR(r.hr_q05, 0.6 + 0.05 * 0.2, 1e-12);
+  EXPECT_DOUBLE_EQ(r.events_median, 105.0);
+  EXPECT_EQ(r.target_events, 150);
+  EXPECT_DOUBLE_EQ(r.decisions.at("efficacy"), 0.5);
+  EXPECT_DOUBLE_EQ(r.decisions.at("no difference"), 0.5);
+  EXPECT_DOUBLE_EQ(r.attrition.at("refusal"), 11.0 / 201.0);
+  EXPECT_DOUBLE_EQ(r.not_randomized_fraction, 11.0 / 201.0);
+  EXPECT_DOUBLE_EQ(r.registered_per_trial, 100.5);
+  ASSERT_EQ(r.arms.size(), 2U);
+  EXPECT_DOUBLE_EQ(r.arms[0].pfs_median_months, 10.5);
+  EXPECT_DOUBLE_EQ(r.arms[1].randomized_mean, 41.5);
+  const auto j = summary_json(p, stats);
+  EXPECT_EQ(j["replicates"], 2);
+  const auto& js = j["stages"][0];
+  EXPECT_EQ(js["type"], "randomized");
+  expect_json_has_fields(js, r, randomized_summary_fields());
+  expect_json_has_fields(js["arms"][0], r.arms[0], arm_summary_fields());
+  EXPECT_DOUBLE_EQ(js["decisions"]["efficacy"].get<double>(), 0.5);
+}
+
+TEST(StageSummaries, EscalationAndSingleArmAggregatesAndJson) {
+  const auto s = scenario::load_scenario("programme");
+  const auto p = two_replicates(s);
+  const auto stats = stage_summaries(p);
+  const auto j = summary_json(p, stats);
+  bool escalation = false, single_arm = false;
+  for (std::size_t i = 0; i < s.stages.size(); ++i) {
+    const auto& js = j["stages"][i];
+    EXPECT_EQ(js["name"], s.stages[i].name);
+    if (const auto* e = std::get_if<EscalationSummary>(&stats[i])) {
+      escalation = true;
+      // Level 1 selected in replicate 0, none in replicate 1: a tie, so no MTD.
+      EXPECT_DOUBLE_EQ(e->levels.at(0).p_select, 0.5);
+      EXPECT_DOUBLE_EQ(e->p_select_none, 0.5);
+      EXPECT_FALSE(e->mtd.has_value());
+      EXPECT_TRUE(js["mtd"].is_null());
+      EXPECT_DOUBLE_EQ(e->levels.at(0).observed_dlt_rate, 0.5);    // 2 DLTs / 4 treated
+      EXPECT_TRUE(std::isnan(e->levels.at(1).observed_dlt_rate));  // nobody treated: null
+      EXPECT_TRUE(js["levels"][1]["observed_dlt_rate"].is_null());
+      EXPECT_DOUBLE_EQ(e->mean_patients, 2.0);
+      EXPECT_DOUBLE_EQ(e->mean_not_evaluable, 0.5);
+      expect_json_has_fields(js, *e, escalation_summary_fields());
+      expect_json_has_fields(js["levels"][0], e->levels[0], level_summary_fields());
+    } else if (const auto* a = std::get_if<SingleArmSummary>(&stats[i])) {
+      single_arm = true;
+      EXPECT_DOUBLE_EQ(a->p_reject_h0, 0.5);
+      EXPECT_NEAR(a->response_rate_mean, 0.35, 1e-12);  // mean of 3/10 and 4/10
+      EXPECT_NEAR(a->historical.rfs_il2_from_transplant, 0.55, 1e-12);
+      EXPECT_NEAR(a->historical.rfs_control_from_landmark, 0.5, 1e-12);
+      EXPECT_DOUBLE_EQ(a->historical.p_below_005_from_transplant, 1.0);  // p = 0.01 in both
+      EXPECT_DOUBLE_EQ(a->historical.p_below_005_from_landmark, 0.0);    // p = 0.5 in both
+      ASSERT_EQ(a->selection_bias.has_value(), s.stages[i].selection_bias);
+      if (a->selection_bias) {
+        // without the effect, from transplant: 0.45 − 0.4 in both replicates
+        EXPECT_NEAR(a->selection_bias->apparent_benefit.mean, 0.05, 1e-12);
+        EXPECT_NEAR(js["selection_bias"]["apparent_benefit_from_selection"]["mean"].get<double>(),
+                    0.05, 1e-12);
+      }
+      expect_json_has_fields(js, *a, single_arm_summary_fields());
+      expect_json_has_fields(js["historical_comparison"], a->historical,
+                             historical_comparison_fields());
+    }
+  }
+  EXPECT_TRUE(escalation);
+  EXPECT_TRUE(single_arm);
+}
+
+}  // namespace il2sim::trial
