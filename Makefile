@@ -4,7 +4,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean
+.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden
 
 all: build
 
@@ -55,6 +55,12 @@ fuzz-build:
 
 fuzz: fuzz-build
 	bash tools/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+## Golden end-to-end files: rewrite tests/golden/<scenario>/ from every built-in scenario's outputs
+## (tools/golden/golden.sh; README "Golden files"). Review `git diff --stat tests/golden` and commit.
+golden: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target il2sim
+	bash tools/golden/golden.sh regen $(BUILD)/il2sim
 
 ## Benchmarks (Google Benchmark); not part of `make test`.
 bench: 

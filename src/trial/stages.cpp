@@ -102,86 +102,132 @@ dosing::Regimen regimen_at_level(const dosing::Regimen& base, const std::string&
 // ---- Dose escalation
 // --------------------------------------------------------------------------------
 
-EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index,
-                                     std::uint32_t replicate, std::vector<StagePatient>* keep) {
-  const auto& st = s.stages[stage_index];
-  const auto& cohort = cohort_of(st.cohort);
-  scenario::Scenario local = s;
-  const auto& base = s.regimens.at(st.regimen);
-  std::vector<scenario::ArmSpec> level_arms;
-  for (std::size_t i = 0; i < st.levels.size(); ++i) {
-    const std::string name = fmt::format("{} level {}", st.name, i + 1);
-    local.regimens[name] = regimen_at_level(base, st.escalated_phase, st.levels[i]);
-    level_arms.push_back({name, st.cohort, name});
+namespace {
+
+/// Treats one dose-escalation cohort at a time: one arm per dose level (the stage's regimen with
+/// its escalated phase at that level), patients numbered in order of registration.
+class EscalationClinic {
+ public:
+  EscalationClinic(const scenario::Scenario& s, std::size_t stage_index, std::uint32_t replicate,
+                   EscalationResult& result, std::vector<StagePatient>* keep)
+      : s_(s),
+        st_(s.stages[stage_index]),
+        cohort_(cohort_of(st_.cohort)),
+        local_(s),
+        replicate_(replicate),
+        next_id_(stage_patient_base(stage_index) + 1),
+        result_(result),
+        keep_(keep) {
+    const auto& base = s.regimens.at(st_.regimen);
+    product_ = std::string(dosing::to_string(base.product));
+    for (std::size_t i = 0; i < st_.levels.size(); ++i) {
+      const std::string name = fmt::format("{} level {}", st_.name, i + 1);
+      local_.regimens[name] = regimen_at_level(base, st_.escalated_phase, st_.levels[i]);
+      level_arms_.push_back({name, st_.cohort, name});
+    }
   }
-  EscalationResult result;
-  std::uint32_t next_id = stage_patient_base(stage_index) + 1;
-  const std::string product(dosing::to_string(base.product));
-  // Treats `count` evaluable patients at `level`; returns their DLT count (or -1 if nobody can be
-  // treated).
-  auto treat = [&](int level, int count) {
+
+  /// Treats `count` evaluable patients at `level`; returns their DLT count (or -1 if nobody can be
+  /// treated).
+  int treat(int level, int count) {
     int dlts = 0;
     int treated = 0;
     int registered = 0;
-    const auto& regimen = local.regimens.at(level_arms[static_cast<std::size_t>(level)].name);
-    const double horizon = s.protocol.window_end_day + regimen.total_days() + st.dlt_followup_days;
+    const auto& arm = level_arms_[static_cast<std::size_t>(level)];
+    const auto& regimen = local_.regimens.at(arm.name);
+    const double horizon =
+        s_.protocol.window_end_day + regimen.total_days() + st_.dlt_followup_days;
     while (treated < count) {
       if (++registered > kMaxRegistrationsPerEvaluable * count) return -1;
-      const auto v = clinic::make_patient(local, cohort, replicate, next_id++);
-      auto record =
-          clinic::simulate_patient(local, level_arms[static_cast<std::size_t>(level)], v, horizon);
+      const auto v = clinic::make_patient(local_, cohort_, replicate_, next_id_++);
+      auto record = clinic::simulate_patient(local_, arm, v, horizon);
       if (!record.treated) {
-        ++result.not_evaluable;
+        ++result_.not_evaluable;
         continue;
       }
       ++treated;
       dlts += record.dlt ? 1 : 0;
-      result.patients.push_back({v.id, level, record.dlt});
-      if (keep != nullptr) keep->push_back({std::move(record), 0.0, product});
+      result_.patients.push_back({v.id, level, record.dlt});
+      if (keep_ != nullptr) keep_->push_back({std::move(record), 0.0, product_});
     }
     return dlts;
-  };
+  }
+
+ private:
+  const scenario::Scenario& s_;
+  const scenario::StageSpec& st_;
+  const scenario::CohortSpec& cohort_;
+  scenario::Scenario local_;
+  std::uint32_t replicate_;
+  std::uint32_t next_id_;
+  EscalationResult& result_;
+  std::vector<StagePatient>* keep_;
+  std::string product_;
+  std::vector<scenario::ArmSpec> level_arms_;
+};
+
+/// The 3+3 rule from the lowest level; no MTD when a cohort cannot be treated.
+std::optional<int> escalate_three_plus_three(int n_levels, EscalationClinic& clinic) {
+  design::ThreePlusThree engine(n_levels);
+  while (!engine.stopped()) {
+    const int dlts = clinic.treat(engine.decision().dose, design::ThreePlusThree::kCohortSize);
+    if (dlts < 0) return std::nullopt;
+    engine.record(dlts);
+  }
+  if (engine.decision().kind == design::ThreePlusThreeDecision::Kind::kStopMtd)
+    return engine.decision().dose;
+  return std::nullopt;
+}
+
+/// BOIN at the stage's target, cohort size and sample size.
+std::optional<int> escalate_boin(const scenario::StageSpec& st, int n_levels,
+                                 EscalationClinic& clinic) {
+  auto settings = design::BoinSettings::for_target(st.target);
+  settings.cohort_size = st.cohort_size;
+  settings.max_n = st.max_patients;
+  design::Boin engine(settings, n_levels, st.start_level - 1);
+  while (!engine.stopped()) {
+    const int dlts = clinic.treat(engine.decision().dose, st.cohort_size);
+    if (dlts < 0) return std::nullopt;
+    engine.record(st.cohort_size, dlts);
+  }
+  if (engine.decision().kind == design::BoinDecision::Kind::kStopMtd) return engine.decision().dose;
+  return std::nullopt;
+}
+
+/// The CRM with the stage's skeleton; the MTD is its last recommendation.
+std::optional<int> escalate_crm(const scenario::StageSpec& st, EscalationClinic& clinic) {
+  design::CrmSettings settings;
+  settings.skeleton = st.skeleton;
+  settings.target = st.target;
+  design::Crm engine(settings, st.cohort_size, st.max_patients, st.start_level - 1);
+  int recommended = engine.dose();
+  while (!engine.stopped()) {
+    const int dlts = clinic.treat(engine.dose(), st.cohort_size);
+    if (dlts < 0) return std::nullopt;
+    recommended = engine.record(st.cohort_size, dlts).recommended;
+  }
+  return recommended;
+}
+
+}  // namespace
+
+EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t stage_index,
+                                     std::uint32_t replicate, std::vector<StagePatient>* keep) {
+  const auto& st = s.stages[stage_index];
+  EscalationResult result;
+  EscalationClinic clinic(s, stage_index, replicate, result, keep);
   const int n_levels = static_cast<int>(st.levels.size());
   switch (st.method) {
-    case scenario::EscalationMethod::kThreePlusThree: {
-      design::ThreePlusThree engine(n_levels);
-      while (!engine.stopped()) {
-        const int dlts = treat(engine.decision().dose, design::ThreePlusThree::kCohortSize);
-        if (dlts < 0) return result;
-        engine.record(dlts);
-      }
-      if (engine.decision().kind == design::ThreePlusThreeDecision::Kind::kStopMtd)
-        result.mtd = engine.decision().dose;
+    case scenario::EscalationMethod::kThreePlusThree:
+      result.mtd = escalate_three_plus_three(n_levels, clinic);
       break;
-    }
-    case scenario::EscalationMethod::kBoin: {
-      auto settings = design::BoinSettings::for_target(st.target);
-      settings.cohort_size = st.cohort_size;
-      settings.max_n = st.max_patients;
-      design::Boin engine(settings, n_levels, st.start_level - 1);
-      while (!engine.stopped()) {
-        const int dlts = treat(engine.decision().dose, st.cohort_size);
-        if (dlts < 0) return result;
-        engine.record(st.cohort_size, dlts);
-      }
-      if (engine.decision().kind == design::BoinDecision::Kind::kStopMtd)
-        result.mtd = engine.decision().dose;
+    case scenario::EscalationMethod::kBoin:
+      result.mtd = escalate_boin(st, n_levels, clinic);
       break;
-    }
-    case scenario::EscalationMethod::kCrm: {
-      design::CrmSettings settings;
-      settings.skeleton = st.skeleton;
-      settings.target = st.target;
-      design::Crm engine(settings, st.cohort_size, st.max_patients, st.start_level - 1);
-      int recommended = engine.dose();
-      while (!engine.stopped()) {
-        const int dlts = treat(engine.dose(), st.cohort_size);
-        if (dlts < 0) return result;
-        recommended = engine.record(st.cohort_size, dlts).recommended;
-      }
-      result.mtd = recommended;
+    case scenario::EscalationMethod::kCrm:
+      result.mtd = escalate_crm(st, clinic);
       break;
-    }
   }
   return result;
 }
@@ -189,14 +235,24 @@ EscalationResult run_dose_escalation(const scenario::Scenario& s, std::size_t st
 // ---- Single arm
 // -------------------------------------------------------------------------------------
 
-SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index,
-                               std::uint32_t replicate, std::optional<int> mtd,
-                               std::vector<StagePatient>* keep) {
-  const auto& st = s.stages[stage_index];
-  const auto& cohort = cohort_of(st.cohort);
-  scenario::Scenario local = s;
+namespace {
+
+/// Relapse-free times and events of one group, from transplant and from the landmark.
+struct RfsSample {
+  std::vector<double> t_tx, t_lm;
+  std::vector<int> e_tx, e_lm;
+  void add(const clinic::PatientRecord& r, double landmark) {
+    const auto [tt, et] = rfs(r, 0.0);
+    t_tx.push_back(tt), e_tx.push_back(et);
+    const auto [tl, el] = rfs(r, landmark);
+    t_lm.push_back(tl), e_lm.push_back(el);
+  }
+};
+
+/// The single-arm stage's regimen (the MTD of `dose_from` carried in) and its escalated dose.
+dosing::Regimen single_arm_regimen(const scenario::Scenario& s, const scenario::StageSpec& st,
+                                   std::optional<int> mtd, SingleArmResult& result) {
   dosing::Regimen regimen = s.regimens.at(st.regimen);
-  SingleArmResult result;
   for (const auto& ph : regimen.phases) {
     if (ph.name == st.escalated_phase) result.dose = ph.dose;
   }
@@ -209,10 +265,12 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
       }
     }
   }
-  const std::string arm_name = st.name + " IL-2";
-  local.regimens[arm_name] = regimen;
-  const scenario::ArmSpec arm{arm_name, st.cohort, arm_name};
-  const scenario::ArmSpec control{st.name + " historical control", st.cohort, std::nullopt};
+  return regimen;
+}
+
+/// Simon's optimal two-stage design, or a fixed n whose rejection bound is the exact one-sided
+/// binomial critical value at alpha.
+void single_arm_design(const scenario::StageSpec& st, SingleArmResult& result) {
   int n = st.patients;
   int n1 = st.patients;
   if (st.simon) {
@@ -225,8 +283,6 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
     result.r1 = designs->optimal.r1;
     result.r = designs->optimal.r;
   } else {
-    // Fixed n: reject H0 when responses exceed the exact one-sided binomial critical value at
-    // alpha.
     const boost::math::binomial_distribution<double> b(n, st.p0);
     int r = n;
     for (int k = 0; k <= n; ++k) {
@@ -239,15 +295,25 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   }
   result.planned_n = n;
   result.n1 = n1;
-  std::uint32_t next_id = stage_patient_base(stage_index) + 1;
-  std::vector<double> t_tx, t_lm;
-  std::vector<int> e_tx, e_lm;
-  // Selection-bias analysis: the same patients with the treatment's effect on tumour kill removed.
-  result.selection_bias = st.selection_bias;
+}
+
+/// What the treated patients of a single-arm stage give: RFS with the effect and, for the
+/// selection-bias analysis, without it (the same virtual patients, the same random streams).
+struct SingleArmSamples {
+  RfsSample with, without;
+};
+
+/// Registers patients until `planned_n` are treated (or Simon's first stage stops the trial).
+SingleArmSamples treat_single_arm(const scenario::Scenario& local, const scenario::StageSpec& st,
+                                  const scenario::ArmSpec& arm, std::uint32_t first_id,
+                                  std::uint32_t replicate, const std::string& product,
+                                  SingleArmResult& result, std::vector<StagePatient>* keep) {
+  const auto& cohort = cohort_of(st.cohort);
   scenario::Scenario counterfactual = local;
   counterfactual.solver.treatment_kill = false;
-  std::vector<double> w_tx, w_lm;
-  std::vector<int> we_tx, we_lm;
+  SingleArmSamples out;
+  std::uint32_t next_id = first_id;
+  const int n = result.planned_n;
   int registered = 0;
   while (result.treated < n) {
     if (++registered > kMaxRegistrationsPerEvaluable * n) break;
@@ -256,12 +322,8 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
     if (!record.treated) continue;
     ++result.treated;
     const double start = *record.start_day;
-    const bool responded = responded_by(record, start, st.response_days);
-    result.responses += responded ? 1 : 0;
-    const auto [tt, et] = rfs(record, 0.0);
-    t_tx.push_back(tt), e_tx.push_back(et);
-    const auto [tl, el] = rfs(record, start);
-    t_lm.push_back(tl), e_lm.push_back(el);
+    result.responses += responded_by(record, start, st.response_days) ? 1 : 0;
+    out.with.add(record, start);
     if (st.selection_bias) {
       const auto w = clinic::simulate_patient(counterfactual, arm, v, st.horizon_days);
       // Until the first IL-2 the two runs are the same computation, so the patient starts on the
@@ -269,14 +331,10 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
       IL2SIM_ASSERT(w.treated && w.start_day == record.start_day,
                     "the counterfactual run differs from the treated run only from IL-2 start");
       result.responses_without_effect += responded_by(w, start, st.response_days) ? 1 : 0;
-      const auto [wt, we] = rfs(w, 0.0);
-      w_tx.push_back(wt), we_tx.push_back(we);
-      const auto [wl, wel] = rfs(w, start);
-      w_lm.push_back(wl), we_lm.push_back(wel);
+      out.without.add(w, start);
     }
-    if (keep != nullptr)
-      keep->push_back({std::move(record), start, std::string(dosing::to_string(regimen.product))});
-    if (st.simon && result.treated == n1) {
+    if (keep != nullptr) keep->push_back({std::move(record), start, product});
+    if (st.simon && result.treated == result.n1) {
       result.stage1_responses = result.responses;
       if (result.responses <= result.r1) {
         result.stopped_early = true;
@@ -286,51 +344,89 @@ SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_in
   }
   result.registered = registered;
   result.reject_h0 = !result.stopped_early && result.treated == n && result.responses > result.r;
-  // Historical control: the same population without IL-2, from transplant (all registered) and from
-  // the landmark (alive, relapse-free and eligible at the would-be start).
-  std::vector<double> c_tx, c_lm;
-  std::vector<int> ce_tx, ce_lm;
-  const std::uint32_t control_base = stage_patient_base(stage_index) + 500'000U;
+  return out;
+}
+
+/// Historical control: the same population without IL-2, from transplant (all registered) and from
+/// the landmark (alive, relapse-free and eligible at the would-be start).
+RfsSample historical_control(const scenario::Scenario& local, const scenario::StageSpec& st,
+                             const scenario::ArmSpec& control, std::uint32_t control_base,
+                             std::uint32_t replicate) {
+  const auto& cohort = cohort_of(st.cohort);
+  RfsSample c;
   for (int k = 1; k <= st.historical_patients; ++k) {
     const auto v = clinic::make_patient(local, cohort, replicate,
                                         control_base + static_cast<std::uint32_t>(k));
     const auto record = clinic::simulate_patient(local, control, v, st.horizon_days);
     const auto [tt, et] = rfs(record, 0.0);
-    c_tx.push_back(tt), ce_tx.push_back(et);
+    c.t_tx.push_back(tt), c.e_tx.push_back(et);
     if (record.landmark_day && record.not_treated == clinic::NotTreatedReason::kNone) {
       const auto [tl, el] = rfs(record, *record.landmark_day);
-      c_lm.push_back(tl), ce_lm.push_back(el);
+      c.t_lm.push_back(tl), c.e_lm.push_back(el);
     }
   }
-  result.rfs_from_transplant = km_at(t_tx, e_tx, st.comparison_days);
-  result.rfs_from_landmark = km_at(t_lm, e_lm, st.comparison_days);
-  result.control_from_transplant = km_at(c_tx, ce_tx, st.comparison_days);
-  result.control_from_landmark = km_at(c_lm, ce_lm, st.comparison_days);
-  auto combined_p = [](std::vector<double> t1, std::vector<int> e1, const std::vector<double>& t2,
-                       const std::vector<int>& e2) {
-    std::vector<std::string> g(t1.size(), "IL-2");
-    g.insert(g.end(), t2.size(), "historical control");
-    t1.insert(t1.end(), t2.begin(), t2.end());
-    e1.insert(e1.end(), e2.begin(), e2.end());
-    return logrank_p(t1, e1, g);
-  };
-  result.logrank_p_transplant = combined_p(t_tx, e_tx, c_tx, ce_tx);
-  result.logrank_p_landmark = combined_p(t_lm, e_lm, c_lm, ce_lm);
-  if (st.selection_bias) {
-    result.rfs_from_transplant_without_effect = km_at(w_tx, we_tx, st.comparison_days);
-    result.rfs_from_landmark_without_effect = km_at(w_lm, we_lm, st.comparison_days);
-    result.logrank_p_transplant_without_effect = combined_p(w_tx, we_tx, c_tx, ce_tx);
-    result.logrank_p_landmark_without_effect = combined_p(w_lm, we_lm, c_lm, ce_lm);
-    if (keep != nullptr) {
-      using S = SingleArmResult::Sample;
-      result.samples = {S{"IL-2", "transplant", t_tx, e_tx},
-                        S{"IL-2 without kill effect", "transplant", w_tx, we_tx},
-                        S{"historical control", "transplant", c_tx, ce_tx},
-                        S{"IL-2", "landmark", t_lm, e_lm},
-                        S{"IL-2 without kill effect", "landmark", w_lm, we_lm},
-                        S{"historical control", "landmark", c_lm, ce_lm}};
-    }
+  return c;
+}
+
+/// Two-sided log-rank p of treated (t1, e1) against the historical control (t2, e2).
+double versus_control_p(std::vector<double> t1, std::vector<int> e1, const std::vector<double>& t2,
+                        const std::vector<int>& e2) {
+  std::vector<std::string> g(t1.size(), "IL-2");
+  g.insert(g.end(), t2.size(), "historical control");
+  t1.insert(t1.end(), t2.begin(), t2.end());
+  e1.insert(e1.end(), e2.begin(), e2.end());
+  return logrank_p(t1, e1, g);
+}
+
+/// RFS at the comparison day and the log-rank comparisons with the historical control.
+void compare_with_control(const scenario::StageSpec& st, const SingleArmSamples& treated,
+                          const RfsSample& c, bool keep_samples, SingleArmResult& result) {
+  const double day = st.comparison_days;
+  const auto& w = treated.with;
+  result.rfs_from_transplant = km_at(w.t_tx, w.e_tx, day);
+  result.rfs_from_landmark = km_at(w.t_lm, w.e_lm, day);
+  result.control_from_transplant = km_at(c.t_tx, c.e_tx, day);
+  result.control_from_landmark = km_at(c.t_lm, c.e_lm, day);
+  result.logrank_p_transplant = versus_control_p(w.t_tx, w.e_tx, c.t_tx, c.e_tx);
+  result.logrank_p_landmark = versus_control_p(w.t_lm, w.e_lm, c.t_lm, c.e_lm);
+  if (!st.selection_bias) return;
+  const auto& wo = treated.without;
+  result.rfs_from_transplant_without_effect = km_at(wo.t_tx, wo.e_tx, day);
+  result.rfs_from_landmark_without_effect = km_at(wo.t_lm, wo.e_lm, day);
+  result.logrank_p_transplant_without_effect = versus_control_p(wo.t_tx, wo.e_tx, c.t_tx, c.e_tx);
+  result.logrank_p_landmark_without_effect = versus_control_p(wo.t_lm, wo.e_lm, c.t_lm, c.e_lm);
+  if (keep_samples) {
+    using S = SingleArmResult::Sample;
+    result.samples = {S{"IL-2", "transplant", w.t_tx, w.e_tx},
+                      S{"IL-2 without kill effect", "transplant", wo.t_tx, wo.e_tx},
+                      S{"historical control", "transplant", c.t_tx, c.e_tx},
+                      S{"IL-2", "landmark", w.t_lm, w.e_lm},
+                      S{"IL-2 without kill effect", "landmark", wo.t_lm, wo.e_lm},
+                      S{"historical control", "landmark", c.t_lm, c.e_lm}};
   }
+}
+
+}  // namespace
+
+SingleArmResult run_single_arm(const scenario::Scenario& s, std::size_t stage_index,
+                               std::uint32_t replicate, std::optional<int> mtd,
+                               std::vector<StagePatient>* keep) {
+  const auto& st = s.stages[stage_index];
+  SingleArmResult result;
+  const dosing::Regimen regimen = single_arm_regimen(s, st, mtd, result);
+  scenario::Scenario local = s;
+  const std::string arm_name = st.name + " IL-2";
+  local.regimens[arm_name] = regimen;
+  const scenario::ArmSpec arm{arm_name, st.cohort, arm_name};
+  const scenario::ArmSpec control{st.name + " historical control", st.cohort, std::nullopt};
+  single_arm_design(st, result);
+  result.selection_bias = st.selection_bias;
+  const std::uint32_t base = stage_patient_base(stage_index);
+  const auto treated =
+      treat_single_arm(local, st, arm, base + 1, replicate,
+                       std::string(dosing::to_string(regimen.product)), result, keep);
+  const auto control_sample = historical_control(local, st, control, base + 500'000U, replicate);
+  compare_with_control(st, treated, control_sample, keep != nullptr, result);
   return result;
 }
 
@@ -386,35 +482,33 @@ AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau,
 
 }  // namespace
 
-RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index,
-                                std::uint32_t replicate, std::optional<int> mtd,
-                                std::vector<StagePatient>* keep, unsigned threads) {
-  const auto& st = s.stages[stage_index];
-  scenario::Scenario local = s;
+namespace {
+
+/// The stage's arms, with the MTD of an earlier stage set into the escalated phase of every IL-2
+/// arm (the regimens at the MTD added to `local`).
+std::vector<scenario::ArmSpec> randomized_arms(const scenario::Scenario& s,
+                                               const scenario::StageSpec& st,
+                                               std::optional<int> mtd, scenario::Scenario& local) {
   std::vector<scenario::ArmSpec> arms;
   for (const auto& name : st.arms) arms.push_back(*s.find_arm(name));
-  // The MTD of an earlier stage sets the escalated phase of every IL-2 arm.
-  if (!st.dose_from.empty() && mtd) {
-    for (const auto& prev : s.stages) {
-      if (prev.name != st.dose_from) continue;
-      for (auto& a : arms) {
-        if (!a.regimen) continue;
-        const std::string name = *a.regimen + " at MTD";
-        local.regimens[name] = regimen_at_level(s.regimens.at(*a.regimen), st.escalated_phase,
-                                                prev.levels[static_cast<std::size_t>(*mtd)]);
-        a.regimen = name;
-      }
+  if (st.dose_from.empty() || !mtd) return arms;
+  for (const auto& prev : s.stages) {
+    if (prev.name != st.dose_from) continue;
+    for (auto& a : arms) {
+      if (!a.regimen) continue;
+      const std::string name = *a.regimen + " at MTD";
+      local.regimens[name] = regimen_at_level(s.regimens.at(*a.regimen), st.escalated_phase,
+                                              prev.levels[static_cast<std::size_t>(*mtd)]);
+      a.regimen = name;
     }
   }
-  const auto& cohort = cohort_of(arms.front().cohort);
-  const scenario::ArmSpec pre{"pre-randomization", arms.front().cohort, std::nullopt};
-  const std::uint32_t base = stage_patient_base(stage_index);
-  RandomizedResult result;
-  result.registered = st.registered;
-  result.randomized.assign(arms.size(), 0);
+  return arms;
+}
 
-  // Pass 1: registration at transplant and the course to the randomization window (identical in
-  // every arm).
+/// Pass 1a: registration times (Poisson accrual) and dropout times, from each registrant's trial
+/// stream.
+std::vector<Registrant> accrue(const scenario::Scenario& s, const scenario::StageSpec& st,
+                               std::uint32_t base, std::uint32_t replicate) {
   std::vector<Registrant> regs(static_cast<std::size_t>(st.registered));
   double calendar = 0.0;
   for (std::size_t k = 0; k < regs.size(); ++k) {
@@ -427,12 +521,32 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
                                      : std::numeric_limits<double>::infinity();
     regs[k].dropout_month = dropout_years * 12.0;  // relative; shifted after randomization
   }
-  const std::function<clinic::PatientRecord(std::size_t)> screen = [&](std::size_t k) {
+  return regs;
+}
+
+/// Why a registrant was not randomized (the attrition table's cause).
+std::string attrition_cause(const Registrant& g, const clinic::PatientRecord& r) {
+  const bool reached_start = r.not_treated == clinic::NotTreatedReason::kNone;
+  std::string cause(reached_start && g.patient.refuses ? std::string("refusal")
+                    : reached_start && g.patient.other_attrition
+                        ? std::string(clinic::to_string(clinic::NotTreatedReason::kOther))
+                        : std::string(clinic::to_string(r.not_treated)));
+  if (cause.empty()) cause = "other";
+  return cause;
+}
+
+/// Pass 1b: the course of every registrant from transplant to the randomization window (the same
+/// in every arm); who is randomized, when, and why the others are not.
+void screen(const scenario::Scenario& local, const scenario::CohortSpec& cohort,
+            const scenario::ArmSpec& pre, std::uint32_t base, std::uint32_t replicate,
+            unsigned threads, std::vector<Registrant>& regs, RandomizedResult& result) {
+  const std::function<clinic::PatientRecord(std::size_t)> course = [&](std::size_t k) {
     regs[k].patient =
         clinic::make_patient(local, cohort, replicate, base + static_cast<std::uint32_t>(k) + 1);
-    return clinic::simulate_patient(local, pre, regs[k].patient, s.protocol.window_end_day + 1.0);
+    return clinic::simulate_patient(local, pre, regs[k].patient,
+                                    local.protocol.window_end_day + 1.0);
   };
-  const std::function<void(std::size_t, clinic::PatientRecord&)> screened =
+  const std::function<void(std::size_t, clinic::PatientRecord&)> decide =
       [&](std::size_t k, clinic::PatientRecord& r) {
         auto& g = regs[k];
         if (r.landmark_day && r.not_treated == clinic::NotTreatedReason::kNone &&
@@ -442,18 +556,44 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
           g.randomization_month = g.registration_month + g.landmark / kDaysPerMonth;
           g.dropout_month += g.randomization_month;
         } else {
-          const bool reached_start = r.not_treated == clinic::NotTreatedReason::kNone;
-          std::string cause(reached_start && g.patient.refuses ? std::string("refusal")
-                            : reached_start && g.patient.other_attrition
-                                ? std::string(clinic::to_string(clinic::NotTreatedReason::kOther))
-                                : std::string(clinic::to_string(r.not_treated)));
-          if (cause.empty()) cause = "other";
-          ++result.attrition[cause];
+          ++result.attrition[attrition_cause(g, r)];
         }
       };
-  core::ordered_parallel_for<clinic::PatientRecord>(regs.size(), threads, screen, screened);
+  core::ordered_parallel_for<clinic::PatientRecord>(regs.size(), threads, course, decide);
+}
 
-  // Pass 2: stratified permuted-block randomization in order of randomization time.
+/// The stratum label of a registrant ("sex/age/mrd/" in the order of the stage's strata).
+std::string stratum_of(const scenario::StageSpec& st, const Registrant& g, double L_mrd) {
+  std::string stratum;
+  for (const auto& f : st.strata) {
+    if (f == "sex") stratum += std::string(model::to_string(g.patient.covariates.sex));
+    if (f == "age") stratum += g.patient.covariates.age_years >= st.age_cutoff ? "old" : "young";
+    if (f == "mrd") stratum += g.patient.L0 >= L_mrd ? "mrd+" : "mrd-";
+    stratum += "/";
+  }
+  return stratum;
+}
+
+/// A new permuted block of the stage's allocation, shuffled (Fisher-Yates) with `stream`.
+std::vector<int> permuted_block(const scenario::StageSpec& st, RandomStream& stream) {
+  std::vector<int> block;
+  const int total = std::accumulate(st.allocation.begin(), st.allocation.end(), 0);
+  for (int rep = 0; rep < st.block_size / total; ++rep) {
+    for (std::size_t a = 0; a < st.allocation.size(); ++a) {
+      for (int i = 0; i < st.allocation[a]; ++i) block.push_back(static_cast<int>(a));
+    }
+  }
+  for (std::size_t i = block.size(); i > 1; --i) {
+    std::swap(block[i - 1], block[static_cast<std::size_t>(stream.below(i))]);
+  }
+  return block;
+}
+
+/// Pass 2: stratified permuted-block randomization in order of randomization time; returns the
+/// randomized registrants in that order.
+std::vector<std::size_t> randomize(const scenario::Scenario& s, const scenario::StageSpec& st,
+                                   std::uint32_t base, std::uint32_t replicate,
+                                   std::vector<Registrant>& regs, RandomizedResult& result) {
   std::vector<std::size_t> order;
   for (std::size_t k = 0; k < regs.size(); ++k) {
     if (regs[k].randomized) order.push_back(k);
@@ -466,85 +606,82 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   const double L_mrd = s.parameters[model::ParamId::kLMrd];
   for (const std::size_t k : order) {
     auto& g = regs[k];
-    std::string stratum;
-    for (const auto& f : st.strata) {
-      if (f == "sex") stratum += std::string(model::to_string(g.patient.covariates.sex));
-      if (f == "age") stratum += g.patient.covariates.age_years >= st.age_cutoff ? "old" : "young";
-      if (f == "mrd") stratum += g.patient.L0 >= L_mrd ? "mrd+" : "mrd-";
-      stratum += "/";
-    }
-    g.stratum = stratum;
-    auto& block = blocks[stratum];
+    g.stratum = stratum_of(st, g, L_mrd);
+    auto& block = blocks[g.stratum];
     if (block.empty()) {
-      auto it = block_streams.find(stratum);
+      auto it = block_streams.find(g.stratum);
       if (it == block_streams.end()) {
         // One stream per stratum, keyed by the stratum's label.
         std::uint32_t key = 0;
-        for (const char c : stratum) key = key * 131U + static_cast<unsigned char>(c);
+        for (const char c : g.stratum) key = key * 131U + static_cast<unsigned char>(c);
         it = block_streams
-                 .emplace(stratum, RandomStream(s.seed, replicate, base ^ key, Purpose::kTrial))
+                 .emplace(g.stratum, RandomStream(s.seed, replicate, base ^ key, Purpose::kTrial))
                  .first;
       }
-      const int total = std::accumulate(st.allocation.begin(), st.allocation.end(), 0);
-      for (int rep = 0; rep < st.block_size / total; ++rep) {
-        for (std::size_t a = 0; a < st.allocation.size(); ++a) {
-          for (int i = 0; i < st.allocation[a]; ++i) block.push_back(static_cast<int>(a));
-        }
-      }
-      for (std::size_t i = block.size(); i > 1; --i) {  // Fisher-Yates
-        std::swap(block[i - 1], block[static_cast<std::size_t>(it->second.below(i))]);
-      }
+      block = permuted_block(st, it->second);
     }
     g.arm = block.back();
     block.pop_back();
     ++result.randomized[static_cast<std::size_t>(g.arm)];
   }
+  return order;
+}
 
-  // Pass 3: the randomized patients on their arms.
-  const std::function<clinic::PatientRecord(std::size_t)> treat = [&](std::size_t i) {
-    const auto& g = regs[order[i]];
-    return clinic::simulate_patient(local, arms[static_cast<std::size_t>(g.arm)], g.patient,
-                                    st.horizon_days);
-  };
-  const std::function<void(std::size_t, clinic::PatientRecord&)> treated =
-      [&](std::size_t i, clinic::PatientRecord& r) { regs[order[i]].record = std::move(r); };
-  core::ordered_parallel_for<clinic::PatientRecord>(order.size(), threads, treat, treated);
+/// Target number of PFS events: the stage's, or Schoenfeld's for its design HR and power.
+int target_events(const scenario::StageSpec& st) {
+  if (st.target_events > 0) return st.target_events;
+  design::SchoenfeldSettings sch;
+  sch.hazard_ratio = st.design_hr;
+  sch.alpha = st.one_sided_alpha;
+  sch.sides = 1;
+  sch.ratio = static_cast<double>(st.allocation[0]) / st.allocation[1];
+  return static_cast<int>(std::ceil(design::schoenfeld_events(sch, st.power)));
+}
 
-  // Analyses: at the calendar times the PFS events reach each information fraction.
-  int target = st.target_events;
-  if (target <= 0) {
-    design::SchoenfeldSettings sch;
-    sch.hazard_ratio = st.design_hr;
-    sch.alpha = st.one_sided_alpha;
-    sch.sides = 1;
-    sch.ratio = static_cast<double>(st.allocation[0]) / st.allocation[1];
-    target = static_cast<int>(std::ceil(design::schoenfeld_events(sch, st.power)));
-  }
-  result.target_events = target;
+/// Calendar months of the analyses: when the PFS events reach each information fraction, at the
+/// latest the maximum follow-up; the final one no earlier than the minimum follow-up.
+std::vector<double> look_times(const scenario::StageSpec& st, const std::vector<Registrant>& regs,
+                               const std::vector<std::size_t>& order, int target, double& latest) {
   std::vector<double> event_months;
   for (const std::size_t k : order) {
     const auto& g = regs[k];
-    for (const auto& ep : clinic::endpoints(g.record, g.landmark)) {
-      if (ep.paramcd == "PFS" && ep.cnsr == 0) {
-        const double month = g.randomization_month + ep.aval / kDaysPerMonth;
-        if (month <= g.dropout_month) event_months.push_back(month);
-      }
+    const auto pfs = clinic::survival_endpoints(g.record, g.landmark).pfs;
+    if (pfs.event == 1) {
+      const double month = g.randomization_month + pfs.time / kDaysPerMonth;
+      if (month <= g.dropout_month) event_months.push_back(month);
     }
   }
   std::sort(event_months.begin(), event_months.end());
   const double last_registration = regs.empty() ? 0.0 : regs.back().registration_month;
-  const double latest = last_registration + st.max_follow_up_months;
+  latest = last_registration + st.max_follow_up_months;
   const double earliest_final = last_registration + st.min_follow_up_months;
-  std::vector<double> look_times;
+  std::vector<double> times;
   for (const double f : st.looks) {
     const auto needed = static_cast<std::size_t>(std::ceil(f * target - 1e-9));
     double t = latest;
     if (needed >= 1 && needed <= event_months.size() && event_months[needed - 1] < latest)
       t = event_months[needed - 1];
-    // The final analysis waits for the minimum follow-up after the last registration.
     if (std::fabs(f - 1.0) < 1e-12) t = std::max(t, earliest_final);
-    look_times.push_back(t);
+    times.push_back(t);
   }
+  return times;
+}
+
+survival::Factor one_level(std::size_t n) {
+  return survival::single_level(n, "all");
+}
+
+/// One interim or final analysis at calendar month `tau`: information, Lan–DeMets bounds for the
+/// information so far, and the log-rank z (positive when the experimental arm does better).
+LookResult analyse(const scenario::StageSpec& st, const AnalysisData& data, double tau, int target,
+                   bool last, std::vector<double>& info_so_far) {
+  LookResult look;
+  look.calendar_months = tau;
+  look.events = static_cast<int>(std::count(data.pfs_e.begin(), data.pfs_e.end(), 1));
+  look.info = last ? 1.0 : std::min(0.999, static_cast<double>(look.events) / target);
+  if (!info_so_far.empty() && look.info <= info_so_far.back())
+    look.info = std::min(1.0, info_so_far.back() + 1e-3);
+  info_so_far.push_back(look.info);
   design::GsdSettings gsd;
   gsd.alpha = st.one_sided_alpha;
   gsd.spending = to_spending(st.spending);
@@ -552,35 +689,37 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
     gsd.beta = 1.0 - st.power;
     gsd.futility_spending = to_spending(*st.futility);
   }
-  const auto one = [](std::size_t n) { return survival::single_level(n, "all"); };
+  gsd.info = info_so_far;
+  if (gsd.info.back() < 1.0) gsd.info.push_back(1.0);  // planned remainder, for the spending
+  const auto bounds = design::group_sequential_design(gsd);
+  const auto& b = bounds.looks[info_so_far.size() - 1];
+  look.efficacy_bound = b.efficacy_z ? *b.efficacy_z : std::numeric_limits<double>::infinity();
+  look.futility_bound = b.futility_z;
+  const auto g = survival::make_factor(data.arm);
+  if (g.levels.size() == 2 && look.events > 0) {
+    const auto lr = survival::logrank(data.pfs, data.pfs_e, g, one_level(data.pfs.size()), 0.0);
+    const auto& exp_group = lr.groups[0].group == st.arms[0] ? lr.groups[0] : lr.groups[1];
+    look.z = std::copysign(std::sqrt(lr.chisq), exp_group.expected - exp_group.observed);
+  }
+  return look;
+}
+
+/// The group-sequential analyses in order until a bound is crossed or the last; returns the data
+/// of the stopping analysis.
+AnalysisData run_looks(const scenario::StageSpec& st, const std::vector<Registrant>& regs,
+                       const std::vector<std::size_t>& order, RandomizedResult& result) {
+  const int target = target_events(st);
+  result.target_events = target;
+  double latest = 0.0;
+  const auto times = look_times(st, regs, order, target, latest);
   std::vector<double> info_so_far;
   AnalysisData final_data;
-  double stop_time = look_times.back();
-  for (std::size_t k = 0; k < look_times.size(); ++k) {
-    const double tau = look_times[k];
+  double stop_time = times.back();
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const double tau = times[k];
     auto data = analysis_data(regs, tau, st.arms);
-    LookResult look;
-    look.calendar_months = tau;
-    look.events = static_cast<int>(std::count(data.pfs_e.begin(), data.pfs_e.end(), 1));
-    const bool last = k + 1 == look_times.size() || tau >= latest;
-    look.info = last ? 1.0 : std::min(0.999, static_cast<double>(look.events) / target);
-    if (!info_so_far.empty() && look.info <= info_so_far.back())
-      look.info = std::min(1.0, info_so_far.back() + 1e-3);
-    info_so_far.push_back(look.info);
-    gsd.info = info_so_far;
-    if (gsd.info.back() < 1.0)
-      gsd.info.push_back(1.0);  // planned remainder, for the spending function
-    const auto bounds = design::group_sequential_design(gsd);
-    const auto& b = bounds.looks[info_so_far.size() - 1];
-    look.efficacy_bound = b.efficacy_z ? *b.efficacy_z : std::numeric_limits<double>::infinity();
-    look.futility_bound = b.futility_z;
-    const auto g = survival::make_factor(data.arm);
-    if (g.levels.size() == 2 && look.events > 0) {
-      const auto lr = survival::logrank(data.pfs, data.pfs_e, g, one(data.pfs.size()), 0.0);
-      // Sign: positive when the experimental arm has fewer events than expected.
-      const auto& exp_group = lr.groups[0].group == st.arms[0] ? lr.groups[0] : lr.groups[1];
-      look.z = std::copysign(std::sqrt(lr.chisq), exp_group.expected - exp_group.observed);
-    }
+    const bool last = k + 1 == times.size() || tau >= latest;
+    const auto look = analyse(st, data, tau, target, last, info_so_far);
     result.looks.push_back(look);
     final_data = std::move(data);
     stop_time = tau;
@@ -601,42 +740,81 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   }
   result.duration_months = stop_time;
   result.events = result.looks.empty() ? 0 : result.looks.back().events;
-  // Estimates at the stopping analysis.
-  const auto final_groups = survival::make_factor(final_data.arm);
-  if (final_groups.levels.size() == 2 && result.events > 0) {
-    const auto lr = survival::logrank(final_data.pfs, final_data.pfs_e, final_groups,
-                                      one(final_data.pfs.size()), 0.0);
-    result.logrank_p = lr.p;
-    survival::Design x;
-    x.x.resize(static_cast<Eigen::Index>(final_data.arm.size()), 1);
-    for (std::size_t i = 0; i < final_data.arm.size(); ++i) {
-      x.x(static_cast<Eigen::Index>(i), 0) = final_data.arm[i] == st.arms[0] ? 1.0 : 0.0;
-    }
-    x.terms = {"arm" + st.arms[0]};
-    const auto cox = survival::cox_fit(final_data.pfs, final_data.pfs_e, x,
-                                       one(final_data.pfs.size()), survival::CoxOptions{});
-    result.hr = cox.terms[0].hr;
-    result.hr_lower = cox.terms[0].hr_lower;
-    result.hr_upper = cox.terms[0].hr_upper;
+  return final_data;
+}
+
+/// Log-rank p and Cox HR (experimental vs control) at the stopping analysis.
+void final_estimates(const scenario::StageSpec& st, const AnalysisData& d,
+                     RandomizedResult& result) {
+  const auto groups = survival::make_factor(d.arm);
+  if (groups.levels.size() != 2 || result.events <= 0) return;
+  const auto lr = survival::logrank(d.pfs, d.pfs_e, groups, one_level(d.pfs.size()), 0.0);
+  result.logrank_p = lr.p;
+  survival::Design x;
+  x.x.resize(static_cast<Eigen::Index>(d.arm.size()), 1);
+  for (std::size_t i = 0; i < d.arm.size(); ++i) {
+    x.x(static_cast<Eigen::Index>(i), 0) = d.arm[i] == st.arms[0] ? 1.0 : 0.0;
   }
+  x.terms = {"arm" + st.arms[0]};
+  const auto cox =
+      survival::cox_fit(d.pfs, d.pfs_e, x, one_level(d.pfs.size()), survival::CoxOptions{});
+  result.hr = cox.terms[0].hr;
+  result.hr_lower = cox.terms[0].hr_lower;
+  result.hr_upper = cox.terms[0].hr_upper;
+}
+
+/// Per arm at the stopping analysis: median PFS and OS (months) and relapse by 2 years.
+void per_arm_outcomes(const scenario::StageSpec& st, const AnalysisData& d,
+                      RandomizedResult& result) {
+  const auto median_months = [](const std::vector<double>& t, const std::vector<int>& e) {
+    if (t.empty()) return kNaN;
+    return survival::kaplan_meier(t, e, survival::KmOptions{}).median / kDaysPerMonth;
+  };
   for (const auto& name : st.arms) {
     std::vector<double> tp, to, tr;
     std::vector<int> ep, eo, er;
-    for (std::size_t i = 0; i < final_data.arm.size(); ++i) {
-      if (final_data.arm[i] != name) continue;
-      tp.push_back(final_data.pfs[i]), ep.push_back(final_data.pfs_e[i]);
-      to.push_back(final_data.os[i]), eo.push_back(final_data.os_e[i]);
-      tr.push_back(final_data.relapse[i]), er.push_back(final_data.relapse_e[i]);
+    for (std::size_t i = 0; i < d.arm.size(); ++i) {
+      if (d.arm[i] != name) continue;
+      tp.push_back(d.pfs[i]), ep.push_back(d.pfs_e[i]);
+      to.push_back(d.os[i]), eo.push_back(d.os_e[i]);
+      tr.push_back(d.relapse[i]), er.push_back(d.relapse_e[i]);
     }
-    const auto median_months = [](const std::vector<double>& t, const std::vector<int>& e) {
-      if (t.empty()) return kNaN;
-      return survival::kaplan_meier(t, e, survival::KmOptions{}).median / kDaysPerMonth;
-    };
     result.pfs_median_months.push_back(median_months(tp, ep));
     result.os_median_months.push_back(median_months(to, eo));
     const double free2 = km_at(tr, er, 2 * 365.25);
     result.relapse_2y.push_back(std::isfinite(free2) ? 1.0 - free2 : kNaN);
   }
+}
+
+}  // namespace
+
+RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index,
+                                std::uint32_t replicate, std::optional<int> mtd,
+                                std::vector<StagePatient>* keep, unsigned threads) {
+  const auto& st = s.stages[stage_index];
+  scenario::Scenario local = s;
+  const auto arms = randomized_arms(s, st, mtd, local);
+  const auto& cohort = cohort_of(arms.front().cohort);
+  const scenario::ArmSpec pre{"pre-randomization", arms.front().cohort, std::nullopt};
+  const std::uint32_t base = stage_patient_base(stage_index);
+  RandomizedResult result;
+  result.registered = st.registered;
+  result.randomized.assign(arms.size(), 0);
+  auto regs = accrue(s, st, base, replicate);
+  screen(local, cohort, pre, base, replicate, threads, regs, result);
+  const auto order = randomize(s, st, base, replicate, regs, result);
+  // Pass 3: the randomized patients on their arms.
+  const std::function<clinic::PatientRecord(std::size_t)> treat = [&](std::size_t i) {
+    const auto& g = regs[order[i]];
+    return clinic::simulate_patient(local, arms[static_cast<std::size_t>(g.arm)], g.patient,
+                                    st.horizon_days);
+  };
+  const std::function<void(std::size_t, clinic::PatientRecord&)> treated =
+      [&](std::size_t i, clinic::PatientRecord& r) { regs[order[i]].record = std::move(r); };
+  core::ordered_parallel_for<clinic::PatientRecord>(order.size(), threads, treat, treated);
+  const auto final_data = run_looks(st, regs, order, result);
+  final_estimates(st, final_data, result);
+  per_arm_outcomes(st, final_data, result);
   if (keep != nullptr) {
     for (const std::size_t k : order) {
       auto& g = regs[k];
