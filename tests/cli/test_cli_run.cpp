@@ -158,19 +158,3 @@ TEST(CliRun, ResumedProgrammeKeepsTheSelectionBiasResults) {
 }
 
 }  // namespace il2sim
-
-namespace il2sim {
-
-// Issue 12: kill -9 + --resume gives the bytes of the uninterrupted run for every built-in scenario
-// with trial stages (phase3-autosct-nhl and programme above, also with SIGINT); 30 replicates so
-// that the kill lands before the run ends (the helper fails the test otherwise).
-TEST(CliRun, ResumeAfterKillGivesTheSameBytesForEveryBuiltinScenario) {
-  const auto list = nlohmann::json::parse(run_il2sim("scenarios --json").out);
-  for (const auto& entry : list["scenarios"]) {
-    const std::string name = entry["name"];
-    if (name == "chiron-regimen" || name == "phase3-autosct-nhl" || name == "programme") continue;
-    expect_resume_gives_the_same_bytes(name, 30, {"KILL"});
-  }
-}
-
-}  // namespace il2sim
