@@ -50,7 +50,7 @@ int run(int argc, char** argv) {
     return static_cast<int>(ExitCode::kUserError);
   } catch (const Interrupted& e) {
     if (speaks) std::fprintf(stderr, "il2sim: %s\n", e.what());
-    return static_cast<int>(ExitCode::kInterrupted);
+    return e.exit_code();
   } catch (const UserError& e) {
     if (speaks) std::fprintf(stderr, "il2sim: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kUserError);

@@ -1,17 +1,20 @@
 // `il2sim cohort`: N virtual patients through one arm, no trial design.
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/app.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "clinic/patient.hpp"
@@ -43,41 +46,72 @@ struct PatientRows {
   clinic::PatientRecord summary_record;
 };
 
-/// One CSV view written through a 1 MiB buffer of its own: a patient's ADLB rows (~20 kB) are
-/// larger than the stream's buffer and would otherwise cost a write system call each.
+/// One CSV view written through a 1 MiB buffer of its own (a patient's ADLB rows, ~30 kB, are
+/// larger than a stream's buffer and would otherwise cost a write system call each) into a
+/// temporary file beside the target, renamed into place by commit(). Every write is checked and a
+/// failure names the file and the operating system's reason; a view destroyed before its commit
+/// (an error, an interrupt) removes its temporary file, so no partial output is left.
 class ViewFile {
  public:
   static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
 
   ViewFile(const std::string& dir, const std::string& name, const std::string& header)
-      : path_(dir + "/" + name),
-        tmp_(path_ + ".partial"),
-        out_(tmp_, std::ios::binary | std::ios::trunc) {
-    if (!out_)
-      throw UserError({path_, std::nullopt, std::nullopt, ""}, "cannot write the output file");
+      : path_(dir + "/" + name), tmp_(path_ + ".partial"), out_(std::fopen(tmp_.c_str(), "wb")) {
+    if (out_ == nullptr) fail("cannot write the output file");
     pending_.reserve(kBufferBytes);
     pending_ = header;
   }
+  ViewFile(ViewFile&& other) noexcept
+      : path_(std::move(other.path_)),
+        tmp_(std::move(other.tmp_)),
+        out_(std::exchange(other.out_, nullptr)),
+        pending_(std::move(other.pending_)) {}
+  ViewFile(const ViewFile&) = delete;
+  ViewFile& operator=(const ViewFile&) = delete;
+  ViewFile& operator=(ViewFile&&) = delete;
+  ~ViewFile() {
+    if (out_ == nullptr) return;  // committed or moved from
+    std::fclose(out_);
+    std::remove(tmp_.c_str());
+  }
+
   void write(const std::string& rows) {
     pending_ += rows;
     if (pending_.size() >= kBufferBytes) flush();
   }
   void commit() {
     flush();
-    out_.close();
-    if (!out_ || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      throw UserError({path_, std::nullopt, std::nullopt, ""}, "writing the output file failed");
+    std::FILE* f = std::exchange(out_, nullptr);
+    errno = 0;
+    if (std::fclose(f) != 0) {
+      std::remove(tmp_.c_str());
+      fail("writing the output file failed");
+    }
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      const int error = errno;
+      std::remove(tmp_.c_str());
+      errno = error;
+      fail("cannot rename the finished output into place");
     }
   }
 
  private:
   void flush() {
-    out_.write(pending_.data(), static_cast<std::streamsize>(pending_.size()));
+    errno = 0;
+    if (std::fwrite(pending_.data(), 1, pending_.size(), out_) != pending_.size() ||
+        std::fflush(out_) != 0) {
+      fail("writing the output file failed");
+    }
     pending_.clear();
+  }
+  [[noreturn]] void fail(std::string_view what) const {
+    throw UserError({path_, std::nullopt, std::nullopt, ""},
+                    fmt::format("{} ({})", what, std::strerror(errno != 0 ? errno : EIO)),
+                    "an output directory on a file system with free space");
   }
 
   std::string path_, tmp_;
-  std::ofstream out_;
+  std::FILE* out_;
   std::string pending_;
 };
 
@@ -116,6 +150,7 @@ void run_cohort(const CohortArgs& a) {
                    : "";
   // A cohort has no stage: STAGE and STAGE_INDEX are missing; STUDYID is the scenario.
   const output::RowContext context{scenario.name, 0, 0.0, product, "", std::nullopt};
+  const InterruptGuard interrupt;  // before the views open: a signal never leaves their files
   const auto headers = output::view_headers();
   const auto names = output::view_files();
   std::vector<ViewFile> views;
@@ -127,6 +162,7 @@ void run_cohort(const CohortArgs& a) {
   std::vector<std::string> failures;
 
   const std::function<PatientRows(std::size_t)> produce = [&](std::size_t i) {
+    if (InterruptGuard::requested()) return PatientRows{};  // no new patient after a signal
     const auto patient =
         clinic::make_patient(scenario, *cohort, 0, static_cast<std::uint32_t>(i + 1));
     PatientRows rows;
@@ -143,6 +179,7 @@ void run_cohort(const CohortArgs& a) {
   core::Progress progress(a.patients, "patients", core::progress_wanted(a.progress));
   const std::function<void(std::size_t, PatientRows&)> consume = [&](std::size_t i,
                                                                      PatientRows& rows) {
+    if (InterruptGuard::requested()) return;  // the cohort stops; nothing will be written
     for (std::size_t k = 0; k < views.size(); ++k) views[k].write(rows.views[k]);
     summary.add(rows.summary_record);
     rhs_evals += rows.summary_record.rhs_evals;
@@ -152,6 +189,13 @@ void run_cohort(const CohortArgs& a) {
   core::ordered_parallel_for<PatientRows>(static_cast<std::size_t>(a.patients), a.threads, produce,
                                           consume);
   progress.finish();
+  if (InterruptGuard::requested()) {
+    // The views' destructors remove their temporary files: nothing partial is left.
+    InterruptGuard::stop(fmt::format(
+        "cohort interrupted; no output was written into {} (a cohort cannot be resumed: run it "
+        "again)",
+        a.out));
+  }
   for (auto& v : views) v.commit();
   nlohmann::json j = summary.to_json();
   j["scenario"] = scenario.name;

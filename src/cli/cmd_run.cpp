@@ -15,6 +15,7 @@
 
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
@@ -43,32 +44,6 @@ struct RunArgs {
   bool force = false;
   bool resume = false;
   bool progress = false;
-};
-
-/// Set by SIGINT/SIGTERM: running replicates finish, no new one starts.
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) {
-  g_interrupted.store(true);
-}
-
-/// Installs the interrupt handlers for the lifetime of a run.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted.store(false);
-    previous_int_ = std::signal(SIGINT, on_interrupt);
-    previous_term_ = std::signal(SIGTERM, on_interrupt);
-  }
-  ~InterruptGuard() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  void (*previous_int_)(int) = SIG_DFL;
-  void (*previous_term_)(int) = SIG_DFL;
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -226,7 +201,7 @@ void run_run(const RunArgs& a) {
   const std::function<Produced(std::size_t)> produce = [&](std::size_t j) {
     const std::size_t i = mine[j];
     Produced p;
-    if (g_interrupted.load()) {
+    if (InterruptGuard::requested()) {
       p.skipped = true;
       return p;
     }
@@ -259,7 +234,7 @@ void run_run(const RunArgs& a) {
   core::ordered_parallel_for<Produced>(mine.size(), outer, produce, consume);
   progress.finish();
   if (done < mine.size()) {
-    throw Interrupted(
+    InterruptGuard::stop(
         fmt::format("interrupted after {} of {} replicates; finished replicates are kept in "
                     "{}/.journal. Resume with: "
                     "il2sim run {} --out {} --resume (with the same --seed and --replicates)",

@@ -17,9 +17,10 @@ namespace il2sim {
 /// Process exit codes, the only table of them.
 enum class ExitCode : int {
   kOk = 0,
-  kFailure = 1,       ///< internal error (a bug): should never happen
-  kUserError = 2,     ///< bad input: file, key, value or flag
-  kInterrupted = 130  ///< SIGINT: run stopped cleanly, can be resumed
+  kFailure = 1,        ///< internal error (a bug): should never happen
+  kUserError = 2,      ///< bad input: file, key, value or flag
+  kInterrupted = 130,  ///< SIGINT (128 + 2): stopped cleanly, a run can be resumed
+  kTerminated = 143    ///< SIGTERM (128 + 15): the same, as the shell reports a terminated job
 };
 
 /// Where a bad input value was found. Every field is optional; format_user_error prints what is
@@ -52,10 +53,16 @@ class UserError : public std::runtime_error {
 [[nodiscard]] std::string format_user_error(const InputLocation& location,
                                             const std::string& problem, const std::string& allowed);
 
-/// The user interrupted a run (SIGINT/SIGTERM); `what()` says how to resume. Exit code 130.
+/// The user interrupted a command (SIGINT/SIGTERM); `what()` says what was kept and how to resume.
+/// The exit code is 128 + the signal: ExitCode::kInterrupted or ExitCode::kTerminated.
 class Interrupted : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Interrupted(const std::string& what, int exit_code = 130)
+      : std::runtime_error(what), exit_code_(exit_code) {}
+  [[nodiscard]] int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
 };
 
 [[noreturn]] void assertion_failed(const char* expr, const char* file, int line,

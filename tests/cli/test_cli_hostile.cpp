@@ -6,7 +6,10 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
 #include <sys/wait.h>
+#include <csignal>
 
 #include <algorithm>
 #include <filesystem>
@@ -404,6 +407,60 @@ TEST(HostileContract, ScenariosShowResolvedPrintsEveryField) {
   EXPECT_EQ(read_text(a + "/adsl.csv"), read_text(b + "/adsl.csv"));
   for (const auto& p : {a, b}) std::filesystem::remove_all(p);
   std::filesystem::remove(file);
+}
+
+// ---- Signals and partial files: a stopped or failed cohort leaves nothing half-written.
+
+TEST(HostileSignals, InterruptedCohortLeavesNoPartialFileAndExitsWithTheSignal) {
+  // SIGINT/SIGTERM left *.partial files and printed nothing; SIGTERM exited 130, not 143.
+  for (const auto& [signal, code] : {std::pair{SIGTERM, 143}, std::pair{SIGINT, 130}}) {
+    const std::string dir = temp_path("signal_out");
+    std::filesystem::remove_all(dir);
+    const std::string err = temp_path("signal_err.txt");
+    const std::string command = std::string(IL2SIM_BINARY_DIR) +
+                                "/il2sim cohort chiron-regimen --arm il2 --patients 200000 " +
+                                "--days 730 --force --out " + dir + " 2>" + err;
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Signal once the views are open (their temporary files exist): the cohort is under way.
+    while (!std::filesystem::exists(dir + "/adlb.csv.partial")) ::usleep(10000);
+    ::kill(pid, signal);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), code);
+    EXPECT_TRUE(std::filesystem::is_empty(dir)) << "no partial or finished file left";
+    EXPECT_NE(read_text(err).find("cohort interrupted; no output was written"), std::string::npos)
+        << read_text(err);
+    std::filesystem::remove_all(dir);
+    std::filesystem::remove(err);
+  }
+}
+
+TEST(HostileSignals, AFullDiskDuringACohortNamesTheFileAndLeavesNothing) {
+  // A file-size limit (with SIGXFSZ ignored, so the write fails with EFBIG) stands in for a full
+  // disk: the error names the view and the reason, and no partial file is left.
+  const std::string dir = temp_path("full_disk_out");
+  std::filesystem::remove_all(dir);
+  const std::string err = temp_path("full_disk_err.txt");
+  const std::string command = "sh -c \"trap '' XFSZ; ulimit -f 200; exec " +
+                              std::string(IL2SIM_BINARY_DIR) +
+                              "/il2sim cohort chiron-regimen --arm il2 --patients 300 --days 730 "
+                              "--force --out " +
+                              dir + "\" 2>" + err;
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string message = read_text(err);
+  EXPECT_NE(message.find(dir + "/adlb.csv"), std::string::npos) << message;
+  EXPECT_NE(message.find("File too large"), std::string::npos) << message;
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(err);
 }
 
 }  // namespace il2sim
