@@ -59,9 +59,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   argv.reserve(words.size() + 1);
   for (const auto& w : words) argv.push_back(w.c_str());
   argv.push_back(nullptr);
-  CLI::App app;
-  il2sim::cli::build_app(app);
-  app.parse_complete_callback([] { throw ParsedOnly{}; });
+  // One app for every input (building it is most of the cost of an input): CLI11 clears what an
+  // earlier parse left before each parse, and nothing of the parse reads the variables the options
+  // write, so each input's outcome depends on it alone.
+  static CLI::App& app = *[] {
+    auto* a = new CLI::App;
+    il2sim::cli::build_app(*a);
+    a->parse_complete_callback([] { throw ParsedOnly{}; });
+    return a;
+  }();
   try {
     app.parse(static_cast<int>(words.size()), argv.data());
     std::fprintf(stderr, "fuzz_cli: parse returned without its parse-complete callback\n");
