@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-fuzz}
 seconds=${2:-60}
-targets=(scenario csv)
-declare -A dict=([scenario]=fuzz/toml.dict [csv]=fuzz/csv.dict)
+targets=(scenario csv journal cli)
+declare -A dict=([scenario]=fuzz/toml.dict [csv]=fuzz/csv.dict [journal]=fuzz/journal.dict
+  [cli]=fuzz/cli.dict)
 
 runs="$build/fuzz-runs"
 rm -rf "$runs"

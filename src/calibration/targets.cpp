@@ -158,8 +158,9 @@ Experiment read_experiment(const Reader& r, const std::string& name, const toml:
     if (!e.regimen) r.fail(d, path + ".doses", "dose overrides need a regimen");
     for (const auto& [phase, node] : *tbl) {
       auto& phases = e.regimen->phases;
+      const std::string_view phase_name = phase.str();  // clang 14 cannot capture a binding
       const auto it = std::find_if(phases.begin(), phases.end(),
-                                   [&](const dosing::Phase& p) { return p.name == phase.str(); });
+                                   [&](const dosing::Phase& p) { return p.name == phase_name; });
       if (it == phases.end()) {
         r.fail(&node, path + ".doses." + std::string(phase.str()),
                fmt::format("regimen '{}' has no phase '{}'", e.regimen->name, phase.str()));

@@ -13,12 +13,9 @@
 
 namespace il2sim::cli {
 
-int run(int argc, char** argv) {
-  const Distributed distributed(&argc, &argv);
-  // Under mpirun every rank sees the same input: only rank 0 prints user-facing errors.
-  const bool speaks = distributed.rank() == 0;
-  CLI::App app{
-      "il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation"};
+void build_app(CLI::App& app) {
+  app.description(
+      "il2sim: in-silico trials of interleukin-2 after bone-marrow or stem-cell transplantation");
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   register_run(app);
@@ -30,6 +27,14 @@ int run(int argc, char** argv) {
   register_survival(app);
   register_calibrate(app);
   register_schema(app);
+}
+
+int run(int argc, char** argv) {
+  const Distributed distributed(&argc, &argv);
+  // Under mpirun every rank sees the same input: only rank 0 prints user-facing errors.
+  const bool speaks = distributed.rank() == 0;
+  CLI::App app;
+  build_app(app);
   try {
     app.parse(argc, argv);
     core::flush_standard_output();  // a full disk or a closed pipe is an error, not exit 0

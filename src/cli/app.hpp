@@ -13,6 +13,10 @@ namespace il2sim::cli {
 /// throws.
 int run(int argc, char** argv);
 
+/// The top-level app of `run` with every subcommand registered (their callbacks run the commands;
+/// the CLI fuzzer parses without them).
+void build_app(CLI::App& app);
+
 // One registration function per subcommand file. Each adds its subcommand(s) and callbacks to
 // `app`.
 void register_run(CLI::App& app);

@@ -177,7 +177,7 @@ void run_run(const RunArgs& a) {
   const auto& dist = Distributed::current();
   const std::string resolved = scenario::to_toml(s);
   const std::string scenario_hash = core::fnv1a_hex(resolved);
-  const trial::Journal journal(out, scenario_hash);
+  const trial::Journal journal(out, s, scenario_hash);
   OutputDirLock lock;  // rank 0 holds the output directory until the run has finished
   if (!prepare_run(dist, a, out, journal, lock)) return;  // rank 0 reported the error
   const InterruptGuard guard;
@@ -208,7 +208,7 @@ void run_run(const RunArgs& a) {
     // A journalled replicate is not run again; replicate 0 is, for its patient records (the same
     // bytes: every draw is keyed by seed, replicate and patient).
     if (i > 0) {
-      if (auto r = journal.load(i)) {
+      if (auto r = journal.load(static_cast<std::uint32_t>(i))) {
         p.result = std::move(*r);
         p.from_journal = true;
         return p;

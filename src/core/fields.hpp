@@ -104,7 +104,13 @@ void from_value(const FieldValue& v, T& out) {
   } else if constexpr (std::is_same_v<T, std::optional<double>>) {
     out = is_null(v) ? std::nullopt : std::optional<double>(number_of(v));
   } else if constexpr (std::is_same_v<T, std::optional<int>>) {
-    out = is_null(v) ? std::nullopt : std::optional<int>(static_cast<int>(number_of(v)));
+    if (is_null(v)) {
+      out = std::nullopt;
+    } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+      out = static_cast<int>(*i);  // not through double: a value out of range is not UB
+    } else {
+      out = static_cast<int>(number_of(v));
+    }
   } else if constexpr (std::is_same_v<T, std::vector<double>>) {
     if (const auto* l = std::get_if<std::vector<double>>(&v)) {
       out = *l;

@@ -285,8 +285,18 @@ nlohmann::json value_json(const core::FieldValue& v) {
 core::FieldValue value_from_json(const nlohmann::json& j, core::FieldType type) {
   if (j.is_null()) return std::monostate{};
   switch (type) {
-    case FieldType::kInteger:
+    case FieldType::kInteger: {
+      // The members behind integer fields are int, std::uint32_t or bool: a value beyond their
+      // range (or a fraction) is not one this build wrote.
+      if (!j.is_number_integer()) throw std::invalid_argument("not an integer: " + j.dump());
+      constexpr auto kMax = std::numeric_limits<std::uint32_t>::max();
+      const bool fits = j.is_number_unsigned()
+                            ? j.get<std::uint64_t>() <= kMax
+                            : j.get<std::int64_t>() >= std::numeric_limits<std::int32_t>::min() &&
+                                  j.get<std::int64_t>() <= std::int64_t{kMax};
+      if (!fits) throw std::invalid_argument("integer out of range: " + j.dump());
       return j.get<std::int64_t>();
+    }
     case FieldType::kReal:
       return double_from_json(j);
     case FieldType::kText:
