@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -58,6 +59,16 @@ int run(int argc, char** argv) {
     return e.exit_code();
   } catch (const UserError& e) {
     if (speaks) std::fprintf(stderr, "il2sim: error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kUserError);
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The file system refused an operation on the user's paths (permissions, a read-only or full
+    // disk, a file where a directory is expected): the path and the reason, exit 2, as for every
+    // output error.
+    if (speaks) {
+      std::fprintf(stderr, "il2sim: error: %s: %s\n",
+                   e.path1().empty() ? "file system" : e.path1().c_str(),
+                   e.code().message().c_str());
+    }
     return static_cast<int>(ExitCode::kUserError);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "il2sim: internal error: %s\n", e.what());
