@@ -323,6 +323,32 @@ std::vector<std::string> string_list(const Checker& check, const toml::node& nod
   return out;
 }
 
+/// A setting the stage's escalation method does not use is refused, not ignored: the 3+3 treats
+/// cohorts of 3 and stops by its own rules (no cohort_size, max_patients or target of its own), and
+/// only the CRM has a skeleton. A value equal to the default passes (the resolved scenario writes
+/// every field).
+void check_escalation_settings_used(const Checker& check, const toml::table& t,
+                                    const std::string& path, const StageSpec& st) {
+  const StageSpec defaults;
+  const auto refuse = [&](std::string_view key, const std::string& value) {
+    const std::string_view method = st.method == EscalationMethod::kThreePlusThree ? "3+3" : "boin";
+    check.fail(find(t, key), fmt::format("{}.{}", path, key),
+               fmt::format("{} is not used by method = \"{}\"", value, method),
+               st.method == EscalationMethod::kThreePlusThree
+                   ? "leave it out (the 3+3 treats cohorts of 3 and stops by its rules), or "
+                     "method = \"boin\" or \"crm\""
+                   : "leave it out, or method = \"crm\"");
+  };
+  if (st.method == EscalationMethod::kThreePlusThree) {
+    if (st.cohort_size != defaults.cohort_size)
+      refuse("cohort_size", fmt::format("cohort_size = {}", st.cohort_size));
+    if (st.max_patients != defaults.max_patients)
+      refuse("max_patients", fmt::format("max_patients = {}", st.max_patients));
+    if (st.target != defaults.target) refuse("target", fmt::format("target = {}", st.target));
+  }
+  if (st.method != EscalationMethod::kCrm && !st.skeleton.empty()) refuse("skeleton", "a skeleton");
+}
+
 StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path,
                       const Scenario& s) {
   StageSpec st;
@@ -473,6 +499,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
       if (st.method == EscalationMethod::kCrm && st.skeleton.size() != st.levels.size()) {
         check.fail(&t, path + ".skeleton", "a CRM needs one skeleton probability per level");
       }
+      check_escalation_settings_used(check, t, path, st);
       break;
     case StageType::kSingleArm:
       need_cohort();

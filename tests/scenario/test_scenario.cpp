@@ -286,3 +286,35 @@ selection_bias = true
 }
 
 }  // namespace il2sim::scenario
+
+namespace il2sim::scenario {
+
+// A setting the escalation method does not use is refused, not ignored (the 3+3 has cohorts of 3
+// and no sample-size cap or target; only the CRM has a skeleton); a default value passes, as the
+// resolved scenario writes every field.
+TEST(ScenarioErrors, EscalationSettingsTheMethodDoesNotUse) {
+  const std::string stage =
+      "[[stages]]\nname = \"esc\"\ntype = \"dose_escalation\"\ncohort = \"adult-auto-aml\"\n"
+      "regimen = \"r\"\nlevels = [1, 2, 3]\n";
+  const auto error = [&](const std::string& extra) {
+    try {
+      (void)parse_scenario(kValid + stage + extra, "s.toml");
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error(""), "(no error)");
+  EXPECT_EQ(error("cohort_size = 3\nmax_patients = 30\n"), "(no error)");
+  for (const std::string extra : {"cohort_size = 4\n", "max_patients = 12\n", "target = 0.25\n",
+                                  "skeleton = [0.1, 0.2, 0.3]\n"}) {
+    const std::string e = error(extra);
+    EXPECT_NE(e.find("is not used by method = \"3+3\""), std::string::npos) << extra << e;
+  }
+  EXPECT_NE(error("method = \"boin\"\nskeleton = [0.1, 0.2, 0.3]\n")
+                .find("a skeleton is not used by method = \"boin\""),
+            std::string::npos);
+  EXPECT_EQ(error("method = \"boin\"\ncohort_size = 4\ntarget = 0.25\n"), "(no error)");
+}
+
+}  // namespace il2sim::scenario
