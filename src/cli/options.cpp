@@ -33,8 +33,8 @@ CLI::Option* add_set_option(CLI::App& cmd, std::vector<std::string>& sets) {
       .add_option("--set", sets,
                   "Change a scenario field, PATH=VALUE (repeatable; the last on a path wins): "
                   "a TOML path (stages.NAME.FIELD, regimens.NAME.phases.K.FIELD with K from 0) "
-                  "and a TOML value (an unquoted word is a string); validated like the file and "
-                  "written into the resolved scenario.toml")
+                  "and a TOML value (an unquoted word is a string); validated like the same field "
+                  "in the file; run writes it into the resolved scenario.toml")
       ->type_name("PATH=VALUE")
       ->allow_extra_args(false);
 }
