@@ -34,6 +34,7 @@ struct CohortArgs {
   long patients = 0;
   double days = 1826.0;
   std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;  ///< --set PATH=VALUE, in order
   unsigned threads = 1;
   std::string out;
   bool force = false;
@@ -125,7 +126,7 @@ void run_cohort(const CohortArgs& a) {
   }
   if (a.threads < 1 || a.threads > 1024)
     throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
-  auto scenario = scenario::load_scenario(a.scenario);
+  auto scenario = scenario::load_scenario(a.scenario, set_overrides(a.sets));
   if (a.seed) scenario.seed = *a.seed;
   const auto* arm = scenario.find_arm(a.arm);
   if (arm == nullptr) {
@@ -224,6 +225,7 @@ void register_cohort(CLI::App& app) {
   cmd->add_option("--days", a->days, "Follow-up horizon from transplant (days)")
       ->capture_default_str();
   add_seed_option(*cmd, a->seed);
+  add_set_option(*cmd, a->sets);
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->required();

@@ -39,6 +39,7 @@ struct RunArgs {
   std::string scenario;
   std::string out;
   std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;  ///< --set PATH=VALUE, in order
   unsigned threads = 1;
   std::optional<long> replicates;
   bool force = false;
@@ -86,7 +87,7 @@ scenario::Scenario scenario_of(const RunArgs& a) {
     throw UserError(
         fmt::format("--replicates {}: must be a whole number from 1 to 1000000", *a.replicates));
   }
-  auto s = scenario::load_scenario(a.scenario);
+  auto s = scenario::load_scenario(a.scenario, set_overrides(a.sets));
   if (a.seed) s.seed = *a.seed;
   if (a.replicates) s.replicates = static_cast<int>(*a.replicates);
   if (s.stages.empty()) {
@@ -234,11 +235,11 @@ void run_run(const RunArgs& a) {
   core::ordered_parallel_for<Produced>(mine.size(), outer, produce, consume);
   progress.finish();
   if (done < mine.size()) {
-    InterruptGuard::stop(
-        fmt::format("interrupted after {} of {} replicates; finished replicates are kept in "
-                    "{}/.journal. Resume with: "
-                    "il2sim run {} --out {} --resume (with the same --seed and --replicates)",
-                    done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
+    InterruptGuard::stop(fmt::format(
+        "interrupted after {} of {} replicates; finished replicates are kept in "
+        "{}/.journal. Resume with: "
+        "il2sim run {} --out {} --resume (with the same --seed, --replicates and --set)",
+        done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
   }
   if (dist.size() > 1 && !gather_results(dist, gathered_mine, n, summary)) return;
   write_outputs(a, out, s, resolved, summary, std::move(first), started, dist.size());
@@ -256,6 +257,7 @@ void register_run(CLI::App& app) {
                   "Built-in scenario name or scenario .toml file (default: the built-in default)");
   cmd->add_option("--out", a->out, "Output directory (default: out/<scenario name>)");
   add_seed_option(*cmd, a->seed);
+  add_set_option(*cmd, a->sets);
   cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--replicates", a->replicates, "Trial replicates (default: the scenario's)");

@@ -23,6 +23,7 @@ struct TrajectoryArgs {
   bool typical = false;
   std::optional<std::uint32_t> patient;  ///< --patient K: the cohort's virtual patient K
   std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;  ///< --set PATH=VALUE, in order
   double days = 730.0;
   double step = 0.25;
   std::string out;
@@ -69,7 +70,7 @@ void run_trajectory(const TrajectoryArgs& args) {
         fmt::format("--step {}: gives more than 10^7 rows over {} days; use a larger step",
                     args.step, args.days));
   }
-  const auto scenario = scenario::load_scenario(args.scenario);
+  const auto scenario = scenario::load_scenario(args.scenario, set_overrides(args.sets));
   const std::string arm_name = args.arm.empty() ? scenario.arms.front().name : args.arm;
   const auto* arm = scenario.find_arm(arm_name);
   if (arm == nullptr) {
@@ -110,6 +111,7 @@ void register_trajectory(CLI::App& app) {
                       "covariates, variability, disease and clinical course")
           ->check(CLI::Range(1U, 100000000U));
   add_seed_option(*cmd, args->seed);
+  add_set_option(*cmd, args->sets);
   cmd->add_flag("--typical", args->typical,
                 "Typical patient: no inter-individual variability, BSA 1.8 m2, L0 = 1e6, "
                 "deterministic tumour, "

@@ -28,4 +28,22 @@ CLI::Option* add_seed_option(CLI::App& cmd, std::optional<std::uint64_t>& seed) 
       ->check(CLI::Validator(check_seed, "SEED", "seed"));
 }
 
+CLI::Option* add_set_option(CLI::App& cmd, std::vector<std::string>& sets) {
+  return cmd
+      .add_option("--set", sets,
+                  "Change a scenario field, PATH=VALUE (repeatable; the last on a path wins): "
+                  "a TOML path (stages.NAME.FIELD, regimens.NAME.phases.K.FIELD with K from 0) "
+                  "and a TOML value (an unquoted word is a string); validated like the same field "
+                  "in the file; run writes it into the resolved scenario.toml")
+      ->type_name("PATH=VALUE")
+      ->allow_extra_args(false);
+}
+
+std::vector<scenario::Override> set_overrides(const std::vector<std::string>& sets) {
+  std::vector<scenario::Override> overrides;
+  overrides.reserve(sets.size());
+  for (const auto& text : sets) overrides.push_back(scenario::parse_override(text));
+  return overrides;
+}
+
 }  // namespace il2sim::cli

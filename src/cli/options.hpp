@@ -6,6 +6,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/overrides.hpp"
 
 namespace il2sim::cli {
 
@@ -18,5 +22,12 @@ inline constexpr std::uint64_t kMaxSeed = 9223372036854775807ULL;  // 2^63 - 1
 /// sign, a fraction, a larger number) is a parse error, exit 2, naming the option, the value and
 /// the range.
 CLI::Option* add_seed_option(CLI::App& cmd, std::optional<std::uint64_t>& seed);
+
+/// Adds `--set PATH=VALUE`, repeatable, collecting the texts in order; set_overrides reads them.
+CLI::Option* add_set_option(CLI::App& cmd, std::vector<std::string>& sets);
+
+/// The `--set` texts as overrides, in command-line order (on one path the last wins, as a later
+/// assignment does in an mrgsolve `param()` update). @throws UserError for a text without '='.
+[[nodiscard]] std::vector<scenario::Override> set_overrides(const std::vector<std::string>& sets);
 
 }  // namespace il2sim::cli

@@ -587,13 +587,15 @@ const ArmSpec* Scenario::find_arm(std::string_view arm) const {
   return nullptr;
 }
 
-Scenario parse_scenario(std::string_view text, const std::string& origin) {
+Scenario parse_scenario(std::string_view text, const std::string& origin,
+                        std::span<const Override> overrides) {
   const Checker check(origin);
   if (text.find('\0') != std::string_view::npos) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "binary data is not a TOML scenario",
                     "a UTF-8 TOML text file");
   }
   toml::table root = parse_toml_text(text, origin);
+  apply_overrides(root, overrides);
   if (root.empty()) {
     throw UserError({origin, std::nullopt, std::nullopt, ""}, "empty scenario",
                     "a TOML file with at least format_version and name");
@@ -855,22 +857,24 @@ Scenario parse_scenario(std::string_view text, const std::string& origin) {
   return s;
 }
 
-Scenario load_scenario_file(const std::string& path) {
+Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides) {
   return parse_scenario(
       core::read_input_file(
           path, "cannot open the scenario file",
           "an existing readable .toml file, or a built-in name from `il2sim scenarios`"),
-      path);
+      path, overrides);
 }
 
-Scenario load_scenario(const std::string& name_or_path) {
+Scenario load_scenario(const std::string& name_or_path, std::span<const Override> overrides) {
   const std::string name = name_or_path.empty() ? std::string(kDefaultScenario) : name_or_path;
   for (const auto& b : builtin_scenarios()) {
-    if (b.name == name) return parse_scenario(b.toml, fmt::format("<built-in {}>", b.name));
+    if (b.name == name) {
+      return parse_scenario(b.toml, fmt::format("<built-in {}>", b.name), overrides);
+    }
   }
   const bool looks_like_path = name.find('/') != std::string::npos ||
                                (name.size() > 5 && name.substr(name.size() - 5) == ".toml");
-  if (looks_like_path) return load_scenario_file(name);
+  if (looks_like_path) return load_scenario_file(name, overrides);
   std::vector<std::string_view> names;
   std::string allowed;
   for (const auto& b : builtin_scenarios()) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "model/parameters.hpp"
 #include "model/patient.hpp"
 #include "population/population.hpp"
+#include "scenario/overrides.hpp"
 #include "scenario/settings.hpp"
 #include "scenario/stage.hpp"
 #include "sim/patient_sim.hpp"
@@ -80,16 +82,21 @@ struct Scenario {
   [[nodiscard]] const ArmSpec* find_arm(std::string_view arm) const;
 };
 
-/// Parses and validates TOML text. `origin` names the file in error messages.
-/// @throws UserError naming file:line, the key, the value and what is allowed.
-[[nodiscard]] Scenario parse_scenario(std::string_view toml_text, const std::string& origin);
+/// Parses TOML text, applies the `--set` overrides to its document (overrides.hpp), then validates.
+/// `origin` names the file in error messages.
+/// @throws UserError naming file:line (or `--set`), the key, the value and what is allowed.
+[[nodiscard]] Scenario parse_scenario(std::string_view toml_text, const std::string& origin,
+                                      std::span<const Override> overrides = {});
 
 /// Reads and parses a scenario file. @throws UserError (missing or unreadable file, bad content).
-[[nodiscard]] Scenario load_scenario_file(const std::string& path);
+[[nodiscard]] Scenario load_scenario_file(const std::string& path,
+                                          std::span<const Override> overrides = {});
 
-/// A built-in scenario by name, or a file path (anything ending in .toml or containing '/').
-/// An empty name is the default scenario. @throws UserError for an unknown name.
-[[nodiscard]] Scenario load_scenario(const std::string& name_or_path);
+/// A built-in scenario by name, or a file path (anything ending in .toml or containing '/'), with
+/// the overrides applied. An empty name is the default scenario. @throws UserError for an unknown
+/// name.
+[[nodiscard]] Scenario load_scenario(const std::string& name_or_path,
+                                     std::span<const Override> overrides = {});
 
 /// Built-in scenarios: name and TOML text (embedded from scenarios/*.toml at build time).
 struct BuiltinScenario {

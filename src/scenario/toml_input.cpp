@@ -178,7 +178,10 @@ toml::table parse_toml_text(std::string_view text, const std::string& origin) {
 void fail_at(const std::string& origin, const toml::node* node, const std::string& key,
              const std::string& problem, const std::string& allowed) {
   InputLocation where{origin, std::nullopt, std::nullopt, key};
-  if (node != nullptr && node->source().begin.line > 0) {
+  // Every node read from text has a line; one without came from a command-line `--set`.
+  if (node != nullptr && node->source().begin.line == 0) {
+    where.file = fmt::format("--set (on {})", origin);
+  } else if (node != nullptr) {
     where.line = static_cast<long>(node->source().begin.line);
     where.column = static_cast<long>(node->source().begin.column);
   }

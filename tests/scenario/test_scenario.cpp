@@ -318,3 +318,70 @@ TEST(ScenarioErrors, EscalationSettingsTheMethodDoesNotUse) {
 }
 
 }  // namespace il2sim::scenario
+
+namespace il2sim::scenario {
+namespace {
+
+std::string override_error(const std::vector<Override>& overrides) {
+  try {
+    (void)parse_scenario(kValid, "s.toml", overrides);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+// kValid above: regimen "r" with one phase (index 0, name "induction", dose 3 MU/m2/day).
+TEST(ScenarioOverrides, ReplaceAPhaseFieldByIndexOrNameAndAPlainTable) {
+  auto s =
+      parse_scenario(kValid, "s.toml", std::vector<Override>{{"regimens.r.phases.0.dose", "5"}});
+  EXPECT_DOUBLE_EQ(s.regimens.at("r").phases[0].dose, 5e6);  // 5 MU = 5·10^6 units
+  s = parse_scenario(kValid, "s.toml",
+                     std::vector<Override>{{"regimens.r.phases.induction.route", "sc"},
+                                           {"regimens.r.phases.0.unit", "\"MU/m2\""},
+                                           {"protocol.refusal_probability", "0.25"},
+                                           {"seed", "7"}});
+  EXPECT_EQ(s.regimens.at("r").phases[0].route, dosing::Route::kSc);  // unquoted word: a string
+  EXPECT_DOUBLE_EQ(s.protocol.refusal_probability, 0.25);
+  EXPECT_EQ(s.seed, 7U);
+  // Cross-checks see the override like a file's value: an SC phase dosed per day is refused.
+  const auto e = override_error({{"regimens.r.phases.0.route", "sc"}});
+  EXPECT_NE(e.find("does not fit route 'sc'"), std::string::npos) << e;
+  // The resolved TOML holds the override: reading it back gives the same scenario text.
+  EXPECT_EQ(to_toml(parse_scenario(to_toml(s), "resolved.toml")), to_toml(s));
+}
+
+TEST(ScenarioOverrides, TheLastOnAPathWins) {
+  const auto s = parse_scenario(kValid, "s.toml",
+                                std::vector<Override>{{"protocol.refusal_probability", "0.1"},
+                                                      {"protocol.refusal_probability", "0.2"}});
+  EXPECT_DOUBLE_EQ(s.protocol.refusal_probability, 0.2);
+}
+
+TEST(ScenarioOverrides, RefusalsNameSetAndThePath) {
+  auto e = override_error({{"protocol.refusal_probabilty", "1"}});
+  EXPECT_NE(e.find("--set"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean 'refusal_probability'?"), std::string::npos) << e;
+  e = override_error({{"regimens.r.phases.1.dose", "1"}});
+  EXPECT_NE(e.find("names induction; or indices 0 to 0"), std::string::npos) << e;
+  e = override_error({{"protocol.refusal_probability", "1.5"}});  // a probability: 0 to 1
+  EXPECT_NE(e.find("--set (on s.toml)"), std::string::npos) << e;
+  EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+  e = override_error({{"name.x", "1"}});  // name is a string in kValid
+  EXPECT_NE(e.find("'name' is a value"), std::string::npos) << e;
+  EXPECT_THROW((void)parse_override("protocol.refusal_probability"), UserError);  // no '='
+  EXPECT_THROW((void)parse_override("a..b=1"), UserError);                        // empty segment
+  const auto o = parse_override("regimens.r.phases.0.unit=MU/m2/day");
+  EXPECT_EQ(o.path, "regimens.r.phases.0.unit");
+  EXPECT_EQ(o.value, "MU/m2/day");
+}
+
+// A value that is not one TOML value (here a second key smuggled after a newline) is a string.
+TEST(ScenarioOverrides, TextThatIsNotOneValueIsAString) {
+  const auto e = override_error({{"seed", "1\nname = \"x\""}});
+  EXPECT_NE(e.find("--set"), std::string::npos) << e;
+}
+
+}  // namespace il2sim::scenario
