@@ -163,7 +163,8 @@ TEST(ResultFields, SelectionBiasFieldsAreJournalled) {
   a.logrank_p_landmark_without_effect = 0.5;
   ReplicateResult rep;
   rep.stages = {a};
-  const auto& b = std::get<SingleArmResult>(through_text(rep).stages[0]);
+  const ReplicateResult back = through_text(rep);  // kept: b refers into it
+  const auto& b = std::get<SingleArmResult>(back.stages[0]);
   EXPECT_TRUE(b.selection_bias);
   EXPECT_EQ(b.responses_without_effect, 7);
   EXPECT_EQ(b.rfs_from_transplant_without_effect, 0.375);
