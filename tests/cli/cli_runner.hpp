@@ -1,9 +1,11 @@
 #pragma once
 // Runs the real il2sim binary from tests: exit code, stdout and stderr.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -21,6 +23,13 @@ inline std::string read_text(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// A path in the temporary directory private to this test process: il2sim_<suite>_<pid>_<name>.
+inline std::string temp_path(const std::string& suite, const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("il2sim_" + suite + "_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 /// Runs `build/il2sim <args>` through the shell; args are passed as written (quote them yourself).

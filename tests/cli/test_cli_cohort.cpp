@@ -20,10 +20,9 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_dir(const std::string& name) {
-  const auto p =
-      fs::temp_directory_path() / ("il2sim_cohort_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  return p.string();
+  const std::string p = testing::temp_path("cohort", name);
+  std::filesystem::remove_all(p);
+  return p;
 }
 
 std::vector<std::string> lines(const std::string& text) {

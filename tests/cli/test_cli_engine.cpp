@@ -13,9 +13,7 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("il2sim_test_" + std::to_string(::getpid()) + "_" + name))
-      .string();
+  return testing::temp_path("test", name);
 }
 
 }  // namespace

@@ -28,9 +28,7 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("il2sim_hostile_" + std::to_string(::getpid()) + "_" + name))
-      .string();
+  return testing::temp_path("hostile", name);
 }
 
 void write_text(const std::string& path, const std::string& text) {

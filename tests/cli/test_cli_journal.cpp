@@ -20,9 +20,7 @@ const std::string kScenario = "phase3-autosct-nhl";
 const std::string kRun = " run " + kScenario + " --replicates 40 --threads 2";
 
 std::string temp_dir(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("il2sim_journal_" + std::to_string(::getpid()) + "_" + name))
-      .string();
+  return testing::temp_path("journal", name);
 }
 
 /// Starts `il2sim run` into `dir` and kills it (-9) as soon as a replicate is journalled; returns

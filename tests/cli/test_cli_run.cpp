@@ -14,9 +14,7 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_dir(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("il2sim_run_" + std::to_string(::getpid()) + "_" + name))
-      .string();
+  return testing::temp_path("run", name);
 }
 
 // Every output but manifest.json (interfaces.md: the only file that may differ between identical

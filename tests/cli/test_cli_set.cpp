@@ -19,10 +19,9 @@ using testing::read_text;
 using testing::run_il2sim;
 
 std::string temp_dir(const std::string& name) {
-  const auto p =
-      fs::temp_directory_path() / ("il2sim_set_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  return p.string();
+  const std::string p = testing::temp_path("set", name);
+  std::filesystem::remove_all(p);
+  return p;
 }
 
 // The stage of scenarios/roche-phase1-autobmt.toml is named "roche-phase1"; its first level's dose
