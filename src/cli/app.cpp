@@ -20,6 +20,7 @@ void build_app(CLI::App& app) {
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   register_run(app);
+  register_sweep(app);
   register_trajectory(app);
   register_cohort(app);
   register_params(app);

@@ -20,6 +20,7 @@ void build_app(CLI::App& app);
 // One registration function per subcommand file. Each adds its subcommand(s) and callbacks to
 // `app`.
 void register_run(CLI::App& app);
+void register_sweep(CLI::App& app);
 void register_trajectory(CLI::App& app);
 void register_cohort(CLI::App& app);
 void register_params(CLI::App& app);

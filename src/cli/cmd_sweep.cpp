@@ -1,0 +1,324 @@
+// `il2sim sweep`: a full grid of runs of one scenario with common random numbers, into one tidy
+// table of the stages' operating characteristics (interfaces.md, Version 2 contracts).
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.hpp"
+#include "cli/distributed.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/options.hpp"
+#include "cli/output_dir.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+#include "core/parallel.hpp"
+#include "core/progress.hpp"
+#include "core/text.hpp"
+#include "core/version.hpp"
+#include "output/sweep.hpp"
+#include "scenario/toml_input.hpp"
+#include "trial/programme.hpp"
+#include "trial/summary.hpp"
+
+namespace il2sim::cli {
+namespace {
+
+/// The most grid points one sweep runs: the product of the value counts above it is refused
+/// before anything runs (a typo such as a 50-value list on three paths is 125,000 runs).
+constexpr std::size_t kMaxGridPoints = 1000;
+
+struct SweepArgs {
+  std::string scenario;
+  std::string out;
+  std::vector<std::string> grids;  ///< --grid PATH=V1,V2,..., in order
+  std::vector<std::string> sets;   ///< --set PATH=VALUE, in order
+  std::optional<std::uint64_t> seed;
+  std::optional<long> replicates;
+  unsigned threads = 1;
+  bool force = false;
+  bool json = false;
+  bool progress = false;
+};
+
+/// One `--grid`: a scenario path and its values, in the order given.
+struct Grid {
+  std::string path;
+  std::vector<output::GridValue> values;
+};
+
+[[noreturn]] void grid_fail(const std::string& text, const std::string& problem,
+                            const std::string& allowed) {
+  throw UserError({"--grid", std::nullopt, std::nullopt, text}, problem, allowed);
+}
+
+/// The value a scenario receives for `text` (scenario/overrides.hpp: a TOML value if the text is
+/// exactly one, otherwise the text as a string), as JSON: a number, a boolean or a string.
+nlohmann::json typed_value(const std::string& text) {
+  try {
+    const toml::table t = scenario::parse_toml_text("v = " + text, "--grid");
+    if (t.size() == 1) {
+      const toml::node& v = *t.get("v");
+      if (const auto* i = v.as_integer()) return i->get();
+      if (const auto* d = v.as_floating_point()) return d->get();
+      if (const auto* b = v.as_boolean()) return b->get();
+      if (const auto* s = v.as_string()) return s->get();
+    }
+  } catch (const UserError&) {
+    // Not a TOML value: a string, as --set takes it.
+  }
+  return text;
+}
+
+/// Splits "V1,V2,..." at the commas outside brackets, braces and quotes (a value may be a TOML
+/// array or a quoted string holding a comma).
+std::vector<std::string> split_values(const std::string& list) {
+  std::vector<std::string> out(1);
+  int depth = 0;
+  char quote = 0;
+  for (const char c : list) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      out.emplace_back();
+      continue;
+    }
+    out.back() += c;
+  }
+  return out;
+}
+
+Grid parse_grid(const std::string& text) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos)
+    grid_fail(text, "expected PATH=V1,V2,... (no '=')",
+              "e.g. --grid stages.phase3.registered=200,400");
+  Grid g;
+  g.path = text.substr(0, eq);
+  while (!g.path.empty() && g.path.back() == ' ') g.path.pop_back();
+  if (g.path.empty() || g.path.front() == '.' || g.path.back() == '.' ||
+      g.path.find("..") != std::string::npos) {
+    grid_fail(text, "empty PATH or an empty segment in it",
+              "a dotted path such as protocol.refusal_probability");
+  }
+  const std::string list = text.substr(eq + 1);
+  if (list.find_first_not_of(' ') == std::string::npos)
+    grid_fail(text, "empty list of values", "one or more values separated by commas");
+  for (auto& v : split_values(list)) {
+    while (!v.empty() && v.front() == ' ') v.erase(v.begin());
+    while (!v.empty() && v.back() == ' ') v.pop_back();
+    if (v.empty())
+      grid_fail(text, "an empty value in the list", "values separated by single commas");
+    g.values.push_back({v, typed_value(v)});
+  }
+  return g;
+}
+
+/// The --grid options, checked against each other, --set, --seed and --replicates.
+std::vector<Grid> parse_grids(const SweepArgs& a) {
+  std::vector<Grid> grids;
+  const auto sets = set_overrides(a.sets);
+  std::size_t points = 1;
+  for (const auto& text : a.grids) {
+    Grid g = parse_grid(text);
+    for (const auto& other : grids) {
+      if (other.path == g.path)
+        grid_fail(g.path, "the path is given by two --grid options", "one --grid per path");
+    }
+    for (const auto& s : sets) {
+      if (s.path == g.path)
+        grid_fail(g.path, "the path is also given with --set", "a path in --grid or in --set");
+    }
+    if ((g.path == "seed" && a.seed) || (g.path == "replicates" && a.replicates)) {
+      grid_fail(g.path, fmt::format("the path is also given with --{}", g.path),
+                fmt::format("--grid {} or --{}", g.path, g.path));
+    }
+    points *=
+        g.values.size();  // each factor <= the argument's length: no overflow before the check
+    if (points > kMaxGridPoints) {
+      grid_fail(g.path, fmt::format("the grid has more than {} points", kMaxGridPoints),
+                fmt::format("at most {} points (the product of the value counts)", kMaxGridPoints));
+    }
+    grids.push_back(std::move(g));
+  }
+  if (grids.empty()) throw UserError("sweep: at least one --grid PATH=V1,V2,... is required");
+  return grids;
+}
+
+/// The grid points' values: the cartesian product, the first grid varying slowest.
+std::vector<std::vector<output::GridValue>> grid_points(const std::vector<Grid>& grids) {
+  std::vector<std::vector<output::GridValue>> points(1);
+  for (const auto& g : grids) {
+    std::vector<std::vector<output::GridValue>> next;
+    for (const auto& p : points) {
+      for (const auto& v : g.values) {
+        next.push_back(p);
+        next.back().push_back(v);
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+/// The scenario with the --set overrides, then the point's grid values, and the command line's seed
+/// and replicates. A refusal that only the grid values cause names --grid and the point.
+scenario::Scenario point_scenario(const SweepArgs& a, const std::vector<Grid>& grids,
+                                  const std::vector<output::GridValue>& point) {
+  auto overrides = set_overrides(a.sets);
+  std::string where;
+  for (std::size_t k = 0; k < grids.size(); ++k) {
+    overrides.push_back({grids[k].path, point[k].text});
+    where += fmt::format("{}{}={}", where.empty() ? "" : ", ", grids[k].path, point[k].text);
+  }
+  auto s = [&] {
+    try {
+      return scenario::load_scenario(a.scenario, overrides);
+    } catch (const UserError& e) {
+      std::string message = e.what();
+      // scenario/toml_input.cpp names a value that was not read from the file `--set`.
+      if (message.starts_with("--set")) message = "--grid" + message.substr(5);
+      throw UserError(fmt::format("{} (at the grid point {})", message, where));
+    }
+  }();
+  if (a.seed) s.seed = *a.seed;
+  if (a.replicates) s.replicates = static_cast<int>(*a.replicates);
+  return s;
+}
+
+/// Every grid point's scenario, all validated before anything runs or is written.
+std::vector<scenario::Scenario> sweep_scenarios(const SweepArgs& a, const std::vector<Grid>& grids,
+                                                output::SweepTable& table) {
+  if (a.threads < 1 || a.threads > 1024)
+    throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
+  if (a.replicates && (*a.replicates < 1 || *a.replicates > 1'000'000)) {
+    throw UserError(
+        fmt::format("--replicates {}: must be a whole number from 1 to 1000000", *a.replicates));
+  }
+  // The --set overrides alone: their errors name --set, as in `run`.
+  const auto base = scenario::load_scenario(a.scenario, set_overrides(a.sets));
+  std::vector<scenario::Scenario> scenarios;
+  for (auto& values : grid_points(grids)) {
+    scenarios.push_back(point_scenario(a, grids, values));
+    const auto& s = scenarios.back();
+    if (s.stages.empty()) {
+      throw UserError({"", std::nullopt, std::nullopt, "stages"},
+                      fmt::format("scenario '{}' has no trial stages to sweep", s.name),
+                      "a scenario with [[stages]]");
+    }
+    table.points.push_back({std::move(values), core::fnv1a_hex(scenario::to_toml(s)), {}});
+  }
+  for (const auto& g : grids) table.paths.push_back(g.path);
+  table.facts = {std::string(kVersion), base.name, scenarios.front().seed,
+                 scenarios.front().replicates, a.sets};
+  return scenarios;
+}
+
+struct Produced {
+  trial::ReplicateResult result;
+  bool skipped = false;  ///< not run: interrupted
+};
+
+/// Runs every (point, replicate) on `threads` threads and fills each point's stages from its
+/// operating characteristics, reduced in replicate order (the same bytes for any thread count).
+void run_points(const SweepArgs& a, const std::vector<scenario::Scenario>& scenarios,
+                output::SweepTable& table) {
+  const auto reps = static_cast<std::size_t>(scenarios.front().replicates);
+  const std::size_t n = scenarios.size() * reps;
+  const unsigned outer = n > 1 ? a.threads : 1;  // a single run parallelizes its patients instead
+  const unsigned inner = n > 1 ? 1 : a.threads;
+  const std::function<Produced(std::size_t)> produce = [&](std::size_t k) {
+    Produced p;
+    if (InterruptGuard::requested()) {
+      p.skipped = true;
+    } else {
+      p.result = trial::run_replicate(scenarios[k / reps], static_cast<std::uint32_t>(k % reps),
+                                      false, inner);
+    }
+    return p;
+  };
+  std::optional<trial::ProgrammeSummary> summary;
+  std::size_t done = 0;
+  core::Progress progress(static_cast<long>(n), "runs", core::progress_wanted(a.progress));
+  const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t k, Produced& p) {
+    if (p.skipped) return;
+    const std::size_t point = k / reps;
+    if (k % reps == 0) summary.emplace(scenarios[point]);
+    summary->add(p.result);
+    progress.update(static_cast<long>(++done));
+    if (k % reps + 1 < reps) return;
+    const auto stats = trial::stage_summaries(*summary);
+    for (std::size_t i = 0; i < stats.size(); ++i) {
+      const auto& st = scenarios[point].stages[i];
+      table.points[point].stages.push_back(
+          {st.name, output::stage_outputs(trial::stage_json(st, stats[i]))});
+    }
+    summary.reset();
+  };
+  core::ordered_parallel_for<Produced>(n, outer, produce, consume);
+  progress.finish();
+  if (done < n) {
+    InterruptGuard::stop(
+        fmt::format("interrupted after {} of {} runs; nothing was written to {}", done, n, a.out));
+  }
+}
+
+void run_sweep(const SweepArgs& a) {
+  if (Distributed::current().size() > 1) {
+    throw UserError("sweep runs in one process; use --threads instead of mpirun");
+  }
+  const auto grids = parse_grids(a);
+  output::SweepTable table;
+  const auto scenarios = sweep_scenarios(a, grids, table);
+  const OutputDirLock lock = prepare_output_dir(a.out, a.force);
+  const InterruptGuard guard;
+  run_points(a, scenarios, table);
+  output::align_outputs(table);
+  core::write_file_atomically(a.out + "/sweep.csv", output::sweep_csv(table));
+  output::write_sweep_db(a.out + "/sweep.sqlite", table);
+  core::write_file_atomically(a.out + "/sweep.html", output::sweep_html(table));
+  if (a.json) std::fputs((output::sweep_json(table).dump(2) + "\n").c_str(), stdout);
+}
+
+}  // namespace
+
+void register_sweep(CLI::App& app) {
+  auto a = std::make_shared<SweepArgs>();
+  auto* cmd = app.add_subcommand(
+      "sweep",
+      "Run a scenario over a grid of settings with common random numbers into one tidy table");
+  cmd->add_option("scenario", a->scenario,
+                  "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  cmd->add_option("--grid", a->grids,
+                  "A scenario path and its values, PATH=V1,V2,... (repeatable; the grid is every "
+                  "combination, the first --grid varying slowest; at most 1000 points)")
+      ->type_name("PATH=V1,V2,...")
+      ->allow_extra_args(false)
+      ->required();
+  add_set_option(*cmd, a->sets);
+  add_seed_option(*cmd, a->seed);
+  cmd->add_option("--replicates", a->replicates,
+                  "Trial replicates per grid point (default: the scenario's)");
+  cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
+      ->capture_default_str();
+  cmd->add_option("--out", a->out, "Output directory")->required();
+  cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
+  cmd->add_flag("--json", a->json, "Also print the table as JSON on standard output");
+  cmd->add_flag("--progress", a->progress,
+                "Show a progress bar on stderr even when it is not a terminal");
+  cmd->callback([a] { run_sweep(*a); });
+}
+
+}  // namespace il2sim::cli

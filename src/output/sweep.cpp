@@ -1,0 +1,462 @@
+#include "output/sweep.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "output/csv_fields.hpp"
+#include "report/html.hpp"
+#include "report/svg_plot.hpp"
+
+namespace il2sim::output {
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view kMcSeSuffix = "_mc_se";
+
+using Leaves = std::vector<std::pair<std::string, const nlohmann::json*>>;
+
+/// Every leaf of `j` with its dotted key path: objects by key, arrays by [index] (the statistic
+/// names of results.sqlite's operating_characteristics).
+void collect_leaves(const nlohmann::json& j, const std::string& key, Leaves& out) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) collect_leaves(v, key.empty() ? k : key + "." + k, out);
+  } else if (j.is_array()) {
+    for (std::size_t k = 0; k < j.size(); ++k)
+      collect_leaves(j[k], fmt::format("{}[{}]", key, k), out);
+  } else {
+    out.emplace_back(key, &j);
+  }
+}
+
+bool is_mc_se(std::string_view name) {
+  return name.size() > kMcSeSuffix.size() && name.ends_with(kMcSeSuffix);
+}
+
+/// Adds to `order` the names of `seq` it lacks, each right after the name before it in `seq`, so
+/// that the union keeps the order of every sequence where they agree.
+void merge_names(std::vector<std::string>& order, const std::vector<std::string>& seq) {
+  std::size_t at = 0;  // insertion position: after the last name of seq seen in order
+  for (const auto& name : seq) {
+    const auto it = std::find(order.begin(), order.end(), name);
+    if (it != order.end()) {
+      at = static_cast<std::size_t>(it - order.begin()) + 1;
+    } else {
+      order.insert(order.begin() + static_cast<std::ptrdiff_t>(at), name);
+      ++at;
+    }
+  }
+}
+
+// ---- SQLite -----------------------------------------------------------------------------------
+
+[[noreturn]] void db_fail(const std::string& path, sqlite3* db, std::string_view what) {
+  throw UserError({path, std::nullopt, std::nullopt, ""},
+                  fmt::format("cannot write the sweep database: {} ({})", what,
+                              db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
+                  "a path in an existing, writable directory with free space");
+}
+
+/// An open connection and one prepared statement at a time; closed on destruction.
+class SweepDb {
+ public:
+  explicit SweepDb(const std::string& path) : path_(path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
+      db_fail(path_, db_, "open");
+    }
+  }
+  SweepDb(const SweepDb&) = delete;
+  SweepDb& operator=(const SweepDb&) = delete;
+  ~SweepDb() {
+    sqlite3_finalize(stmt_);
+    sqlite3_close(db_);
+  }
+  void exec(const std::string& sql) {
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+      db_fail(path_, db_, "statement");
+  }
+  void prepare(const std::string& sql) {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+    const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr);
+    IL2SIM_ASSERT(rc == SQLITE_OK, "the INSERT statements of the sweep database are valid SQL");
+  }
+  /// Binds a JSON scalar (number, boolean, string or null) to ?i.
+  void bind(int i, const nlohmann::json& v) {
+    if (v.is_number_integer()) {
+      sqlite3_bind_int64(stmt_, i, v.get<std::int64_t>());
+    } else if (v.is_number()) {
+      bind(i, v.get<double>());
+    } else if (v.is_boolean()) {
+      sqlite3_bind_int(stmt_, i, v.get<bool>() ? 1 : 0);
+    } else if (v.is_string()) {
+      bind(i, v.get_ref<const std::string&>());
+    } else {
+      sqlite3_bind_null(stmt_, i);
+    }
+  }
+  void bind(int i, double v) {
+    if (std::isfinite(v)) {
+      sqlite3_bind_double(stmt_, i, v);
+    } else {
+      sqlite3_bind_null(stmt_, i);
+    }
+  }
+  void bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void step() {
+    if (sqlite3_step(stmt_) != SQLITE_DONE) db_fail(path_, db_, "insert");
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+/// A quoted SQL identifier (a grid path holds dots).
+std::string ident(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+/// The grid columns: quoted, comma-separated, with a trailing ", " when there are any.
+std::string path_columns(const SweepTable& t) {
+  std::string out;
+  for (const auto& p : t.paths) out += ident(p) + ", ";
+  return out;
+}
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t k = 0; k < n; ++k) out += k == 0 ? "?" : ", ?";
+  return out;
+}
+
+void write_db_schema(SweepDb& db, const SweepTable& t) {
+  // The grid columns have no declared type: each keeps the type of its value (a number, or text
+  // for a word such as "sc").
+  const std::string cols = path_columns(t);
+  db.exec(
+      "CREATE TABLE runs (tool TEXT NOT NULL, version TEXT NOT NULL, scenario TEXT NOT NULL, "
+      "seed INTEGER NOT NULL, replicates INTEGER NOT NULL, points INTEGER NOT NULL, "
+      "grid TEXT NOT NULL, sets TEXT NOT NULL);");
+  db.exec("CREATE TABLE points (point INTEGER PRIMARY KEY, " + cols +
+          "scenario_hash TEXT NOT NULL);");
+  db.exec("CREATE TABLE sweep (" + cols +
+          "stage TEXT NOT NULL, output TEXT NOT NULL, value REAL, mc_se REAL);");
+}
+
+void write_db_rows(SweepDb& db, const SweepTable& t) {
+  const std::string cols = path_columns(t);
+  const int n = static_cast<int>(t.paths.size());
+  db.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  db.bind(1, nlohmann::json("il2sim"));
+  db.bind(2, t.facts.version);
+  db.bind(3, t.facts.scenario);
+  db.bind(4, nlohmann::json(t.facts.seed));
+  db.bind(5, nlohmann::json(t.facts.replicates));
+  db.bind(6, nlohmann::json(t.points.size()));
+  db.bind(7, nlohmann::json(t.paths).dump());
+  db.bind(8, nlohmann::json(t.facts.sets).dump());
+  db.step();
+  db.prepare("INSERT INTO points (point, " + cols + "scenario_hash) VALUES (" +
+             placeholders(t.paths.size() + 2) + ")");
+  for (std::size_t p = 0; p < t.points.size(); ++p) {
+    db.bind(1, nlohmann::json(p));
+    for (int k = 0; k < n; ++k) db.bind(k + 2, t.points[p].set[static_cast<std::size_t>(k)].value);
+    db.bind(n + 2, t.points[p].scenario_hash);
+    db.step();
+  }
+  db.prepare("INSERT INTO sweep (" + cols + "stage, output, value, mc_se) VALUES (" +
+             placeholders(t.paths.size() + 4) + ")");
+  for (const auto& point : t.points) {
+    for (const auto& stage : point.stages) {
+      for (const auto& o : stage.outputs) {
+        for (int k = 0; k < n; ++k) db.bind(k + 1, point.set[static_cast<std::size_t>(k)].value);
+        db.bind(n + 1, stage.name);
+        db.bind(n + 2, o.name);
+        db.bind(n + 3, o.value);
+        db.bind(n + 4, o.mc_se);
+        db.step();
+      }
+    }
+  }
+}
+
+// ---- HTML -------------------------------------------------------------------------------------
+
+/// The x axis of the plots: the first path's values as numbers, or as categories when one of them
+/// is not a number (or there is only one value, which a numeric axis cannot span).
+struct XAxis {
+  std::vector<std::string> categories;  ///< empty: numeric
+  std::vector<double> x;                ///< per point
+};
+
+XAxis x_axis(const SweepTable& t) {
+  XAxis a;
+  std::vector<std::string> distinct;
+  bool numeric = true;
+  for (const auto& p : t.points) {
+    numeric = numeric && p.set.front().value.is_number();
+    if (std::find(distinct.begin(), distinct.end(), p.set.front().text) == distinct.end())
+      distinct.push_back(p.set.front().text);
+  }
+  numeric = numeric && distinct.size() > 1;
+  for (const auto& p : t.points) {
+    const auto at = std::find(distinct.begin(), distinct.end(), p.set.front().text);
+    a.x.push_back(numeric ? p.set.front().value.get<double>()
+                          : static_cast<double>(at - distinct.begin()));
+  }
+  if (!numeric) a.categories = distinct;
+  return a;
+}
+
+/// The label of a point's line: the values of every path but the first ("" with one path).
+std::string line_label(const SweepTable& t, const SweepPoint& p) {
+  std::string out;
+  for (std::size_t k = 1; k < t.paths.size(); ++k)
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", t.paths[k], p.set[k].text);
+  return out;
+}
+
+/// The figure of output `o` of stage `s` (indices into every point's aligned stages and outputs).
+report::Figure output_figure(const SweepTable& t, const XAxis& xa, std::size_t s, std::size_t o,
+                             const std::string& id) {
+  report::Figure fig;
+  fig.id = id;
+  fig.title = t.points.front().stages[s].outputs[o].name;
+  fig.x.label = t.paths.front();
+  fig.x.categories = xa.categories;
+  fig.y.label = fig.title;
+  fig.height = 320.0;
+  std::vector<std::string> labels;
+  std::vector<report::Line> lines, bars;
+  std::vector<report::Points> marks;
+  for (std::size_t p = 0; p < t.points.size(); ++p) {
+    const std::string label = line_label(t, t.points[p]);
+    auto it = std::find(labels.begin(), labels.end(), label);
+    if (it == labels.end()) {
+      const std::size_t colour = labels.size() % report::palette_size();
+      labels.push_back(label);
+      lines.push_back({{}, {}, label, colour});
+      bars.push_back({{}, {}, "", colour, false, 1.0});
+      marks.push_back({{}, {}, "", colour});
+      it = labels.end() - 1;
+    }
+    const auto g = static_cast<std::size_t>(it - labels.begin());
+    const auto& out = t.points[p].stages[s].outputs[o];
+    lines[g].x.push_back(xa.x[p]);
+    lines[g].y.push_back(out.value);
+    marks[g].x.push_back(xa.x[p]);
+    marks[g].y.push_back(out.value);
+    if (std::isfinite(out.value) && std::isfinite(out.mc_se)) {
+      // One polyline for all bars of the line, broken between them by a NaN.
+      bars[g].x.insert(bars[g].x.end(), {xa.x[p], xa.x[p], xa.x[p]});
+      bars[g].y.insert(bars[g].y.end(),
+                       {out.value - 2.0 * out.mc_se, out.value + 2.0 * out.mc_se, kMissing});
+    }
+  }
+  for (std::size_t g = 0; g < labels.size(); ++g) {
+    fig.add(lines[g]);
+    if (!bars[g].x.empty()) fig.add(bars[g]);
+    fig.add(marks[g]);
+  }
+  return fig;
+}
+
+void add_grid_table(report::Page& page, const SweepTable& t) {
+  report::Table table;
+  table.caption = "Grid points (the same seed at every point: common random numbers)";
+  table.header.push_back("point");
+  for (const auto& p : t.paths) table.header.push_back(p);
+  table.header.push_back("scenario hash");
+  for (std::size_t p = 0; p < t.points.size(); ++p) {
+    std::vector<std::string> row{std::to_string(p)};
+    for (const auto& v : t.points[p].set) row.push_back(v.text);
+    row.push_back(t.points[p].scenario_hash);
+    table.rows.push_back(std::move(row));
+  }
+  page.table(table);
+}
+
+bool any_value(const SweepTable& t, std::size_t s, std::size_t o) {
+  return std::any_of(t.points.begin(), t.points.end(), [&](const SweepPoint& p) {
+    return std::isfinite(p.stages[s].outputs[o].value);
+  });
+}
+
+}  // namespace
+
+std::vector<SweepOutput> stage_outputs(const nlohmann::json& stage_object) {
+  Leaves leaves;
+  collect_leaves(stage_object, "", leaves);
+  std::map<std::string, const nlohmann::json*> by_name(leaves.begin(), leaves.end());
+  std::vector<SweepOutput> out;
+  for (const auto& [name, v] : leaves) {
+    if (is_mc_se(name) || !v->is_number()) continue;
+    const auto se = by_name.find(name + std::string(kMcSeSuffix));
+    const bool has_se = se != by_name.end() && se->second->is_number();
+    out.push_back({name, v->get<double>(), has_se ? se->second->get<double>() : kMissing});
+  }
+  return out;
+}
+
+void align_outputs(SweepTable& table) {
+  std::vector<std::string> stages;
+  std::map<std::string, std::vector<std::string>> outputs;  // per stage, in order
+  for (const auto& p : table.points) {
+    std::vector<std::string> names;
+    for (const auto& s : p.stages) {
+      names.push_back(s.name);
+      std::vector<std::string> o;
+      for (const auto& x : s.outputs) o.push_back(x.name);
+      merge_names(outputs[s.name], o);
+    }
+    merge_names(stages, names);
+  }
+  for (auto& p : table.points) {
+    std::map<std::string, std::map<std::string, SweepOutput>> have;
+    for (auto& s : p.stages) {
+      for (auto& x : s.outputs) have[s.name][x.name] = std::move(x);
+    }
+    p.stages.clear();
+    for (const auto& name : stages) {
+      SweepStage s{name, {}};
+      for (const auto& o : outputs[name]) {
+        const auto& h = have[name];
+        const auto it = h.find(o);
+        s.outputs.push_back(it != h.end() ? it->second : SweepOutput{o, kMissing, kMissing});
+      }
+      p.stages.push_back(std::move(s));
+    }
+  }
+}
+
+std::string sweep_csv(const SweepTable& table) {
+  std::string out;
+  for (const auto& p : table.paths) {
+    put_field(out, p);
+    out += ',';
+  }
+  out += "stage,output,value,mc_se\n";
+  const auto num = [&out](double v) {
+    if (std::isfinite(v)) put_num(out, v);
+  };
+  for (const auto& point : table.points) {
+    std::string prefix;
+    for (const auto& v : point.set) {
+      put_field(prefix, v.text);
+      prefix += ',';
+    }
+    for (const auto& stage : point.stages) {
+      for (const auto& o : stage.outputs) {
+        out += prefix;
+        put_field(out, stage.name);
+        out += ',';
+        put_field(out, o.name);
+        out += ',';
+        num(o.value);
+        out += ',';
+        num(o.mc_se);
+        out += '\n';
+      }
+    }
+  }
+  return out;
+}
+
+nlohmann::json sweep_json(const SweepTable& table) {
+  const auto num = [](double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+  };
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& point : table.points) {
+    nlohmann::json set = nlohmann::json::object();
+    for (std::size_t k = 0; k < table.paths.size(); ++k) set[table.paths[k]] = point.set[k].value;
+    nlohmann::json stages = nlohmann::json::object();
+    for (const auto& stage : point.stages) {
+      nlohmann::json outputs = nlohmann::json::object();
+      for (const auto& o : stage.outputs)
+        outputs[o.name] = {{"value", num(o.value)}, {"mc_se", num(o.mc_se)}};
+      stages[stage.name] = std::move(outputs);
+    }
+    points.push_back({{"set", std::move(set)}, {"stages", std::move(stages)}});
+  }
+  return {{"points", std::move(points)}};
+}
+
+void write_sweep_db(const std::string& path, const SweepTable& table) {
+  const std::string tmp = path + ".partial";
+  std::remove(tmp.c_str());  // a leftover of a killed sweep
+  try {
+    SweepDb db(tmp);
+    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+    db.exec("BEGIN");
+    write_db_schema(db, table);
+    write_db_rows(db, table);
+    db.exec("CREATE INDEX sweep_stage_output ON sweep (stage, output);");
+    db.exec("COMMIT");
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw UserError({path, std::nullopt, std::nullopt, ""},
+                    "cannot rename the finished sweep database into place");
+  }
+}
+
+std::string sweep_html(const SweepTable& table) {
+  IL2SIM_ASSERT(!table.paths.empty() && !table.points.empty(), "a sweep has a grid");
+  const auto& f = table.facts;
+  report::Page page("il2sim sweep: " + f.scenario);
+  page.begin_section("run", "Sweep");
+  std::string sets;
+  for (const auto& s : f.sets) sets += (sets.empty() ? "" : "; ") + s;
+  page.key_values("Run facts", {{"scenario", f.scenario},
+                                {"seed", std::to_string(f.seed)},
+                                {"replicates per point", std::to_string(f.replicates)},
+                                {"grid points", std::to_string(table.points.size())},
+                                {"--set", sets.empty() ? "(none)" : sets},
+                                {"il2sim version", f.version}});
+  add_grid_table(page, table);
+  page.end_section();
+  const XAxis xa = x_axis(table);
+  const auto& first = table.points.front();
+  for (std::size_t s = 0; s < first.stages.size(); ++s) {
+    page.begin_section(fmt::format("stage-{}", s), "Stage " + first.stages[s].name);
+    page.paragraph(
+        "Each output against " + table.paths.front() +
+        (table.paths.size() > 1 ? ", one line per value of the other swept settings" : "") +
+        "; error bars are ± 2 Monte Carlo SE where the output has one.");
+    for (std::size_t o = 0; o < first.stages[s].outputs.size(); ++o) {
+      const std::string& name = first.stages[s].outputs[o].name;
+      if (!any_value(table, s, o)) {
+        page.paragraph(name + ": no value at any grid point.");
+        continue;
+      }
+      page.figure(output_figure(table, xa, s, o, fmt::format("s{}-o{}", s, o)),
+                  first.stages[s].name + ": " + name);
+    }
+    page.end_section();
+  }
+  return page.render();
+}
+
+}  // namespace il2sim::output

@@ -1,0 +1,89 @@
+#pragma once
+/// @file sweep.hpp
+/// The tidy table of `il2sim sweep` (interfaces.md, Version 2 contracts): one row per grid point
+/// and stage output, with the swept values as columns named by their scenario path, then `stage`,
+/// `output`, `value` and `mc_se`; written as sweep.csv, sweep.sqlite (tables `sweep`, `points`,
+/// `runs`), sweep.html (a plot of each output against the swept values) and the `--json` object.
+///
+/// The outputs of a stage are not a hand list: they are every numeric leaf of the stage's
+/// summary.json object (trial::stage_json, itself generated from the typed summaries' field
+/// tables), named by the dotted key path of results.sqlite's operating_characteristics
+/// (`arms[0].pfs_median_months`). A leaf `X_mc_se` is the Monte Carlo SE of the leaf `X` beside it:
+/// it fills X's `mc_se` and is not an output of its own.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace il2sim::output {
+
+/// One output of one stage at one grid point. NaN is a missing value (CSV empty, SQL NULL, JSON
+/// null).
+struct SweepOutput {
+  std::string name;  ///< dotted key path in the stage's summary.json object
+  double value = 0.0;
+  double mc_se = 0.0;
+};
+
+/// Every numeric leaf of a stage's summary.json object as an output, in the object's key order
+/// (arrays by index); `X_mc_se` leaves fill the mc_se of `X` (NaN when there is none).
+[[nodiscard]] std::vector<SweepOutput> stage_outputs(const nlohmann::json& stage_object);
+
+/// One swept value: the text given on the command line and its typed value (a number, a boolean or
+/// a string: the TOML value the scenario received).
+struct GridValue {
+  std::string text;
+  nlohmann::json value;
+};
+
+/// The outputs of one stage at one grid point.
+struct SweepStage {
+  std::string name;
+  std::vector<SweepOutput> outputs;
+};
+
+struct SweepPoint {
+  std::vector<GridValue> set;  ///< one per grid path, in the order of SweepTable::paths
+  std::string scenario_hash;   ///< of the point's resolved scenario
+  std::vector<SweepStage> stages;
+};
+
+/// The facts of a sweep that are a function of the build and the command line (no timings: the
+/// outputs have the same bytes for identical sweeps).
+struct SweepFacts {
+  std::string version;
+  std::string scenario;  ///< its name
+  std::uint64_t seed = 0;
+  long replicates = 0;
+  std::vector<std::string> sets;  ///< the --set texts, in order
+};
+
+struct SweepTable {
+  std::vector<std::string> paths;  ///< the grid paths, first varying slowest
+  std::vector<SweepPoint> points;  ///< the cartesian product of the grid values, in order
+  SweepFacts facts;
+};
+
+/// Gives every point the same stages and outputs in the same order: the union over the points, in
+/// order of first appearance; an output a point lacks (an MTD no replicate selected there) is NaN.
+void align_outputs(SweepTable& table);
+
+/// sweep.csv: header `PATH..., stage, output, value, mc_se`; numbers in their shortest round-trip
+/// text; a missing value empty.
+[[nodiscard]] std::string sweep_csv(const SweepTable& table);
+
+/// `{"points":[{"set":{PATH:value,...},"stages":{NAME:{OUTPUT:{"value":x,"mc_se":x}}}}]}`.
+[[nodiscard]] nlohmann::json sweep_json(const SweepTable& table);
+
+/// sweep.sqlite, built in `<path>.partial` in one transaction and renamed into place.
+/// @throws UserError if the file cannot be created or written.
+void write_sweep_db(const std::string& path, const SweepTable& table);
+
+/// sweep.html: a self-contained page with the run facts, the grid, and per stage output a plot of
+/// value against the first swept value, one line per value of the other paths, error bars of
+/// ± 2 mc_se where there is one.
+[[nodiscard]] std::string sweep_html(const SweepTable& table);
+
+}  // namespace il2sim::output
