@@ -42,17 +42,16 @@ bool is_mc_se(std::string_view name) {
   return name.size() > kMcSeSuffix.size() && name.ends_with(kMcSeSuffix);
 }
 
-/// Adds to `order` the names of `seq` it lacks, each right after the name before it in `seq`, so
-/// that the union keeps the order of every sequence where they agree.
+/// Adds to `order` the names of `seq` it lacks, each just before the next name of `seq` that
+/// `order` has (at the end when none): two sequences with their names sorted give a sorted union.
 void merge_names(std::vector<std::string>& order, const std::vector<std::string>& seq) {
-  std::size_t at = 0;  // insertion position: after the last name of seq seen in order
-  for (const auto& name : seq) {
-    const auto it = std::find(order.begin(), order.end(), name);
+  std::size_t next = order.size();  // position of the nearest later name of seq in order
+  for (auto name = seq.rbegin(); name != seq.rend(); ++name) {
+    const auto it = std::find(order.begin(), order.end(), *name);
     if (it != order.end()) {
-      at = static_cast<std::size_t>(it - order.begin()) + 1;
+      next = static_cast<std::size_t>(it - order.begin());
     } else {
-      order.insert(order.begin() + static_cast<std::ptrdiff_t>(at), name);
-      ++at;
+      order.insert(order.begin() + static_cast<std::ptrdiff_t>(next), *name);
     }
   }
 }

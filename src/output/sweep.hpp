@@ -66,8 +66,9 @@ struct SweepTable {
   SweepFacts facts;
 };
 
-/// Gives every point the same stages and outputs in the same order: the union over the points, in
-/// order of first appearance; an output a point lacks (an MTD no replicate selected there) is NaN.
+/// Gives every point the same stages and outputs in the same order: the union over the points (a
+/// name one point lacks goes before the next name it shares with the others, so names sorted at
+/// every point stay sorted); an output a point lacks (an MTD no replicate selected there) is NaN.
 void align_outputs(SweepTable& table);
 
 /// sweep.csv: header `PATH..., stage, output, value, mc_se`; numbers in their shortest round-trip
