@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -58,18 +59,34 @@ struct Grid {
   throw UserError({"--grid", std::nullopt, std::nullopt, text}, problem, allowed);
 }
 
+/// A TOML value as JSON (numbers, booleans, strings, arrays and inline tables; a date or time as
+/// its TOML text).
+nlohmann::json json_of(const toml::node& v) {
+  if (const auto* i = v.as_integer()) return i->get();
+  if (const auto* d = v.as_floating_point()) return d->get();
+  if (const auto* b = v.as_boolean()) return b->get();
+  if (const auto* s = v.as_string()) return s->get();
+  if (const auto* a = v.as_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : *a) out.push_back(json_of(e));
+    return out;
+  }
+  if (const auto* t = v.as_table()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, e] : *t) out[std::string(k.str())] = json_of(e);
+    return out;
+  }
+  std::ostringstream text;
+  v.visit([&text](const auto& x) { text << x; });
+  return text.str();
+}
+
 /// The value a scenario receives for `text` (scenario/overrides.hpp: a TOML value if the text is
-/// exactly one, otherwise the text as a string), as JSON: a number, a boolean or a string.
+/// exactly one, otherwise the text as a string), as JSON.
 nlohmann::json typed_value(const std::string& text) {
   try {
     const toml::table t = scenario::parse_toml_text("v = " + text, "--grid");
-    if (t.size() == 1) {
-      const toml::node& v = *t.get("v");
-      if (const auto* i = v.as_integer()) return i->get();
-      if (const auto* d = v.as_floating_point()) return d->get();
-      if (const auto* b = v.as_boolean()) return b->get();
-      if (const auto* s = v.as_string()) return s->get();
-    }
+    if (t.size() == 1 && t.contains("v")) return json_of(*t.get("v"));
   } catch (const UserError&) {
     // Not a TOML value: a string, as --set takes it.
   }

@@ -90,7 +90,8 @@ class SweepDb {
     const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr);
     IL2SIM_ASSERT(rc == SQLITE_OK, "the INSERT statements of the sweep database are valid SQL");
   }
-  /// Binds a JSON scalar (number, boolean, string or null) to ?i.
+  /// Binds a JSON value to ?i: a number, a boolean as 0/1, a string, an array or object as its JSON
+  /// text, null as NULL.
   void bind(int i, const nlohmann::json& v) {
     if (v.is_number_integer()) {
       sqlite3_bind_int64(stmt_, i, v.get<std::int64_t>());
@@ -100,6 +101,8 @@ class SweepDb {
       sqlite3_bind_int(stmt_, i, v.get<bool>() ? 1 : 0);
     } else if (v.is_string()) {
       bind(i, v.get_ref<const std::string&>());
+    } else if (v.is_structured()) {
+      bind(i, v.dump());  // an array or table value, as JSON text
     } else {
       sqlite3_bind_null(stmt_, i);
     }

@@ -31,8 +31,8 @@ struct SweepOutput {
 /// (arrays by index); `X_mc_se` leaves fill the mc_se of `X` (NaN when there is none).
 [[nodiscard]] std::vector<SweepOutput> stage_outputs(const nlohmann::json& stage_object);
 
-/// One swept value: the text given on the command line and its typed value (a number, a boolean or
-/// a string: the TOML value the scenario received).
+/// One swept value: the text given on the command line and its typed value (the TOML value the
+/// scenario received: a number, a boolean, a string, or an array or table of them).
 struct GridValue {
   std::string text;
   nlohmann::json value;

@@ -2,9 +2,12 @@
 // numbers of the corresponding single runs with --set, the same bytes for any --threads, the
 // --json shape of the contract, and every refused grid exits 2 naming --grid with nothing written.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -224,6 +227,37 @@ TEST(CliSweep, RefusedGridsWriteNothing) {
   EXPECT_EQ(s.err.find("--grid"), std::string::npos) << s.err;
   EXPECT_NE(s.err.find("--set"), std::string::npos) << s.err;
   EXPECT_FALSE(fs::exists(dir));
+}
+
+// As `run` (cli/interrupt.hpp): SIGINT or SIGTERM stops the sweep with 128 + the signal, one
+// message, and no output file. 4 points x 400 replicates take minutes, so the signal lands first.
+TEST(CliSweep, InterruptedSweepWritesNothing) {
+  for (const auto& [signal, code] : {std::pair{SIGTERM, 143}, std::pair{SIGINT, 130}}) {
+    const auto dir = temp_dir("signal");
+    const std::string err = dir + ".err";
+    const std::string command = std::string(IL2SIM_BINARY_DIR) +
+                                "/il2sim sweep phase3-autosct-nhl --replicates 400 --grid " +
+                                kPaths[0] + "=200,394 --grid " + kPaths[1] +
+                                "=0.05,0.3 --threads 2 --out " + dir + " 2>" + err;
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // The directory is created once every point is validated, just before the runs start.
+    while (!fs::exists(dir)) ::usleep(10000);
+    ::usleep(200000);
+    ::kill(pid, signal);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), code);
+    EXPECT_TRUE(fs::is_empty(dir)) << "no partial or finished file left";
+    EXPECT_NE(read_text(err).find("interrupted after"), std::string::npos) << read_text(err);
+    fs::remove_all(dir);
+    fs::remove(err);
+  }
 }
 
 }  // namespace
