@@ -18,6 +18,7 @@
 #include "clinic/endpoints.hpp"
 #include "core/error.hpp"
 #include "design/three_plus_three.hpp"
+#include "output/json_leaves.hpp"
 #include "output/patient_tables.hpp"
 #include "output/views.hpp"
 #include "trial/result_fields.hpp"
@@ -877,32 +878,25 @@ std::string with_generated_columns(const std::string& doc, const std::string& or
 }
 
 namespace {
-/// Every leaf of `j` as (dotted key path, value): objects by key, arrays by [index].
-void flatten(Insert& ins, std::size_t i, const scenario::StageSpec& st, const std::string& key,
-             const nlohmann::json& j) {
-  const std::string_view type = stage_type_text(st.type);
-  if (j.is_object()) {
-    for (const auto& [k, v] : j.items()) flatten(ins, i, st, key.empty() ? k : key + "." + k, v);
-  } else if (j.is_array()) {
-    for (std::size_t k = 0; k < j.size(); ++k)
-      flatten(ins, i, st, fmt::format("{}[{}]", key, k), j[k]);
-  } else if (j.is_number()) {
-    ins.row(i, st.name, type, key, j.get<double>(), nullptr);
-  } else if (j.is_boolean()) {
-    ins.row(i, st.name, type, key, j.get<bool>(), nullptr);
-  } else if (j.is_string()) {
-    ins.row(i, st.name, type, key, nullptr, j.get<std::string>());
-  } else {
-    ins.row(i, st.name, type, key, nullptr, nullptr);
-  }
-}
-
+/// Every leaf of each stage's summary.json object, named by json_leaves.
 void write_operating_characteristics(Db& db, const RunData& d) {
   Insert ins(db, insert_sql("operating_characteristics",
                             "stage_index, stage, stage_type, statistic, value, value_text"));
   for (std::size_t i = 0; i < d.scenario.stages.size(); ++i) {
     const auto& st = d.scenario.stages[i];
-    flatten(ins, i, st, "", trial::stage_json(st, d.stats.at(i)));
+    const std::string_view type = stage_type_text(st.type);
+    const nlohmann::json object = trial::stage_json(st, d.stats.at(i));
+    for (const auto& [key, j] : json_leaves(object)) {
+      if (j->is_number()) {
+        ins.row(i, st.name, type, key, j->get<double>(), nullptr);
+      } else if (j->is_boolean()) {
+        ins.row(i, st.name, type, key, j->get<bool>(), nullptr);
+      } else if (j->is_string()) {
+        ins.row(i, st.name, type, key, nullptr, j->get<std::string>());
+      } else {
+        ins.row(i, st.name, type, key, nullptr, nullptr);
+      }
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "output/csv_fields.hpp"
+#include "output/json_leaves.hpp"
 #include "report/html.hpp"
 #include "report/svg_plot.hpp"
 
@@ -22,21 +23,6 @@ namespace {
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kMcSeSuffix = "_mc_se";
-
-using Leaves = std::vector<std::pair<std::string, const nlohmann::json*>>;
-
-/// Every leaf of `j` with its dotted key path: objects by key, arrays by [index] (the statistic
-/// names of results.sqlite's operating_characteristics).
-void collect_leaves(const nlohmann::json& j, const std::string& key, Leaves& out) {
-  if (j.is_object()) {
-    for (const auto& [k, v] : j.items()) collect_leaves(v, key.empty() ? k : key + "." + k, out);
-  } else if (j.is_array()) {
-    for (std::size_t k = 0; k < j.size(); ++k)
-      collect_leaves(j[k], fmt::format("{}[{}]", key, k), out);
-  } else {
-    out.emplace_back(key, &j);
-  }
-}
 
 bool is_mc_se(std::string_view name) {
   return name.size() > kMcSeSuffix.size() && name.ends_with(kMcSeSuffix);
@@ -305,8 +291,7 @@ bool any_value(const SweepTable& t, std::size_t s, std::size_t o) {
 }  // namespace
 
 std::vector<SweepOutput> stage_outputs(const nlohmann::json& stage_object) {
-  Leaves leaves;
-  collect_leaves(stage_object, "", leaves);
+  const JsonLeaves leaves = json_leaves(stage_object);
   std::map<std::string, const nlohmann::json*> by_name(leaves.begin(), leaves.end());
   std::vector<SweepOutput> out;
   for (const auto& [name, v] : leaves) {

@@ -7,8 +7,8 @@
 ///
 /// The outputs of a stage are not a hand list: they are every numeric leaf of the stage's
 /// summary.json object (trial::stage_json, itself generated from the typed summaries' field
-/// tables), named by the dotted key path of results.sqlite's operating_characteristics
-/// (`arms[0].pfs_median_months`). A leaf `X_mc_se` is the Monte Carlo SE of the leaf `X` beside it:
+/// tables), named as in results.sqlite's operating_characteristics (json_leaves.hpp:
+/// `arms[0].pfs_median_months`). A leaf `X_mc_se` is the Monte Carlo SE of the leaf `X` beside it:
 /// it fills X's `mc_se` and is not an output of its own.
 
 #include <cstdint>
