@@ -194,5 +194,21 @@ TEST(SweepTable, Html) {
   EXPECT_NE(html.find("stages.s.registered"), std::string::npos);
 }
 
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Error bars of ± 2 mc_se: in two_points only output "a" at the first point has an mc_se, so
+// removing it removes exactly one polyline (report/svg_plot.cpp draws every Line as one <path>
+// with stroke-linejoin="round"; the bars of one line are one Line broken by NaN).
+TEST(SweepTable, HtmlErrorBarsOnlyWhereThereIsAnMcSe) {
+  auto without = two_points();
+  without.points[0].stages[0].outputs[0].mc_se = std::nan("");
+  const std::string line = "stroke-linejoin=\"round\"";
+  EXPECT_EQ(count(sweep_html(two_points()), line), count(sweep_html(without), line) + 1);
+}
+
 }  // namespace
 }  // namespace il2sim::output
