@@ -1,5 +1,6 @@
 // `il2sim sweep`: a full grid of runs of one scenario with common random numbers, into one tidy
 // table of the stages' operating characteristics (interfaces.md, Version 2 contracts).
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -235,11 +236,19 @@ std::vector<scenario::Scenario> sweep_scenarios(const SweepArgs& a, const std::v
                       fmt::format("scenario '{}' has no trial stages to sweep", s.name),
                       "a scenario with [[stages]]");
     }
-    table.points.push_back({std::move(values), core::fnv1a_hex(scenario::to_toml(s)), {}});
+    table.points.push_back(
+        {std::move(values), core::fnv1a_hex(scenario::to_toml(s)), s.seed, s.replicates, {}});
   }
   for (const auto& g : grids) table.paths.push_back(g.path);
-  table.facts = {std::string(kVersion), base.name, scenarios.front().seed,
-                 scenarios.front().replicates, a.sets};
+  table.facts = {std::string(kVersion), base.name, std::nullopt, std::nullopt, a.sets};
+  // The seed and replicates of the sweep, unless a grid over `seed` or `replicates` varies them.
+  const auto& s0 = scenarios.front();
+  const auto same = [&](auto member) {
+    return std::all_of(scenarios.begin(), scenarios.end(),
+                       [&](const scenario::Scenario& s) { return s.*member == s0.*member; });
+  };
+  if (same(&scenario::Scenario::seed)) table.facts.seed = s0.seed;
+  if (same(&scenario::Scenario::replicates)) table.facts.replicates = s0.replicates;
   return scenarios;
 }
 
@@ -252,8 +261,17 @@ struct Produced {
 /// operating characteristics, reduced in replicate order (the same bytes for any thread count).
 void run_points(const SweepArgs& a, const std::vector<scenario::Scenario>& scenarios,
                 output::SweepTable& table) {
-  const auto reps = static_cast<std::size_t>(scenarios.front().replicates);
-  const std::size_t n = scenarios.size() * reps;
+  // Work item k is replicate k - start[p] of point p, start[p] <= k < start[p + 1] (a grid over
+  // `replicates` gives the points different counts).
+  std::vector<std::size_t> start{0};
+  for (const auto& s : scenarios)
+    start.push_back(start.back() + static_cast<std::size_t>(s.replicates));
+  const std::size_t n = start.back();
+  const auto point_of = [&start](std::size_t k) {
+    return static_cast<std::size_t>(std::upper_bound(start.begin(), start.end(), k) -
+                                    start.begin()) -
+           1;
+  };
   const unsigned outer = n > 1 ? a.threads : 1;  // a single run parallelizes its patients instead
   const unsigned inner = n > 1 ? 1 : a.threads;
   const std::function<Produced(std::size_t)> produce = [&](std::size_t k) {
@@ -261,8 +279,9 @@ void run_points(const SweepArgs& a, const std::vector<scenario::Scenario>& scena
     if (InterruptGuard::requested()) {
       p.skipped = true;
     } else {
-      p.result = trial::run_replicate(scenarios[k / reps], static_cast<std::uint32_t>(k % reps),
-                                      false, inner);
+      const std::size_t point = point_of(k);
+      p.result = trial::run_replicate(scenarios[point],
+                                      static_cast<std::uint32_t>(k - start[point]), false, inner);
     }
     return p;
   };
@@ -271,11 +290,11 @@ void run_points(const SweepArgs& a, const std::vector<scenario::Scenario>& scena
   core::Progress progress(static_cast<long>(n), "runs", core::progress_wanted(a.progress));
   const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t k, Produced& p) {
     if (p.skipped) return;
-    const std::size_t point = k / reps;
-    if (k % reps == 0) summary.emplace(scenarios[point]);
+    const std::size_t point = point_of(k);
+    if (k == start[point]) summary.emplace(scenarios[point]);
     summary->add(p.result);
     progress.update(static_cast<long>(++done));
-    if (k % reps + 1 < reps) return;
+    if (k + 1 < start[point + 1]) return;
     const auto stats = trial::stage_summaries(*summary);
     for (std::size_t i = 0; i < stats.size(); ++i) {
       const auto& st = scenarios[point].stages[i];

@@ -135,16 +135,24 @@ std::string placeholders(std::size_t n) {
   return out;
 }
 
+/// Whether `name` is a grid path (then the points table has it once, as a grid column).
+bool grid_column(const SweepTable& t, std::string_view name) {
+  return std::find(t.paths.begin(), t.paths.end(), name) != t.paths.end();
+}
+
 void write_db_schema(SweepDb& db, const SweepTable& t) {
   // The grid columns have no declared type: each keeps the type of its value (a number, or text
   // for a word such as "sc").
   const std::string cols = path_columns(t);
   db.exec(
       "CREATE TABLE runs (tool TEXT NOT NULL, version TEXT NOT NULL, scenario TEXT NOT NULL, "
-      "seed INTEGER NOT NULL, replicates INTEGER NOT NULL, points INTEGER NOT NULL, "
+      "seed INTEGER, replicates INTEGER, points INTEGER NOT NULL, "
       "grid TEXT NOT NULL, sets TEXT NOT NULL);");
-  db.exec("CREATE TABLE points (point INTEGER PRIMARY KEY, " + cols +
-          "scenario_hash TEXT NOT NULL);");
+  std::string facts = "scenario_hash TEXT NOT NULL";
+  for (const char* name : {"seed", "replicates"}) {
+    if (!grid_column(t, name)) facts += fmt::format(", {} INTEGER NOT NULL", name);
+  }
+  db.exec("CREATE TABLE points (point INTEGER PRIMARY KEY, " + cols + facts + ");");
   db.exec("CREATE TABLE sweep (" + cols +
           "stage TEXT NOT NULL, output TEXT NOT NULL, value REAL, mc_se REAL);");
 }
@@ -156,18 +164,25 @@ void write_db_rows(SweepDb& db, const SweepTable& t) {
   db.bind(1, nlohmann::json("il2sim"));
   db.bind(2, t.facts.version);
   db.bind(3, t.facts.scenario);
-  db.bind(4, nlohmann::json(t.facts.seed));
-  db.bind(5, nlohmann::json(t.facts.replicates));
+  db.bind(4, t.facts.seed ? nlohmann::json(*t.facts.seed) : nlohmann::json());
+  db.bind(5, t.facts.replicates ? nlohmann::json(*t.facts.replicates) : nlohmann::json());
   db.bind(6, nlohmann::json(t.points.size()));
   db.bind(7, nlohmann::json(t.paths).dump());
   db.bind(8, nlohmann::json(t.facts.sets).dump());
   db.step();
-  db.prepare("INSERT INTO points (point, " + cols + "scenario_hash) VALUES (" +
-             placeholders(t.paths.size() + 2) + ")");
+  const bool seed_column = !grid_column(t, "seed");
+  const bool replicates_column = !grid_column(t, "replicates");
+  db.prepare(fmt::format(
+      "INSERT INTO points (point, {}scenario_hash{}{}) VALUES ({})", cols,
+      seed_column ? ", seed" : "", replicates_column ? ", replicates" : "",
+      placeholders(t.paths.size() + 2 + (seed_column ? 1 : 0) + (replicates_column ? 1 : 0))));
   for (std::size_t p = 0; p < t.points.size(); ++p) {
     db.bind(1, nlohmann::json(p));
     for (int k = 0; k < n; ++k) db.bind(k + 2, t.points[p].set[static_cast<std::size_t>(k)].value);
-    db.bind(n + 2, t.points[p].scenario_hash);
+    int next = n + 2;
+    db.bind(next++, t.points[p].scenario_hash);
+    if (seed_column) db.bind(next++, nlohmann::json(t.points[p].seed));
+    if (replicates_column) db.bind(next++, nlohmann::json(t.points[p].replicates));
     db.step();
   }
   db.prepare("INSERT INTO sweep (" + cols + "stage, output, value, mc_se) VALUES (" +
@@ -416,12 +431,14 @@ std::string sweep_html(const SweepTable& table) {
   page.begin_section("run", "Sweep");
   std::string sets;
   for (const auto& s : f.sets) sets += (sets.empty() ? "" : "; ") + s;
-  page.key_values("Run facts", {{"scenario", f.scenario},
-                                {"seed", std::to_string(f.seed)},
-                                {"replicates per point", std::to_string(f.replicates)},
-                                {"grid points", std::to_string(table.points.size())},
-                                {"--set", sets.empty() ? "(none)" : sets},
-                                {"il2sim version", f.version}});
+  const std::string varies = "varies (see the grid)";
+  page.key_values("Run facts",
+                  {{"scenario", f.scenario},
+                   {"seed", f.seed ? std::to_string(*f.seed) : varies},
+                   {"replicates per point", f.replicates ? std::to_string(*f.replicates) : varies},
+                   {"grid points", std::to_string(table.points.size())},
+                   {"--set", sets.empty() ? "(none)" : sets},
+                   {"il2sim version", f.version}});
   add_grid_table(page, table);
   page.end_section();
   const XAxis xa = x_axis(table);

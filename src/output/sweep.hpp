@@ -12,6 +12,7 @@
 /// it fills X's `mc_se` and is not an output of its own.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ struct SweepStage {
 struct SweepPoint {
   std::vector<GridValue> set;  ///< one per grid path, in the order of SweepTable::paths
   std::string scenario_hash;   ///< of the point's resolved scenario
+  std::uint64_t seed = 0;
+  long replicates = 0;
   std::vector<SweepStage> stages;
 };
 
@@ -54,10 +57,10 @@ struct SweepPoint {
 /// outputs have the same bytes for identical sweeps).
 struct SweepFacts {
   std::string version;
-  std::string scenario;  ///< its name
-  std::uint64_t seed = 0;
-  long replicates = 0;
-  std::vector<std::string> sets;  ///< the --set texts, in order
+  std::string scenario;               ///< its name
+  std::optional<std::uint64_t> seed;  ///< none when a grid over `seed` varies it
+  std::optional<long> replicates;     ///< none when a grid over `replicates` varies it
+  std::vector<std::string> sets;      ///< the --set texts, in order
 };
 
 struct SweepTable {
@@ -78,7 +81,10 @@ void align_outputs(SweepTable& table);
 /// `{"points":[{"set":{PATH:value,...},"stages":{NAME:{OUTPUT:{"value":x,"mc_se":x}}}}]}`.
 [[nodiscard]] nlohmann::json sweep_json(const SweepTable& table);
 
-/// sweep.sqlite, built in `<path>.partial` in one transaction and renamed into place.
+/// sweep.sqlite (tables `sweep`; `points`: point, the grid values, scenario_hash, seed and
+/// replicates unless they are grid paths;
+/// `runs`: the facts, seed and replicates NULL when they vary), built in `<path>.partial` in one
+/// transaction and renamed into place.
 /// @throws UserError if the file cannot be created or written.
 void write_sweep_db(const std::string& path, const SweepTable& table);
 

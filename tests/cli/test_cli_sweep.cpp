@@ -78,6 +78,27 @@ void numeric_leaves(const nlohmann::json& j, const std::string& path,
   }
 }
 
+/// Every numeric operating characteristic of the first stage of `summary_path` is an output of
+/// `outputs` with the same value; every output is that stage's value there (or missing in both).
+void expect_same_numbers(const nlohmann::json& outputs, const std::string& summary_path) {
+  const auto summary = nlohmann::json::parse(read_text(summary_path));
+  const auto& stage = summary["stages"][0];
+  std::vector<std::string> numeric;
+  numeric_leaves(stage, "", numeric);
+  ASSERT_FALSE(numeric.empty());
+  for (const auto& name : numeric) EXPECT_TRUE(outputs.contains(name)) << name;
+  for (const auto& [name, o] : outputs.items()) {
+    // An output absent from this point's summary.json (a decision no replicate reached here;
+    // summary.json lists only the decisions that occurred) is missing in the sweep.
+    const auto* v = leaf(stage, name);
+    if (v == nullptr || v->is_null()) {
+      EXPECT_TRUE(o["value"].is_null()) << name;
+    } else {
+      EXPECT_EQ(o["value"].get<double>(), v->get<double>()) << name;
+    }
+  }
+}
+
 // The requirement of issue 13: each grid point's numbers are those of `il2sim run` with the same
 // --set values, seed and replicates (summary.json), every numeric operating characteristic of
 // the stage is a row, and the points come in grid order (first --grid slowest).
@@ -97,28 +118,37 @@ TEST(CliSweep, GivesTheNumbersOfTheSingleRuns) {
           run_il2sim("run phase3-autosct-nhl --replicates 3 --set " + kPaths[0] + "=" +
                      kValues[0][i] + " --set " + kPaths[1] + "=" + kValues[1][k] + " --out " + out);
       ASSERT_EQ(run.exit_code, 0) << run.err;
-      const auto summary = nlohmann::json::parse(read_text(out + "/summary.json"));
-      const auto& stage = summary["stages"][0];
-      const auto& outputs = point["stages"]["phase3"];
-      std::vector<std::string> numeric;
-      numeric_leaves(stage, "", numeric);
-      ASSERT_FALSE(numeric.empty());
-      for (const auto& name : numeric) EXPECT_TRUE(outputs.contains(name)) << name;
-      for (const auto& [name, o] : outputs.items()) {
-        // An output absent from this point's summary.json (a decision no replicate reached here;
-        // summary.json lists only the decisions that occurred) is missing in the sweep.
-        const auto* v = leaf(stage, name);
-        if (v == nullptr || v->is_null()) {
-          EXPECT_TRUE(o["value"].is_null()) << name;
-        } else {
-          EXPECT_EQ(o["value"].get<double>(), v->get<double>()) << name;
-        }
-      }
+      expect_same_numbers(point["stages"]["phase3"], out + "/summary.json");
     }
   }
   // The grid values change the outputs: the registered count is the stage's registered_per_trial.
   EXPECT_EQ(sweep["points"][0]["stages"]["phase3"]["registered_per_trial"]["value"], 200.0);
   EXPECT_EQ(sweep["points"][3]["stages"]["phase3"]["registered_per_trial"]["value"], 394.0);
+  fs::remove_all(dir);
+}
+
+// A grid over `replicates` gives its points different replicate counts: each point is the run
+// with that count, and the run facts give no single count (NULL in the runs table).
+TEST(CliSweep, GridOverReplicates) {
+  const auto dir = temp_dir("replicates");
+  const auto r =
+      run_il2sim("sweep phase3-autosct-nhl --grid replicates=1,3 --json --out " + dir + "/sweep");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto sweep = nlohmann::json::parse(r.out);
+  ASSERT_EQ(sweep["points"].size(), 2U);
+  for (int k = 0; k < 2; ++k) {
+    const std::string reps = k == 0 ? "1" : "3";
+    const std::string out = dir + "/run" + reps;
+    const auto run = run_il2sim("run phase3-autosct-nhl --replicates " + reps + " --out " + out);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto& point = sweep["points"][static_cast<std::size_t>(k)];
+    EXPECT_EQ(point["set"]["replicates"], std::stoi(reps));
+    expect_same_numbers(point["stages"]["phase3"], out + "/summary.json");
+  }
+  const auto facts = run_il2sim("sweep phase3-autosct-nhl --grid replicates=1,2 --out " + dir +
+                                "/facts && sqlite3 " + dir +
+                                "/facts/sweep.sqlite 'SELECT seed, quote(replicates) FROM runs'");
+  EXPECT_EQ(facts.out, "9438|NULL\n");  // 9438: the seed of scenarios/phase3-autosct-nhl.toml
   fs::remove_all(dir);
 }
 

@@ -98,8 +98,10 @@ SweepTable two_points() {
   t.paths = {"stages.s.registered"};
   t.facts = {"0.1.0", "demo", 7, 2, {"protocol.refusal_probability=0.2"}};
   const double nan = std::nan("");
-  t.points.push_back({{value("100", 100)}, "h1", {{"s", {{"a", 0.5, 0.25}, {"b", 1.0, nan}}}}});
-  t.points.push_back({{value("200", 200)}, "h2", {{"s", {{"a", 0.75, nan}, {"c", 2.0, nan}}}}});
+  t.points.push_back(
+      {{value("100", 100)}, "h1", 7, 2, {{"s", {{"a", 0.5, 0.25}, {"b", 1.0, nan}}}}});
+  t.points.push_back(
+      {{value("200", 200)}, "h2", 7, 2, {{"s", {{"a", 0.75, nan}, {"c", 2.0, nan}}}}});
   align_outputs(t);
   return t;
 }
@@ -172,7 +174,7 @@ TEST(SweepTable, Sqlite) {
                   "value, mc_se FROM sweep WHERE output = 'a' OR output = 'c'"),
             "100|integer|s|a|0.5|0.25\n100|integer|s|c|NULL|NULL\n"
             "200|integer|s|a|0.75|NULL\n200|integer|s|c|2.0|NULL\n");
-  EXPECT_EQ(query(db, "SELECT * FROM points"), "0|100|h1\n1|200|h2\n");
+  EXPECT_EQ(query(db, "SELECT * FROM points"), "0|100|h1|7|2\n1|200|h2|7|2\n");
   EXPECT_EQ(query(db, "SELECT * FROM runs"),
             "il2sim|0.1.0|demo|7|2|2|[\"stages.s.registered\"]|"
             "[\"protocol.refusal_probability=0.2\"]\n");
