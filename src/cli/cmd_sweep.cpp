@@ -338,8 +338,10 @@ void register_sweep(CLI::App& app) {
   cmd->add_option("scenario", a->scenario,
                   "Built-in scenario name or scenario .toml file (default: the built-in default)");
   cmd->add_option("--grid", a->grids,
-                  "A scenario path and its values, PATH=V1,V2,... (repeatable; the grid is every "
-                  "combination, the first --grid varying slowest; at most 1000 points)")
+                  fmt::format("A scenario path and its values, PATH=V1,V2,... (repeatable; the "
+                              "grid is every combination, the first --grid varying slowest; at "
+                              "most {} points)",
+                              kMaxGridPoints))
       ->type_name("PATH=V1,V2,...")
       ->allow_extra_args(false)
       ->required();
