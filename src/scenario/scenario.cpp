@@ -36,7 +36,7 @@ std::vector<std::string_view> cohort_names(const Scenario& s) {
           suggestion.empty()
               ? fmt::format("unknown cohort '{}'", cohort)
               : fmt::format("unknown cohort '{}'; did you mean '{}'?", cohort, suggestion),
-          allowed + " (or define it under [cohorts.NAME])");
+          allowed + ", or a cohort defined under [cohorts.NAME]");
 }
 
 /// Validation is built from small named checks that all report through one place (Stan's check_*).
