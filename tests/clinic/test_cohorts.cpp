@@ -75,7 +75,8 @@ age_max = 5
     }
     // 2000 draws cover the range: a gap of 5 % of it at either end has probability < 1e-9 for the
     // uniform (0.95^2000) and for the truncated normal N(48, 12) on [60, 70], whose density at 70
-    // is still 0.19 of that at 60 (exp(-(22² - 12²)/288)).
+    // is still 0.31 of that at 60 (exp(-(22² - 12²)/288)), so the top 5 % holds over 1 % of the
+    // mass.
     EXPECT_LT(low, lo + 0.05 * (hi - lo)) << name;
     EXPECT_GT(high, hi - 0.05 * (hi - lo)) << name;
   }
