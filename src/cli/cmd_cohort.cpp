@@ -135,7 +135,7 @@ void run_cohort(const CohortArgs& a) {
     throw UserError({"", std::nullopt, std::nullopt, "--arm"},
                     fmt::format("scenario '{}' has no arm '{}'", scenario.name, a.arm), allowed);
   }
-  const auto* cohort = scenario::find_cohort(arm->cohort);
+  const auto* cohort = scenario.find_cohort(arm->cohort);
   const auto lock = prepare_output_dir(a.out, a.force);
 
   // NK/CD8 fold change: 24 h after the last planned infusion of the scenario's first IL-2 regimen.

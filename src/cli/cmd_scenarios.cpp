@@ -1,5 +1,5 @@
-// `il2sim scenarios [--json]` and `il2sim scenarios show NAME [--resolved]`: the built-in
-// scenarios.
+// `il2sim scenarios [--json]`, `il2sim scenarios show NAME [--resolved]` and `il2sim scenarios
+// cohorts [SCENARIO] [--json]`: the built-in scenarios and the cohorts.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -13,6 +13,73 @@
 #include "scenario/scenario.hpp"
 
 namespace il2sim::cli {
+namespace {
+
+/// A cohort number: its value under `parameters` and the parameter it names (null: given as a
+/// number).
+nlohmann::json cohort_number(const scenario::CohortValue& v,
+                             const model::ParameterSet& parameters) {
+  return {{"value", v.value(parameters)},
+          {"parameter", v.parameter ? nlohmann::json(std::string(model::spec(*v.parameter).name))
+                                    : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json cohort_json(const scenario::Scenario& s, const scenario::CohortSpec& c) {
+  const auto ps = scenario::cohort_population(s, c);
+  const auto& p = s.parameters;
+  return {
+      {"name", c.name},
+      {"builtin", c.builtin},
+      {"description", c.description},
+      {"disease", std::string(model::to_string(c.disease))},
+      {"remission", c.remission},
+      {"setting", std::string(model::to_string(c.transplant))},
+      {"population", c.paediatric ? "paediatric" : "adult"},
+      {"age_min", ps.age.min_years},
+      {"age_max", ps.age.max_years},
+      {"p_no_disease", cohort_number(c.p_no_disease, p)},
+      {"log10_L0_mean", cohort_number(c.log10_L0_mean, p)},
+      {"log10_L0_sd", cohort_number(c.log10_L0_sd, p)},
+      {"nrm_1y", cohort_number(c.nrm_1y, p)},
+      {"post_relapse_median_months", cohort_number(c.post_relapse_median_months, p)},
+      {"salvage_fraction", cohort_number(c.salvage_fraction, p)},
+      {"salvage_median_months", c.salvage_median_months ? cohort_number(*c.salvage_median_months, p)
+                                                        : nlohmann::json(nullptr)}};
+}
+
+/// `scenarios cohorts [SCENARIO]`: the built-in cohorts, then the scenario's own, with the values
+/// under the scenario's parameters (no scenario: the parameter table's defaults).
+void list_cohorts(const std::string& name, bool json) {
+  const scenario::Scenario s = name.empty() ? scenario::Scenario{} : scenario::load_scenario(name);
+  std::vector<const scenario::CohortSpec*> cohorts;
+  for (const auto& c : scenario::builtin_cohorts()) cohorts.push_back(&c);
+  for (const auto& c : s.cohorts) cohorts.push_back(&c);
+  if (json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto* c : cohorts) list.push_back(cohort_json(s, *c));
+    const nlohmann::json doc{
+        {"scenario", name.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.name)},
+        {"cohorts", list}};
+    std::puts(doc.dump(2).c_str());
+    return;
+  }
+  std::string text =
+      fmt::format("{:<28} {:<8} {:<8} {:<13} {:<11} {:>7} {:>7} {:>9}  {}\n", "name", "source",
+                  "disease", "setting", "ages", "p(L0=0)", "NRM 1y", "OS rel mo", "remission");
+  for (const auto* c : cohorts) {
+    const auto ps = scenario::cohort_population(s, *c);
+    text += fmt::format("{:<28} {:<8} {:<8} {:<13} {:<11} {:>7.3f} {:>7.3f} {:>9.1f}  {}\n",
+                        c->name, c->builtin ? "built-in" : "scenario", model::to_string(c->disease),
+                        model::to_string(c->transplant),
+                        fmt::format("{:g}-{:g}{}", ps.age.min_years, ps.age.max_years,
+                                    c->paediatric ? " (ped)" : ""),
+                        c->p_no_disease.value(s.parameters), c->nrm_1y.value(s.parameters),
+                        c->post_relapse_median_months.value(s.parameters), c->remission);
+  }
+  std::fputs(text.c_str(), stdout);
+}
+
+}  // namespace
 
 void register_scenarios(CLI::App& app) {
   auto* cmd = app.add_subcommand("scenarios", "List the built-in scenarios, or print one as TOML");
@@ -42,8 +109,18 @@ void register_scenarios(CLI::App& app) {
     (void)scenario::load_scenario(*name);  // throws the did-you-mean error for an unknown name
     throw UserError(fmt::format("'{}' is not a built-in scenario", *name));
   });
+  auto* cohorts = cmd->add_subcommand(
+      "cohorts", "List the cohorts: the built-in ones and a scenario's own [cohorts.NAME]");
+  auto cohort_scenario = std::make_shared<std::string>();
+  auto cohort_json_flag = std::make_shared<bool>(false);
+  cohorts->add_option("scenario", *cohort_scenario,
+                      "A built-in scenario or a scenario .toml file (its own cohorts are listed "
+                      "too, and the values are its parameters'); none: the parameter defaults");
+  cohorts->add_flag("--json", *cohort_json_flag, "One JSON document on stdout");
+  cohorts->callback(
+      [cohort_scenario, cohort_json_flag] { list_cohorts(*cohort_scenario, *cohort_json_flag); });
   cmd->callback([cmd, json] {
-    if (cmd->got_subcommand("show")) return;
+    if (cmd->got_subcommand("show") || cmd->got_subcommand("cohorts")) return;
     nlohmann::json list = nlohmann::json::array();
     std::string text;
     for (const auto& b : scenario::builtin_scenarios()) {

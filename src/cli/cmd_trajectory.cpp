@@ -47,7 +47,7 @@ void write_patient_trajectory(const TrajectoryArgs& args, scenario::Scenario sce
     scenario.solver.mode =
         *args.mode == "fast" ? sim::SolverMode::kFast : sim::SolverMode::kReference;
   }
-  const auto* cohort = scenario::find_cohort(arm.cohort);
+  const auto* cohort = scenario.find_cohort(arm.cohort);
   const auto patient = clinic::make_patient(scenario, *cohort, 0, *args.patient);
   const auto grid = sim::output_grid(args.days, args.step);
   sim::TrajectoryRecorder trajectory;

@@ -90,6 +90,19 @@ double truncated_normal(RandomStream& s, double mean, double sd, double lo, doub
   return boost::math::quantile(n, a + (b - a) * s.uniform());
 }
 
+/// The cohort's NRM and survival after relapse, and whether a relapse would be salvaged (its own
+/// stream: no other draw moves).
+void set_cohort_events(const scenario::Scenario& s, const scenario::CohortSpec& cohort,
+                       VirtualPatient& v) {
+  constexpr double kDaysPerMonth = 365.25 / 12.0;
+  v.nrm_1y = cohort.nrm_1y.value(s.parameters);
+  const double fraction = cohort.salvage_fraction.value(s.parameters);
+  v.salvaged = fraction > 0.0 && v.streams(Purpose::kSalvage).bernoulli(fraction);
+  const double months = v.salvaged ? cohort.salvage_median_months->value(s.parameters)
+                                   : cohort.post_relapse_median_months.value(s.parameters);
+  v.post_relapse_median_days = months * kDaysPerMonth;
+}
+
 }  // namespace
 
 RandomStream PatientStreams::operator()(Purpose purpose) const {
@@ -106,8 +119,8 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
   v.replicate = replicate;
   v.disease = cohort.disease;
   v.transplant = cohort.transplant;
-  const auto& population_settings = cohort.paediatric ? s.children : s.adults;
-  v.covariates = population::sample_covariates(population_settings, s.seed, replicate, id);
+  v.covariates =
+      population::sample_covariates(scenario::cohort_population(s, cohort), s.seed, replicate, id);
   v.covariates.bsa_m2 =
       dosing::body_surface_area(v.covariates.height_cm, v.covariates.weight_kg, s.bsa_formula);
   const auto etas = population::sample_etas(s.parameters, s.seed, replicate, id);
@@ -116,12 +129,12 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
   v.streams = {s.seed, replicate, id, perturbed};
   RandomStream disease = v.streams(Purpose::kDisease);
   const double u_free = disease.uniform();
-  // The cohort's own residual-disease parameters where its remission status sets it apart
-  // (scenario::CohortSpec); the draws are the same either way.
-  if (u_free >= s.parameters[cohort.p_no_disease]) {
+  // The cohort's residual disease (scenario::CohortSpec); the draws are the same in every cohort,
+  // so a patient keeps his rank in L0.
+  if (u_free >= cohort.p_no_disease.value(s.parameters)) {
     const double log10_L0 =
-        truncated_normal(disease, s.parameters[cohort.log10_L0_mean],
-                         std::max(s.parameters[ParamId::kLog10L0Sd], 1e-9), 0.0, 10.0);
+        truncated_normal(disease, cohort.log10_L0_mean.value(s.parameters),
+                         std::max(cohort.log10_L0_sd.value(s.parameters), 1e-9), 0.0, 10.0);
     v.L0 = std::pow(10.0, log10_L0);
   }
   // One stream per decision: no draw shifts another's.
@@ -144,6 +157,7 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
   v.agvhd_draw = v.streams(Purpose::kAcuteGvhd).exponential();
   v.cgvhd_draw = v.streams(Purpose::kChronicGvhd).exponential();
   v.post_relapse_z = v.streams(Purpose::kPostRelapse).normal();
+  set_cohort_events(s, cohort, v);
   return v;
 }
 
@@ -170,11 +184,10 @@ class ClinicController final : public sim::Controller {
         adverse_events_(s.toxicity, v.parameters, record),
         assays_(s, v.parameters, v.streams(Purpose::kAssay)),
         toxic_death_(v.streams(Purpose::kToxicDeath)) {
+    IL2SIM_ASSERT(!std::isnan(v.nrm_1y) && !std::isnan(v.post_relapse_median_days),
+                  "the cohort's event settings are set by make_patient");
     const double shape = s.parameters[ParamId::kNrmShape];
-    const double p1 = v.transplant == model::Transplant::kAllogeneic
-                          ? s.parameters[ParamId::kNrm1yAllo]
-                          : s.parameters[ParamId::kNrm1yAuto];
-    nrm_scale_ = weibull_scale_for_one_year(p1, shape);
+    nrm_scale_ = weibull_scale_for_one_year(v.nrm_1y, shape);
     nrm_shape_ = shape;
     nrm_day_ = nrm_day();
     allo_ = v.transplant == model::Transplant::kAllogeneic;
@@ -377,27 +390,12 @@ class ClinicController final : public sim::Controller {
     return inv(H(*gvhd_onset_) + (e - H(*gvhd_onset_)) / factor);
   }
 
-  [[nodiscard]] double post_relapse_median_days() const {
-    constexpr double kDaysPerMonth = 365.25 / 12.0;
-    switch (v_.disease) {
-      case model::Disease::kNhl:
-        return s_.parameters[ParamId::kPostRelapseMedianNhl] * kDaysPerMonth;
-      case model::Disease::kHd:
-        return s_.parameters[ParamId::kPostRelapseMedianHd] * kDaysPerMonth;
-      case model::Disease::kAml:
-        return s_.parameters[ParamId::kPostRelapseMedianAml] * kDaysPerMonth;
-      case model::Disease::kAll:
-        return s_.parameters[ParamId::kPostRelapseMedianAll] * kDaysPerMonth;
-    }
-    return s_.parameters[ParamId::kPostRelapseMedianNhl] * kDaysPerMonth;
-  }
-
   /// Death after the ODEs stopped: NRM, or death after relapse, whichever comes first.
   void settle_death() {
     double death = nrm_day_;
     DeathCause cause = DeathCause::kNonRelapse;
     if (record_.relapse_day) {
-      const double median = post_relapse_median_days();
+      const double median = v_.post_relapse_median_days;
       const double pr =
           *record_.relapse_day +
           median * std::exp(s_.parameters[ParamId::kPostRelapseSigma] * v_.post_relapse_z);

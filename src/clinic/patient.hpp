@@ -6,6 +6,7 @@
 /// arm (common random numbers), and adding a patient or an arm changes nobody else.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 
@@ -44,10 +45,17 @@ struct VirtualPatient {
   double agvhd_draw = 0.0;       ///< Exp(1): acute GVHD when h0·G reaches it
   double cgvhd_draw = 0.0;       ///< Exp(1): chronic GVHD
   double post_relapse_z = 0.0;   ///< N(0,1): survival after relapse, log-normal
-  PatientStreams streams;        ///< for the draws made during the course (toxic death, assays)
+  // The cohort's event settings, read when the patient is drawn (NaN: not set; the clinic asserts).
+  double nrm_1y = std::numeric_limits<double>::quiet_NaN();  ///< 1-year NRM of the setting
+  bool salvaged = false;  ///< a relapse would be salvaged (cohort salvage_fraction)
+  /// Median survival after relapse (days): the cohort's, or the salvaged's when `salvaged`.
+  double post_relapse_median_days = std::numeric_limits<double>::quiet_NaN();
+  PatientStreams streams;  ///< for the draws made during the course (toxic death, assays)
 };
 
-/// Draws patient `id` of `cohort` (replicate `replicate`) from the scenario's population.
+/// Draws patient `id` of `cohort` (replicate `replicate`) from the scenario's population (the
+/// cohort's own age range where it has one). `cohort` is a built-in one or one of the scenario's
+/// own (Scenario::find_cohort).
 /// `perturbed`: the test seam of PatientStreams (empty in every real run).
 [[nodiscard]] VirtualPatient make_patient(const scenario::Scenario& scenario,
                                           const scenario::CohortSpec& cohort,

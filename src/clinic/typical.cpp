@@ -8,7 +8,7 @@ namespace il2sim::clinic {
 
 model::IndividualParameters typical_parameters(const scenario::Scenario& s,
                                                const scenario::ArmSpec& arm) {
-  const auto* cohort = scenario::find_cohort(arm.cohort);
+  const auto* cohort = s.find_cohort(arm.cohort);
   model::Covariates cov;
   cov.bsa_m2 = s.typical.bsa_m2;
   // Weight consistent with the BSA for a 175 cm adult (Mosteller), used only for per-kg doses and

@@ -19,7 +19,15 @@ std::string_view to_string(Disease d) {
 }
 
 std::string_view to_string(Transplant t) {
-  return t == Transplant::kAutologous ? "autologous" : "allogeneic";
+  switch (t) {
+    case Transplant::kAutologous:
+      return "autologous";
+    case Transplant::kAllogeneic:
+      return "allogeneic";
+    case Transplant::kChemotherapy:
+      return "chemotherapy";
+  }
+  return "autologous";
 }
 
 std::string_view to_string(Sex s) {

@@ -13,7 +13,9 @@
 namespace il2sim::model {
 
 enum class Disease { kNhl, kHd, kAml, kAll };
-enum class Transplant { kAutologous, kAllogeneic };
+/// The setting of day 0: an autologous or allogeneic transplant, or (no transplant) the end of
+/// intensive consolidation chemotherapy (docs/model.md "Cohorts").
+enum class Transplant { kAutologous, kAllogeneic, kChemotherapy };
 enum class Sex { kMale, kFemale };
 
 [[nodiscard]] std::string_view to_string(Disease d);

@@ -1,6 +1,9 @@
 #include "scenario/scenario.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -13,11 +16,27 @@
 namespace il2sim::scenario {
 namespace {
 
-/// The built-in cohort names, comma-separated (the "allowed" of an unknown-cohort error).
-std::string cohort_names() {
-  std::string names;
-  for (const auto& c : builtin_cohorts()) names += (names.empty() ? "" : ", ") + c.name;
+/// The cohort names a scenario may use (its own, then the built-in ones).
+std::vector<std::string_view> cohort_names(const Scenario& s) {
+  std::vector<std::string_view> names;
+  for (const auto& c : s.cohorts) names.push_back(c.name);
+  for (const auto& c : builtin_cohorts()) names.push_back(c.name);
   return names;
+}
+
+/// The UserError of a cohort name that is neither the scenario's own nor built-in.
+[[noreturn]] void unknown_cohort(const std::string& origin, const toml::node* node,
+                                 const std::string& key, const std::string& cohort,
+                                 const Scenario& s) {
+  const auto names = cohort_names(s);
+  std::string allowed;
+  for (const auto n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n);
+  const auto suggestion = core::closest_name(cohort, names);
+  fail_at(origin, node, key,
+          suggestion.empty()
+              ? fmt::format("unknown cohort '{}'", cohort)
+              : fmt::format("unknown cohort '{}'; did you mean '{}'?", cohort, suggestion),
+          allowed + ", or a cohort defined under [cohorts.NAME]");
 }
 
 /// Validation is built from small named checks that all report through one place (Stan's check_*).
@@ -90,6 +109,8 @@ class Checker {
     if (a == nullptr) fail(&node, key, fmt::format("expected an array, found {}", type_name(node)));
     return *a;
   }
+
+  [[nodiscard]] const std::string& origin() const { return origin_; }
 
   /// One of a fixed set of names.
   template <typename Enum>
@@ -452,9 +473,9 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
     st.futility = parse_spending(check, *n, path + ".futility");
   // Cross-checks that need the rest of the scenario.
   const auto need_cohort = [&] {
-    if (find_cohort(st.cohort) == nullptr) {
-      check.fail(find(t, "cohort") ? find(t, "cohort") : &t, path + ".cohort",
-                 fmt::format("unknown cohort '{}'", st.cohort), cohort_names());
+    if (s.find_cohort(st.cohort) == nullptr) {
+      unknown_cohort(check.origin(), find(t, "cohort") ? find(t, "cohort") : &t, path + ".cohort",
+                     st.cohort, s);
     }
   };
   const auto need_regimen = [&] {
@@ -545,31 +566,207 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
   return st;
 }
 
+// ---- Cohorts (docs/model.md "Cohorts")
+// ------------------------------------------------------------
+
+/// A cohort's population: the scenario's adult or paediatric settings with the cohort's ages.
+population::PopulationSettings population_of(const population::PopulationSettings& adults,
+                                             const population::PopulationSettings& children,
+                                             const CohortSpec& cohort) {
+  auto ps = cohort.paediatric ? children : adults;
+  if (cohort.age_min) ps.age.min_years = *cohort.age_min;
+  if (cohort.age_max) ps.age.max_years = *cohort.age_max;
+  return ps;
+}
+
+/// One number of a cohort: its key, field, range and unit (a parameter named instead must have this
+/// unit and a range within this one).
+struct CohortNumber {
+  std::string_view key;
+  CohortValue CohortSpec::*field;
+  double lower;
+  double upper;
+  std::string_view unit;
+};
+
+constexpr std::array kCohortNumbers{
+    CohortNumber{"p_no_disease", &CohortSpec::p_no_disease, 0.0, 1.0, "-"},
+    CohortNumber{"log10_L0_mean", &CohortSpec::log10_L0_mean, 0.0, 10.0, "log10 cells"},
+    CohortNumber{"log10_L0_sd", &CohortSpec::log10_L0_sd, 0.0, 5.0, "log10 cells"},
+    CohortNumber{"nrm_1y", &CohortSpec::nrm_1y, 0.0, 0.9, "-"},
+    CohortNumber{"post_relapse_median_months", &CohortSpec::post_relapse_median_months, 0.1, 240.0,
+                 "month"},
+    CohortNumber{"salvage_fraction", &CohortSpec::salvage_fraction, 0.0, 1.0, "-"},
+};
+constexpr CohortNumber kSalvageMedian{"salvage_median_months", nullptr, 0.1, 240.0, "month"};
+
+CohortValue parse_cohort_value(const Checker& check, const toml::node& node, const std::string& key,
+                               const CohortNumber& f) {
+  const auto* name = node.as_string();
+  if (name == nullptr) return {check.number(node, key, f.lower, f.upper), std::nullopt};
+  const std::string allowed = fmt::format(
+      "a number {:g} to {:g}, or the name of a parameter in {} listed by `il2sim params`", f.lower,
+      f.upper, f.unit == "-" ? "probability units (-)" : f.unit);
+  const auto id = model::find_parameter(name->get());
+  if (!id) {
+    const auto suggestion = model::closest_parameter_name(name->get());
+    check.fail(&node, key,
+               suggestion.empty() ? fmt::format("unknown parameter '{}'", name->get())
+                                  : fmt::format("unknown parameter '{}'; did you mean '{}'?",
+                                                name->get(), suggestion),
+               allowed);
+  }
+  const auto& spec = model::spec(*id);
+  if (spec.unit != f.unit || spec.lower < f.lower || spec.upper > f.upper) {
+    check.fail(&node, key,
+               fmt::format("parameter '{}' ({}, {:g} to {:g}) does not fit", spec.name, spec.unit,
+                           spec.lower, spec.upper),
+               allowed);
+  }
+  return {0.0, *id};
+}
+
+/// The defaults that depend on the disease and the setting (the rows of the parameter table that
+/// held these facts before cohorts were data).
+void cohort_defaults(CohortSpec& c) {
+  using enum model::ParamId;
+  c.nrm_1y = {0.0, c.transplant == model::Transplant::kAllogeneic ? kNrm1yAllo : kNrm1yAuto};
+  switch (c.disease) {
+    case model::Disease::kNhl:
+      c.post_relapse_median_months = {0.0, kPostRelapseMedianNhl};
+      break;
+    case model::Disease::kHd:
+      c.post_relapse_median_months = {0.0, kPostRelapseMedianHd};
+      break;
+    case model::Disease::kAml:
+      c.post_relapse_median_months = {0.0, kPostRelapseMedianAml};
+      break;
+    case model::Disease::kAll:
+      c.post_relapse_median_months = {0.0, kPostRelapseMedianAll};
+      break;
+  }
+}
+
+/// The ages, salvage and NRM rules that need more than one key.
+void check_cohort(const Checker& check, const toml::table& t, const std::string& path,
+                  const CohortSpec& c, const population::PopulationSettings& adults,
+                  const population::PopulationSettings& children) {
+  if (c.transplant == model::Transplant::kChemotherapy && find(t, "nrm_1y") == nullptr) {
+    check.fail(&t, path + ".nrm_1y",
+               "missing (a chemotherapy cohort gives its own 1-year non-relapse mortality)",
+               "a number 0 to 0.9, or the name of a parameter");
+  }
+  const auto* fraction = find(t, "salvage_fraction");
+  const bool salvage = fraction != nullptr && (c.salvage_fraction.parameter.has_value() ||
+                                               c.salvage_fraction.number > 0.0);
+  const auto* median = find(t, "salvage_median_months");
+  if (salvage && median == nullptr) {
+    check.fail(&t, path + ".salvage_median_months",
+               "missing (the survival after relapse of the salvaged, with salvage_fraction)",
+               "a median in months 0.1 to 240, or the name of a parameter");
+  }
+  if (!salvage && median != nullptr) {
+    check.fail(median, path + ".salvage_median_months",
+               "is not used without a salvage_fraction above 0",
+               "leave it out, or give salvage_fraction");
+  }
+  const auto ps = population_of(adults, children, c);
+  if (ps.age.max_years < ps.age.min_years) {
+    check.fail(find(t, "age_max") ? find(t, "age_max") : find(t, "age_min"), path + ".age_max",
+               fmt::format("{:g} is below age_min {:g}", ps.age.max_years, ps.age.min_years),
+               "age_max >= age_min");
+  }
+  try {
+    population::check_settings(ps, path);
+  } catch (const UserError& e) {
+    check.fail(find(t, "age_min") ? find(t, "age_min") : &t, path, e.what());
+  }
+}
+
+CohortSpec parse_cohort(const Checker& check, const toml::table& t, const std::string& name,
+                        const std::string& path, const population::PopulationSettings& adults,
+                        const population::PopulationSettings& children) {
+  std::vector<std::string_view> keys{"description", "disease", "remission", "setting",
+                                     "population",  "age_min", "age_max",   kSalvageMedian.key};
+  for (const auto& f : kCohortNumbers) keys.push_back(f.key);
+  check_known_keys(check.origin(), t, path, keys);
+  CohortSpec c;
+  c.name = name;
+  const auto required = [&](std::string_view key, std::string_view allowed) -> const toml::node& {
+    const auto* n = find(t, key);
+    if (n == nullptr)
+      check.fail(&t, fmt::format("{}.{}", path, key), "missing", std::string(allowed));
+    return *n;
+  };
+  c.disease =
+      check.choice<model::Disease>(required("disease", "nhl, hd, aml, all"), path + ".disease",
+                                   {{"nhl", model::Disease::kNhl},
+                                    {"hd", model::Disease::kHd},
+                                    {"aml", model::Disease::kAml},
+                                    {"all", model::Disease::kAll}});
+  c.transplant = check.choice<model::Transplant>(
+      required("setting", "autologous, allogeneic, chemotherapy"), path + ".setting",
+      {{"autologous", model::Transplant::kAutologous},
+       {"allogeneic", model::Transplant::kAllogeneic},
+       {"chemotherapy", model::Transplant::kChemotherapy}});
+  if (const auto* n = find(t, "population")) {
+    c.paediatric =
+        check.choice<bool>(*n, path + ".population", {{"adult", false}, {"paediatric", true}});
+  }
+  if (const auto* n = find(t, "description"))
+    c.description = check.string(*n, path + ".description");
+  if (const auto* n = find(t, "remission")) c.remission = check.string(*n, path + ".remission");
+  if (const auto* n = find(t, "age_min")) c.age_min = check.number(*n, path + ".age_min", 0, 120);
+  if (const auto* n = find(t, "age_max")) c.age_max = check.number(*n, path + ".age_max", 0, 120);
+  cohort_defaults(c);
+  for (const auto& f : kCohortNumbers) {
+    if (const auto* n = find(t, f.key))
+      c.*f.field = parse_cohort_value(check, *n, path + "." + std::string(f.key), f);
+  }
+  if (const auto* n = find(t, kSalvageMedian.key)) {
+    c.salvage_median_months =
+        parse_cohort_value(check, *n, path + "." + std::string(kSalvageMedian.key), kSalvageMedian);
+  }
+  check_cohort(check, t, path, c, adults, children);
+  return c;
+}
+
+/// Every [cohorts.NAME] table, in the order of the text (a name added by `--set` last). A
+/// scenario's own cohort may not take a built-in name: arms and stages name a cohort, and one name
+/// is one cohort.
+std::vector<CohortSpec> parse_cohort_tables(const Checker& check, const toml::table& t,
+                                            const population::PopulationSettings& adults,
+                                            const population::PopulationSettings& children,
+                                            bool scenario_own) {
+  std::vector<std::pair<std::string, const toml::node*>> entries;
+  for (const auto& [key, node] : t) entries.emplace_back(std::string(key.str()), &node);
+  const auto line = [](const toml::node* n) {
+    const auto l = n->source().begin.line;
+    return l == 0 ? std::numeric_limits<std::uint32_t>::max() : l;
+  };
+  std::stable_sort(entries.begin(), entries.end(),
+                   [&](const auto& a, const auto& b) { return line(a.second) < line(b.second); });
+  std::vector<CohortSpec> out;
+  for (const auto& [name, node] : entries) {
+    const std::string path = "cohorts." + name;
+    if (scenario_own && find_cohort(name) != nullptr) {
+      check.fail(node, path, fmt::format("'{}' is a built-in cohort", name),
+                 "another name (a scenario's own cohort cannot replace a built-in one; "
+                 "`il2sim scenarios cohorts` lists them)");
+    }
+    out.push_back(parse_cohort(check, check.table(*node, path), name, path, adults, children));
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<CohortSpec>& builtin_cohorts() {
-  using enum model::ParamId;
-  static const std::vector<CohortSpec> cohorts{
-      {"adult-auto-nhl", model::Disease::kNhl, model::Transplant::kAutologous, false,
-       "adults with non-Hodgkin lymphoma after autologous transplantation",
-       "relapsed or refractory", kPNoDisease, kLog10L0Mean},
-      {"adult-auto-aml", model::Disease::kAml, model::Transplant::kAutologous, false,
-       "adults with AML (CR1 or beyond, not reported) after autologous transplantation",
-       "CR1 or beyond", kPNoDisease, kLog10L0Mean},
-      {"adult-auto-lymphoma", model::Disease::kNhl, model::Transplant::kAutologous, false,
-       "adults with Hodgkin or non-Hodgkin lymphoma after autologous transplantation (LAK trial)",
-       "first relapse or beyond", kPNoDisease, kLog10L0Mean},
-      {"peds-allo-leukaemia", model::Disease::kAll, model::Transplant::kAllogeneic, true,
-       "children with acute leukaemia beyond CR1 after matched-sibling allogeneic transplantation",
-       "beyond CR1", kPNoDisease, kLog10L0Mean},
-      {"adult-auto-aml-cr1", model::Disease::kAml, model::Transplant::kAutologous, false,
-       "adults with AML in first complete remission after autologous transplantation (Stein 2003)",
-       "CR1", kPNoDiseaseAmlCr1, kLog10L0MeanAmlCr1},
-      {"adult-auto-aml-beyond-cr1", model::Disease::kAml, model::Transplant::kAutologous, false,
-       "adults with AML beyond first remission (first relapse, CR2 or later) after autologous "
-       "transplantation (Benyunes 1993)",
-       "beyond CR1", kPNoDiseaseAmlBeyondCr1, kLog10L0MeanAmlBeyondCr1},
-  };
+  static const std::vector<CohortSpec> cohorts = [] {
+    auto list = parse_cohorts_file(builtin_cohorts_toml(), "<built-in cohorts>");
+    for (auto& c : list) c.builtin = true;
+    return list;
+  }();
   return cohorts;
 }
 
@@ -578,6 +775,27 @@ const CohortSpec* find_cohort(std::string_view name) {
     if (c.name == name) return &c;
   }
   return nullptr;
+}
+
+const CohortSpec* Scenario::find_cohort(std::string_view cohort) const {
+  for (const auto& c : cohorts) {
+    if (c.name == cohort) return &c;
+  }
+  return scenario::find_cohort(cohort);
+}
+
+population::PopulationSettings cohort_population(const Scenario& s, const CohortSpec& cohort) {
+  return population_of(s.adults, s.children, cohort);
+}
+
+std::vector<CohortSpec> parse_cohorts_file(std::string_view text, const std::string& origin) {
+  const Checker check(origin);
+  const toml::table root = parse_toml_text(text, origin);
+  check.check_keys(root, "", {"cohorts"});
+  const auto* node = find(root, "cohorts");
+  if (node == nullptr) check.fail(&root, "cohorts", "missing", "[cohorts.NAME] tables");
+  return parse_cohort_tables(check, check.table(*node, "cohorts"), population::adult_population(),
+                             population::paediatric_population(), false);
 }
 
 const ArmSpec* Scenario::find_arm(std::string_view arm) const {
@@ -602,8 +820,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
   }
   check.check_keys(root, "",
                    {"format_version", "name", "description", "seed", "solver", "population",
-                    "parameters", "regimens", "arms", "typical", "protocol", "toxicity", "events",
-                    "assays", "stages", "replicates"});
+                    "parameters", "cohorts", "regimens", "arms", "typical", "protocol", "toxicity",
+                    "events", "assays", "stages", "replicates"});
   Scenario s;
   const auto* version = find(root, "format_version");
   if (version == nullptr)
@@ -705,6 +923,10 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
       s.parameters.set(*id, check.number(value, path, spec.lower, spec.upper));
     }
   }
+  if (const auto* node = find(root, "cohorts")) {
+    s.cohorts =
+        parse_cohort_tables(check, check.table(*node, "cohorts"), s.adults, s.children, true);
+  }
   if (const auto* node = find(root, "regimens")) {
     const auto& t = check.table(*node, "regimens");
     for (const auto& [key, value] : t) {
@@ -728,20 +950,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
       const auto* c = find(t, "cohort");
       if (c == nullptr) check.fail(&t, path + ".cohort", "missing (every arm names a cohort)");
       arm.cohort = check.string(*c, path + ".cohort");
-      if (find_cohort(arm.cohort) == nullptr) {
-        std::vector<std::string_view> names;
-        std::string allowed;
-        for (const auto& co : builtin_cohorts()) {
-          names.push_back(co.name);
-          allowed += (allowed.empty() ? "" : ", ") + co.name;
-        }
-        const auto suggestion = core::closest_name(arm.cohort, names);
-        check.fail(c, path + ".cohort",
-                   suggestion.empty() ? fmt::format("unknown cohort '{}'", arm.cohort)
-                                      : fmt::format("unknown cohort '{}'; did you mean '{}'?",
-                                                    arm.cohort, suggestion),
-                   allowed);
-      }
+      if (s.find_cohort(arm.cohort) == nullptr)
+        unknown_cohort(check.origin(), c, path + ".cohort", arm.cohort, s);
       if (const auto* r = find(t, "regimen")) {
         arm.regimen = check.string(*r, path + ".regimen");
         if (s.regimens.count(*arm.regimen) == 0) {

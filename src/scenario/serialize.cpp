@@ -160,7 +160,46 @@ std::string stage_toml(const StageSpec& st) {
   return out;
 }
 
+std::string_view disease_key(model::Disease d) {
+  switch (d) {
+    case model::Disease::kNhl:
+      return "nhl";
+    case model::Disease::kHd:
+      return "hd";
+    case model::Disease::kAml:
+      return "aml";
+    case model::Disease::kAll:
+      return "all";
+  }
+  return "nhl";
+}
+
+/// A cohort number as given: the parameter's name, or the number.
+std::string cohort_value(const CohortValue& v) {
+  return v.parameter ? quoted(model::spec(*v.parameter).name) : core::format_double(v.number);
+}
+
 }  // namespace
+
+std::string cohort_to_toml(const CohortSpec& c) {
+  std::string out = fmt::format(
+      "[cohorts.{}]\ndescription = {}\ndisease = \"{}\"\nremission = {}\nsetting = \"{}\"\n"
+      "population = \"{}\"\n",
+      quoted(c.name), quoted(c.description), disease_key(c.disease), quoted(c.remission),
+      model::to_string(c.transplant), c.paediatric ? "paediatric" : "adult");
+  if (c.age_min) out += fmt::format("age_min = {}\n", core::format_double(*c.age_min));
+  if (c.age_max) out += fmt::format("age_max = {}\n", core::format_double(*c.age_max));
+  out += fmt::format(
+      "p_no_disease = {}\nlog10_L0_mean = {}\nlog10_L0_sd = {}\nnrm_1y = {}\n"
+      "post_relapse_median_months = {}\nsalvage_fraction = {}\n",
+      cohort_value(c.p_no_disease), cohort_value(c.log10_L0_mean), cohort_value(c.log10_L0_sd),
+      cohort_value(c.nrm_1y), cohort_value(c.post_relapse_median_months),
+      cohort_value(c.salvage_fraction));
+  if (c.salvage_median_months) {
+    out += fmt::format("salvage_median_months = {}\n", cohort_value(*c.salvage_median_months));
+  }
+  return out;
+}
 
 std::string to_toml(const Scenario& s) {
   using core::format_double;
@@ -260,6 +299,7 @@ std::string to_toml(const Scenario& s) {
     }
     out += "]\n";
   }
+  for (const auto& c : s.cohorts) out += "\n" + cohort_to_toml(c);
   for (const auto& arm : s.arms) {
     out +=
         fmt::format("\n[[arms]]\nname = {}\ncohort = {}\n", quoted(arm.name), quoted(arm.cohort));

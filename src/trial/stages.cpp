@@ -32,8 +32,8 @@ constexpr double kDaysPerMonth = 365.25 / 12.0;
 /// treated).
 constexpr int kMaxRegistrationsPerEvaluable = 50;
 
-const scenario::CohortSpec& cohort_of(const std::string& name) {
-  const auto* c = scenario::find_cohort(name);
+const scenario::CohortSpec& cohort_of(const scenario::Scenario& s, const std::string& name) {
+  const auto* c = s.find_cohort(name);
   IL2SIM_ASSERT(c != nullptr, "cohort validated at the input edge");
   return *c;
 }
@@ -112,7 +112,7 @@ class EscalationClinic {
                    EscalationResult& result, std::vector<StagePatient>* keep)
       : s_(s),
         st_(s.stages[stage_index]),
-        cohort_(cohort_of(st_.cohort)),
+        cohort_(cohort_of(s, st_.cohort)),
         local_(s),
         replicate_(replicate),
         next_id_(stage_patient_base(stage_index) + 1),
@@ -308,7 +308,7 @@ SingleArmSamples treat_single_arm(const scenario::Scenario& local, const scenari
                                   const scenario::ArmSpec& arm, std::uint32_t first_id,
                                   std::uint32_t replicate, const std::string& product,
                                   SingleArmResult& result, std::vector<StagePatient>* keep) {
-  const auto& cohort = cohort_of(st.cohort);
+  const auto& cohort = cohort_of(local, st.cohort);
   scenario::Scenario counterfactual = local;
   counterfactual.solver.treatment_kill = false;
   SingleArmSamples out;
@@ -352,7 +352,7 @@ SingleArmSamples treat_single_arm(const scenario::Scenario& local, const scenari
 RfsSample historical_control(const scenario::Scenario& local, const scenario::StageSpec& st,
                              const scenario::ArmSpec& control, std::uint32_t control_base,
                              std::uint32_t replicate) {
-  const auto& cohort = cohort_of(st.cohort);
+  const auto& cohort = cohort_of(local, st.cohort);
   RfsSample c;
   for (int k = 1; k <= st.historical_patients; ++k) {
     const auto v = clinic::make_patient(local, cohort, replicate,
@@ -794,7 +794,7 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   const auto& st = s.stages[stage_index];
   scenario::Scenario local = s;
   const auto arms = randomized_arms(s, st, mtd, local);
-  const auto& cohort = cohort_of(arms.front().cohort);
+  const auto& cohort = cohort_of(s, arms.front().cohort);
   const scenario::ArmSpec pre{"pre-randomization", arms.front().cohort, std::nullopt};
   const std::uint32_t base = stage_patient_base(stage_index);
   RandomizedResult result;

@@ -44,6 +44,11 @@ inline VirtualPatient typical_patient(const scenario::Scenario& s) {
   v.agvhd_draw = std::numeric_limits<double>::infinity();
   v.cgvhd_draw = std::numeric_limits<double>::infinity();
   v.post_relapse_z = 0.0;
+  // The event settings of the NHL autologous cohort, as make_patient sets them.
+  const auto& cohort = *scenario::find_cohort("adult-auto-nhl");
+  v.nrm_1y = cohort.nrm_1y.value(s.parameters);
+  v.post_relapse_median_days =
+      cohort.post_relapse_median_months.value(s.parameters) * 365.25 / 12.0;
   v.streams = {s.seed, 0, v.id, std::nullopt};
   return v;
 }

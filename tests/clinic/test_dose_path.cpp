@@ -138,7 +138,7 @@ TEST(DosePath, CycleBasedRegimenCountsEveryInductionCycle) {
 
 /// The registration values each purpose's stream decides.
 struct Draws {
-  double L0, delay, refuses, attrition, lak, nrm, agvhd, cgvhd, post_relapse;
+  double L0, delay, refuses, attrition, lak, nrm, agvhd, cgvhd, post_relapse, salvaged;
 };
 Draws draws(const VirtualPatient& v) {
   return {v.L0,
@@ -149,14 +149,19 @@ Draws draws(const VirtualPatient& v) {
           v.nrm_draw,
           v.agvhd_draw,
           v.cgvhd_draw,
-          v.post_relapse_z};
+          v.post_relapse_z,
+          v.salvaged ? 1.0 : 0.0};
 }
 
 TEST(Streams, PerturbingOnePurposeChangesOnlyItsOwnDraws) {
   auto s = default_scenario();
   s.protocol.refusal_probability = 0.5;  // so that a changed stream shows in the decision
   s.protocol.other_attrition_probability = 0.5;
-  const auto* cohort = scenario::find_cohort(s.arms.front().cohort);
+  // A cohort with a salvage fraction of 0.5, so that the salvage stream shows in the decision.
+  auto salvage_cohort = *scenario::find_cohort(s.arms.front().cohort);
+  salvage_cohort.salvage_fraction = {0.5, std::nullopt};
+  salvage_cohort.salvage_median_months = scenario::CohortValue{20.0, std::nullopt};
+  const auto* cohort = &salvage_cohort;
   const std::vector<std::pair<Purpose, double Draws::*>> purposes{
       {Purpose::kDisease, &Draws::L0},
       {Purpose::kSchedulingDelay, &Draws::delay},
@@ -166,10 +171,11 @@ TEST(Streams, PerturbingOnePurposeChangesOnlyItsOwnDraws) {
       {Purpose::kNrm, &Draws::nrm},
       {Purpose::kAcuteGvhd, &Draws::agvhd},
       {Purpose::kChronicGvhd, &Draws::cgvhd},
-      {Purpose::kPostRelapse, &Draws::post_relapse}};
-  const std::vector<double Draws::*> fields{&Draws::L0,        &Draws::delay, &Draws::refuses,
-                                            &Draws::attrition, &Draws::lak,   &Draws::nrm,
-                                            &Draws::agvhd,     &Draws::cgvhd, &Draws::post_relapse};
+      {Purpose::kPostRelapse, &Draws::post_relapse},
+      {Purpose::kSalvage, &Draws::salvaged}};
+  const std::vector<double Draws::*> fields{
+      &Draws::L0,  &Draws::delay, &Draws::refuses, &Draws::attrition,    &Draws::lak,
+      &Draws::nrm, &Draws::agvhd, &Draws::cgvhd,   &Draws::post_relapse, &Draws::salvaged};
   for (const auto& [purpose, own] : purposes) {
     int changed = 0;
     for (std::uint32_t id = 1; id <= 40; ++id) {

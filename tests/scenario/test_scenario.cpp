@@ -193,7 +193,8 @@ TEST(ScenarioErrors, UnknownCohortAndRegimen) {
             "s.toml:8:10: arms[0].cohort: unknown cohort 'adult-auto-amll'; did you mean "
             "'adult-auto-aml'? "
             "(allowed: adult-auto-nhl, adult-auto-aml, adult-auto-lymphoma, peds-allo-leukaemia, "
-            "adult-auto-aml-cr1, adult-auto-aml-beyond-cr1)");
+            "adult-auto-aml-cr1, adult-auto-aml-beyond-cr1, or a cohort defined under "
+            "[cohorts.NAME])");
   text = kValid;
   text.replace(text.find("regimen = \"r\""), 13, "regimen = \"x\"");
   EXPECT_EQ(error_of(text), "s.toml:9:11: arms[0].regimen: no regimen named 'x' (allowed: r)");
