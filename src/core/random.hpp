@@ -31,7 +31,8 @@ enum class Purpose : std::uint32_t {
   kChronicGvhd = 15,     ///< chronic GVHD onset (Exp(1) draw)
   kPostRelapse = 16,     ///< survival after relapse (normal deviate)
   kToxicDeath = 17,      ///< death from IL-2 toxicity at each grade-4 onset
-  kTest = 99             ///< tests and benchmarks
+  kEarlyStop = 20,  ///< stopping IL-2 early at a constant hazard (protocol.early_stop_per_month)
+  kTest = 99        ///< tests and benchmarks
 };
 
 /// Philox4x32 with 10 rounds: maps (counter, key) to four 32-bit words.

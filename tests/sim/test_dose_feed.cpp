@@ -19,6 +19,7 @@ DoseRecord infusion(double t, double days, double rate, std::size_t phase) {
   r.duration = days;
   r.rate_iu_per_day = rate;
   r.phase_index = phase;
+  r.instance = phase;  // one instance per phase (no cycles)
   return r;
 }
 
@@ -28,6 +29,7 @@ DoseRecord administration(double t, double amount, Compartment c, std::size_t ph
   r.amount_iu = amount;
   r.compartment = c;
   r.phase_index = phase;
+  r.instance = phase;  // one instance per phase (no cycles)
   return r;
 }
 
