@@ -48,7 +48,9 @@ std::vector<PhaseInstance> schedule(const Regimen& regimen, double start_day) {
     const Repeat& rep = *next_repeat++;
     double group_days = 0.0;
     for (std::size_t k = 0; k < rep.count; ++k) group_days += regimen.phases[rep.first + k].days;
-    const double period = rep.every_days > 0.0 ? rep.every_days : group_days;
+    // A period shorter than the group (its days changed after parsing, e.g. by an escalation
+    // level) never overlaps repetitions: the next one starts when the group ends.
+    const double period = std::max(rep.every_days, group_days);
     for (int c = 0; c < rep.times; ++c) {
       const double cycle_start = t;
       for (std::size_t k = 0; k < rep.count; ++k) {

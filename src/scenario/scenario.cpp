@@ -668,6 +668,17 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
       check.fail(&t, path + ".escalated_phase",
                  fmt::format("regimen '{}' has no phase '{}'", st.regimen, st.escalated_phase));
     }
+    // A cycle's per-cycle doses replace its phase's dose: escalating that phase would change
+    // nothing.
+    for (const auto& rep : it->second.repeats) {
+      for (std::size_t k = rep.first; k < rep.first + rep.count && !rep.cycle_doses.empty(); ++k) {
+        if (it->second.phases[k].name != st.escalated_phase) continue;
+        check.fail(&t, path + ".escalated_phase",
+                   fmt::format("phase '{}' of regimen '{}' is in a cycle with cycle_doses",
+                               st.escalated_phase, st.regimen),
+                   "a phase whose dose the escalation sets (not one with per-cycle doses)");
+      }
+    }
   };
   const auto need_dose_from = [&] {
     if (st.dose_from.empty()) return;

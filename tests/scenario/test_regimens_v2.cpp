@@ -124,6 +124,30 @@ TEST(RegimensV2Errors, Rules) {
                 "1000)");
 }
 
+// Escalating a phase whose dose is set per cycle would change nothing: refused.
+TEST(RegimensV2Errors, EscalatedPhaseWithCycleDoses) {
+  const std::string stage = R"(
+[[stages]]
+name = "esc"
+type = "dose_escalation"
+cohort = "adult-auto-aml"
+regimen = "monthly"
+escalated_phase = "cycle"
+levels = [1e6, 2e6]
+)";
+  const std::string e = error_of(kBase + stage);
+  EXPECT_NE(e.find("stages[0].escalated_phase: phase 'cycle' of regimen 'monthly' is in a cycle "
+                   "with cycle_doses"),
+            std::string::npos)
+      << e;
+  // The same escalation of a cycle without per-cycle doses is accepted.
+  std::string text = kBase + stage;
+  const std::string from = "regimen = \"monthly\"\nescalated_phase = \"cycle\"";
+  text.replace(text.rfind(from), from.size(),
+               "regimen = \"courses\"\nescalated_phase = \"course\"");
+  EXPECT_EQ(error_of(text), "(no error)");
+}
+
 TEST(RegimensV2, ParsesAndRoundTrips) {
   const auto s = parse_scenario(kBase + "[protocol]\nearly_stop_per_month = 0.2\n", "s.toml");
   const auto& c = s.regimens.at("courses");
