@@ -74,6 +74,60 @@ TEST(RegimensV2, CycleRegimenGivesOneExRowPerInjection) {
   EXPECT_DOUBLE_EQ(*r.treatment_end_day, *r.start_day + 61.0);
 }
 
+// Design 2 of issue 13 through the clinic: [pulse 5 d of 2 MU, low 13 d of 0.5 MU], SC every 24 h,
+// repeated 5 times: 5 × (5 + 13) = 90 EX rows, one a day from the start, pulses on cycle days 1-5.
+// Design 1: a 5-day CIV course of 9 MU/m²/day, then four 2-day courses each after a 10-day rest:
+// 5 infusion rows starting on days start, start + 12k + 3 (k = 1..4).
+TEST(RegimensV2, CycleDesignsGiveTheirExRows) {
+  auto s = default_scenario();
+  dosing::Phase pulse{
+      "pulse", dosing::PhaseRole::kOther,       dosing::Route::kSc, 2e6, dosing::DoseUnit::kPerDay,
+      5.0,     dosing::CareSetting::kOutpatient};
+  dosing::Phase low = pulse;
+  low.name = "low";
+  low.dose = 5e5;
+  low.days = 13.0;
+  dosing::Regimen sc{"sc", dosing::Product::kChiron, {pulse, low}};
+  sc.repeats.push_back({0, 2, 5, 0.0, {}});
+  dosing::Phase induction{"induction", dosing::PhaseRole::kInduction,  dosing::Route::kCiv,
+                          9e6,         dosing::DoseUnit::kPerM2PerDay, 5.0};
+  dosing::Phase rest{"rest", dosing::PhaseRole::kRest,       dosing::Route::kCiv,
+                     0.0,    dosing::DoseUnit::kPerM2PerDay, 10.0};
+  dosing::Phase course = induction;
+  course.name = "course";
+  course.role = dosing::PhaseRole::kConsolidation;
+  course.days = 2.0;
+  dosing::Regimen courses{"courses", dosing::Product::kChiron, {induction, rest, course}};
+  courses.repeats.push_back({1, 2, 4, 0.0, {}});
+  s.regimens["sc"] = sc;
+  s.regimens["courses"] = courses;
+  s.arms.push_back({"sc", s.arms.front().cohort, "sc"});
+  s.arms.push_back({"courses", s.arms.front().cohort, "courses"});
+  const auto v = typical_patient(s);
+
+  const auto a = simulate_patient(s, testing::arm(s, "sc"), v, kHorizon);
+  ASSERT_TRUE(a.start_day);
+  ASSERT_EQ(a.holds, 0) << ex_rows(s, a);
+  ASSERT_EQ(a.exposure.size(), 90U) << ex_rows(s, a);
+  for (std::size_t i = 0; i < a.exposure.size(); ++i) {
+    EXPECT_DOUBLE_EQ(a.exposure[i].start, *a.start_day + static_cast<double>(i));
+    EXPECT_EQ(a.exposure[i].phase, i % 18 < 5 ? "pulse" : "low") << i;
+  }
+
+  const auto b = simulate_patient(s, testing::arm(s, "courses"), v, kHorizon);
+  ASSERT_TRUE(b.start_day);
+  ASSERT_EQ(b.holds, 0) << ex_rows(s, b);
+  ASSERT_EQ(b.exposure.size(), 5U) << ex_rows(s, b);
+  EXPECT_DOUBLE_EQ(b.exposure[0].start, *b.start_day);
+  EXPECT_DOUBLE_EQ(b.exposure[0].end, *b.start_day + 5.0);
+  for (int k = 1; k <= 4; ++k) {
+    const auto& e = b.exposure[static_cast<std::size_t>(k)];
+    EXPECT_EQ(e.phase, "course");
+    EXPECT_DOUBLE_EQ(e.start, *b.start_day + 12.0 * k + 3.0);
+    EXPECT_DOUBLE_EQ(e.end, e.start + 2.0);
+  }
+}
+
 // Wmax 50 % holds the chiron regimen at grade 3 capillary leak during induction and resumes at
 // half dose (test_protocol.cpp). The same regimen with rules.max_holds = 0 stops at that hold;
 // the protocol's arm in the same scenario is unchanged.
