@@ -23,7 +23,8 @@ enum class Pending {
   kGvhdWindowEnd,
   kApheresis,
   kAdministration,  ///< bolus, SC or LAK records due now (the dose feed gives them)
-  kPlateletDltCheck
+  kPlateletDltCheck,
+  kEarlyStop  ///< IL-2 stops for good (protocol.early_stop_per_month)
 };
 
 /// Visit indices from this one on are visits relative to the start of IL-2

@@ -53,6 +53,8 @@ std::string_view to_string(StopReason r) {
       return "relapse";
     case StopReason::kDeath:
       return "death";
+    case StopReason::kEarlyStop:
+      return "early stop";
   }
   return "";
 }
@@ -231,8 +233,8 @@ class ClinicController final : public sim::Controller {
              std::span<double> g) const override {
     adverse_events_.thresholds(y, g);
     std::size_t i = Grader::kThresholdCount;
-    g[i++] = y[model::kP] - s_.protocol.hold_platelets;
-    g[i++] = y[model::kP] - s_.protocol.resume_platelets;
+    g[i++] = y[model::kP] - protocol_.rules().hold_platelets;
+    g[i++] = y[model::kP] - protocol_.rules().resume_platelets;
     if (allo_) {
       g[i++] = p_.h0_gvhd * y[model::kGvhd] - v_.agvhd_draw;
       g[i++] = p_.h0_gvhd * s_.events.chronic_gvhd_hazard_ratio * y[model::kGvhd] - v_.cgvhd_draw;
@@ -328,6 +330,9 @@ class ClinicController final : public sim::Controller {
         adverse_events_.close(t, false);
         break;
       case Pending::kGvhdWindowEnd:
+        break;
+      case Pending::kEarlyStop:
+        protocol_.stop(t, StopReason::kEarlyStop);
         break;
       case Pending::kPlateletDltCheck:
         if (adverse_events_.grades()[ToxTerm::kThrombocytopenia] == 4 &&

@@ -10,7 +10,14 @@ namespace il2sim::clinic {
 Protocol::Protocol(const scenario::Scenario& s, const dosing::Regimen* regimen,
                    const VirtualPatient& v, EventClock& clock, sim::DoseFeed& feed,
                    PatientRecord& record)
-    : s_(s), regimen_(regimen), v_(v), clock_(clock), feed_(feed), record_(record) {
+    : s_(s),
+      regimen_(regimen),
+      v_(v),
+      clock_(clock),
+      feed_(feed),
+      record_(record),
+      rules_(scenario::effective_rules(
+          s.protocol, regimen != nullptr ? regimen->rules : dosing::RuleOverrides{})) {
   for (double d = std::ceil(s.protocol.window_start_day); d <= s.protocol.window_end_day + 1e-9;
        d += 1.0) {
     clock_.push(d, Pending::kEligibilityCheck);
@@ -54,6 +61,13 @@ bool Protocol::start(double t) {
   }
   record_.start_day = t;
   load_regimen(t);
+  if (rules_.early_stop_per_month > 0.0) {
+    // A constant hazard while on treatment: the stop falls at an Exp(rate) time from the start
+    // and takes effect only if the patient is still on IL-2 then.
+    constexpr double kDaysPerMonth = 365.25 / 12.0;
+    const double draw = v_.streams(Purpose::kEarlyStop).exponential();
+    clock_.push(t + draw * kDaysPerMonth / rules_.early_stop_per_month, Pending::kEarlyStop);
+  }
   on_treatment_ = true;
   record_.treated = true;
   gvhd_window_end_ = sim::kNever;
@@ -65,36 +79,52 @@ void Protocol::load_regimen(double t) {
       dosing::expand(*regimen_, t, {v_.covariates.bsa_m2, v_.covariates.weight_kg, v_.lak_cells},
                      s_.parameters[model::ParamId::kPotencyRoche]);
   feed_.load(records);
-  double at = t;
-  for (std::size_t i = 0; i < regimen_->phases.size(); ++i) {
-    const auto& ph = regimen_->phases[i];
+  const auto instances = dosing::schedule(*regimen_, t);
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    const auto& in = instances[i];
     const bool il2 = std::any_of(records.begin(), records.end(), [&](const auto& r) {
-      return r.phase_index == i && r.il2_iu() > 0.0;
+      return r.instance == i && r.il2_iu() > 0.0;
     });
-    phases_.push_back({at, at + ph.days, i, il2});
-    clock_.push(at + ph.days, Pending::kPhaseBoundary, i);
-    for (double day = 0; day < ph.days - 1e-9; day += 1.0) {
-      if (ph.apheresis) clock_.push(at + day, Pending::kApheresis, i);
-    }
-    at += ph.days;
+    phases_.push_back({in.start, in.end, i, in.phase, il2});
+    clock_.push(in.end, Pending::kPhaseBoundary, i);
+    plan_apheresis(phases_.back(), in.start, 0.0);
   }
-  planned_end_ = at;
+  planned_end_ = instances.empty() ? t : instances.back().end;
+  plan_administrations(t);
+}
+
+void Protocol::plan_apheresis(const PlannedPhase& ph, double from, double delta) {
+  if (!regimen_->phases[ph.phase].apheresis) return;
+  const double days = ph.end - ph.start - delta;  // the instance's own days
+  for (double day = 0; day < days - 1e-9; day += 1.0) {
+    if (ph.start + day >= from - 1e-9)
+      clock_.push(ph.start + day + delta, Pending::kApheresis, ph.index);
+  }
+}
+
+void Protocol::plan_administrations(double t) {
   // One administration event per time at which bolus, SC or LAK records are due.
   double last = -sim::kNever;
-  for (const auto& r : records) {
-    if (r.infusion() || r.time == last) continue;
+  for (const auto& d : feed_.doses()) {
+    const auto& r = d.record;
+    if (d.status != sim::DoseStatus::kPlanned || r.infusion() || r.time == last ||
+        r.time < t - 1e-9)
+      continue;
     clock_.push(r.time, Pending::kAdministration);
     last = r.time;
   }
 }
 
 void Protocol::phase_boundary(double t) {
+  // A delayed hold: the boundaries are planned again, later, at the resumption.
+  if (held_ && rules_.on_hold == dosing::OnHold::kDelay) return;
   held_ = false;  // missed doses are not made up
   if (on_treatment_ && t >= planned_end_ - 1e-9) finish_treatment(t);
 }
 
 void Protocol::finish_treatment(double t) {
   on_treatment_ = false;
+  clock_.erase({Pending::kEarlyStop});
   record_.treatment_end_day = t;
   schedule_treatment_windows(t);
 }
@@ -114,48 +144,85 @@ void Protocol::stop(double t, StopReason reason) {
   record_.stop = reason;
   record_.stop_day = t;
   record_.treatment_end_day = t;
-  clock_.erase({Pending::kApheresis, Pending::kAdministration});
+  clock_.erase({Pending::kApheresis, Pending::kAdministration, Pending::kEarlyStop});
   schedule_treatment_windows(t);
 }
 
 std::string Protocol::hold_reason(const Grades& grades) const {
   const int cls = grades[ToxTerm::kCapillaryLeak];
   const int hyp = grades[ToxTerm::kHypotension];
-  if (cls >= s_.protocol.hold_cls_grade) return fmt::format("hold: capillary leak grade {}", cls);
-  if (hyp >= s_.protocol.hold_hypotension_grade)
-    return fmt::format("hold: hypotension grade {}", hyp);
-  return fmt::format("hold: platelets < {:g}", s_.protocol.hold_platelets);
+  if (cls >= rules_.hold_cls_grade) return fmt::format("hold: capillary leak grade {}", cls);
+  if (hyp >= rules_.hold_hypotension_grade) return fmt::format("hold: hypotension grade {}", hyp);
+  return fmt::format("hold: platelets < {:g}", rules_.hold_platelets);
 }
 
 void Protocol::evaluate(double t, const Grades& grades, double platelets) {
   if (!on_treatment_) return;
-  const auto& pr = s_.protocol;
+  const auto& r = rules_;
   const int cls = grades[ToxTerm::kCapillaryLeak];
   const int hyp = grades[ToxTerm::kHypotension];
-  if (pr.stop_on_grade4_nonhaematologic && (cls >= 4 || hyp >= 4)) {
+  if (s_.protocol.stop_on_grade4_nonhaematologic && (cls >= 4 || hyp >= 4)) {
     stop(t, StopReason::kGrade4Toxicity);
     return;
   }
-  const auto* ph = phase_at(t);
+  // A delayed hold stays with its phase instance, wherever the calendar has moved since.
+  const bool delayed = held_ && r.on_hold == dosing::OnHold::kDelay;
+  const auto* ph = delayed ? &phases_[held_instance_] : phase_at(t);
   if (ph == nullptr || !ph->il2) return;
   const bool hold_now =
-      cls >= pr.hold_cls_grade || hyp >= pr.hold_hypotension_grade || platelets < pr.hold_platelets;
+      cls >= r.hold_cls_grade || hyp >= r.hold_hypotension_grade || platelets < r.hold_platelets;
   if (!held_ && hold_now) {
-    if (record_.holds >= pr.max_holds) {
+    if (record_.holds >= r.max_holds) {
       ++record_.holds;
       stop(t, StopReason::kSecondHold);
       return;
     }
     ++record_.holds;
-    held_ = true;
-    feed_.cut(t, ph->index, sim::DoseStatus::kWithheld, hold_reason(grades), false);
+    hold(t, *ph, grades);
     return;
   }
-  if (held_ && cls <= pr.resume_grade && hyp <= std::max(1, pr.resume_grade) &&
-      platelets >= pr.resume_platelets) {
-    held_ = false;
-    feed_.resume(t, ph->index, pr.resume_fraction);
+  if (held_ && cls <= r.resume_grade && hyp <= std::max(1, r.resume_grade) &&
+      platelets >= r.resume_platelets) {
+    resume(t, *ph);
   }
+}
+
+void Protocol::hold(double t, const PlannedPhase& ph, const Grades& grades) {
+  held_ = true;
+  held_instance_ = ph.index;
+  hold_start_ = t;
+  if (rules_.on_hold == dosing::OnHold::kSkip) {
+    feed_.cut(t, ph.index, sim::DoseStatus::kWithheld, hold_reason(grades), false);
+    return;
+  }
+  // Delay: everything still to come waits for the resumption (LAK cells and apheresis too).
+  feed_.cut(t, std::nullopt, sim::DoseStatus::kWithheld, hold_reason(grades), true);
+  clock_.erase({Pending::kApheresis});
+}
+
+void Protocol::resume(double t, const PlannedPhase& ph) {
+  held_ = false;
+  if (rules_.on_hold == dosing::OnHold::kSkip) {
+    feed_.resume(t, ph.index, rules_.resume_fraction);
+  } else {
+    postpone(t);
+  }
+}
+
+void Protocol::postpone(double t) {
+  const double delta = t - hold_start_;
+  feed_.postpone(delta, held_instance_, rules_.resume_fraction);
+  clock_.erase({Pending::kPhaseBoundary, Pending::kAdministration, Pending::kApheresis});
+  for (auto& ph : phases_) {
+    if (ph.index < held_instance_) continue;
+    if (ph.index > held_instance_) ph.start += delta;
+    ph.end += delta;
+    clock_.push(ph.end, Pending::kPhaseBoundary, ph.index);
+    plan_apheresis(ph, ph.index == held_instance_ ? hold_start_ : ph.start,
+                   ph.index == held_instance_ ? delta : 0.0);
+  }
+  planned_end_ += delta;
+  plan_administrations(t);
 }
 
 const Protocol::PlannedPhase* Protocol::phase_at(double t) const {
@@ -167,7 +234,7 @@ const Protocol::PlannedPhase* Protocol::phase_at(double t) const {
 
 bool Protocol::in_role(double t, std::span<const dosing::PhaseRole> roles) const {
   for (const auto& ph : phases_) {
-    const auto role = regimen_->phases[ph.index].role;
+    const auto role = regimen_->phases[ph.phase].role;
     if (std::find(roles.begin(), roles.end(), role) != roles.end() && t >= ph.start - 1e-9 &&
         t <= ph.end + 1e-9)
       return true;
@@ -186,7 +253,7 @@ void Protocol::finish(double end_day) {
   const double end = record_.treatment_end_day ? *record_.treatment_end_day : planned_end_;
   for (const auto& ph : phases_) {
     const double days = std::max(0.0, std::min(ph.end, end) - ph.start);
-    (regimen_->phases[ph.index].setting == dosing::CareSetting::kInpatient
+    (regimen_->phases[ph.phase].setting == dosing::CareSetting::kInpatient
          ? record_.inpatient_days
          : record_.outpatient_days) += days;
   }

@@ -26,7 +26,14 @@ enum class NotTreatedReason {
 [[nodiscard]] std::string_view to_string(NotTreatedReason r);
 
 /// Why IL-2 ended before the planned end.
-enum class StopReason { kNone, kSecondHold, kGrade4Toxicity, kRelapse, kDeath };
+enum class StopReason {
+  kNone,
+  kSecondHold,
+  kGrade4Toxicity,
+  kRelapse,
+  kDeath,
+  kEarlyStop  ///< the early-stop process (protocol.early_stop_per_month)
+};
 [[nodiscard]] std::string_view to_string(StopReason r);
 
 enum class DeathCause { kNone, kNonRelapse, kRelapse, kToxic };

@@ -5,6 +5,7 @@
 /// dose 0 is a rest. Dosing events are separate from the dynamics: `expand` turns a regimen into
 /// timed dose records (NONMEM/mrgsolve style: time, amount, rate, duration, compartment).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +18,28 @@ enum class Route {
   kSc        ///< subcutaneous: into the depot, first-order absorption with bioavailability F_sc
 };
 
-enum class Product {
-  kChiron,  ///< aldesleukin (Chiron/Proleukin) IU: the reference, potency 1
-  kCetus,   ///< Cetus units: 1 Cetus unit = 6 IU (exact unit conversion)
-  kRoche    ///< Roche (Hoffmann-La Roche) units: biological potency factor `potency_roche` (3-6)
+/// The IL-2 product of a regimen: a built-in one, or a custom product of the scenario
+/// (`[products.NAME] chiron_iu_per_unit = X`). A built-in kind converts implicitly, so
+/// `Product::kCetus` is a product.
+struct Product {
+  enum Kind {
+    kChiron,  ///< aldesleukin (Chiron/Proleukin) IU: the reference, potency 1
+    kCetus,   ///< Cetus units: 1 Cetus unit = 6 IU (exact unit conversion)
+    kRoche,   ///< Roche (Hoffmann-La Roche) units: biological potency factor `potency_roche` (3-6)
+    kCustom   ///< a scenario's own product: `name`, `chiron_iu_per_unit`
+  };
+  Product(Kind k = kChiron)
+      : kind(k) {}  // NOLINT(google-explicit-constructor): a kind is a product
+  /// A custom product: its name and its potency in Chiron IU per product unit (> 0).
+  [[nodiscard]] static Product custom(std::string name, double chiron_iu_per_unit);
+  Kind kind = kChiron;
+  std::string name;                 ///< custom products only (built-ins are named by kind)
+  double chiron_iu_per_unit = 1.0;  ///< custom products only
+  bool operator==(const Product&) const = default;
 };
+
+/// The names of the built-in products, which a scenario cannot redefine.
+inline constexpr std::string_view kBuiltinProducts[] = {"chiron", "cetus", "roche"};
 
 enum class DoseUnit {
   kPerM2PerDay,  ///< product units per m² per day (CIV) or per m² per administration (bolus, SC)
@@ -55,17 +73,67 @@ struct Phase {
   bool apheresis = false;        ///< apheresis days (LAK scenarios)
 };
 
+/// A cycle: the contiguous phases [first, first + count) are given `times` times in all, one
+/// repetition starting every `every_days` (start to start; the time after the group's own days is
+/// an off-treatment gap that belongs to no phase); with `cycle_doses`, repetition k gives the
+/// group's IL-2 phase (its only phase with a dose) the dose cycle_doses[k] in that phase's unit.
+struct Repeat {
+  std::size_t first = 0;
+  std::size_t count = 1;
+  int times = 1;
+  double every_days = 0.0;          ///< 0: the group's own days (no gap)
+  std::vector<double> cycle_doses;  ///< empty, or one per repetition (product units)
+  bool operator==(const Repeat&) const = default;
+};
+
+/// What the clinic does with the doses of a phase held for toxicity.
+enum class OnHold {
+  kSkip,  ///< the held doses are lost; the phase ends on schedule (the clinic's rule before v2)
+  kDelay  ///< the held doses are given after the resumption; everything after moves later
+};
+
+/// A regimen's own hold, dose-reduction and early-stop rules (`[regimens.NAME.rules]`): each unset
+/// value is the protocol's (scenario::effective_rules resolves them).
+struct RuleOverrides {
+  std::optional<int> hold_cls_grade;
+  std::optional<int> hold_hypotension_grade;
+  std::optional<double> hold_platelets;
+  std::optional<double> resume_platelets;
+  std::optional<int> resume_grade;
+  std::optional<double> resume_fraction;
+  std::optional<int> max_holds;
+  std::optional<OnHold> on_hold;
+  std::optional<double> early_stop_per_month;
+  [[nodiscard]] bool empty() const { return *this == RuleOverrides{}; }
+  bool operator==(const RuleOverrides&) const = default;
+};
+
 /// A named regimen given with one product.
 struct Regimen {
   std::string name;
   Product product = Product::kChiron;
   std::vector<Phase> phases;
+  std::vector<Repeat> repeats{};  ///< cycles, in phase order, not overlapping
+  RuleOverrides rules{};
+  /// From the start of the first phase to the end of the last (repetitions and gaps included).
   [[nodiscard]] double total_days() const;
 };
 
 /// Chiron-equivalent IU per unit of product; `potency_roche` is the scenario's factor for Roche
 /// units.
-[[nodiscard]] double potency(Product product, double potency_roche);
+[[nodiscard]] double potency(const Product& product, double potency_roche);
+
+/// One phase as given: the regimen's phases in order with every repetition of a cycle written out.
+struct PhaseInstance {
+  std::size_t phase = 0;  ///< index into Regimen::phases
+  int cycle = 0;          ///< 1..times inside a cycle, 0 outside any
+  double start = 0.0;     ///< day since transplant
+  double end = 0.0;
+  double dose = 0.0;  ///< the phase's dose in this repetition (product units per its unit)
+};
+
+/// The phase instances of `regimen` started on `start_day`, in time order.
+[[nodiscard]] std::vector<PhaseInstance> schedule(const Regimen& regimen, double start_day);
 
 /// Where a dose record enters the model.
 enum class Compartment {
@@ -84,6 +152,8 @@ struct DoseRecord {
   double amount_iu = 0.0;        ///< bolus/SC amount (IU, before bioavailability) or LAK cells
   Compartment compartment = Compartment::kCentral;
   std::size_t phase_index = 0;         ///< phase of the regimen it came from
+  std::size_t instance = 0;            ///< its phase instance (index into schedule())
+  int cycle = 0;                       ///< that instance's repetition (0 outside any cycle)
   PhaseRole role = PhaseRole::kOther;  ///< that phase's role
   Route route = Route::kCiv;           ///< that phase's route (LAK cells: the phase's IL-2 route)
   double dose_fraction = 1.0;          ///< 1 at full dose; the clinic's resumption scales it (0.5)
@@ -103,13 +173,16 @@ struct DosingSubject {
 };
 
 /// Expands a regimen starting on `start_day` into dose records at full (unreduced, unheld) dose,
-/// sorted by time: IL-2 by the phase's route, and in a `lak_infusion` phase the subject's LAK cells
-/// in equal daily infusions (one a day from the phase's start).
+/// sorted by time, phase instance by phase instance (schedule()): IL-2 by the phase's route, and in
+/// a `lak_infusion` phase the subject's LAK cells in equal daily infusions (one a day from the
+/// phase's start).
 [[nodiscard]] std::vector<DoseRecord> expand(const Regimen& regimen, double start_day,
                                              const DosingSubject& subject, double potency_roche);
 
 [[nodiscard]] std::string_view to_string(Route route);
-[[nodiscard]] std::string_view to_string(Product product);
+/// The product's name: "chiron", "cetus", "roche" or the custom product's name.
+[[nodiscard]] std::string_view to_string(const Product& product);
+[[nodiscard]] std::string_view to_string(OnHold on_hold);
 [[nodiscard]] std::string_view to_string(DoseUnit unit);
 [[nodiscard]] std::string_view to_string(CareSetting setting);
 [[nodiscard]] std::string_view to_string(PhaseRole role);

@@ -236,7 +236,14 @@ dosing::PhaseRole parse_role(const Checker& check, const toml::node& node, const
                                           {"other", dosing::PhaseRole::kOther}});
 }
 
-dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std::string& path) {
+dosing::OnHold parse_on_hold(const Checker& check, const toml::node& node, const std::string& key) {
+  return check.choice<dosing::OnHold>(
+      node, key, {{"skip", dosing::OnHold::kSkip}, {"delay", dosing::OnHold::kDelay}});
+}
+
+/// One phase; `multiplier` receives its unit's multiplier (1e6 for MU units, else 1).
+dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std::string& path,
+                          double& multiplier) {
   check.check_keys(t, path,
                    {"name", "role", "route", "dose", "unit", "days", "setting", "interval_hours",
                     "lak_infusion", "apheresis"});
@@ -252,7 +259,7 @@ dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std:
                                                {"iv_bolus", dosing::Route::kIvBolus},
                                                {"sc", dosing::Route::kSc}});
   }
-  double multiplier = 1.0;
+  multiplier = 1.0;
   if (const auto* u = find(t, "unit")) {
     const bool per_day = phase.route == dosing::Route::kCiv;
     const std::string value = check.string(*u, path + ".unit");
@@ -303,27 +310,219 @@ dosing::Phase parse_phase(const Checker& check, const toml::table& t, const std:
   return phase;
 }
 
+/// A regimen's product: a built-in name or a key of [products].
+dosing::Product parse_product(const Checker& check, const toml::node& node, const std::string& key,
+                              const std::map<std::string, dosing::Product>& products) {
+  const std::string value = check.string(node, key);
+  if (value == "chiron") return dosing::Product::kChiron;
+  if (value == "cetus") return dosing::Product::kCetus;
+  if (value == "roche") return dosing::Product::kRoche;
+  if (const auto it = products.find(value); it != products.end()) return it->second;
+  std::vector<std::string_view> names(std::begin(dosing::kBuiltinProducts),
+                                      std::end(dosing::kBuiltinProducts));
+  for (const auto& [name, unused] : products) names.push_back(name);
+  std::string allowed;
+  for (const auto n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n);
+  const auto suggestion = core::closest_name(value, names);
+  check.fail(&node, key,
+             suggestion.empty()
+                 ? fmt::format("unknown product '{}'", value)
+                 : fmt::format("unknown product '{}'; did you mean '{}'?", value, suggestion),
+             allowed + " (a custom product is defined under [products.NAME])");
+}
+
+/// `[products.NAME] chiron_iu_per_unit = X`: the scenario's own products.
+std::map<std::string, dosing::Product> parse_products(const Checker& check,
+                                                      const toml::node& node) {
+  std::map<std::string, dosing::Product> products;
+  const auto& t = check.table(node, "products");
+  for (const auto& [key, value] : t) {
+    const std::string name(key.str());
+    const std::string path = "products." + name;
+    const auto& p = check.table(value, path);
+    check.check_keys(p, path, {"chiron_iu_per_unit", "description"});
+    if (std::find(std::begin(dosing::kBuiltinProducts), std::end(dosing::kBuiltinProducts), name) !=
+        std::end(dosing::kBuiltinProducts)) {
+      check.fail(&value, path,
+                 fmt::format("'{}' is a built-in product and cannot be redefined", name),
+                 "a name other than chiron, cetus, roche");
+    }
+    if (name.empty()) check.fail(&value, path, "empty product name", "a non-empty name");
+    if (const auto* d = find(p, "description")) (void)check.string(*d, path + ".description");
+    const auto* x = find(p, "chiron_iu_per_unit");
+    if (x == nullptr) {
+      check.fail(&value, path + ".chiron_iu_per_unit",
+                 "missing (a product's potency in Chiron IU per product unit)");
+    }
+    const double potency = check.number(*x, path + ".chiron_iu_per_unit", 0.0, 1e6);
+    if (!(potency > 0.0)) {
+      check.fail(x, path + ".chiron_iu_per_unit", "value 0 is not a potency", "> 0 to 1e+06");
+    }
+    products.emplace(name, dosing::Product::custom(name, potency));
+  }
+  return products;
+}
+
+/// The index of the phase `node` names in `regimen` (a name that occurs once, or a 0-based index).
+std::size_t phase_ref(const Checker& check, const toml::node& node, const std::string& key,
+                      const dosing::Regimen& regimen) {
+  const auto n = regimen.phases.size();
+  if (node.as_integer() != nullptr) {
+    return static_cast<std::size_t>(check.integer(node, key, 0, static_cast<std::int64_t>(n) - 1));
+  }
+  const std::string name = check.string(node, key);
+  std::vector<std::string_view> names;
+  std::optional<std::size_t> found;
+  for (std::size_t i = 0; i < n; ++i) {
+    names.push_back(regimen.phases[i].name);
+    if (regimen.phases[i].name != name) continue;
+    if (found) {
+      check.fail(&node, key, fmt::format("more than one phase is named '{}'", name),
+                 "a unique phase name, or a 0-based phase index");
+    }
+    found = i;
+  }
+  if (!found) {
+    const auto suggestion = core::closest_name(name, names);
+    check.fail(&node, key,
+               suggestion.empty()
+                   ? fmt::format("no phase named '{}'", name)
+                   : fmt::format("no phase named '{}'; did you mean '{}'?", name, suggestion),
+               "a phase name of this regimen, or a 0-based phase index");
+  }
+  return *found;
+}
+
+/// One entry of a regimen's `repeat`: { phases = [...], times = K, every_days = D, cycle_doses }.
+dosing::Repeat parse_repeat(const Checker& check, const toml::table& t, const std::string& path,
+                            const dosing::Regimen& regimen,
+                            const std::vector<double>& multipliers) {
+  check.check_keys(t, path, {"phases", "times", "every_days", "cycle_doses"});
+  dosing::Repeat rep;
+  const auto* phases = find(t, "phases");
+  if (phases == nullptr)
+    check.fail(&t, path + ".phases", "missing (the phases of one cycle, in order)");
+  const auto& list = check.array(*phases, path + ".phases");
+  if (list.empty()) check.fail(phases, path + ".phases", "empty", "one or more phases");
+  rep.first = phase_ref(check, list[0], path + ".phases[0]", regimen);
+  rep.count = list.size();
+  for (std::size_t k = 1; k < list.size(); ++k) {
+    const std::string key = fmt::format("{}.phases[{}]", path, k);
+    if (phase_ref(check, list[k], key, regimen) != rep.first + k) {
+      check.fail(&list[k], key, "the phases of a cycle must follow each other in the regimen",
+                 "consecutive phases, in the regimen's order");
+    }
+  }
+  const auto* times = find(t, "times");
+  if (times == nullptr)
+    check.fail(&t, path + ".times", "missing (how many times the cycle is given in all)");
+  rep.times = static_cast<int>(check.integer(*times, path + ".times", 1, 1000));
+  double group_days = 0.0;
+  std::vector<std::size_t> dosed;
+  for (std::size_t k = rep.first; k < rep.first + rep.count; ++k) {
+    group_days += regimen.phases[k].days;
+    if (regimen.phases[k].dose > 0.0) dosed.push_back(k);
+  }
+  if (const auto* e = find(t, "every_days")) {
+    rep.every_days = check.number(*e, path + ".every_days", 0.0, 3650.0);
+    if (rep.every_days > 0.0 && rep.every_days < group_days - 1e-9) {
+      check.fail(e, path + ".every_days",
+                 fmt::format("{:g} days is shorter than one cycle ({:g} days)", rep.every_days,
+                             group_days),
+                 fmt::format("0 (no gap) or at least {:g}", group_days));
+    }
+  }
+  if (const auto* c = find(t, "cycle_doses")) {
+    const std::string key = path + ".cycle_doses";
+    const auto& a = check.array(*c, key);
+    if (a.size() != static_cast<std::size_t>(rep.times)) {
+      check.fail(c, key, fmt::format("{} doses for {} cycles", a.size(), rep.times),
+                 "one dose per cycle (as many as `times`)");
+    }
+    if (dosed.size() != 1) {
+      check.fail(c, key, fmt::format("the cycle has {} phases with a dose", dosed.size()),
+                 "exactly one phase with a dose > 0 in the cycle (its dose is set per cycle)");
+    }
+    const double m = multipliers[dosed[0]];
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      rep.cycle_doses.push_back(
+          check.number(a[k], fmt::format("{}[{}]", key, k), 0.0, m > 1.0 ? 1e6 : 1e12) * m);
+    }
+  }
+  return rep;
+}
+
+/// `[regimens.NAME.rules]`: the regimen's own hold, dose-reduction and early-stop rules.
+dosing::RuleOverrides parse_rules(const Checker& check, const toml::table& t,
+                                  const std::string& path) {
+  check.check_keys(
+      t, path,
+      {"hold_cls_grade", "hold_hypotension_grade", "hold_platelets", "resume_platelets",
+       "resume_grade", "resume_fraction", "max_holds", "on_hold", "early_stop_per_month"});
+  dosing::RuleOverrides o;
+  const auto integer = [&](const char* key, std::optional<int>& target, int lo, int hi) {
+    if (const auto* n = find(t, key))
+      target = static_cast<int>(check.integer(*n, path + "." + key, lo, hi));
+  };
+  const auto number = [&](const char* key, std::optional<double>& target, double lo, double hi) {
+    if (const auto* n = find(t, key)) target = check.number(*n, path + "." + key, lo, hi);
+  };
+  // The ranges of the same keys under [protocol].
+  integer("hold_cls_grade", o.hold_cls_grade, 1, 5);
+  integer("hold_hypotension_grade", o.hold_hypotension_grade, 2, 5);
+  number("hold_platelets", o.hold_platelets, 0, 1000);
+  number("resume_platelets", o.resume_platelets, 0, 1000);
+  integer("resume_grade", o.resume_grade, 0, 4);
+  number("resume_fraction", o.resume_fraction, 0, 1);
+  integer("max_holds", o.max_holds, 0, 100);
+  number("early_stop_per_month", o.early_stop_per_month, 0, 1000);
+  if (const auto* n = find(t, "on_hold")) o.on_hold = parse_on_hold(check, *n, path + ".on_hold");
+  return o;
+}
+
 dosing::Regimen parse_regimen(const Checker& check, const toml::table& t, const std::string& name,
-                              const std::string& path) {
-  check.check_keys(t, path, {"product", "phases", "description"});
+                              const std::string& path,
+                              const std::map<std::string, dosing::Product>& products) {
+  check.check_keys(t, path, {"product", "phases", "description", "repeat", "rules"});
   dosing::Regimen regimen;
   regimen.name = name;
-  if (const auto* p = find(t, "product")) {
-    regimen.product = check.choice<dosing::Product>(*p, path + ".product",
-                                                    {{"chiron", dosing::Product::kChiron},
-                                                     {"cetus", dosing::Product::kCetus},
-                                                     {"roche", dosing::Product::kRoche}});
-  }
+  if (const auto* p = find(t, "product"))
+    regimen.product = parse_product(check, *p, path + ".product", products);
   const auto* phases = find(t, "phases");
   if (phases == nullptr)
     check.fail(&t, path + ".phases", "missing (a regimen is a list of phases)");
   const auto& list = check.array(*phases, path + ".phases");
   if (list.empty())
     check.fail(phases, path + ".phases", "empty (a regimen needs at least one phase)");
+  std::vector<double> multipliers(list.size(), 1.0);
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string phase_path = fmt::format("{}.phases[{}]", path, i);
-    regimen.phases.push_back(parse_phase(check, check.table(list[i], phase_path), phase_path));
+    regimen.phases.push_back(
+        parse_phase(check, check.table(list[i], phase_path), phase_path, multipliers[i]));
   }
+  if (const auto* r = find(t, "repeat")) {
+    const auto& a = check.array(*r, path + ".repeat");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::string rp = fmt::format("{}.repeat[{}]", path, i);
+      regimen.repeats.push_back(
+          parse_repeat(check, check.table(a[i], rp), rp, regimen, multipliers));
+    }
+    std::stable_sort(regimen.repeats.begin(), regimen.repeats.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (std::size_t i = 1; i < regimen.repeats.size(); ++i) {
+      const auto& prev = regimen.repeats[i - 1];
+      if (regimen.repeats[i].first < prev.first + prev.count) {
+        check.fail(r, path + ".repeat", "two cycles share a phase", "cycles of distinct phases");
+      }
+    }
+    if (regimen.total_days() > 36500.0) {
+      check.fail(r, path + ".repeat",
+                 fmt::format("the regimen lasts {:g} days", regimen.total_days()),
+                 "at most 36500 days");
+    }
+  }
+  if (const auto* r = find(t, "rules"))
+    regimen.rules = parse_rules(check, check.table(*r, path + ".rules"), path + ".rules");
   return regimen;
 }
 
@@ -489,6 +688,17 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
     if (!has_phase) {
       check.fail(&t, path + ".escalated_phase",
                  fmt::format("regimen '{}' has no phase '{}'", st.regimen, st.escalated_phase));
+    }
+    // A cycle's per-cycle doses replace its phase's dose: escalating that phase would change
+    // nothing.
+    for (const auto& rep : it->second.repeats) {
+      for (std::size_t k = rep.first; k < rep.first + rep.count && !rep.cycle_doses.empty(); ++k) {
+        if (it->second.phases[k].name != st.escalated_phase) continue;
+        check.fail(&t, path + ".escalated_phase",
+                   fmt::format("phase '{}' of regimen '{}' is in a cycle with cycle_doses",
+                               st.escalated_phase, st.regimen),
+                   "a phase whose dose the escalation sets (not one with per-cycle doses)");
+      }
     }
   };
   const auto need_dose_from = [&] {
@@ -820,8 +1030,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
   }
   check.check_keys(root, "",
                    {"format_version", "name", "description", "seed", "solver", "population",
-                    "parameters", "cohorts", "regimens", "arms", "typical", "protocol", "toxicity",
-                    "events", "assays", "stages", "replicates"});
+                    "parameters", "cohorts", "products", "regimens", "arms", "typical", "protocol",
+                    "toxicity", "events", "assays", "stages", "replicates"});
   Scenario s;
   const auto* version = find(root, "format_version");
   if (version == nullptr)
@@ -927,12 +1137,15 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
     s.cohorts =
         parse_cohort_tables(check, check.table(*node, "cohorts"), s.adults, s.children, true);
   }
+  std::map<std::string, dosing::Product> products;
+  if (const auto* node = find(root, "products")) products = parse_products(check, *node);
   if (const auto* node = find(root, "regimens")) {
     const auto& t = check.table(*node, "regimens");
     for (const auto& [key, value] : t) {
       const std::string path = "regimens." + std::string(key.str());
-      s.regimens.emplace(std::string(key.str()), parse_regimen(check, check.table(value, path),
-                                                               std::string(key.str()), path));
+      s.regimens.emplace(
+          std::string(key.str()),
+          parse_regimen(check, check.table(value, path), std::string(key.str()), path, products));
     }
   }
   if (const auto* node = find(root, "arms")) {
@@ -1001,7 +1214,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
                    {"assessment_interval_days", &p.assessment_interval_days, 1, 3650},
                    {"assessment_switch_day", &p.assessment_switch_day, 0, 36500},
                    {"assessment_interval_late_days", &p.assessment_interval_late_days, 1, 3650},
-                   {"adverse_event_window_days", &p.adverse_event_window_days, 0, 365}},
+                   {"adverse_event_window_days", &p.adverse_event_window_days, 0, 365},
+                   {"early_stop_per_month", &p.early_stop_per_month, 0, 1000}},
                   {{"max_scheduling_delay_days", &p.max_scheduling_delay_days, 0, 365},
                    {"hold_cls_grade", &p.hold_cls_grade, 1, 5},
                    {"hold_hypotension_grade", &p.hold_hypotension_grade, 2, 5},
@@ -1009,7 +1223,9 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
                    {"max_holds", &p.max_holds, 0, 100}},
                   {{"stop_on_grade4_nonhaematologic", &p.stop_on_grade4_nonhaematologic},
                    {"restage_before_start", &p.restage_before_start}},
-                  {});
+                  {}, {"on_hold"});
+    if (const auto* h = find(check.table(*node, "protocol"), "on_hold"))
+      p.on_hold = parse_on_hold(check, *h, "protocol.on_hold");
     if (p.window_end_day < p.window_start_day) {
       check.fail(node, "protocol.window_end_day",
                  fmt::format("{:g} is before window_start_day {:g}", p.window_end_day,

@@ -1,4 +1,7 @@
 // Writes a Scenario back as TOML with every default made explicit (the `scenario.toml` of a run).
+#include <algorithm>
+#include <map>
+
 #include <fmt/format.h>
 
 #include "core/text.hpp"
@@ -49,6 +52,71 @@ std::string role_list(const std::vector<dosing::PhaseRole>& roles) {
     out += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", dosing::to_string(roles[i]));
   }
   return out + "]";
+}
+
+/// The custom products the regimens use (a product no regimen uses is not kept).
+std::string products_toml(const Scenario& s) {
+  std::map<std::string, double> products;
+  for (const auto& [unused, r] : s.regimens) {
+    if (r.product.kind == dosing::Product::kCustom)
+      products.emplace(r.product.name, r.product.chiron_iu_per_unit);
+  }
+  std::string out;
+  for (const auto& [name, potency] : products) {
+    out += fmt::format("\n[products.{}]\nchiron_iu_per_unit = {}\n", quoted(name),
+                       core::format_double(potency));
+  }
+  return out;
+}
+
+/// A phase reference of a cycle: its name when no other phase has it, else its index.
+std::string phase_ref(const dosing::Regimen& r, std::size_t i) {
+  const auto same = std::count_if(r.phases.begin(), r.phases.end(),
+                                  [&](const auto& ph) { return ph.name == r.phases[i].name; });
+  return same == 1 ? quoted(r.phases[i].name) : fmt::format("{}", i);
+}
+
+/// `repeat = [...]` (nothing without cycles).
+std::string repeats_toml(const dosing::Regimen& r) {
+  if (r.repeats.empty()) return {};
+  std::string out = "repeat = [\n";
+  for (const auto& rep : r.repeats) {
+    std::string phases;
+    for (std::size_t k = 0; k < rep.count; ++k)
+      phases += (k ? ", " : "") + phase_ref(r, rep.first + k);
+    out += fmt::format("  {{ phases = [{}], times = {}, every_days = {}", phases, rep.times,
+                       core::format_double(rep.every_days));
+    if (!rep.cycle_doses.empty()) {
+      std::string doses;
+      for (std::size_t k = 0; k < rep.cycle_doses.size(); ++k)
+        doses += (k ? ", " : "") + core::format_double(rep.cycle_doses[k]);
+      out += fmt::format(", cycle_doses = [{}]", doses);
+    }
+    out += " },\n";
+  }
+  return out + "]\n";
+}
+
+/// `[regimens.NAME.rules]` with the regimen's own rules (nothing when it has none).
+std::string rules_toml(const std::string& name, const dosing::RuleOverrides& o) {
+  if (o.empty()) return {};
+  std::string out = fmt::format("\n[regimens.{}.rules]\n", quoted(name));
+  const auto integer = [&](const char* key, const std::optional<int>& v) {
+    if (v) out += fmt::format("{} = {}\n", key, *v);
+  };
+  const auto number = [&](const char* key, const std::optional<double>& v) {
+    if (v) out += fmt::format("{} = {}\n", key, core::format_double(*v));
+  };
+  integer("hold_cls_grade", o.hold_cls_grade);
+  integer("hold_hypotension_grade", o.hold_hypotension_grade);
+  number("hold_platelets", o.hold_platelets);
+  number("resume_platelets", o.resume_platelets);
+  integer("resume_grade", o.resume_grade);
+  number("resume_fraction", o.resume_fraction);
+  integer("max_holds", o.max_holds);
+  if (o.on_hold) out += fmt::format("on_hold = \"{}\"\n", dosing::to_string(*o.on_hold));
+  number("early_stop_per_month", o.early_stop_per_month);
+  return out;
 }
 
 std::string unit_text(const dosing::Phase& phase) {
@@ -261,6 +329,12 @@ std::string to_toml(const Scenario& s) {
       format_double(pr.lak_cells_min), format_double(pr.lak_cells_max),
       format_double(pr.assessment_interval_days), format_double(pr.assessment_switch_day),
       format_double(pr.assessment_interval_late_days), format_double(pr.adverse_event_window_days));
+  // Written when set, so that the resolved scenario of a version-1 file keeps its bytes.
+  if (pr.on_hold != dosing::OnHold::kSkip || pr.early_stop_per_month != 0.0) {
+    out.resize(out.size() - 1);  // back into the [protocol] table
+    out += fmt::format("on_hold = \"{}\"\nearly_stop_per_month = {}\n\n",
+                       dosing::to_string(pr.on_hold), format_double(pr.early_stop_per_month));
+  }
   const auto& x = s.toxicity;
   out += "[toxicity]\n";
   out += fmt::format(
@@ -285,9 +359,10 @@ std::string to_toml(const Scenario& s) {
   for (const auto& p : model::parameter_table()) {
     out += fmt::format("{} = {}  # {}\n", p.name, format_double(s.parameters[p.id]), p.unit);
   }
+  out += products_toml(s);
   for (const auto& [name, regimen] : s.regimens) {
-    out += fmt::format("\n[regimens.{}]\nproduct = \"{}\"\nphases = [\n", quoted(name),
-                       dosing::to_string(regimen.product));
+    out += fmt::format("\n[regimens.{}]\nproduct = {}\nphases = [\n", quoted(name),
+                       quoted(dosing::to_string(regimen.product)));
     for (const auto& ph : regimen.phases) {
       out += fmt::format(
           "  {{ name = {}, role = \"{}\", route = \"{}\", dose = {}, unit = \"{}\", days = {}, "
@@ -298,6 +373,8 @@ std::string to_toml(const Scenario& s) {
           ph.lak_infusion ? "true" : "false", ph.apheresis ? "true" : "false");
     }
     out += "]\n";
+    out += repeats_toml(regimen);
+    out += rules_toml(name, regimen.rules);
   }
   for (const auto& c : s.cohorts) out += "\n" + cohort_to_toml(c);
   for (const auto& arm : s.arms) {

@@ -41,6 +41,12 @@ struct ProtocolSettings {
   int resume_grade = 1;  ///< resume when CLS and hypotension are back to this grade or lower
   double resume_fraction = 0.5;  ///< dose fraction after a resumption
   int max_holds = 1;             ///< a further hold stops IL-2 for good
+  /// skip: a held phase's doses are lost and it ends on schedule; delay: they are given after the
+  /// resumption and the rest of the regimen moves later.
+  dosing::OnHold on_hold = dosing::OnHold::kSkip;
+  /// Hazard (per month of 365.25/12 days) of stopping IL-2 for good while on treatment, for a
+  /// reason the model does not simulate (patient's or physician's decision): 0 by default.
+  double early_stop_per_month = 0.0;
   bool stop_on_grade4_nonhaematologic = true;
   // LAK feasibility arm (model.md §4)
   double apheresis_platelet_factor = 0.7;  ///< platelets × this per apheresis day
@@ -54,6 +60,35 @@ struct ProtocolSettings {
   double adverse_event_window_days =
       14.0;  ///< AEs are recorded until this long after the last infusion
 };
+
+/// The hold, dose-reduction and early-stop rules in force for one regimen: the protocol's values
+/// (their one home and the defaults), each overridden by the regimen's `[regimens.NAME.rules]`.
+struct TreatmentRules {  // built by effective_rules only
+  int hold_cls_grade{};
+  int hold_hypotension_grade{};
+  double hold_platelets{};
+  double resume_platelets{};
+  int resume_grade{};
+  double resume_fraction{};
+  int max_holds{};
+  dosing::OnHold on_hold{};
+  double early_stop_per_month{};
+};
+
+/// The rules of a regimen with `overrides` under the protocol `p`.
+[[nodiscard]] inline TreatmentRules effective_rules(const ProtocolSettings& p,
+                                                    const dosing::RuleOverrides& overrides) {
+  const auto& o = overrides;
+  return {o.hold_cls_grade.value_or(p.hold_cls_grade),
+          o.hold_hypotension_grade.value_or(p.hold_hypotension_grade),
+          o.hold_platelets.value_or(p.hold_platelets),
+          o.resume_platelets.value_or(p.resume_platelets),
+          o.resume_grade.value_or(p.resume_grade),
+          o.resume_fraction.value_or(p.resume_fraction),
+          o.max_holds.value_or(p.max_holds),
+          o.on_hold.value_or(p.on_hold),
+          o.early_stop_per_month.value_or(p.early_stop_per_month)};
+}
 
 struct ToxicitySettings {
   CtcVersion ctc = CtcVersion::kV2;

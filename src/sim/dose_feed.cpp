@@ -14,6 +14,14 @@ double end_of(const dosing::DoseRecord& r) {
   return r.time + r.duration;
 }
 
+/// Rescales an IL-2 record to `fraction` of its full dose.
+void scale_to(dosing::DoseRecord& r, double fraction) {
+  const double scale = fraction / r.dose_fraction;
+  r.rate_iu_per_day *= scale;
+  r.amount_iu *= scale;
+  r.dose_fraction = fraction;
+}
+
 }  // namespace
 
 DoseFeed::DoseFeed(double F_sc, double blood_volume_ul)
@@ -83,12 +91,12 @@ std::size_t DoseFeed::split(std::size_t i, double t, DoseStatus status) {
   return i + 1;
 }
 
-void DoseFeed::cut(double t, std::optional<std::size_t> phase, DoseStatus status,
+void DoseFeed::cut(double t, std::optional<std::size_t> instance, DoseStatus status,
                    const std::string& reason, bool cells_too) {
   for (std::size_t i = 0; i < doses_.size(); ++i) {
     auto& d = doses_[i];
     if (d.status != DoseStatus::kPlanned) continue;
-    if (phase && d.record.phase_index != *phase) continue;
+    if (instance && d.record.instance != *instance) continue;
     if (!cells_too && d.record.compartment == dosing::Compartment::kLakCells) continue;
     if (d.record.infusion()) {
       if (end_of(d.record) <= t + kTimeEps) continue;  // already over
@@ -106,21 +114,32 @@ void DoseFeed::cut(double t, std::optional<std::size_t> phase, DoseStatus status
   }
 }
 
-void DoseFeed::resume(double t, std::size_t phase, double fraction) {
+void DoseFeed::resume(double t, std::size_t instance, double fraction) {
   for (std::size_t i = 0; i < doses_.size(); ++i) {
     auto& d = doses_[i];
-    if (d.status != DoseStatus::kWithheld || d.record.phase_index != phase) continue;
+    if (d.status != DoseStatus::kWithheld || d.record.instance != instance) continue;
     const bool infusion = d.record.infusion();
     if (infusion ? end_of(d.record) <= t + kTimeEps : d.record.time <= t + kTimeEps) continue;
     if (infusion && d.record.time < t - kTimeEps) i = split(i, t, DoseStatus::kWithheld);
-    auto& r = doses_[i].record;
-    const double scale = fraction / r.dose_fraction;
-    r.rate_iu_per_day *= scale;
-    r.amount_iu *= scale;
-    r.dose_fraction = fraction;
+    if (doses_[i].record.compartment != dosing::Compartment::kLakCells)
+      scale_to(doses_[i].record, fraction);
     doses_[i].status = DoseStatus::kPlanned;
     doses_[i].end_reason.clear();
   }
+}
+
+void DoseFeed::postpone(double delta, std::size_t instance, double fraction) {
+  for (auto& d : doses_) {
+    if (d.status != DoseStatus::kWithheld) continue;
+    d.record.time += delta;
+    if (d.record.instance == instance && d.record.compartment != dosing::Compartment::kLakCells)
+      scale_to(d.record, fraction);
+    d.status = DoseStatus::kPlanned;
+    d.end_reason.clear();
+  }
+  std::stable_sort(doses_.begin(), doses_.end(), [](const FedDose& a, const FedDose& b) {
+    return a.record.time < b.record.time;
+  });
 }
 
 void DoseFeed::close(double t, const std::string& reason) {

@@ -53,14 +53,18 @@ class DoseFeed final : public Controller {
   Directive give(double t, std::span<double> y);
 
   // ---- Edits (the clinic)
-  /// From t on, records of `phase` (all phases if empty) that are still planned get `status`: an
-  /// infusion running at t ends at t (its `end_reason` becomes `reason`) and its remainder is a
-  /// record of its own with `status`. LAK cell records only if `cells_too`.
-  void cut(double t, std::optional<std::size_t> phase, DoseStatus status, const std::string& reason,
-           bool cells_too);
-  /// Records of `phase` withheld and still ahead of t are planned again at `fraction` of the full
-  /// dose (an infusion from t on).
-  void resume(double t, std::size_t phase, double fraction);
+  /// From t on, records of the phase instance `instance` (DoseRecord::instance; all if empty)
+  /// that are still planned get `status`: an infusion running at t ends at t (its `end_reason`
+  /// becomes `reason`) and its remainder is a record of its own with `status`. LAK cell records
+  /// only if `cells_too`.
+  void cut(double t, std::optional<std::size_t> instance, DoseStatus status,
+           const std::string& reason, bool cells_too);
+  /// Records of the phase instance `instance` withheld and still ahead of t are planned again at
+  /// `fraction` of the full dose (an infusion from t on).
+  void resume(double t, std::size_t instance, double fraction);
+  /// Every withheld record is planned again `delta` days later; the IL-2 of the phase instance
+  /// `instance` at `fraction` of the full dose (a hold whose doses are delayed, not lost).
+  void postpone(double delta, std::size_t instance, double fraction);
   /// End of follow-up at t: an infusion running at t ends there with `reason`, infusions that ended
   /// are given, and records still planned after t are dropped.
   void close(double t, const std::string& reason);

@@ -19,6 +19,7 @@ DoseRecord infusion(double t, double days, double rate, std::size_t phase) {
   r.duration = days;
   r.rate_iu_per_day = rate;
   r.phase_index = phase;
+  r.instance = phase;  // one instance per phase (no cycles)
   return r;
 }
 
@@ -28,6 +29,7 @@ DoseRecord administration(double t, double amount, Compartment c, std::size_t ph
   r.amount_iu = amount;
   r.compartment = c;
   r.phase_index = phase;
+  r.instance = phase;  // one instance per phase (no cycles)
   return r;
 }
 
@@ -76,6 +78,36 @@ TEST(DoseFeed, HoldResumeAndCloseEditTheRecords) {
   EXPECT_DOUBLE_EQ(withheld, 100.0);
   EXPECT_EQ(feed.doses().back().status, DoseStatus::kDropped);  // [5, 8) after follow-up
   EXPECT_EQ(feed.infusion_rate(5.5), 0.0);
+}
+
+// A delayed hold (on_hold = "delay"): everything from the hold on is withheld, and at the
+// resumption every withheld record moves by the hold's length; only the held instance's IL-2 is
+// reduced. Instance 0 infuses 100/day on [0, 4), instance 1 50/day on [4, 8); held on [1, 3).
+TEST(DoseFeed, PostponeMovesEveryWithheldRecord) {
+  DoseFeed feed(1.0, 1.0);
+  const std::array<DoseRecord, 3> records{infusion(0.0, 4.0, 100.0, 0), infusion(4.0, 4.0, 50.0, 1),
+                                          administration(5.0, 1e9, Compartment::kLakCells, 1)};
+  feed.load(records);
+  feed.cut(1.0, std::nullopt, DoseStatus::kWithheld, "hold", true);
+  EXPECT_EQ(feed.infusion_rate(4.5), 0.0);
+  feed.postpone(2.0, 0, 0.5);
+  // The rest of instance 0 ([1, 4), 3 days) now on [3, 6) at half rate; instance 1 on [6, 10).
+  EXPECT_EQ(feed.infusion_rate(0.5), 100.0);
+  EXPECT_EQ(feed.infusion_rate(2.0), 0.0);
+  EXPECT_EQ(feed.infusion_rate(3.5), 50.0);
+  EXPECT_EQ(feed.infusion_rate(5.5), 50.0);
+  EXPECT_EQ(feed.infusion_rate(6.5), 50.0);  // instance 1 at full dose
+  EXPECT_EQ(feed.infusion_rate(9.5), 50.0);
+  EXPECT_EQ(feed.infusion_rate(10.5), 0.0);
+  double cells_at = 0.0;
+  for (const auto& d : feed.doses()) {
+    EXPECT_EQ(d.status, DoseStatus::kPlanned);
+    if (d.record.compartment == Compartment::kLakCells) {
+      cells_at = d.record.time;
+      EXPECT_EQ(d.record.amount_iu, 1e9);  // cells are not reduced
+    }
+  }
+  EXPECT_EQ(cells_at, 7.0);  // 5 + 2
 }
 
 }  // namespace
