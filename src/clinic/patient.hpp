@@ -39,12 +39,15 @@ struct VirtualPatient {
   int scheduling_delay_days = 0;
   bool refuses = false;
   bool other_attrition = false;  ///< does not start for another reason (protocol setting)
-  double lak_cells = 0.0;        ///< LAK cells this patient would receive (LAK arms)
-  double nrm_draw = 0.0;         ///< Exp(1): NRM when the cumulative NRM hazard reaches it
-  double agvhd_draw = 0.0;       ///< Exp(1): acute GVHD when h0·G reaches it
-  double cgvhd_draw = 0.0;       ///< Exp(1): chronic GVHD
-  double post_relapse_z = 0.0;   ///< N(0,1): survival after relapse, log-normal
-  PatientStreams streams;        ///< for the draws made during the course (toxic death, assays)
+  /// Randomized to IL-2 but does not start (set by a randomized stage from its
+  /// never_start_probability; never drawn here).
+  bool never_starts = false;
+  double lak_cells = 0.0;       ///< LAK cells this patient would receive (LAK arms)
+  double nrm_draw = 0.0;        ///< Exp(1): NRM when the cumulative NRM hazard reaches it
+  double agvhd_draw = 0.0;      ///< Exp(1): acute GVHD when h0·G reaches it
+  double cgvhd_draw = 0.0;      ///< Exp(1): chronic GVHD
+  double post_relapse_z = 0.0;  ///< N(0,1): survival after relapse, log-normal
+  PatientStreams streams;       ///< for the draws made during the course (toxic death, assays)
 };
 
 /// Draws patient `id` of `cohort` (replicate `replicate`) from the scenario's population.

@@ -52,6 +52,10 @@ bool Protocol::start(double t) {
     record_.not_treated = NotTreatedReason::kOther;
     return false;
   }
+  if (v_.never_starts) {
+    record_.not_treated = NotTreatedReason::kNeverStarted;
+    return false;
+  }
   record_.start_day = t;
   load_regimen(t);
   on_treatment_ = true;

@@ -31,6 +31,7 @@ enum class Purpose : std::uint32_t {
   kChronicGvhd = 15,     ///< chronic GVHD onset (Exp(1) draw)
   kPostRelapse = 16,     ///< survival after relapse (normal deviate)
   kToxicDeath = 17,      ///< death from IL-2 toxicity at each grade-4 onset
+  kNeverStart = 18,      ///< a randomized patient of the experimental arm who never starts IL-2
   kTest = 99             ///< tests and benchmarks
 };
 

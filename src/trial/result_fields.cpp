@@ -169,7 +169,7 @@ void attrition_from_json(Rz& r, const nlohmann::json& a) {
   }
 }
 
-constexpr std::array<core::Field<Rz>, 15> kRandomizedFields{{
+constexpr std::array<core::Field<Rz>, 19> kRandomizedFields{{
     member<&Rz::registered>("registered", kInt, "patients", "patients registered (at transplant)"),
     int_list_member<&Rz::randomized>("randomized", "patients", "randomized, per arm"),
     member<&Rz::decision>("decision", kText, "", "efficacy, futility or no difference"),
@@ -190,6 +190,18 @@ constexpr std::array<core::Field<Rz>, 15> kRandomizedFields{{
     member<&Rz::relapse_2y>("relapse_2y", kList, "", "2-year relapse incidence per arm"),
     member<&Rz::target_events>("target_events", kInt, "events",
                                "PFS events planned for the final analysis"),
+    member<&Rz::os_hr>("os_hr", kReal, "",
+                       "Cox hazard ratio of OS (experimental vs control) at the stopping analysis "
+                       "(null: no death)"),
+    int_list_member<&Rz::not_started>(
+        "not_started", "patients",
+        "randomized but did not start IL-2, per arm (an arm without IL-2: would not have started "
+        "it on the experimental arm)"),
+    member<&Rz::pfs_landmark>("pfs_landmark", kList, "",
+                              "Kaplan–Meier PFS at the stage's landmark_years, arm by arm "
+                              "(null beyond the follow-up)"),
+    member<&Rz::os_landmark>("os_landmark", kList, "",
+                             "Kaplan–Meier OS at the stage's landmark_years, arm by arm"),
 }};
 const std::array<ChildList<Rz>, 2> kRandomizedChildren{{
     {"attrition", "registered but not randomized, by cause", &attrition_json, &attrition_from_json},
