@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "clinic/endpoints.hpp"
 #include "design/schoenfeld.hpp"
 #include "model/parameters.hpp"
 #include "trial/stages.hpp"
@@ -87,9 +88,34 @@ TEST(RandomizedV2, TransplantRandomizationKeepsNonStartersInTheIl2Arm) {
   EXPECT_GT(il2_not_treated, never);  // some never reach the start (relapse, death, refusal)
 }
 
-// randomize_at = "start" with never_start_probability = 0 gives exactly the version-1 result
-// (the default keys change nothing), and a randomized target registers until that many are
-// randomized.
+// randomize_at = "registration": randomization precedes transplant by the lead, so the time
+// origin of every kept record is -lead (days since transplant) and each endpoint time gains the
+// lead over the same patient's time from transplant (same virtual patients and arms as with
+// randomization at transplant: the randomization order and draws do not depend on the lead).
+TEST(RandomizedV2, RegistrationLeadShiftsTheOrigin) {
+  auto s = small_phase3(40);
+  auto& st = s.stages[0];
+  st.randomize_at = scenario::RandomizeAt::kTransplant;
+  std::vector<StagePatient> at_transplant, at_registration;
+  (void)run_randomized(s, 0, 4, std::nullopt, &at_transplant);
+  st.randomize_at = scenario::RandomizeAt::kRegistration;
+  st.registration_lead_days = 21;
+  (void)run_randomized(s, 0, 4, std::nullopt, &at_registration);
+  ASSERT_EQ(at_transplant.size(), at_registration.size());
+  for (std::size_t i = 0; i < at_transplant.size(); ++i) {
+    EXPECT_EQ(at_registration[i].origin, -21.0);
+    EXPECT_EQ(at_registration[i].record.id, at_transplant[i].record.id);
+    EXPECT_EQ(at_registration[i].record.arm, at_transplant[i].record.arm);
+    const auto a = clinic::survival_endpoints(at_transplant[i].record, at_transplant[i].origin);
+    const auto b = clinic::survival_endpoints(at_registration[i].record, at_registration[i].origin);
+    EXPECT_DOUBLE_EQ(b.pfs.time, a.pfs.time + 21.0);
+  }
+}
+
+// A randomized target registers until that many are randomized (randomize_at = "start": some
+// registrants are lost before randomization). n = the randomized count of 60 registrants (replicate
+// 2); the target n is reached with at most those 60 registrants (each keeps its own streams), and
+// n + 5 needs more than 60.
 TEST(RandomizedV2, RandomizedTargetStopsAtTheNthRandomized) {
   auto s = small_phase3(60);
   auto& st = s.stages[0];
@@ -99,8 +125,6 @@ TEST(RandomizedV2, RandomizedTargetStopsAtTheNthRandomized) {
   st.randomized = n;
   const auto by_randomized = run_randomized(s, 0, 2, std::nullopt, nullptr);
   EXPECT_EQ(by_randomized.randomized[0] + by_randomized.randomized[1], n);
-  // The same registrants (own streams per registrant): at most as many registered, and the
-  // same numbers when the n-th randomized is the last of the 60.
   EXPECT_LE(by_randomized.registered, 60);
   st.randomized = n + 5;
   const auto more = run_randomized(s, 0, 2, std::nullopt, nullptr);
