@@ -773,12 +773,29 @@ std::string hr_spread(double median, double median_se, double q05, double q05_se
                      with_se(q95, q95_se, 3));
 }
 
+/// "cause share; ..." of the randomized patients of an arm who did not start IL-2.
+std::string by_cause(const trial::ArmSummary& a) {
+  std::vector<std::string> parts;
+  for (const auto& [cause, share] : a.not_started_by_cause) {
+    const auto se = a.not_started_by_cause_mc_se.find(cause);
+    parts.push_back(fmt::format(
+        "{} {}", cause,
+        with_se(share, se == a.not_started_by_cause_mc_se.end() ? trial::kNoValue : se->second,
+                3)));
+  }
+  return parts.empty() ? std::string("—") : fmt::format("{}", fmt::join(parts, "; "));
+}
+
 /// Per arm: randomized, not started after randomization, medians, and the landmark PFS/OS, each
 /// with its Monte Carlo SE.
 void arms_table(Page& page, const scenario::StageSpec& st, const trial::RandomizedSummary& js) {
   Table t;
   t.caption = fmt::format("{}: outcomes per arm at the stopping analysis", st.name);
-  t.header = {"Arm", "Randomized per trial", "Not started (fraction)", "PFS median (months)",
+  t.header = {"Arm",
+              "Randomized per trial",
+              "Not started (fraction)",
+              "Not started by cause",
+              "PFS median (months)",
               "OS median (months)"};
   for (const double y : st.landmark_years) {
     t.header.push_back(fmt::format("PFS at {} y", core::format_double(y)));
@@ -789,8 +806,10 @@ void arms_table(Page& page, const scenario::StageSpec& st, const trial::Randomiz
     return it == m.end() ? trial::kNoValue : it->second;
   };
   for (const auto& a : js.arms) {
-    std::vector<std::string> row{a.arm, with_se(a.randomized_mean, a.randomized_mean_mc_se, 1),
+    std::vector<std::string> row{a.arm,
+                                 with_se(a.randomized_mean, a.randomized_mean_mc_se, 1),
                                  with_se(a.not_started_fraction, a.not_started_fraction_mc_se, 3),
+                                 by_cause(a),
                                  with_se(a.pfs_median_months, a.pfs_median_months_mc_se, 1),
                                  with_se(a.os_median_months, a.os_median_months_mc_se, 1)};
     for (const double y : st.landmark_years) {

@@ -882,6 +882,19 @@ void per_arm_outcomes(const scenario::StageSpec& st, const AnalysisData& d,
   }
 }
 
+/// Why a randomized patient did not start IL-2: the record's not-treated reason; on an arm without
+/// IL-2 (reaching the would-be start), the draw that would have stopped him on the IL-2 arm.
+std::string not_started_cause(const Registrant& g, bool never) {
+  if (g.record.not_treated != clinic::NotTreatedReason::kNone)
+    return std::string(clinic::to_string(g.record.not_treated));
+  const auto reason = g.patient.refuses           ? clinic::NotTreatedReason::kRefusal
+                      : g.patient.other_attrition ? clinic::NotTreatedReason::kOther
+                      : never                     ? clinic::NotTreatedReason::kNeverStarted
+                                                  : clinic::NotTreatedReason::kNone;
+  const auto text = clinic::to_string(reason);
+  return text.empty() ? std::string("other") : std::string(text);
+}
+
 /// Pass 3: the randomized patients on their arms. A patient of the experimental arm (the first)
 /// with a never-start draw (Purpose::kNeverStart, drawn for every randomized patient so that the
 /// draw is the same whichever arm) does not start IL-2. `started`: received IL-2; on an arm without
@@ -892,6 +905,7 @@ void treat(const scenario::Scenario& local, const scenario::StageSpec& st,
            const std::vector<scenario::ArmSpec>& arms, const std::vector<std::size_t>& order,
            unsigned threads, std::vector<Registrant>& regs, RandomizedResult& result) {
   std::vector<char> never(order.size(), 0);
+  std::map<std::pair<int, std::string>, int> causes;
   for (std::size_t i = 0; i < order.size(); ++i) {
     const auto& v = regs[order[i]].patient;
     never[i] = st.never_start_probability > 0 &&
@@ -917,9 +931,14 @@ void treat(const scenario::Scenario& local, const scenario::StageSpec& st,
                       !g.patient.refuses && !g.patient.other_attrition && never[i] == 0;
         }
         g.analysed = st.population == scenario::AnalysisPopulation::kItt || g.started;
-        if (!g.started) ++result.not_started[arm];
+        if (!g.started) {
+          ++result.not_started[arm];
+          ++causes[{static_cast<int>(arm), not_started_cause(g, never[i] != 0)}];
+        }
       };
   core::ordered_parallel_for<clinic::PatientRecord>(order.size(), threads, run, done);
+  for (const auto& [key, n] : causes)
+    result.not_started_causes.push_back({key.first, key.second, n});
 }
 
 }  // namespace

@@ -99,6 +99,12 @@ struct LookResult {
   double efficacy_bound = 0.0;
   std::optional<double> futility_bound;
 };
+/// Randomized patients of one arm who did not start IL-2, for one cause (the not-treated reason).
+struct NotStartedRow {
+  int arm = 0;  ///< 0-based arm (the stage's `arms` order)
+  std::string cause;
+  int patients = 0;
+};
 struct RandomizedResult {
   int registered = 0;
   std::map<std::string, int> attrition;  ///< not randomized, by cause
@@ -120,6 +126,7 @@ struct RandomizedResult {
   /// Per arm: randomized patients who did not start IL-2 (on an arm without IL-2: who would not
   /// have started it; see run_randomized).
   std::vector<int> not_started;
+  std::vector<NotStartedRow> not_started_causes;  ///< the same by arm and cause (nonzero rows)
   /// Kaplan–Meier PFS and OS at the stage's landmark_years, arm by arm (arm 0's years first;
   /// NaN beyond the follow-up), at the stopping analysis.
   std::vector<double> pfs_landmark, os_landmark;

@@ -483,6 +483,8 @@ struct RandomizedValues {
   double run = 0;
   int target = 0;
   std::size_t years = 0;
+  /// per arm, per cause, per replicate: randomized but not started
+  std::vector<std::map<std::string, std::vector<double>>> not_started_causes;
   RandomizedValues(std::size_t arms, std::size_t landmark_years)
       : pfs(arms),
         os(arms),
@@ -491,7 +493,8 @@ struct RandomizedValues {
         not_started(arms),
         pfs_lm(arms * landmark_years),
         os_lm(arms * landmark_years),
-        years(landmark_years) {}
+        years(landmark_years),
+        not_started_causes(arms) {}
   void add(const RandomizedResult& r) {
     run += 1;
     hr.push_back(r.hr);
@@ -524,6 +527,11 @@ struct RandomizedValues {
       }
     }
     randomized_total.push_back(randomized_here);
+    for (const auto& row : r.not_started_causes) {
+      auto& v = not_started_causes.at(static_cast<std::size_t>(row.arm))[row.cause];
+      v.resize(static_cast<std::size_t>(run), 0.0);
+      v.back() += row.patients;
+    }
   }
 };
 
@@ -552,6 +560,13 @@ ArmSummary arm_summary(const scenario::StageSpec& st, const RandomizedValues& v,
   if (total(v.randomized[a]) > 0) {
     s.not_started_fraction = total(v.not_started[a]) / total(v.randomized[a]);
     s.not_started_fraction_mc_se = mc_se_ratio(v.not_started[a], v.randomized[a]);
+  }
+  for (auto [cause, n] : v.not_started_causes[a]) {
+    n.resize(v.randomized[a].size(), 0.0);
+    if (total(v.randomized[a]) > 0) {
+      s.not_started_by_cause[cause] = total(n) / total(v.randomized[a]);
+      s.not_started_by_cause_mc_se[cause] = mc_se_ratio(n, v.randomized[a]);
+    }
   }
   for (std::size_t y = 0; y < v.years; ++y) {
     const auto key = year_key(st.landmark_years[y]);
@@ -632,6 +647,8 @@ nlohmann::json randomized_json(const scenario::StageSpec& st, const RandomizedSu
   j["arms"] = nlohmann::json::array();
   for (const auto& a : s.arms) {
     auto arm = fields_json<ArmSummary>(a, kArmFields);
+    arm["not_started_by_cause"] = shares_json(a.not_started_by_cause);
+    arm["not_started_by_cause_mc_se"] = shares_json(a.not_started_by_cause_mc_se);
     arm["pfs_landmark"] = shares_json(a.pfs_landmark);
     arm["pfs_landmark_mc_se"] = shares_json(a.pfs_landmark_mc_se);
     arm["os_landmark"] = shares_json(a.os_landmark);

@@ -121,6 +121,8 @@ struct ArmSummary {
          os_median_months_mc_se = kNoValue, relapse_2y_mc_se = kNoValue;
   /// Randomized patients who did not start IL-2 / randomized (attrition after randomization).
   double not_started_fraction = kNoValue, not_started_fraction_mc_se = kNoValue;
+  /// The same by cause (the not-treated reason), pooled over replicates, and its Monte Carlo SE.
+  std::map<std::string, double> not_started_by_cause, not_started_by_cause_mc_se;
   /// Mean over replicates of the Kaplan–Meier PFS / OS at each landmark year (key: the years as
   /// written, e.g. "2"), and their Monte Carlo SE.
   std::map<std::string, double> pfs_landmark, os_landmark, pfs_landmark_mc_se, os_landmark_mc_se;

@@ -84,6 +84,14 @@ TEST(RandomizedV2, TransplantRandomizationKeepsNonStartersInTheIl2Arm) {
     EXPECT_EQ(p.origin, 0.0);  // endpoints from transplant
   }
   EXPECT_EQ(il2_not_treated, r.not_started[0]);
+  int by_cause = 0, never_rows = 0;
+  for (const auto& row : r.not_started_causes) {
+    if (row.arm != 0) continue;
+    by_cause += row.patients;
+    if (row.cause == "never started after randomization") never_rows += row.patients;
+  }
+  EXPECT_EQ(by_cause, r.not_started[0]);
+  EXPECT_EQ(never_rows, never);
   EXPECT_GT(never, 0);
   EXPECT_GT(il2_not_treated, never);  // some never reach the start (relapse, death, refusal)
 }
