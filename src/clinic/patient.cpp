@@ -37,6 +37,8 @@ std::string_view to_string(NotTreatedReason r) {
       return "numerical failure";
     case NotTreatedReason::kOther:
       return "other";
+    case NotTreatedReason::kNeverStarted:
+      return "never started after randomization";
   }
   return "";
 }

@@ -40,6 +40,9 @@ struct VirtualPatient {
   int scheduling_delay_days = 0;
   bool refuses = false;
   bool other_attrition = false;  ///< does not start for another reason (protocol setting)
+  /// Randomized to IL-2 but does not start (set by a randomized stage from its
+  /// never_start_probability; never drawn here).
+  bool never_starts = false;
   double lak_cells = 0.0;        ///< LAK cells this patient would receive (LAK arms)
   double nrm_draw = 0.0;         ///< Exp(1): NRM when the cumulative NRM hazard reaches it
   double agvhd_draw = 0.0;       ///< Exp(1): acute GVHD when h0·G reaches it

@@ -59,6 +59,10 @@ bool Protocol::start(double t) {
     record_.not_treated = NotTreatedReason::kOther;
     return false;
   }
+  if (v_.never_starts) {
+    record_.not_treated = NotTreatedReason::kNeverStarted;
+    return false;
+  }
   record_.start_day = t;
   load_regimen(t);
   if (rules_.early_stop_per_month > 0.0) {

@@ -21,7 +21,8 @@ enum class NotTreatedReason {
   kRelapse,             ///< relapse observed before the start
   kDeath,               ///< died before the start (non-relapse mortality)
   kNumericalFailure,
-  kOther  ///< another reason, not simulated (protocol.other_attrition_probability)
+  kOther,        ///< another reason, not simulated (protocol.other_attrition_probability)
+  kNeverStarted  ///< randomized to IL-2, did not start (a stage's never_start_probability)
 };
 [[nodiscard]] std::string_view to_string(NotTreatedReason r);
 

@@ -13,6 +13,7 @@
 
 #include "clinic/endpoints.hpp"
 #include "core/output_file.hpp"
+#include "core/text.hpp"
 #include "output/views.hpp"
 #include "report/html.hpp"
 #include "report/svg_plot.hpp"
@@ -758,28 +759,115 @@ void cuminc_figure(Page& page, std::size_t i, const std::vector<std::string>& ar
           gray);
 }
 
+/// A value with its Monte Carlo SE: "0.812 (MC SE 0.012)"; the SE is left out when there is none
+/// (a single replicate).
+std::string with_se(double value, double se, int digits) {
+  if (!std::isfinite(se)) return fixed(value, digits);
+  return fmt::format("{} (MC SE {})", fixed(value, digits), fixed(se, digits));
+}
+
+/// A spread "median (q05 to q95)" with the Monte Carlo SE of each.
+std::string hr_spread(double median, double median_se, double q05, double q05_se, double q95,
+                      double q95_se) {
+  return fmt::format("{}; 5th {}; 95th {}", with_se(median, median_se, 3), with_se(q05, q05_se, 3),
+                     with_se(q95, q95_se, 3));
+}
+
+/// "cause share; ..." of the randomized patients of an arm who did not start IL-2.
+std::string by_cause(const trial::ArmSummary& a) {
+  std::vector<std::string> parts;
+  for (const auto& [cause, share] : a.not_started_by_cause) {
+    const auto se = a.not_started_by_cause_mc_se.find(cause);
+    parts.push_back(fmt::format(
+        "{} {}", cause,
+        with_se(share, se == a.not_started_by_cause_mc_se.end() ? trial::kNoValue : se->second,
+                3)));
+  }
+  return parts.empty() ? std::string("—") : fmt::format("{}", fmt::join(parts, "; "));
+}
+
+/// Per arm: randomized, not started after randomization, medians, and the landmark PFS/OS, each
+/// with its Monte Carlo SE.
+void arms_table(Page& page, const scenario::StageSpec& st, const trial::RandomizedSummary& js) {
+  Table t;
+  t.caption = fmt::format("{}: outcomes per arm at the stopping analysis", st.name);
+  t.header = {"Arm",
+              "Randomized per trial",
+              "Not started (fraction)",
+              "Not started by cause",
+              "PFS median (months)",
+              "OS median (months)"};
+  for (const double y : st.landmark_years) {
+    t.header.push_back(fmt::format("PFS at {} y", core::format_double(y)));
+    t.header.push_back(fmt::format("OS at {} y", core::format_double(y)));
+  }
+  const auto at = [](const std::map<std::string, double>& m, const std::string& k) {
+    const auto it = m.find(k);
+    return it == m.end() ? trial::kNoValue : it->second;
+  };
+  for (const auto& a : js.arms) {
+    std::vector<std::string> row{a.arm,
+                                 with_se(a.randomized_mean, a.randomized_mean_mc_se, 1),
+                                 with_se(a.not_started_fraction, a.not_started_fraction_mc_se, 3),
+                                 by_cause(a),
+                                 with_se(a.pfs_median_months, a.pfs_median_months_mc_se, 1),
+                                 with_se(a.os_median_months, a.os_median_months_mc_se, 1)};
+    for (const double y : st.landmark_years) {
+      const auto k = core::format_double(y);
+      row.push_back(with_se(at(a.pfs_landmark, k), at(a.pfs_landmark_mc_se, k), 3));
+      row.push_back(with_se(at(a.os_landmark, k), at(a.os_landmark_mc_se, k), 3));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  t.note =
+      "Medians: median over replicates of each replicate's Kaplan–Meier median; landmarks: mean "
+      "over replicates of the Kaplan–Meier estimate (— beyond the follow-up). Not started: "
+      "randomized patients who did not start IL-2 (an arm without IL-2: who would not have "
+      "started it). Population: " +
+      std::string(st.population == scenario::AnalysisPopulation::kItt ? "intention to treat"
+                                                                      : "treated") +
+      ". MC SE: Monte Carlo standard error over replicates.";
+  page.table(t);
+}
+
 void characteristics_table(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
   const auto& js = stats_of<trial::RandomizedSummary>(d, i);
   page.heading(fmt::format("Over the {} replicate(s) in which the stage ran",
                            static_cast<long>(js.replicates_run)));
   std::vector<std::pair<std::string, std::string>> rows;
-  rows.emplace_back("Power (P reject H0)", fixed(js.power, 3));
-  rows.emplace_back("Hazard ratio of PFS, median (5th–95th percentile)",
-                    fmt::format("{} ({} to {})", fixed(js.hr_median, 3), fixed(js.hr_q05, 3),
-                                fixed(js.hr_q95, 3)));
-  rows.emplace_back("PFS events at the stopping analysis, median",
-                    fmt::format("{} (target {})", fixed(js.events_median, 1), js.target_events));
+  rows.emplace_back("Power (P reject H0)", with_se(js.power, js.power_mc_se, 3));
+  rows.emplace_back("Hazard ratio of PFS, median; 5th and 95th percentiles",
+                    hr_spread(js.hr_median, js.hr_median_mc_se, js.hr_q05, js.hr_q05_mc_se,
+                              js.hr_q95, js.hr_q95_mc_se));
+  rows.emplace_back("Hazard ratio of OS, median; 5th and 95th percentiles",
+                    hr_spread(js.os_hr_median, js.os_hr_median_mc_se, js.os_hr_q05,
+                              js.os_hr_q05_mc_se, js.os_hr_q95, js.os_hr_q95_mc_se));
+  rows.emplace_back(
+      "PFS events at the stopping analysis, median",
+      fmt::format("{} (target {})", with_se(js.events_median, js.events_median_mc_se, 1),
+                  js.target_events));
   rows.emplace_back("Duration (months, first registration to stopping analysis), median",
-                    fixed(js.duration_months_median, 1));
-  rows.emplace_back("Not randomized (fraction of registered)", percent(js.not_randomized_fraction));
+                    with_se(js.duration_months_median, js.duration_months_median_mc_se, 1));
+  rows.emplace_back("Registered per trial",
+                    with_se(js.registered_per_trial, js.registered_per_trial_mc_se, 1));
+  rows.emplace_back("Randomized per trial",
+                    with_se(js.randomized_mean, js.randomized_mean_mc_se, 1));
+  rows.emplace_back("Not randomized (fraction of registered)",
+                    with_se(js.not_randomized_fraction, js.not_randomized_fraction_mc_se, 3));
   if (!js.decisions.empty()) {
     std::vector<std::string> dec;
-    for (const auto& [k, v] : js.decisions) dec.push_back(fmt::format("{} {}", k, fixed(v, 3)));
+    for (const auto& [k, v] : js.decisions) {
+      const auto se = js.decisions_mc_se.find(k);
+      dec.push_back(fmt::format(
+          "{} {}", k,
+          with_se(v, se == js.decisions_mc_se.end() ? trial::kNoValue : se->second, 3)));
+    }
     rows.emplace_back("Decisions (proportion of replicates)",
                       fmt::format("{}", fmt::join(dec, "; ")));
   }
   page.key_values(fmt::format("{}: operating characteristics (summary.json)", st.name), rows);
+  arms_table(page, st, js);
 }
 
 void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,

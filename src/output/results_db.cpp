@@ -398,7 +398,7 @@ constexpr auto kReal = FieldType::kReal;
 constexpr auto kText = FieldType::kText;
 
 /// Columns with an empty description are result fields of the same name (same_column).
-constexpr std::array<core::Field<StageRow>, 33> kStageRowFields{{
+constexpr std::array<core::Field<StageRow>, 34> kStageRowFields{{
     {"stage_type", kText, "", "`dose_escalation`, `single_arm` or `randomized`", &stage_type_value},
     {"status", kText, "",
      "`run`, or `skipped` (a stage with `dose_from` whose escalation selected no MTD)",
@@ -443,6 +443,7 @@ constexpr std::array<core::Field<StageRow>, 33> kStageRowFields{{
     same_column<"events">(),
     same_column<"target_events">(),
     same_column<"duration_months">(),
+    same_column<"os_hr">(),
 }};
 
 /// The columns of `fields`, those with no description taken from the stage result field of the
@@ -482,7 +483,7 @@ FieldValue arm_element(const ArmRow& row) {
   const auto list = f->get(*row.r);
   return std::get<std::vector<double>>(list).at(row.arm);
 }
-constexpr std::array<core::Field<ArmRow>, 6> kArmFields{{
+constexpr std::array<core::Field<ArmRow>, 7> kArmFields{{
     {"arm_index", kInt, "", "0 = experimental arm, then control (the stage's `arms` order)",
      [](const ArmRow& a) -> FieldValue { return static_cast<std::int64_t>(a.arm); }},
     {"arm", kText, "", "arm name", [](const ArmRow& a) -> FieldValue { return a.name; }},
@@ -501,6 +502,14 @@ constexpr std::array<core::Field<ArmRow>, 6> kArmFields{{
     {"relapse_2y", kReal, "",
      "1 − Kaplan–Meier relapse-free probability (death censors) 2 years after randomization",
      &arm_element<"relapse_2y">},
+    {"not_started", kInt, "patients",
+     "randomized to the arm but did not start IL-2 (an arm without IL-2: would not have started "
+     "it on the experimental arm)",
+     [](const ArmRow& a) -> FieldValue {
+       return a.arm < a.r->not_started.size()
+                  ? FieldValue(static_cast<std::int64_t>(a.r->not_started[a.arm]))
+                  : FieldValue{};
+     }},
 }};
 
 // -- stage_decisions: one row per decision of a stage in a replicate

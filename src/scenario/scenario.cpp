@@ -569,43 +569,156 @@ void check_escalation_settings_used(const Checker& check, const toml::table& t,
   if (st.method != EscalationMethod::kCrm && !st.skeleton.empty()) refuse("skeleton", "a skeleton");
 }
 
+/// analysis = "events" (looks are information fractions) or "calendar" (analysis_months, one per
+/// look; `looks`, if given, are the planned information fractions at those dates, used for the
+/// inflation factor only, and default to equally spaced fractions).
+void check_analysis_timing(const Checker& check, const toml::table& t, const std::string& path,
+                           StageSpec& st) {
+  const auto* months = find(t, "analysis_months");
+  if (st.analysis == AnalysisTiming::kEvents) {
+    if (!st.analysis_months.empty()) {
+      check.fail(months, path + ".analysis_months", "given with analysis = \"events\"",
+                 "leave it out, or analysis = \"calendar\"");
+    }
+    return;
+  }
+  if (st.analysis_months.empty()) {
+    check.fail(months != nullptr ? months : &t, path + ".analysis_months",
+               "missing or empty with analysis = \"calendar\"",
+               "months since the first registration, increasing, one per analysis");
+  }
+  for (std::size_t i = 1; i < st.analysis_months.size(); ++i) {
+    if (st.analysis_months[i] <= st.analysis_months[i - 1])
+      check.fail(months, path + ".analysis_months", "months must increase");
+  }
+  const std::size_t k = st.analysis_months.size();
+  if (find(t, "looks") == nullptr) {
+    st.looks.clear();
+    for (std::size_t i = 1; i <= k; ++i)
+      st.looks.push_back(static_cast<double>(i) / static_cast<double>(k));
+  } else if (st.looks.size() != k) {
+    check.fail(find(t, "looks"), path + ".looks",
+               fmt::format("{} looks for {} analysis_months", st.looks.size(), k),
+               "one planned information fraction per calendar analysis, or leave looks out");
+  }
+  const StageSpec defaults;
+  if (st.min_follow_up_months != defaults.min_follow_up_months ||
+      st.max_follow_up_months != defaults.max_follow_up_months) {
+    const bool min = st.min_follow_up_months != defaults.min_follow_up_months;
+    check.fail(find(t, min ? "min_follow_up_months" : "max_follow_up_months"),
+               path + (min ? ".min_follow_up_months" : ".max_follow_up_months"),
+               "not used with analysis = \"calendar\" (the analyses are at analysis_months)",
+               fmt::format("leave it out ({:g})",
+                           min ? defaults.min_follow_up_months : defaults.max_follow_up_months));
+  }
+}
+
+/// The version-2 keys of a randomized stage (randomize_at, registration_lead_days,
+/// never_start_probability, population, randomized, analysis, analysis_months, inflate_events,
+/// landmark_years): their choices and the settings they refuse to combine with.
+void parse_randomized_v2(const Checker& check, const toml::table& t, const std::string& path,
+                         StageSpec& st) {
+  if (const auto* n = find(t, "randomize_at")) {
+    st.randomize_at = check.choice<RandomizeAt>(*n, path + ".randomize_at",
+                                                {{"start", RandomizeAt::kStart},
+                                                 {"transplant", RandomizeAt::kTransplant},
+                                                 {"registration", RandomizeAt::kRegistration}});
+  }
+  if (const auto* n = find(t, "population")) {
+    st.population = check.choice<AnalysisPopulation>(
+        *n, path + ".population",
+        {{"itt", AnalysisPopulation::kItt}, {"treated", AnalysisPopulation::kTreated}});
+  }
+  if (const auto* n = find(t, "analysis")) {
+    st.analysis = check.choice<AnalysisTiming>(
+        *n, path + ".analysis",
+        {{"events", AnalysisTiming::kEvents}, {"calendar", AnalysisTiming::kCalendar}});
+  }
+  if (st.registration_lead_days > 0 && st.randomize_at != RandomizeAt::kRegistration) {
+    check.fail(
+        find(t, "registration_lead_days"), path + ".registration_lead_days",
+        fmt::format("{:g} days needs randomize_at = \"registration\"", st.registration_lead_days),
+        "0, or randomize_at = \"registration\"");
+  }
+  if (st.never_start_probability >= 1.0) {
+    check.fail(find(t, "never_start_probability"), path + ".never_start_probability",
+               fmt::format("value {:g} is out of range", st.never_start_probability),
+               "0 <= value < 1 (nobody would ever start IL-2)");
+  }
+  // Exactly one of registered / randomized drives accrual.
+  const auto* reg = find(t, "registered");
+  if (st.randomized > 0 && reg != nullptr && st.registered > 0) {
+    check.fail(reg, path + ".registered",
+               fmt::format("registered = {} and randomized = {}: ambiguous accrual target",
+                           st.registered, st.randomized),
+               "one of them: registered = 0 with randomized = N, or randomized = 0 (the default) "
+               "with registered = N");
+  }
+  if (st.randomized > 0) st.registered = 0;
+  if (st.randomized == 0 && st.registered < 1) {
+    check.fail(reg != nullptr ? reg : &t, path + ".registered",
+               "0 registrations and no randomized target",
+               "registered >= 1, or randomized >= 1 (registration until that many are randomized)");
+  }
+  check_analysis_timing(check, t, path, st);
+  if (st.inflate_events && st.target_events > 0) {
+    check.fail(find(t, "inflate_events"), path + ".inflate_events",
+               fmt::format("true with target_events = {} (the inflation applies to the Schoenfeld "
+                           "target only)",
+                           st.target_events),
+               "false, or target_events = 0");
+  }
+  for (std::size_t i = 1; i < st.landmark_years.size(); ++i) {
+    if (st.landmark_years[i] <= st.landmark_years[i - 1])
+      check.fail(find(t, "landmark_years"), path + ".landmark_years", "years must increase");
+  }
+}
+
 StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path,
                       const Scenario& s) {
   StageSpec st;
   std::vector<double> allocation{1, 1};
-  parse_section(check, t, path,
-                {{"target", &st.target, 0.01, 0.99},
-                 {"dlt_followup_days", &st.dlt_followup_days, 1, 3650},
-                 {"p0", &st.p0, 0.0, 1.0},
-                 {"p1", &st.p1, 0.0, 1.0},
-                 {"alpha", &st.alpha, 1e-6, 0.5},
-                 {"beta", &st.beta, 1e-6, 0.5},
-                 {"response_days", &st.response_days, 1, 36500},
-                 {"comparison_days", &st.comparison_days, 1, 36500},
-                 {"accrual_per_month", &st.accrual_per_month, 0.01, 100000},
-                 {"age_cutoff", &st.age_cutoff, 0, 120},
-                 {"dropout_per_year", &st.dropout_per_year, 0, 10},
-                 {"min_follow_up_months", &st.min_follow_up_months, 0, 1200},
-                 {"max_follow_up_months", &st.max_follow_up_months, 0, 1200},
-                 {"design_hr", &st.design_hr, 0.01, 0.999},
-                 {"one_sided_alpha", &st.one_sided_alpha, 1e-6, 0.5},
-                 {"power", &st.power, 0.01, 0.9999},
-                 {"horizon_days", &st.horizon_days, 30, 36500}},
-                // Counts are TOML integers: 24.6 patients is refused, not rounded.
-                {{"cohort_size", &st.cohort_size, 1, 100},
-                 {"max_patients", &st.max_patients, 1, 100000},
-                 {"start_level", &st.start_level, 1, 100},
-                 {"patients", &st.patients, 0, 1000000},
-                 {"historical_patients", &st.historical_patients, 0, 1000000},
-                 {"registered", &st.registered, 1, 10000000},
-                 {"block_size", &st.block_size, 1, 1000},
-                 {"target_events", &st.target_events, 0, 10000000}},
-                {{"simon", &st.simon}, {"selection_bias", &st.selection_bias}},
-                {{"skeleton", &st.skeleton, 1e-6, 1 - 1e-6, 100},
-                 {"looks", &st.looks, 1e-6, 1.0, 20},
-                 {"allocation", &allocation, 1, 100, 10}},
-                {"name", "type", "cohort", "regimen", "escalated_phase", "dose_from", "method",
-                 "levels", "arms", "strata", "spending", "futility"});
+  parse_section(
+      check, t, path,
+      {{"target", &st.target, 0.01, 0.99},
+       {"dlt_followup_days", &st.dlt_followup_days, 1, 3650},
+       {"p0", &st.p0, 0.0, 1.0},
+       {"p1", &st.p1, 0.0, 1.0},
+       {"alpha", &st.alpha, 1e-6, 0.5},
+       {"beta", &st.beta, 1e-6, 0.5},
+       {"response_days", &st.response_days, 1, 36500},
+       {"comparison_days", &st.comparison_days, 1, 36500},
+       {"accrual_per_month", &st.accrual_per_month, 0.01, 100000},
+       {"age_cutoff", &st.age_cutoff, 0, 120},
+       {"dropout_per_year", &st.dropout_per_year, 0, 10},
+       {"min_follow_up_months", &st.min_follow_up_months, 0, 1200},
+       {"max_follow_up_months", &st.max_follow_up_months, 0, 1200},
+       {"design_hr", &st.design_hr, 0.01, 0.999},
+       {"one_sided_alpha", &st.one_sided_alpha, 1e-6, 0.5},
+       {"power", &st.power, 0.01, 0.9999},
+       {"horizon_days", &st.horizon_days, 30, 36500},
+       {"registration_lead_days", &st.registration_lead_days, 0, 3650},
+       {"never_start_probability", &st.never_start_probability, 0, 1}},
+      // Counts are TOML integers: 24.6 patients is refused, not rounded.
+      {{"cohort_size", &st.cohort_size, 1, 100},
+       {"max_patients", &st.max_patients, 1, 100000},
+       {"start_level", &st.start_level, 1, 100},
+       {"patients", &st.patients, 0, 1000000},
+       {"historical_patients", &st.historical_patients, 0, 1000000},
+       {"registered", &st.registered, 0, 10000000},
+       {"randomized", &st.randomized, 0, 10000000},
+       {"block_size", &st.block_size, 1, 1000},
+       {"target_events", &st.target_events, 0, 10000000}},
+      {{"simon", &st.simon},
+       {"selection_bias", &st.selection_bias},
+       {"inflate_events", &st.inflate_events}},
+      {{"skeleton", &st.skeleton, 1e-6, 1 - 1e-6, 100},
+       {"looks", &st.looks, 1e-6, 1.0, 20},
+       {"analysis_months", &st.analysis_months, 1e-6, 1200, 20},
+       {"landmark_years", &st.landmark_years, 1e-6, 100, 20},
+       {"allocation", &allocation, 1, 100, 10}},
+      {"name", "type", "cohort", "regimen", "escalated_phase", "dose_from", "method", "levels",
+       "arms", "strata", "spending", "futility", "randomize_at", "population", "analysis"});
   st.allocation.clear();
   for (std::size_t i = 0; i < allocation.size(); ++i) {
     if (allocation[i] != std::floor(allocation[i])) {
@@ -757,6 +870,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                    fmt::format("{:g} is above max_follow_up_months {:g}", st.min_follow_up_months,
                                st.max_follow_up_months));
       }
+      parse_randomized_v2(check, t, path, st);
       if (st.looks.empty() || std::fabs(st.looks.back() - 1.0) > 1e-9 ||
           !std::is_sorted(st.looks.begin(), st.looks.end())) {
         check.fail(find(t, "looks"), path + ".looks",

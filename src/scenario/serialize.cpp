@@ -159,6 +159,33 @@ std::string numbers(const std::vector<T>& v) {
   return text + "]";
 }
 
+/// The version-2 keys of a randomized stage, each written only when it differs from its default,
+/// so that the resolved scenarios of version-1 stages keep their bytes.
+std::string randomized_v2_toml(const StageSpec& st) {
+  using core::format_double;
+  const StageSpec d;
+  std::string out;
+  if (st.randomized != d.randomized) out += fmt::format("randomized = {}\n", st.randomized);
+  if (st.randomize_at != d.randomize_at) {
+    out += fmt::format("randomize_at = \"{}\"\n",
+                       st.randomize_at == RandomizeAt::kTransplant ? "transplant" : "registration");
+  }
+  if (st.registration_lead_days != d.registration_lead_days)
+    out += fmt::format("registration_lead_days = {}\n", format_double(st.registration_lead_days));
+  if (st.never_start_probability != d.never_start_probability) {
+    out += fmt::format("never_start_probability = {}\n", format_double(st.never_start_probability));
+  }
+  if (st.population != d.population) out += "population = \"treated\"\n";
+  if (st.analysis != d.analysis) {
+    out +=
+        fmt::format("analysis = \"calendar\"\nanalysis_months = {}\n", numbers(st.analysis_months));
+  }
+  if (st.inflate_events != d.inflate_events) out += "inflate_events = true\n";
+  if (st.landmark_years != d.landmark_years)
+    out += fmt::format("landmark_years = {}\n", numbers(st.landmark_years));
+  return out;
+}
+
 std::string stage_toml(const StageSpec& st) {
   using core::format_double;
   std::string out = "\n[[stages]]\n";
@@ -223,6 +250,7 @@ std::string stage_toml(const StageSpec& st) {
           format_double(st.power), numbers(st.looks), spending_text(st.spending),
           format_double(st.horizon_days));
       if (st.futility) out += fmt::format("futility = \"{}\"\n", spending_text(*st.futility));
+      out += randomized_v2_toml(st);
       break;
   }
   return out;

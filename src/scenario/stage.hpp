@@ -13,6 +13,15 @@ namespace il2sim::scenario {
 enum class StageType { kDoseEscalation, kSingleArm, kRandomized };
 enum class EscalationMethod { kThreePlusThree, kBoin, kCrm };
 enum class SpendingFamily { kObrienFleming, kPocock, kNone };
+/// When a randomized stage randomizes: at the would-be start of IL-2 after the screening course
+/// (the landmark), at transplant (every registrant), or at registration before transplant.
+enum class RandomizeAt { kStart, kTransplant, kRegistration };
+/// Analysis population of a randomized stage: everyone randomized (intention to treat), or the
+/// experimental-arm patients who received IL-2 and the control-arm patients who would have.
+enum class AnalysisPopulation { kItt, kTreated };
+/// When the analyses of a randomized stage happen: when the PFS events reach the information
+/// fractions of `looks`, or at fixed calendar months.
+enum class AnalysisTiming { kEvents, kCalendar };
 
 /// One dose level of an escalation: the escalated phase's dose (product units/m²/day) and,
 /// optionally, its duration in days.
@@ -55,8 +64,14 @@ struct StageSpec {
   // Randomized
   std::vector<std::string> arms;      ///< experimental arm first, then control (scenario arm names)
   std::vector<int> allocation{1, 1};  ///< allocation ratio of the arms
-  int registered = 394;               ///< patients registered at transplant
-  double accrual_per_month = 8.0;     ///< registrations per month (Poisson process)
+  int registered = 394;  ///< patients registered at transplant (0: `randomized` drives accrual)
+  int randomized = 0;    ///< accrual target of randomized patients (0: off, `registered` drives)
+  RandomizeAt randomize_at = RandomizeAt::kStart;
+  double registration_lead_days = 0.0;  ///< randomization before transplant (registration only)
+  /// Probability that an experimental-arm patient reaching the would-be start does not start.
+  double never_start_probability = 0.0;
+  AnalysisPopulation population = AnalysisPopulation::kItt;
+  double accrual_per_month = 8.0;   ///< registrations per month (Poisson process)
   int block_size = 4;               ///< permuted blocks within strata (a multiple of the ratio sum)
   std::vector<std::string> strata;  ///< "sex", "age" (age >= age_cutoff), "mrd" (L0 >= L_MRD)
   double age_cutoff = 50.0;
@@ -70,6 +85,12 @@ struct StageSpec {
   double one_sided_alpha = 0.025;
   double power = 0.8;
   std::vector<double> looks{1.0};  ///< information fractions of the analyses, increasing, last 1
+  AnalysisTiming analysis = AnalysisTiming::kEvents;
+  std::vector<double> analysis_months;  ///< calendar analyses: months since the first registration
+  /// target_events = 0: Schoenfeld's events times the group-sequential inflation factor of the
+  /// looks (as rpact's getSampleSizeSurvival), not the fixed-design count.
+  bool inflate_events = false;
+  std::vector<double> landmark_years{1.0, 2.0, 5.0};  ///< PFS/OS landmarks reported per arm
   SpendingFamily spending = SpendingFamily::kObrienFleming;
   std::optional<SpendingFamily> futility;  ///< non-binding futility bound from beta spending
   double horizon_days = 3650.0;            ///< per-patient simulation horizon after transplant

@@ -154,6 +154,16 @@ constexpr std::array<core::Field<AttritionRow>, 2> kAttritionFields{{
 }};
 const ResultTable<AttritionRow> kAttrition{"", kAttritionFields, {}, {}};
 
+constexpr std::array<core::Field<NotStartedRow>, 3> kNotStartedFields{{
+    member<&NotStartedRow::arm>("arm_index", kInt, "", "0-based arm (the stage's arms order)"),
+    member<&NotStartedRow::cause>("cause", kText, "",
+                                  "why not started after randomization (relapse, death, no "
+                                  "platelet recovery, refusal, other, never started after "
+                                  "randomization, …)"),
+    member<&NotStartedRow::patients>("patients", kInt, "patients", "number of patients"),
+}};
+const ResultTable<NotStartedRow> kNotStarted{"", kNotStartedFields, {}, {}};
+
 using Rz = RandomizedResult;
 nlohmann::json attrition_json(const Rz& r) {
   nlohmann::json a = nlohmann::json::array();
@@ -169,7 +179,7 @@ void attrition_from_json(Rz& r, const nlohmann::json& a) {
   }
 }
 
-constexpr std::array<core::Field<Rz>, 15> kRandomizedFields{{
+constexpr std::array<core::Field<Rz>, 19> kRandomizedFields{{
     member<&Rz::registered>("registered", kInt, "patients", "patients registered (at transplant)"),
     int_list_member<&Rz::randomized>("randomized", "patients", "randomized, per arm"),
     member<&Rz::decision>("decision", kText, "", "efficacy, futility or no difference"),
@@ -190,10 +200,24 @@ constexpr std::array<core::Field<Rz>, 15> kRandomizedFields{{
     member<&Rz::relapse_2y>("relapse_2y", kList, "", "2-year relapse incidence per arm"),
     member<&Rz::target_events>("target_events", kInt, "events",
                                "PFS events planned for the final analysis"),
+    member<&Rz::os_hr>("os_hr", kReal, "",
+                       "Cox hazard ratio of OS (experimental vs control) at the stopping analysis "
+                       "(null: no death)"),
+    int_list_member<&Rz::not_started>(
+        "not_started", "patients",
+        "randomized but did not start IL-2, per arm (an arm without IL-2: would not have started "
+        "it on the experimental arm)"),
+    member<&Rz::pfs_landmark>("pfs_landmark", kList, "",
+                              "Kaplan–Meier PFS at the stage's landmark_years, arm by arm "
+                              "(null beyond the follow-up)"),
+    member<&Rz::os_landmark>("os_landmark", kList, "",
+                             "Kaplan–Meier OS at the stage's landmark_years, arm by arm"),
 }};
-const std::array<ChildList<Rz>, 2> kRandomizedChildren{{
+const std::array<ChildList<Rz>, 3> kRandomizedChildren{{
     {"attrition", "registered but not randomized, by cause", &attrition_json, &attrition_from_json},
     RecordList<&Rz::looks, &look_table>::child("looks", "the group-sequential analyses"),
+    RecordList<&Rz::not_started_causes, &not_started_table>::child(
+        "not_started_causes", "randomized but not started, by arm and cause"),
 }};
 const ResultTable<Rz> kRandomized{"randomized", kRandomizedFields, kRandomizedChildren, {}};
 
@@ -247,6 +271,9 @@ const ResultTable<LookResult>& look_table() {
 }
 const ResultTable<AttritionRow>& attrition_table() {
   return kAttrition;
+}
+const ResultTable<NotStartedRow>& not_started_table() {
+  return kNotStarted;
 }
 const ResultTable<RandomizedResult>& randomized_table() {
   return kRandomized;

@@ -55,6 +55,7 @@ struct AttritionRow {
   int patients = 0;
 };
 [[nodiscard]] const ResultTable<AttritionRow>& attrition_table();
+[[nodiscard]] const ResultTable<NotStartedRow>& not_started_table();
 [[nodiscard]] const ResultTable<RandomizedResult>& randomized_table();
 [[nodiscard]] const ResultTable<ReplicateResult>& replicate_table();
 

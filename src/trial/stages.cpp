@@ -440,14 +440,17 @@ struct Registrant {
   double registration_month = 0.0;
   double randomization_month = 0.0;
   double dropout_month = std::numeric_limits<double>::infinity();
-  double landmark = 0.0;
+  double origin = 0.0;  ///< time origin of the endpoints, days since transplant (randomization)
   bool randomized = false;
+  std::string not_randomized_cause;  ///< attrition cause when not randomized
   int arm = -1;
+  bool started = false;   ///< received IL-2, or (arm without IL-2) would have (see run_randomized)
+  bool analysed = false;  ///< in the stage's analysis population
   std::string stratum;
   clinic::PatientRecord record;
 };
 
-/// Observed data of randomized patients at an analysis at calendar month `tau`.
+/// Observed data of the analysed patients at an analysis at calendar month `tau`.
 struct AnalysisData {
   std::vector<double> pfs, os, relapse;
   std::vector<int> pfs_e, os_e, relapse_e;
@@ -458,10 +461,10 @@ AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau,
                            const std::vector<std::string>& arms) {
   AnalysisData d;
   for (const auto& r : regs) {
-    if (!r.randomized || r.randomization_month >= tau) continue;
+    if (!r.analysed || r.randomization_month >= tau) continue;
     const double follow = (std::min(tau, r.dropout_month) - r.randomization_month) * kDaysPerMonth;
     const auto add = [&](const std::string& code, std::vector<double>& t, std::vector<int>& e) {
-      for (const auto& ep : clinic::endpoints(r.record, r.landmark)) {
+      for (const auto& ep : clinic::endpoints(r.record, r.origin)) {
         if (ep.paramcd != code) continue;
         if (ep.aval <= follow) {
           t.push_back(ep.aval);
@@ -505,23 +508,23 @@ std::vector<scenario::ArmSpec> randomized_arms(const scenario::Scenario& s,
   return arms;
 }
 
-/// Pass 1a: registration times (Poisson accrual) and dropout times, from each registrant's trial
-/// stream.
-std::vector<Registrant> accrue(const scenario::Scenario& s, const scenario::StageSpec& st,
-                               std::uint32_t base, std::uint32_t replicate) {
-  std::vector<Registrant> regs(static_cast<std::size_t>(st.registered));
-  double calendar = 0.0;
-  for (std::size_t k = 0; k < regs.size(); ++k) {
+/// Pass 1a: registration times (Poisson accrual) and dropout times of registrants `regs.size()`
+/// to `count - 1`, from each registrant's trial stream (the calendar continues from the last one).
+void accrue(const scenario::Scenario& s, const scenario::StageSpec& st, std::uint32_t base,
+            std::uint32_t replicate, std::size_t count, std::vector<Registrant>& regs) {
+  double calendar = regs.empty() ? 0.0 : regs.back().registration_month;
+  for (std::size_t k = regs.size(); k < count; ++k) {
     RandomStream trial_stream(s.seed, replicate, base + static_cast<std::uint32_t>(k) + 1,
                               Purpose::kTrial);
+    Registrant g;
     calendar += trial_stream.exponential() / st.accrual_per_month;
-    regs[k].registration_month = calendar;
+    g.registration_month = calendar;
     const double dropout_years = st.dropout_per_year > 0
                                      ? trial_stream.exponential() / st.dropout_per_year
                                      : std::numeric_limits<double>::infinity();
-    regs[k].dropout_month = dropout_years * 12.0;  // relative; shifted after randomization
+    g.dropout_month = dropout_years * 12.0;  // relative; shifted after randomization
+    regs.push_back(std::move(g));
   }
-  return regs;
 }
 
 /// Why a registrant was not randomized (the attrition table's cause).
@@ -535,31 +538,93 @@ std::string attrition_cause(const Registrant& g, const clinic::PatientRecord& r)
   return cause;
 }
 
-/// Pass 1b: the course of every registrant from transplant to the randomization window (the same
-/// in every arm); who is randomized, when, and why the others are not.
-void screen(const scenario::Scenario& local, const scenario::CohortSpec& cohort,
-            const scenario::ArmSpec& pre, std::uint32_t base, std::uint32_t replicate,
-            unsigned threads, std::vector<Registrant>& regs, RandomizedResult& result) {
-  const std::function<clinic::PatientRecord(std::size_t)> course = [&](std::size_t k) {
-    regs[k].patient =
-        clinic::make_patient(local, cohort, replicate, base + static_cast<std::uint32_t>(k) + 1);
-    return clinic::simulate_patient(local, pre, regs[k].patient,
-                                    local.protocol.window_end_day + 1.0);
+/// The screening context of a stage: what pass 1b needs to follow a registrant to the window.
+struct Screening {
+  const scenario::Scenario& local;
+  const scenario::CohortSpec& cohort;
+  const scenario::ArmSpec& pre;
+  std::uint32_t base;
+  std::uint32_t replicate;
+  unsigned threads;
+};
+
+/// Pass 1b for registrants [from, regs.size()). randomize_at = "start": the course of every
+/// registrant from transplant to the randomization window (the same in every arm); who is
+/// randomized, when, and why the others are not. Otherwise every registrant is randomized at
+/// registration (transplant, or `registration_lead_days` before it).
+void screen(const Screening& c, const scenario::StageSpec& st, std::size_t from,
+            std::vector<Registrant>& regs) {
+  const auto id = [&](std::size_t k) { return c.base + static_cast<std::uint32_t>(k) + 1; };
+  if (st.randomize_at != scenario::RandomizeAt::kStart) {
+    const double lead =
+        st.randomize_at == scenario::RandomizeAt::kRegistration ? st.registration_lead_days : 0.0;
+    for (std::size_t k = from; k < regs.size(); ++k) {
+      auto& g = regs[k];
+      g.patient = clinic::make_patient(c.local, c.cohort, c.replicate, id(k));
+      g.randomized = true;
+      g.origin = -lead;
+      g.randomization_month = g.registration_month;
+      g.dropout_month += g.randomization_month;
+    }
+    return;
+  }
+  const std::function<clinic::PatientRecord(std::size_t)> course = [&](std::size_t i) {
+    auto& g = regs[from + i];
+    g.patient = clinic::make_patient(c.local, c.cohort, c.replicate, id(from + i));
+    return clinic::simulate_patient(c.local, c.pre, g.patient,
+                                    c.local.protocol.window_end_day + 1.0);
   };
   const std::function<void(std::size_t, clinic::PatientRecord&)> decide =
-      [&](std::size_t k, clinic::PatientRecord& r) {
-        auto& g = regs[k];
+      [&](std::size_t i, clinic::PatientRecord& r) {
+        auto& g = regs[from + i];
         if (r.landmark_day && r.not_treated == clinic::NotTreatedReason::kNone &&
             !g.patient.refuses && !g.patient.other_attrition) {
           g.randomized = true;
-          g.landmark = *r.landmark_day;
-          g.randomization_month = g.registration_month + g.landmark / kDaysPerMonth;
+          g.origin = *r.landmark_day;
+          g.randomization_month = g.registration_month + g.origin / kDaysPerMonth;
           g.dropout_month += g.randomization_month;
         } else {
-          ++result.attrition[attrition_cause(g, r)];
+          g.not_randomized_cause = attrition_cause(g, r);
         }
       };
-  core::ordered_parallel_for<clinic::PatientRecord>(regs.size(), threads, course, decide);
+  core::ordered_parallel_for<clinic::PatientRecord>(regs.size() - from, c.threads, course, decide);
+}
+
+/// Pass 1: registration and screening. With `registered` the registrants are that many; with a
+/// `randomized` target N, registration continues (in batches, each registrant keeping its own
+/// streams) until N registrants are randomized, and the N-th randomized registrant in order of
+/// registration is the last one registered.
+std::vector<Registrant> enrol(const Screening& c, const scenario::Scenario& s,
+                              const scenario::StageSpec& st, RandomizedResult& result) {
+  std::vector<Registrant> regs;
+  if (st.randomized == 0) {
+    accrue(s, st, c.base, c.replicate, static_cast<std::size_t>(st.registered), regs);
+    screen(c, st, 0, regs);
+  } else {
+    const auto target = static_cast<std::size_t>(st.randomized);
+    const std::size_t cap = target * kMaxRegistrationsPerEvaluable;
+    std::size_t randomized = 0;
+    std::size_t k = 0;
+    while (randomized < target) {
+      if (regs.size() >= cap) {
+        throw UserError(
+            {std::string(), std::nullopt, std::nullopt, "stages." + st.name + ".randomized"},
+            fmt::format("randomized = {}: only {} of {} registrants were randomized (replicate {})",
+                        st.randomized, randomized, regs.size(), c.replicate),
+            "a smaller target, or less attrition before randomization");
+      }
+      const std::size_t from = regs.size();
+      accrue(s, st, c.base, c.replicate, std::min(cap, from + 2 * (target - randomized) + 8), regs);
+      screen(c, st, from, regs);
+      for (; k < regs.size() && randomized < target; ++k) randomized += regs[k].randomized;
+    }
+    regs.resize(k);
+  }
+  for (const auto& g : regs) {
+    if (!g.randomized) ++result.attrition[g.not_randomized_cause];
+  }
+  result.registered = static_cast<int>(regs.size());
+  return regs;
 }
 
 /// The stratum label of a registrant ("sex/age/mrd/" in the order of the stage's strata).
@@ -627,7 +692,8 @@ std::vector<std::size_t> randomize(const scenario::Scenario& s, const scenario::
   return order;
 }
 
-/// Target number of PFS events: the stage's, or Schoenfeld's for its design HR and power.
+/// Target number of PFS events: the stage's, or Schoenfeld's for its design HR and power (times
+/// the group-sequential inflation factor of its looks with inflate_events).
 int target_events(const scenario::StageSpec& st) {
   if (st.target_events > 0) return st.target_events;
   design::SchoenfeldSettings sch;
@@ -635,17 +701,25 @@ int target_events(const scenario::StageSpec& st) {
   sch.alpha = st.one_sided_alpha;
   sch.sides = 1;
   sch.ratio = static_cast<double>(st.allocation[0]) / st.allocation[1];
-  return static_cast<int>(std::ceil(design::schoenfeld_events(sch, st.power)));
+  const double fixed = design::schoenfeld_events(sch, st.power);
+  if (!st.inflate_events) return static_cast<int>(std::ceil(fixed));
+  return static_cast<int>(std::ceil(fixed * inflation_factor(st) - 1e-9));
 }
 
-/// Calendar months of the analyses: when the PFS events reach each information fraction, at the
-/// latest the maximum follow-up; the final one no earlier than the minimum follow-up.
+/// Calendar months of the analyses. Event-driven: when the PFS events of the analysed patients
+/// reach each information fraction, at the latest the maximum follow-up; the final one no earlier
+/// than the minimum follow-up. Calendar: the stage's analysis_months (`latest` infinite).
 std::vector<double> look_times(const scenario::StageSpec& st, const std::vector<Registrant>& regs,
                                const std::vector<std::size_t>& order, int target, double& latest) {
+  if (st.analysis == scenario::AnalysisTiming::kCalendar) {
+    latest = std::numeric_limits<double>::infinity();
+    return st.analysis_months;
+  }
   std::vector<double> event_months;
   for (const std::size_t k : order) {
     const auto& g = regs[k];
-    const auto pfs = clinic::survival_endpoints(g.record, g.landmark).pfs;
+    if (!g.analysed) continue;
+    const auto pfs = clinic::survival_endpoints(g.record, g.origin).pfs;
     if (pfs.event == 1) {
       const double month = g.randomization_month + pfs.time / kDaysPerMonth;
       if (month <= g.dropout_month) event_months.push_back(month);
@@ -671,14 +745,18 @@ survival::Factor one_level(std::size_t n) {
   return survival::single_level(n, "all");
 }
 
-/// One interim or final analysis at calendar month `tau`: information, Lan–DeMets bounds for the
-/// information so far, and the log-rank z (positive when the experimental arm does better).
-LookResult analyse(const scenario::StageSpec& st, const AnalysisData& data, double tau, int target,
-                   bool last, std::vector<double>& info_so_far) {
+/// One interim or final analysis at calendar month `tau`: information (events over
+/// `full_events`: the target, or with calendar analyses the events at the last date), Lan–DeMets
+/// bounds for the information so far, and the log-rank z (positive when the experimental arm
+/// does better).
+LookResult analyse(const scenario::StageSpec& st, const AnalysisData& data, double tau,
+                   int full_events, bool last, std::vector<double>& info_so_far) {
   LookResult look;
   look.calendar_months = tau;
   look.events = static_cast<int>(std::count(data.pfs_e.begin(), data.pfs_e.end(), 1));
-  look.info = last ? 1.0 : std::min(0.999, static_cast<double>(look.events) / target);
+  look.info =
+      last ? 1.0 : std::min(0.999, static_cast<double>(look.events) / std::max(1, full_events));
+  look.info = std::max(look.info, 1e-3);  // no events yet (an early calendar date)
   if (!info_so_far.empty() && look.info <= info_so_far.back())
     look.info = std::min(1.0, info_so_far.back() + 1e-3);
   info_so_far.push_back(look.info);
@@ -712,6 +790,11 @@ AnalysisData run_looks(const scenario::StageSpec& st, const std::vector<Registra
   result.target_events = target;
   double latest = 0.0;
   const auto times = look_times(st, regs, order, target, latest);
+  int full_events = target;
+  if (st.analysis == scenario::AnalysisTiming::kCalendar) {
+    const auto at_last = analysis_data(regs, times.back(), st.arms);
+    full_events = static_cast<int>(std::count(at_last.pfs_e.begin(), at_last.pfs_e.end(), 1));
+  }
   std::vector<double> info_so_far;
   AnalysisData final_data;
   double stop_time = times.back();
@@ -719,7 +802,7 @@ AnalysisData run_looks(const scenario::StageSpec& st, const std::vector<Registra
     const double tau = times[k];
     auto data = analysis_data(regs, tau, st.arms);
     const bool last = k + 1 == times.size() || tau >= latest;
-    const auto look = analyse(st, data, tau, target, last, info_so_far);
+    const auto look = analyse(st, data, tau, full_events, last, info_so_far);
     result.looks.push_back(look);
     final_data = std::move(data);
     stop_time = tau;
@@ -743,27 +826,36 @@ AnalysisData run_looks(const scenario::StageSpec& st, const std::vector<Registra
   return final_data;
 }
 
-/// Log-rank p and Cox HR (experimental vs control) at the stopping analysis.
+/// Cox HR (experimental vs control) and its 95 % limits of one endpoint.
+survival::CoxTerm cox_hr(const scenario::StageSpec& st, const std::vector<double>& time,
+                         const std::vector<int>& event, const std::vector<std::string>& arm) {
+  survival::Design x;
+  x.x.resize(static_cast<Eigen::Index>(arm.size()), 1);
+  for (std::size_t i = 0; i < arm.size(); ++i) {
+    x.x(static_cast<Eigen::Index>(i), 0) = arm[i] == st.arms[0] ? 1.0 : 0.0;
+  }
+  x.terms = {"arm" + st.arms[0]};
+  return survival::cox_fit(time, event, x, one_level(time.size()), survival::CoxOptions{}).terms[0];
+}
+
+/// Log-rank p, PFS Cox HR and OS Cox HR (experimental vs control) at the stopping analysis.
 void final_estimates(const scenario::StageSpec& st, const AnalysisData& d,
                      RandomizedResult& result) {
   const auto groups = survival::make_factor(d.arm);
-  if (groups.levels.size() != 2 || result.events <= 0) return;
+  if (groups.levels.size() != 2) return;
+  if (std::count(d.os_e.begin(), d.os_e.end(), 1) > 0)
+    result.os_hr = cox_hr(st, d.os, d.os_e, d.arm).hr;
+  if (result.events <= 0) return;
   const auto lr = survival::logrank(d.pfs, d.pfs_e, groups, one_level(d.pfs.size()), 0.0);
   result.logrank_p = lr.p;
-  survival::Design x;
-  x.x.resize(static_cast<Eigen::Index>(d.arm.size()), 1);
-  for (std::size_t i = 0; i < d.arm.size(); ++i) {
-    x.x(static_cast<Eigen::Index>(i), 0) = d.arm[i] == st.arms[0] ? 1.0 : 0.0;
-  }
-  x.terms = {"arm" + st.arms[0]};
-  const auto cox =
-      survival::cox_fit(d.pfs, d.pfs_e, x, one_level(d.pfs.size()), survival::CoxOptions{});
-  result.hr = cox.terms[0].hr;
-  result.hr_lower = cox.terms[0].hr_lower;
-  result.hr_upper = cox.terms[0].hr_upper;
+  const auto pfs = cox_hr(st, d.pfs, d.pfs_e, d.arm);
+  result.hr = pfs.hr;
+  result.hr_lower = pfs.hr_lower;
+  result.hr_upper = pfs.hr_upper;
 }
 
-/// Per arm at the stopping analysis: median PFS and OS (months) and relapse by 2 years.
+/// Per arm at the stopping analysis: median PFS and OS (months), relapse by 2 years, and PFS and
+/// OS at the landmark years (Kaplan–Meier; NaN beyond the follow-up).
 void per_arm_outcomes(const scenario::StageSpec& st, const AnalysisData& d,
                       RandomizedResult& result) {
   const auto median_months = [](const std::vector<double>& t, const std::vector<int>& e) {
@@ -783,10 +875,83 @@ void per_arm_outcomes(const scenario::StageSpec& st, const AnalysisData& d,
     result.os_median_months.push_back(median_months(to, eo));
     const double free2 = km_at(tr, er, 2 * 365.25);
     result.relapse_2y.push_back(std::isfinite(free2) ? 1.0 - free2 : kNaN);
+    for (const double y : st.landmark_years) {
+      result.pfs_landmark.push_back(km_at(tp, ep, y * 365.25));
+      result.os_landmark.push_back(km_at(to, eo, y * 365.25));
+    }
   }
 }
 
+/// Why a randomized patient did not start IL-2: the record's not-treated reason; on an arm without
+/// IL-2 (reaching the would-be start), the draw that would have stopped him on the IL-2 arm.
+std::string not_started_cause(const Registrant& g, bool never) {
+  if (g.record.not_treated != clinic::NotTreatedReason::kNone)
+    return std::string(clinic::to_string(g.record.not_treated));
+  const auto reason = g.patient.refuses           ? clinic::NotTreatedReason::kRefusal
+                      : g.patient.other_attrition ? clinic::NotTreatedReason::kOther
+                      : never                     ? clinic::NotTreatedReason::kNeverStarted
+                                                  : clinic::NotTreatedReason::kNone;
+  const auto text = clinic::to_string(reason);
+  return text.empty() ? std::string("other") : std::string(text);
+}
+
+/// Pass 3: the randomized patients on their arms. A patient of the experimental arm (the first)
+/// with a never-start draw (Purpose::kNeverStart, drawn for every randomized patient so that the
+/// draw is the same whichever arm) does not start IL-2. `started`: received IL-2; on an arm without
+/// IL-2, would have started it on the experimental arm (reached the would-be start with no
+/// refusal, other attrition or never-start draw). The analysis population is everyone randomized
+/// (itt) or the started (treated).
+void treat(const scenario::Scenario& local, const scenario::StageSpec& st,
+           const std::vector<scenario::ArmSpec>& arms, const std::vector<std::size_t>& order,
+           unsigned threads, std::vector<Registrant>& regs, RandomizedResult& result) {
+  std::vector<char> never(order.size(), 0);
+  std::map<std::pair<int, std::string>, int> causes;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto& v = regs[order[i]].patient;
+    never[i] = st.never_start_probability > 0 &&
+               v.streams(Purpose::kNeverStart).bernoulli(st.never_start_probability);
+  }
+  const std::function<clinic::PatientRecord(std::size_t)> run = [&](std::size_t i) {
+    const auto& g = regs[order[i]];
+    clinic::VirtualPatient v = g.patient;
+    v.never_starts = g.arm == 0 && never[i] != 0;
+    return clinic::simulate_patient(local, arms[static_cast<std::size_t>(g.arm)], v,
+                                    st.horizon_days);
+  };
+  const std::function<void(std::size_t, clinic::PatientRecord&)> done =
+      [&](std::size_t i, clinic::PatientRecord& r) {
+        auto& g = regs[order[i]];
+        const auto arm = static_cast<std::size_t>(g.arm);
+        g.record = std::move(r);
+        if (arms[arm].regimen) {
+          g.started = g.record.treated;
+        } else {
+          g.started = g.record.landmark_day.has_value() &&
+                      g.record.not_treated == clinic::NotTreatedReason::kNone &&
+                      !g.patient.refuses && !g.patient.other_attrition && never[i] == 0;
+        }
+        g.analysed = st.population == scenario::AnalysisPopulation::kItt || g.started;
+        if (!g.started) {
+          ++result.not_started[arm];
+          ++causes[{static_cast<int>(arm), not_started_cause(g, never[i] != 0)}];
+        }
+      };
+  core::ordered_parallel_for<clinic::PatientRecord>(order.size(), threads, run, done);
+  for (const auto& [key, n] : causes)
+    result.not_started_causes.push_back({key.first, key.second, n});
+}
+
 }  // namespace
+
+double inflation_factor(const scenario::StageSpec& st) {
+  design::GsdSettings gsd;
+  gsd.info = st.looks;
+  gsd.alpha = st.one_sided_alpha;
+  gsd.spending = to_spending(st.spending);
+  gsd.beta = 1.0 - st.power;
+  if (st.futility) gsd.futility_spending = to_spending(*st.futility);
+  return design::group_sequential_design(gsd).inflation_factor.value_or(1.0);
+}
 
 RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index,
                                 std::uint32_t replicate, std::optional<int> mtd,
@@ -798,20 +963,11 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   const scenario::ArmSpec pre{"pre-randomization", arms.front().cohort, std::nullopt};
   const std::uint32_t base = stage_patient_base(stage_index);
   RandomizedResult result;
-  result.registered = st.registered;
   result.randomized.assign(arms.size(), 0);
-  auto regs = accrue(s, st, base, replicate);
-  screen(local, cohort, pre, base, replicate, threads, regs, result);
+  result.not_started.assign(arms.size(), 0);
+  auto regs = enrol({local, cohort, pre, base, replicate, threads}, s, st, result);
   const auto order = randomize(s, st, base, replicate, regs, result);
-  // Pass 3: the randomized patients on their arms.
-  const std::function<clinic::PatientRecord(std::size_t)> treat = [&](std::size_t i) {
-    const auto& g = regs[order[i]];
-    return clinic::simulate_patient(local, arms[static_cast<std::size_t>(g.arm)], g.patient,
-                                    st.horizon_days);
-  };
-  const std::function<void(std::size_t, clinic::PatientRecord&)> treated =
-      [&](std::size_t i, clinic::PatientRecord& r) { regs[order[i]].record = std::move(r); };
-  core::ordered_parallel_for<clinic::PatientRecord>(order.size(), threads, treat, treated);
+  treat(local, st, arms, order, threads, regs, result);
   const auto final_data = run_looks(st, regs, order, result);
   final_estimates(st, final_data, result);
   per_arm_outcomes(st, final_data, result);
@@ -822,7 +978,7 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
       std::string product;
       if (arm.regimen)
         product = std::string(dosing::to_string(local.regimens.at(*arm.regimen).product));
-      keep->push_back({std::move(g.record), g.landmark, product});
+      keep->push_back({std::move(g.record), g.origin, product});
     }
   }
   return result;

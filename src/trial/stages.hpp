@@ -5,6 +5,7 @@
 /// own common-random-number streams and a replicate's results do not depend on threads.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -98,6 +99,12 @@ struct LookResult {
   double efficacy_bound = 0.0;
   std::optional<double> futility_bound;
 };
+/// Randomized patients of one arm who did not start IL-2, for one cause (the not-treated reason).
+struct NotStartedRow {
+  int arm = 0;  ///< 0-based arm (the stage's `arms` order)
+  std::string cause;
+  int patients = 0;
+};
 struct RandomizedResult {
   int registered = 0;
   std::map<std::string, int> attrition;  ///< not randomized, by cause
@@ -114,7 +121,26 @@ struct RandomizedResult {
   std::vector<double> pfs_median_months, os_median_months,
       relapse_2y;  ///< per arm (NaN if not reached)
   int target_events = 0;
+  /// Cox hazard ratio of OS (experimental vs control) at the stopping analysis (NaN: no death).
+  double os_hr = std::numeric_limits<double>::quiet_NaN();
+  /// Per arm: randomized patients who did not start IL-2 (on an arm without IL-2: who would not
+  /// have started it; see run_randomized).
+  std::vector<int> not_started;
+  std::vector<NotStartedRow> not_started_causes;  ///< the same by arm and cause (nonzero rows)
+  /// Kaplan–Meier PFS and OS at the stage's landmark_years, arm by arm (arm 0's years first;
+  /// NaN beyond the follow-up), at the stopping analysis.
+  std::vector<double> pfs_landmark, os_landmark;
 };
+
+/// The group-sequential inflation factor of a randomized stage's looks, spending and power (the
+/// ratio of the maximum to the fixed-design information, as rpact's inflationFactor).
+[[nodiscard]] double inflation_factor(const scenario::StageSpec& st);
+
+/// A randomized stage: registration (`registered`, or until `randomized` are randomized),
+/// randomization at the would-be start, at transplant or at registration (`randomize_at`),
+/// stratified permuted blocks, the arms' courses (an experimental-arm patient may never start:
+/// `never_start_probability`), and the group-sequential analyses of the analysis population
+/// (`population`) at event-driven or calendar times (`analysis`).
 RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_index,
                                 std::uint32_t replicate, std::optional<int> mtd,
                                 std::vector<StagePatient>* keep, unsigned threads = 1);

@@ -21,9 +21,25 @@ namespace il2sim::trial {
 
 inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();  ///< JSON null
 
+/// Monte Carlo standard errors of the operating characteristics. Every characteristic X of a
+/// summary has its X_mc_se next to it (field tables and JSON), computed over the replicates by:
+/// a proportion p of n replicates: sqrt(p (1 - p) / n);
+[[nodiscard]] double mc_se_proportion(double p, double n);
+/// a mean of the finite values: their sample standard deviation / sqrt(n) (NaN for n < 2);
+[[nodiscard]] double mc_se_mean(const std::vector<double>& values);
+/// a quantile q (a median: q = 0.5) of the n finite values: half the width of the order-statistic
+/// binomial 95 % interval divided by 1.96, (x_(u) - x_(l)) / (2 · 1.96) with
+/// l = floor(n q - 1.96 sqrt(n q (1 - q))), u = ceil(n q + 1.96 sqrt(n q (1 - q))) (1-based,
+/// clamped to 1..n; NaN for n < 2);
+[[nodiscard]] double mc_se_quantile(const std::vector<double>& values, double q);
+/// a pooled ratio sum(a) / sum(b) of per-replicate counts (e.g. patients lost / registered): the
+/// ratio estimator's sqrt(sum (a_i - R b_i)^2 / (n (n - 1))) / mean(b) (NaN for n < 2).
+[[nodiscard]] double mc_se_ratio(const std::vector<double>& a, const std::vector<double>& b);
+
 /// Mean and 2.5–97.5 % range over replicates (type 7 quantiles of the finite values).
 struct Spread {
   double mean = kNoValue, q025 = kNoValue, q975 = kNoValue;
+  double mean_mc_se = kNoValue, q025_mc_se = kNoValue, q975_mc_se = kNoValue;
 };
 
 /// One dose level of an escalation stage over replicates.
@@ -33,6 +49,8 @@ struct LevelSummary {
   double days = kNoValue;  ///< the level's duration (null: the regimen's)
   double p_select = 0.0, mean_patients = 0.0;
   double observed_dlt_rate = kNoValue;  ///< null when nobody was treated at the level
+  double p_select_mc_se = kNoValue, mean_patients_mc_se = kNoValue,
+         observed_dlt_rate_mc_se = kNoValue;
 };
 
 struct EscalationSummary {
@@ -42,6 +60,8 @@ struct EscalationSummary {
   std::optional<std::size_t> mtd;  ///< 0-based most often selected level (none: "no MTD" wins)
   double mtd_dose = kNoValue;
   double mean_patients = 0.0, mean_not_evaluable = 0.0;
+  double p_select_none_mc_se = kNoValue, mean_patients_mc_se = kNoValue,
+         mean_not_evaluable_mc_se = kNoValue;
 };
 
 /// The single-arm design as run (from the last replicate that ran the stage).
@@ -58,6 +78,9 @@ struct HistoricalComparison {
   double rfs_il2_from_transplant = kNoValue, rfs_control_from_transplant = kNoValue;
   double rfs_il2_from_landmark = kNoValue, rfs_control_from_landmark = kNoValue;
   double p_below_005_from_transplant = kNoValue, p_below_005_from_landmark = kNoValue;
+  double rfs_il2_from_transplant_mc_se = kNoValue, rfs_control_from_transplant_mc_se = kNoValue;
+  double rfs_il2_from_landmark_mc_se = kNoValue, rfs_control_from_landmark_mc_se = kNoValue;
+  double p_below_005_from_transplant_mc_se = kNoValue, p_below_005_from_landmark_mc_se = kNoValue;
 };
 
 /// The treated with or without IL-2's effect on tumour kill (selection-bias analysis).
@@ -66,6 +89,8 @@ struct SelectionBiasArm {
       difference_from_landmark;
   double p_below_005_from_transplant = kNoValue, p_below_005_from_landmark = kNoValue;
   double response_rate_mean = kNoValue;
+  double p_below_005_from_transplant_mc_se = kNoValue, p_below_005_from_landmark_mc_se = kNoValue;
+  double response_rate_mean_mc_se = kNoValue;
 };
 
 struct SelectionBiasSummary {
@@ -81,6 +106,9 @@ struct SingleArmSummary {
   double replicates_run = 0.0;
   double p_reject_h0 = 0.0, p_early_stop = 0.0;
   double mean_treated = kNoValue, response_rate_mean = kNoValue, dose_median = kNoValue;
+  double p_reject_h0_mc_se = kNoValue, p_early_stop_mc_se = kNoValue;
+  double mean_treated_mc_se = kNoValue, response_rate_mean_mc_se = kNoValue,
+         dose_median_mc_se = kNoValue;
   HistoricalComparison historical;
   std::optional<SelectionBiasSummary> selection_bias;  ///< when the stage asks for it
 };
@@ -89,6 +117,15 @@ struct ArmSummary {
   std::string arm;
   double randomized_mean = kNoValue, pfs_median_months = kNoValue, os_median_months = kNoValue,
          relapse_2y = kNoValue;
+  double randomized_mean_mc_se = kNoValue, pfs_median_months_mc_se = kNoValue,
+         os_median_months_mc_se = kNoValue, relapse_2y_mc_se = kNoValue;
+  /// Randomized patients who did not start IL-2 / randomized (attrition after randomization).
+  double not_started_fraction = kNoValue, not_started_fraction_mc_se = kNoValue;
+  /// The same by cause (the not-treated reason), pooled over replicates, and its Monte Carlo SE.
+  std::map<std::string, double> not_started_by_cause, not_started_by_cause_mc_se;
+  /// Mean over replicates of the Kaplan–Meier PFS / OS at each landmark year (key: the years as
+  /// written, e.g. "2"), and their Monte Carlo SE.
+  std::map<std::string, double> pfs_landmark, os_landmark, pfs_landmark_mc_se, os_landmark_mc_se;
 };
 
 struct RandomizedSummary {
@@ -101,6 +138,14 @@ struct RandomizedSummary {
   std::map<std::string, double> attrition;  ///< share of the registered lost, per cause
   double not_randomized_fraction = 0.0, registered_per_trial = 0.0;
   std::vector<ArmSummary> arms;
+  double os_hr_median = kNoValue, os_hr_q05 = kNoValue, os_hr_q95 = kNoValue;
+  double randomized_mean = kNoValue;  ///< randomized per trial (both arms)
+  double power_mc_se = kNoValue, hr_median_mc_se = kNoValue, hr_q05_mc_se = kNoValue,
+         hr_q95_mc_se = kNoValue, events_median_mc_se = kNoValue,
+         duration_months_median_mc_se = kNoValue, not_randomized_fraction_mc_se = kNoValue,
+         registered_per_trial_mc_se = kNoValue, os_hr_median_mc_se = kNoValue,
+         os_hr_q05_mc_se = kNoValue, os_hr_q95_mc_se = kNoValue, randomized_mean_mc_se = kNoValue;
+  std::map<std::string, double> decisions_mc_se, attrition_mc_se;
 };
 
 using StageSummary = std::variant<EscalationSummary, SingleArmSummary, RandomizedSummary>;

@@ -386,3 +386,78 @@ TEST(ScenarioOverrides, TextThatIsNotOneValueIsAString) {
 }
 
 }  // namespace il2sim::scenario
+
+namespace il2sim::scenario {
+namespace {
+
+// kValid with a second arm (observation) and a randomized stage; `extra` adds keys to the stage.
+std::string randomized_text(const std::string& extra) {
+  return kValid +
+         "[[arms]]\nname = \"obs\"\ncohort = \"adult-auto-aml\"\n"
+         "[[stages]]\nname = \"p3\"\ntype = \"randomized\"\narms = [\"il2\", \"obs\"]\n" +
+         extra;
+}
+
+}  // namespace
+
+// The version-2 keys of a randomized stage: parsed, written back only when set (so that version-1
+// resolved scenarios keep their bytes) and read back the same.
+TEST(ScenarioRandomizedV2, KeysRoundTrip) {
+  const auto plain = parse_scenario(randomized_text(""), "s.toml");
+  EXPECT_EQ(to_toml(plain).find("randomize_at"), std::string::npos);
+  const auto s = parse_scenario(
+      randomized_text("randomize_at = \"registration\"\nregistration_lead_days = 30\n"
+                      "never_start_probability = 0.4\npopulation = \"treated\"\n"
+                      "randomized = 130\nanalysis = \"calendar\"\nanalysis_months = [24, 48]\n"
+                      "inflate_events = true\nlandmark_years = [1, 3]\n"),
+      "s.toml");
+  const auto& st = s.stages[0];
+  EXPECT_EQ(st.randomize_at, RandomizeAt::kRegistration);
+  EXPECT_DOUBLE_EQ(st.registration_lead_days, 30.0);
+  EXPECT_DOUBLE_EQ(st.never_start_probability, 0.4);
+  EXPECT_EQ(st.population, AnalysisPopulation::kTreated);
+  EXPECT_EQ(st.randomized, 130);
+  EXPECT_EQ(st.registered, 0);  // the randomized target drives accrual
+  EXPECT_EQ(st.analysis, AnalysisTiming::kCalendar);
+  EXPECT_EQ(st.looks, (std::vector<double>{0.5, 1.0}));  // derived: one per calendar analysis
+  EXPECT_TRUE(st.inflate_events);
+  EXPECT_EQ(st.landmark_years, (std::vector<double>{1.0, 3.0}));
+  const std::string resolved = to_toml(s);
+  EXPECT_EQ(to_toml(parse_scenario(resolved, "resolved")), resolved);
+}
+
+// Settings the engine cannot honour are refused with the key, the value and what is allowed.
+TEST(ScenarioRandomizedV2, RefusesAmbiguousOrUnusedSettings) {
+  const auto error = [](const std::string& extra) {
+    try {
+      (void)parse_scenario(randomized_text(extra), "s.toml");
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(error("registered = 100\nrandomized = 50\n").find("ambiguous accrual target"),
+            std::string::npos);
+  EXPECT_EQ(error("registered = 0\nrandomized = 50\n"), "(no error)");
+  EXPECT_NE(error("registered = 0\n").find("no randomized target"), std::string::npos);
+  EXPECT_NE(error("never_start_probability = 1\n").find("never_start_probability"),
+            std::string::npos);
+  EXPECT_NE(error("registration_lead_days = 10\n").find("randomize_at = \"registration\""),
+            std::string::npos);
+  EXPECT_NE(error("analysis = \"calendar\"\n").find("analysis_months"), std::string::npos);
+  EXPECT_NE(error("analysis = \"calendar\"\nanalysis_months = [24, 12]\n").find("must increase"),
+            std::string::npos);
+  EXPECT_NE(error("analysis = \"calendar\"\nanalysis_months = [12, 24]\nlooks = [1]\n")
+                .find("1 looks for 2 analysis_months"),
+            std::string::npos);
+  EXPECT_NE(error("analysis = \"calendar\"\nanalysis_months = [12]\nmax_follow_up_months = 30\n")
+                .find("not used with analysis = \"calendar\""),
+            std::string::npos);
+  EXPECT_NE(error("analysis_months = [12]\n").find("analysis = \"events\""), std::string::npos);
+  EXPECT_NE(error("inflate_events = true\ntarget_events = 100\n").find("target_events = 0"),
+            std::string::npos);
+  EXPECT_NE(error("randomize_at = \"enrolment\"\n").find("randomize_at"), std::string::npos);
+  EXPECT_NE(error("population = \"pp\"\n").find("itt"), std::string::npos);
+}
+
+}  // namespace il2sim::scenario

@@ -50,6 +50,7 @@ TEST(ResultFields, EveryMemberOfEveryResultIsInItsTable) {
   EXPECT_EQ(member_count<SingleArmResult>(), serialised_members(single_arm_table()));
   EXPECT_EQ(member_count<LookResult>(), serialised_members(look_table()));
   EXPECT_EQ(member_count<AttritionRow>(), serialised_members(attrition_table()));
+  EXPECT_EQ(member_count<NotStartedRow>(), serialised_members(not_started_table()));
   EXPECT_EQ(member_count<RandomizedResult>(), serialised_members(randomized_table()));
   EXPECT_EQ(member_count<ReplicateResult>(), serialised_members(replicate_table()));
 }
@@ -116,6 +117,7 @@ RandomizedResult full_randomized() {
     const auto row = filled(attrition_table(), 10 + k);
     r.attrition[row.cause] = row.patients;
   }
+  r.not_started_causes = {filled(not_started_table(), 12), filled(not_started_table(), 13)};
   return r;
 }
 
@@ -149,6 +151,9 @@ TEST(ResultFields, EveryFieldOfEveryResultRoundTripsThroughTheJournal) {
   EXPECT_FALSE(r.looks[1].futility_bound.has_value());
   EXPECT_TRUE(std::isnan(r.hr_upper));
   EXPECT_EQ(r.attrition, in.attrition);
+  ASSERT_EQ(r.not_started_causes.size(), 2U);
+  for (std::size_t k = 0; k < 2; ++k)
+    expect_same(in.not_started_causes[k], r.not_started_causes[k], not_started_table());
   EXPECT_EQ(back.skipped, rep.skipped);
 }
 
