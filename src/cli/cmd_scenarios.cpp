@@ -42,8 +42,11 @@ void register_scenarios(CLI::App& app) {
     (void)scenario::load_scenario(*name);  // throws the did-you-mean error for an unknown name
     throw UserError(fmt::format("'{}' is not a built-in scenario", *name));
   });
+  register_scenario_tools(*cmd);
   cmd->callback([cmd, json] {
-    if (cmd->got_subcommand("show")) return;
+    if (cmd->got_subcommand("show") || cmd->got_subcommand("reference") ||
+        cmd->got_subcommand("upgrade"))
+      return;
     nlohmann::json list = nlohmann::json::array();
     std::string text;
     for (const auto& b : scenario::builtin_scenarios()) {

@@ -25,7 +25,7 @@
 namespace il2sim::scenario {
 
 /// The newest scenario format this build reads.
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 
 /// A population of virtual patients (model.md §5).
 struct CohortSpec {
