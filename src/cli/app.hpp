@@ -25,6 +25,8 @@ void register_trajectory(CLI::App& app);
 void register_cohort(CLI::App& app);
 void register_params(CLI::App& app);
 void register_scenarios(CLI::App& app);
+/// `scenarios reference` and `scenarios upgrade`, under the `scenarios` command.
+void register_scenario_tools(CLI::App& scenarios);
 void register_design(CLI::App& app);
 void register_survival(CLI::App& app);
 void register_calibrate(CLI::App& app);

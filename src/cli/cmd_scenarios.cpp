@@ -119,8 +119,11 @@ void register_scenarios(CLI::App& app) {
   cohorts->add_flag("--json", *cohort_json_flag, "One JSON document on stdout");
   cohorts->callback(
       [cohort_scenario, cohort_json_flag] { list_cohorts(*cohort_scenario, *cohort_json_flag); });
+  register_scenario_tools(*cmd);
   cmd->callback([cmd, json] {
-    if (cmd->got_subcommand("show") || cmd->got_subcommand("cohorts")) return;
+    if (cmd->got_subcommand("show") || cmd->got_subcommand("cohorts") ||
+        cmd->got_subcommand("reference") || cmd->got_subcommand("upgrade"))
+      return;
     nlohmann::json list = nlohmann::json::array();
     std::string text;
     for (const auto& b : scenario::builtin_scenarios()) {

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/text.hpp"
+#include "scenario/section_settings.hpp"
 #include "scenario/toml_input.hpp"
 
 namespace il2sim::scenario {
@@ -125,25 +126,10 @@ class Checker {
     fail(&node, key, fmt::format("unknown value '{}'", value), allowed);
   }
 
+  const std::string& origin() const { return origin_; }
+
  private:
-  static std::string type_name(const toml::node& node) {
-    switch (node.type()) {
-      case toml::node_type::string:
-        return fmt::format("the string \"{}\"", node.as_string()->get());
-      case toml::node_type::integer:
-        return fmt::format("the integer {}", node.as_integer()->get());
-      case toml::node_type::floating_point:
-        return fmt::format("the number {}", node.as_floating_point()->get());
-      case toml::node_type::boolean:
-        return node.as_boolean()->get() ? "true" : "false";
-      case toml::node_type::table:
-        return "a table";
-      case toml::node_type::array:
-        return "an array";
-      default:
-        return "a date or time";
-    }
-  }
+  static std::string type_name(const toml::node& node) { return node_description(node); }
 
   std::string origin_;
 };
@@ -1167,28 +1153,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
         check.integer(*seed, "seed", 0, std::numeric_limits<std::int64_t>::max()));
   }
   if (const auto* node = find(root, "solver")) {
-    const auto& t = check.table(*node, "solver");
-    check.check_keys(t, "solver",
-                     {"mode", "rtol", "max_steps", "stochastic_tumour", "birth_death_slice",
-                      "pk_transient_days"});
-    if (const auto* m = find(t, "mode")) {
-      s.solver.mode = check.choice<sim::SolverMode>(
-          *m, "solver.mode",
-          {{"fast", sim::SolverMode::kFast}, {"reference", sim::SolverMode::kReference}});
-    }
-    if (const auto* r = find(t, "rtol"))
-      s.solver.rtol = check.number(*r, "solver.rtol", 1e-12, 1e-2);
-    if (const auto* m = find(t, "max_steps"))
-      s.solver.max_steps = check.integer(*m, "solver.max_steps", 100, 100000000);
-    if (const auto* b = find(t, "stochastic_tumour")) {
-      s.solver.stochastic_tumour = check.boolean(*b, "solver.stochastic_tumour");
-    }
-    if (const auto* w = find(t, "pk_transient_days")) {
-      s.solver.pk_transient_days = check.number(*w, "solver.pk_transient_days", 0.0, 30.0);
-    }
-    if (const auto* b = find(t, "birth_death_slice")) {
-      s.solver.birth_death_slice = check.number(*b, "solver.birth_death_slice", 1e-4, 0.05);
-    }
+    parse_settings(check.origin(), check.table(*node, "solver"), "solver", solver_settings(),
+                   s.solver);
   }
   if (const auto* node = find(root, "population")) {
     const auto& t = check.table(*node, "population");
@@ -1207,20 +1173,7 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
       if (sub == nullptr) continue;
       const std::string path = std::string("population.") + key;
       auto& ps = *target;
-      parse_section(check, check.table(*sub, path), path,
-                    {{"male_fraction", &ps.male_fraction, 0.0, 1.0},
-                     {"age_min", &ps.age.min_years, 0.0, 120.0},
-                     {"age_max", &ps.age.max_years, 0.0, 120.0},
-                     {"age_mean", &ps.age.mean_years, 0.0, 120.0},
-                     {"age_sd", &ps.age.sd_years, 0.01, 100.0},
-                     {"rho_height_weight", &ps.rho_height_weight, -0.99, 0.99}},
-                    {}, {}, {}, {"age_distribution"});
-      if (const auto* d = find(check.table(*sub, path), "age_distribution")) {
-        ps.age.distribution = check.choice<population::AgeDistribution>(
-            *d, path + ".age_distribution",
-            {{"uniform", population::AgeDistribution::kUniform},
-             {"truncated_normal", population::AgeDistribution::kTruncatedNormal}});
-      }
+      parse_settings(check.origin(), check.table(*sub, path), path, population_settings(), ps);
       try {
         population::check_settings(ps, path);
       } catch (const UserError& e) {
@@ -1293,13 +1246,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
   }
   if (s.arms.empty()) check.fail(&root, "arms", "missing (a scenario needs at least one arm)");
   if (const auto* node = find(root, "typical")) {
-    const auto& t = check.table(*node, "typical");
-    check.check_keys(t, "typical", {"start_day", "bsa_m2", "L0"});
-    if (const auto* v2 = find(t, "start_day"))
-      s.typical.start_day = check.number(*v2, "typical.start_day", 0.0, 3650.0);
-    if (const auto* v2 = find(t, "bsa_m2"))
-      s.typical.bsa_m2 = check.number(*v2, "typical.bsa_m2", 0.2, 3.5);
-    if (const auto* v2 = find(t, "L0")) s.typical.L0 = check.number(*v2, "typical.L0", 0.0, 1e12);
+    parse_settings(check.origin(), check.table(*node, "typical"), "typical", typical_settings(),
+                   s.typical);
   }
   if (const auto* r = find(root, "replicates"))
     s.replicates = static_cast<int>(check.integer(*r, "replicates", 1, 1000000));
@@ -1312,34 +1260,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
   }
   if (const auto* node = find(root, "protocol")) {
     auto& p = s.protocol;
-    parse_section(check, check.table(*node, "protocol"), "protocol",
-                  {{"window_start_day", &p.window_start_day, 0, 3650},
-                   {"window_end_day", &p.window_end_day, 0, 3650},
-                   {"start_platelets", &p.start_platelets, 0, 1000},
-                   {"refusal_probability", &p.refusal_probability, 0, 1},
-                   {"other_attrition_probability", &p.other_attrition_probability, 0, 1},
-                   {"hold_platelets", &p.hold_platelets, 0, 1000},
-                   {"resume_platelets", &p.resume_platelets, 0, 1000},
-                   {"resume_fraction", &p.resume_fraction, 0, 1},
-                   {"apheresis_platelet_factor", &p.apheresis_platelet_factor, 0, 1},
-                   {"lak_cells_median", &p.lak_cells_median, 1e6, 1e13},
-                   {"lak_cells_min", &p.lak_cells_min, 1e6, 1e13},
-                   {"lak_cells_max", &p.lak_cells_max, 1e6, 1e13},
-                   {"assessment_interval_days", &p.assessment_interval_days, 1, 3650},
-                   {"assessment_switch_day", &p.assessment_switch_day, 0, 36500},
-                   {"assessment_interval_late_days", &p.assessment_interval_late_days, 1, 3650},
-                   {"adverse_event_window_days", &p.adverse_event_window_days, 0, 365},
-                   {"early_stop_per_month", &p.early_stop_per_month, 0, 1000}},
-                  {{"max_scheduling_delay_days", &p.max_scheduling_delay_days, 0, 365},
-                   {"hold_cls_grade", &p.hold_cls_grade, 1, 5},
-                   {"hold_hypotension_grade", &p.hold_hypotension_grade, 2, 5},
-                   {"resume_grade", &p.resume_grade, 0, 4},
-                   {"max_holds", &p.max_holds, 0, 100}},
-                  {{"stop_on_grade4_nonhaematologic", &p.stop_on_grade4_nonhaematologic},
-                   {"restage_before_start", &p.restage_before_start}},
-                  {}, {"on_hold"});
-    if (const auto* h = find(check.table(*node, "protocol"), "on_hold"))
-      p.on_hold = parse_on_hold(check, *h, "protocol.on_hold");
+    parse_settings(check.origin(), check.table(*node, "protocol"), "protocol", protocol_settings(),
+                   p);
     if (p.window_end_day < p.window_start_day) {
       check.fail(node, "protocol.window_end_day",
                  fmt::format("{:g} is before window_start_day {:g}", p.window_end_day,
@@ -1351,28 +1273,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
   }
   if (const auto* node = find(root, "toxicity")) {
     auto& x = s.toxicity;
-    const auto& t = check.table(*node, "toxicity");
-    parse_section(check, t, "toxicity",
-                  {{"dlt_thrombocytopenia_days", &x.dlt_thrombocytopenia_days, 0, 365}},
-                  {{"dlt_nonhaematologic_grade", &x.dlt_nonhaematologic_grade, 1, 5}},
-                  {{"dlt_toxic_death", &x.dlt_toxic_death}},
-                  {{"cls_thresholds", &x.cls_thresholds, 0, 100, 4},
-                   {"hypotension_multiples", &x.hypotension_multiples, 0, 100, 3}},
-                  {"ctc_version", "dlt_window_roles"});
-    if (const auto* ctc = find(t, "ctc_version")) {
-      x.ctc = check.choice<CtcVersion>(*ctc, "toxicity.ctc_version",
-                                       {{"v2", CtcVersion::kV2}, {"v1", CtcVersion::kV1}});
-    }
-    if (const auto* roles = find(t, "dlt_window_roles")) {
-      const auto& a = check.array(*roles, "toxicity.dlt_window_roles");
-      x.dlt_window_roles.clear();
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto role = parse_role(check, a[i], fmt::format("toxicity.dlt_window_roles[{}]", i));
-        if (std::find(x.dlt_window_roles.begin(), x.dlt_window_roles.end(), role) ==
-            x.dlt_window_roles.end())
-          x.dlt_window_roles.push_back(role);
-      }
-    }
+    parse_settings(check.origin(), check.table(*node, "toxicity"), "toxicity", toxicity_settings(),
+                   x);
     for (const auto* list : {&x.cls_thresholds, &x.hypotension_multiples}) {
       if (!std::is_sorted(list->begin(), list->end())) {
         check.fail(node, "toxicity", "grade thresholds must be in increasing order");
@@ -1380,19 +1282,12 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
     }
   }
   if (const auto* node = find(root, "events")) {
-    auto& e = s.events;
-    parse_section(check, check.table(*node, "events"), "events",
-                  {{"gvhd_window_after_il2_days", &e.gvhd_window_after_il2_days, 0, 3650},
-                   {"chronic_gvhd_hazard_ratio", &e.chronic_gvhd_hazard_ratio, 0, 100},
-                   {"chronic_gvhd_onset_day", &e.chronic_gvhd_onset_day, 0, 3650},
-                   {"toxic_death_delay_days", &e.toxic_death_delay_days, 0, 365}},
-                  {}, {}, {});
+    parse_settings(check.origin(), check.table(*node, "events"), "events", event_settings(),
+                   s.events);
   }
   if (const auto* node = find(root, "assays")) {
-    auto& a = s.assays;
-    parse_section(check, check.table(*node, "assays"), "assays", {}, {}, {},
-                  {{"visits_from_start", &a.visits_from_start, -365, 3650, 200},
-                   {"visits_from_transplant", &a.visits_from_transplant, 0, 36500, 200}});
+    parse_settings(check.origin(), check.table(*node, "assays"), "assays", assay_settings(),
+                   s.assays);
   }
   return s;
 }

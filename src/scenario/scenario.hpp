@@ -25,7 +25,7 @@
 namespace il2sim::scenario {
 
 /// The newest scenario format this build reads.
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 
 /// A number of a cohort: given as a number, or as the name of a row of the parameter table, read
 /// when a patient is drawn (so `--set parameters.X=...` and the calibration move it).

@@ -6,6 +6,7 @@
 
 #include "core/text.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/section_settings.hpp"
 
 namespace il2sim::scenario {
 namespace {
@@ -44,14 +45,6 @@ std::string quoted(std::string_view s) {
     }
   }
   return out + "\"";
-}
-
-std::string role_list(const std::vector<dosing::PhaseRole>& roles) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < roles.size(); ++i) {
-    out += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", dosing::to_string(roles[i]));
-  }
-  return out + "]";
 }
 
 /// The custom products the regimens use (a product no regimen uses is not kept).
@@ -305,84 +298,20 @@ std::string to_toml(const Scenario& s) {
   if (!s.description.empty()) out += fmt::format("description = {}\n", quoted(s.description));
   out += fmt::format("seed = {}\n", s.seed);
   out += fmt::format("replicates = {}\n\n", s.replicates);
-  out += "[solver]\n";
-  out += fmt::format("mode = \"{}\"\n",
-                     s.solver.mode == sim::SolverMode::kFast ? "fast" : "reference");
-  if (s.solver.rtol > 0) out += fmt::format("rtol = {}\n", format_double(s.solver.rtol));
-  out += fmt::format("max_steps = {}\n", s.solver.max_steps);
-  out += fmt::format("stochastic_tumour = {}\n", s.solver.stochastic_tumour ? "true" : "false");
-  out += fmt::format("birth_death_slice = {}\n", format_double(s.solver.birth_death_slice));
-  out += fmt::format("pk_transient_days = {}\n\n", format_double(s.solver.pk_transient_days));
+  out += "[solver]\n" + write_settings(solver_settings(), s.solver) + "\n";
   out += "[population]\n";
   out += fmt::format("bsa_formula = \"{}\"\n\n", dosing::to_string(s.bsa_formula));
   for (const auto& [key, ps] :
        {std::pair<const char*, const population::PopulationSettings*>{"adult", &s.adults},
         std::pair<const char*, const population::PopulationSettings*>{"paediatric", &s.children}}) {
-    out += fmt::format(
-        "[population.{}]\nmale_fraction = {}\nage_distribution = \"{}\"\nage_min = {}\nage_max = "
-        "{}\nage_mean = {}\n"
-        "age_sd = {}\nrho_height_weight = {}\n\n",
-        key, format_double(ps->male_fraction), population::to_string(ps->age.distribution),
-        format_double(ps->age.min_years), format_double(ps->age.max_years),
-        format_double(ps->age.mean_years), format_double(ps->age.sd_years),
-        format_double(ps->rho_height_weight));
+    out +=
+        fmt::format("[population.{}]\n", key) + write_settings(population_settings(), *ps) + "\n";
   }
-  out += "[typical]\n";
-  out += fmt::format("start_day = {}\nbsa_m2 = {}\nL0 = {}\n\n", format_double(s.typical.start_day),
-                     format_double(s.typical.bsa_m2), format_double(s.typical.L0));
-  const auto list = [](const std::vector<double>& v) {
-    std::string text = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + core::format_double(v[i]);
-    return text + "]";
-  };
-  const auto& pr = s.protocol;
-  out += "[protocol]\n";
-  out += fmt::format(
-      "window_start_day = {}\nwindow_end_day = {}\nstart_platelets = {}\n"
-      "max_scheduling_delay_days = {}\nrefusal_probability = {}\nother_attrition_probability = {}\n"
-      "restage_before_start = {}\nhold_cls_grade = {}\nhold_hypotension_grade = {}\n"
-      "hold_platelets = {}\nresume_platelets = {}\nresume_grade = {}\nresume_fraction = {}\n"
-      "max_holds = {}\nstop_on_grade4_nonhaematologic = {}\napheresis_platelet_factor = {}\n"
-      "lak_cells_median = {}\nlak_cells_min = {}\nlak_cells_max = {}\n"
-      "assessment_interval_days = {}\nassessment_switch_day = {}\n"
-      "assessment_interval_late_days = {}\nadverse_event_window_days = {}\n\n",
-      format_double(pr.window_start_day), format_double(pr.window_end_day),
-      format_double(pr.start_platelets), pr.max_scheduling_delay_days,
-      format_double(pr.refusal_probability), format_double(pr.other_attrition_probability),
-      pr.restage_before_start ? "true" : "false", pr.hold_cls_grade, pr.hold_hypotension_grade,
-      format_double(pr.hold_platelets), format_double(pr.resume_platelets), pr.resume_grade,
-      format_double(pr.resume_fraction), pr.max_holds,
-      pr.stop_on_grade4_nonhaematologic ? "true" : "false",
-      format_double(pr.apheresis_platelet_factor), format_double(pr.lak_cells_median),
-      format_double(pr.lak_cells_min), format_double(pr.lak_cells_max),
-      format_double(pr.assessment_interval_days), format_double(pr.assessment_switch_day),
-      format_double(pr.assessment_interval_late_days), format_double(pr.adverse_event_window_days));
-  // Written when set, so that the resolved scenario of a version-1 file keeps its bytes.
-  if (pr.on_hold != dosing::OnHold::kSkip || pr.early_stop_per_month != 0.0) {
-    out.resize(out.size() - 1);  // back into the [protocol] table
-    out += fmt::format("on_hold = \"{}\"\nearly_stop_per_month = {}\n\n",
-                       dosing::to_string(pr.on_hold), format_double(pr.early_stop_per_month));
-  }
-  const auto& x = s.toxicity;
-  out += "[toxicity]\n";
-  out += fmt::format(
-      "ctc_version = \"{}\"\ncls_thresholds = {}\nhypotension_multiples = "
-      "{}\ndlt_nonhaematologic_grade = {}\n"
-      "dlt_thrombocytopenia_days = {}\ndlt_toxic_death = {}\ndlt_window_roles = {}\n\n",
-      x.ctc == CtcVersion::kV2 ? "v2" : "v1", list(x.cls_thresholds), list(x.hypotension_multiples),
-      x.dlt_nonhaematologic_grade, format_double(x.dlt_thrombocytopenia_days),
-      x.dlt_toxic_death ? "true" : "false", role_list(x.dlt_window_roles));
-  const auto& e = s.events;
-  out += "[events]\n";
-  out += fmt::format(
-      "gvhd_window_after_il2_days = {}\nchronic_gvhd_hazard_ratio = {}\nchronic_gvhd_onset_day = "
-      "{}\n"
-      "toxic_death_delay_days = {}\n\n",
-      format_double(e.gvhd_window_after_il2_days), format_double(e.chronic_gvhd_hazard_ratio),
-      format_double(e.chronic_gvhd_onset_day), format_double(e.toxic_death_delay_days));
-  out += "[assays]\n";
-  out += fmt::format("visits_from_start = {}\nvisits_from_transplant = {}\n\n",
-                     list(s.assays.visits_from_start), list(s.assays.visits_from_transplant));
+  out += "[typical]\n" + write_settings(typical_settings(), s.typical) + "\n";
+  out += "[protocol]\n" + write_settings(protocol_settings(), s.protocol) + "\n";
+  out += "[toxicity]\n" + write_settings(toxicity_settings(), s.toxicity) + "\n";
+  out += "[events]\n" + write_settings(event_settings(), s.events) + "\n";
+  out += "[assays]\n" + write_settings(assay_settings(), s.assays) + "\n";
   out += "[parameters]\n";
   for (const auto& p : model::parameter_table()) {
     out += fmt::format("{} = {}  # {}\n", p.name, format_double(s.parameters[p.id]), p.unit);

@@ -205,4 +205,23 @@ void check_known_keys(const std::string& origin, const toml::table& table, const
   }
 }
 
+std::string node_description(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return fmt::format("the string \"{}\"", node.as_string()->get());
+    case toml::node_type::integer:
+      return fmt::format("the integer {}", node.as_integer()->get());
+    case toml::node_type::floating_point:
+      return fmt::format("the number {}", node.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? "true" : "false";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date or time";
+  }
+}
+
 }  // namespace il2sim::scenario

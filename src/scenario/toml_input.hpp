@@ -23,6 +23,9 @@ namespace il2sim::scenario {
 [[noreturn]] void fail_at(const std::string& origin, const toml::node* node, const std::string& key,
                           const std::string& problem, const std::string& allowed = {});
 
+/// A node's value in words for an error message ("the string \"x\"", "the integer 3", "a table").
+[[nodiscard]] std::string node_description(const toml::node& node);
+
 /// Every key of `table` must be in `allowed`; otherwise a UserError with a did-you-mean suggestion.
 void check_known_keys(const std::string& origin, const toml::table& table, const std::string& path,
                       std::span<const std::string_view> allowed);

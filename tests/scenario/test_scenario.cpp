@@ -129,10 +129,10 @@ TEST(ScenarioErrors, WrongType) {
 
 TEST(ScenarioErrors, NewerFormatVersion) {
   std::string text = kValid;
-  text.replace(text.find("format_version = 1"), 18, "format_version = 2");
+  text.replace(text.find("format_version = 1"), 18, "format_version = 3");
   EXPECT_EQ(error_of(text),
-            "s.toml:1:18: format_version: format version 2 is newer than this il2sim reads "
-            "(allowed: 1 to 1; "
+            "s.toml:1:18: format_version: format version 3 is newer than this il2sim reads "
+            "(allowed: 1 to 2; "
             "upgrade il2sim)");
 }
 
