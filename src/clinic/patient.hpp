@@ -43,11 +43,11 @@ struct VirtualPatient {
   /// Randomized to IL-2 but does not start (set by a randomized stage from its
   /// never_start_probability; never drawn here).
   bool never_starts = false;
-  double lak_cells = 0.0;        ///< LAK cells this patient would receive (LAK arms)
-  double nrm_draw = 0.0;         ///< Exp(1): NRM when the cumulative NRM hazard reaches it
-  double agvhd_draw = 0.0;       ///< Exp(1): acute GVHD when h0·G reaches it
-  double cgvhd_draw = 0.0;       ///< Exp(1): chronic GVHD
-  double post_relapse_z = 0.0;   ///< N(0,1): survival after relapse, log-normal
+  double lak_cells = 0.0;       ///< LAK cells this patient would receive (LAK arms)
+  double nrm_draw = 0.0;        ///< Exp(1): NRM when the cumulative NRM hazard reaches it
+  double agvhd_draw = 0.0;      ///< Exp(1): acute GVHD when h0·G reaches it
+  double cgvhd_draw = 0.0;      ///< Exp(1): chronic GVHD
+  double post_relapse_z = 0.0;  ///< N(0,1): survival after relapse, log-normal
   // The cohort's event settings, read when the patient is drawn (NaN: not set; the clinic asserts).
   double nrm_1y = std::numeric_limits<double>::quiet_NaN();  ///< 1-year NRM of the setting
   bool salvaged = false;  ///< a relapse would be salvaged (cohort salvage_fraction)

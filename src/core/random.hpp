@@ -32,9 +32,9 @@ enum class Purpose : std::uint32_t {
   kPostRelapse = 16,     ///< survival after relapse (normal deviate)
   kToxicDeath = 17,      ///< death from IL-2 toxicity at each grade-4 onset
   kNeverStart = 18,      ///< a randomized patient of the experimental arm who never starts IL-2
-  kEarlyStop = 20,       ///< stopping IL-2 early at a constant hazard (protocol.early_stop_per_month)
-  kSalvage = 22,         ///< salvage transplant after relapse (cohort salvage_fraction)
-  kTest = 99             ///< tests and benchmarks
+  kEarlyStop = 20,  ///< stopping IL-2 early at a constant hazard (protocol.early_stop_per_month)
+  kSalvage = 22,    ///< salvage transplant after relapse (cohort salvage_fraction)
+  kTest = 99        ///< tests and benchmarks
 };
 
 /// Philox4x32 with 10 rounds: maps (counter, key) to four 32-bit words.

@@ -126,8 +126,6 @@ class Checker {
     fail(&node, key, fmt::format("unknown value '{}'", value), allowed);
   }
 
-  const std::string& origin() const { return origin_; }
-
  private:
   static std::string type_name(const toml::node& node) { return node_description(node); }
 

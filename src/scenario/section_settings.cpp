@@ -186,6 +186,29 @@ std::vector<Setting<ProtocolSettings>> make_protocol_rest() {
                     [](S& s) -> double& { return s.adverse_event_window_days; })};
 }
 
+/// Version-2 protocol settings, written only when either differs from its default (so that the
+/// resolved scenarios of version-1 files keep their bytes); a regimen's `rules` may override them.
+std::vector<Setting<ProtocolSettings>> make_protocol_v2() {
+  using S = ProtocolSettings;
+  std::vector<Setting<S>> rows{
+      choice_setting<S, dosing::OnHold>(
+          "on_hold",
+          "skip: doses held are lost and the phase ends on schedule; delay: they are given after "
+          "the resumption and everything after moves later",
+          {{"skip", dosing::OnHold::kSkip}, {"delay", dosing::OnHold::kDelay}},
+          [](S& s) -> dosing::OnHold& { return s.on_hold; }),
+      Rows<S>::number("early_stop_per_month", "1/month", 0, 1000,
+                      "hazard of stopping IL-2 for good while on treatment, for reasons the model "
+                      "does not simulate",
+                      [](S& s) -> double& { return s.early_stop_per_month; })};
+  for (auto& r : rows) {
+    r.written = [](const S& p) {
+      return p.on_hold != dosing::OnHold::kSkip || p.early_stop_per_month != 0.0;
+    };
+  }
+  return rows;
+}
+
 std::vector<Setting<ToxicitySettings>> make_toxicity() {
   using S = ToxicitySettings;
   using R = Rows<S>;
