@@ -69,6 +69,69 @@ void add_regimens(std::vector<ReferenceRow>& rows) {
                   "apheresis days (LAK scenarios)"});
 }
 
+/// Cycles and per-regimen rules (parse_repeat, parse_rules in scenario.cpp; docs/model.md
+/// "Regimens v2").
+void add_regimens_v2(std::vector<ReferenceRow>& rows) {
+  const std::string c = "regimens.NAME.repeat[]";
+  rows.push_back({c + ".phases", "array of phase names or 0-based indices", "", "",
+                  "consecutive phases of the regimen",
+                  "the group of phases given again as one cycle (required)"});
+  rows.push_back({c + ".times", "integer", "", "", "1 or more",
+                  "how many times the group is given in all (required)"});
+  rows.push_back({c + ".every_days", "number", "day", "(the group's length)", "0 to 3650",
+                  "cycle period, start to start; the gap after a cycle belongs to no phase"});
+  rows.push_back({c + ".cycle_doses", "array of numbers", "the phase's unit", "(the phase's dose)",
+                  "one per cycle", "the dose of the group's only dosed phase in each cycle"});
+  const std::string r = "regimens.NAME.rules";
+  for (const auto* key :
+       {"hold_cls_grade", "hold_hypotension_grade", "hold_platelets", "resume_platelets",
+        "resume_grade", "resume_fraction", "max_holds", "on_hold", "early_stop_per_month"}) {
+    rows.push_back({r + "." + key, "as protocol." + std::string(key), "", "(the protocol's)",
+                    "as protocol." + std::string(key),
+                    "this regimen's own value of the protocol rule"});
+  }
+  rows.push_back({"products.NAME.chiron_iu_per_unit", "number", "Chiron IU per product unit", "",
+                  "above 0",
+                  "a custom IL-2 product's potency (chiron, cetus and roche are built in)"});
+}
+
+/// A scenario's own cohorts (parse_cohort in scenario.cpp; `il2sim scenarios cohorts` lists the
+/// built-in ones, data/cohorts.toml). A number may also be given as the name of a parameter.
+void add_cohorts(std::vector<ReferenceRow>& rows) {
+  const std::string c = "cohorts.NAME";
+  const std::string or_parameter = " (or the name of a parameter of that unit)";
+  rows.push_back({c + ".description", "string", "", "\"\"", "any", "one line for listings"});
+  rows.push_back(
+      {c + ".disease", "string (one of)", "", "", "nhl, hd, aml, all", "the disease (required)"});
+  rows.push_back({c + ".remission", "string", "", "\"\"", "any",
+                  "remission status at time 0, as the sources give it"});
+  rows.push_back({c + ".setting", "string (one of)", "", "", "autologous, allogeneic, chemotherapy",
+                  "what day 0 is: the transplant, or the end of consolidation chemotherapy "
+                  "(required)"});
+  rows.push_back({c + ".population", "string (one of)", "", "\"adult\"", "adult, paediatric",
+                  "the body-size and age model ([population.adult] or [population.paediatric])"});
+  rows.push_back({c + ".age_min", "number", "year", "(the population's)", "within the population's",
+                  "youngest age of the cohort"});
+  rows.push_back({c + ".age_max", "number", "year", "(the population's)", "within the population's",
+                  "oldest age of the cohort"});
+  rows.push_back({c + ".p_no_disease", "number", "", "\"p_no_disease\"", "0 to 1" + or_parameter,
+                  "probability of no residual disease at day 0"});
+  rows.push_back({c + ".log10_L0_mean", "number", "log10 cells", "\"log10_L0_mean\"",
+                  "0 to 10" + or_parameter, "mean log10 residual tumour cells at day 0"});
+  rows.push_back({c + ".log10_L0_sd", "number", "log10 cells", "\"log10_L0_sd\"",
+                  "0 to 5" + or_parameter, "SD of log10 residual tumour cells at day 0"});
+  rows.push_back({c + ".nrm_1y", "number", "", "(the setting's parameter)",
+                  "0 to 0.9" + or_parameter,
+                  "1-year non-relapse mortality (required for chemotherapy)"});
+  rows.push_back({c + ".post_relapse_median_months", "number", "month", "(the disease's parameter)",
+                  "0.1 to 240" + or_parameter, "median survival after relapse"});
+  rows.push_back({c + ".salvage_fraction", "number", "", "0", "0 to 1" + or_parameter,
+                  "fraction of relapses salvaged (e.g. by a second transplant)"});
+  rows.push_back({c + ".salvage_median_months", "number", "month", "(none)",
+                  "0.1 to 240" + or_parameter,
+                  "median survival after relapse of the salvaged (with salvage_fraction > 0)"});
+}
+
 void add_arms(std::vector<ReferenceRow>& rows) {
   rows.push_back({"arms[].name", "string", "", "", "unique", "the arm's name (required)"});
   rows.push_back({"arms[].cohort", "string", "", "", "a cohort of `il2sim scenarios cohorts`",
@@ -96,7 +159,9 @@ std::vector<ReferenceRow> scenario_reference() {
   rows.push_back({"parameters.NAME", "number", "the parameter's", "(the parameter table's)",
                   "the parameter's range",
                   "a model parameter by its name in `il2sim params` (docs/parameters.md)"});
+  add_cohorts(rows);
   add_regimens(rows);
+  add_regimens_v2(rows);
   add_arms(rows);
   add_stage_rows(rows);
   return rows;
@@ -143,6 +208,8 @@ std::string reference_path(const std::string& key_path) {
   std::string p = std::regex_replace(key_path, index, "[]");
   static const std::regex regimen(R"(^regimens\.[^.\[]+)");
   p = std::regex_replace(p, regimen, "regimens.NAME");
+  static const std::regex named(R"(^(cohorts|products)\.[^.\[]+)");
+  p = std::regex_replace(p, named, "$1.NAME");
   static const std::regex parameter(R"(^parameters\..+$)");
   return std::regex_replace(p, parameter, "parameters.NAME");
 }

@@ -130,6 +130,36 @@ void add_randomized(std::vector<ReferenceRow>& rows, const StageSpec& d) {
                   "randomized: beta-spending family of a non-binding futility bound"});
 }
 
+void add_randomized_v2(std::vector<ReferenceRow>& rows, const StageSpec& d) {
+  rows.push_back({"stages[].randomize_at", "string (one of)", "", "\"start\"",
+                  "start, transplant, registration",
+                  "randomized: when patients are randomized (the time origin of the endpoints); "
+                  "before the start, non-starters stay in their arm (intention to treat)"});
+  rows.push_back({"stages[].registration_lead_days", "number", "day", num(d.registration_lead_days),
+                  "0 to 3650",
+                  "randomized at registration: days from randomization to transplant"});
+  rows.push_back({"stages[].never_start_probability", "number", "", num(d.never_start_probability),
+                  "0 to <1",
+                  "randomized: probability that an experimental-arm patient reaching the start "
+                  "never starts"});
+  rows.push_back({"stages[].population", "string (one of)", "", "\"itt\"", "itt, treated",
+                  "randomized: analysis population (docs/model.md)"});
+  rows.push_back({"stages[].randomized", "integer", "patients", fmt::format("{}", d.randomized),
+                  "0 to 10000000",
+                  "randomized: register until this many are randomized (then registered = 0)"});
+  rows.push_back({"stages[].analysis", "string (one of)", "", "\"events\"", "events, calendar",
+                  "randomized: analyses when the PFS events reach the looks, or at fixed dates"});
+  rows.push_back({"stages[].analysis_months", "array of numbers", "month", "[]",
+                  "increasing, at most 20",
+                  "randomized, calendar analyses: months since the first registration"});
+  rows.push_back({"stages[].inflate_events", "boolean", "", "(true from format_version 2)",
+                  "true or false",
+                  "randomized: the Schoenfeld target events times the group-sequential inflation "
+                  "factor (as rpact); not with target_events"});
+  rows.push_back({"stages[].landmark_years", "array of numbers", "year", nums(d.landmark_years),
+                  "increasing, at most 20", "randomized: landmark PFS and OS reported per arm"});
+}
+
 }  // namespace
 
 void add_stage_rows(std::vector<ReferenceRow>& rows) {
@@ -138,6 +168,7 @@ void add_stage_rows(std::vector<ReferenceRow>& rows) {
   add_escalation(rows, d);
   add_single_arm(rows, d);
   add_randomized(rows, d);
+  add_randomized_v2(rows, d);
 }
 
 }  // namespace il2sim::scenario

@@ -601,7 +601,7 @@ void check_analysis_timing(const Checker& check, const toml::table& t, const std
 /// never_start_probability, population, randomized, analysis, analysis_months, inflate_events,
 /// landmark_years): their choices and the settings they refuse to combine with.
 void parse_randomized_v2(const Checker& check, const toml::table& t, const std::string& path,
-                         StageSpec& st) {
+                         StageSpec& st, int format_version) {
   if (const auto* n = find(t, "randomize_at")) {
     st.randomize_at = check.choice<RandomizeAt>(*n, path + ".randomize_at",
                                                 {{"start", RandomizeAt::kStart},
@@ -645,6 +645,11 @@ void parse_randomized_v2(const Checker& check, const toml::table& t, const std::
                "registered >= 1, or randomized >= 1 (registration until that many are randomized)");
   }
   check_analysis_timing(check, t, path, st);
+  if (find(t, "inflate_events") == nullptr) {
+    // Version 2 inflates the Schoenfeld target for the looks by default (as rpact does); version
+    // 1 did not. A given target_events is used as it is.
+    st.inflate_events = format_version >= 2 && st.target_events == 0;
+  }
   if (st.inflate_events && st.target_events > 0) {
     check.fail(find(t, "inflate_events"), path + ".inflate_events",
                fmt::format("true with target_events = {} (the inflation applies to the Schoenfeld "
@@ -854,7 +859,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
                    fmt::format("{:g} is above max_follow_up_months {:g}", st.min_follow_up_months,
                                st.max_follow_up_months));
       }
-      parse_randomized_v2(check, t, path, st);
+      parse_randomized_v2(check, t, path, st, s.format_version);
       if (st.looks.empty() || std::fabs(st.looks.back() - 1.0) > 1e-9 ||
           !std::is_sorted(st.looks.begin(), st.looks.end())) {
         check.fail(find(t, "looks"), path + ".looks",

@@ -173,7 +173,8 @@ std::string randomized_v2_toml(const StageSpec& st) {
     out +=
         fmt::format("analysis = \"calendar\"\nanalysis_months = {}\n", numbers(st.analysis_months));
   }
-  if (st.inflate_events != d.inflate_events) out += "inflate_events = true\n";
+  // Always written: its default depends on the format version (true from version 2).
+  out += fmt::format("inflate_events = {}\n", st.inflate_events ? "true" : "false");
   if (st.landmark_years != d.landmark_years)
     out += fmt::format("landmark_years = {}\n", numbers(st.landmark_years));
   return out;

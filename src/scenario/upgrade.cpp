@@ -62,7 +62,9 @@ void pin_changed_defaults(std::vector<std::string>& lines) {
 }  // namespace
 
 const std::vector<ChangedDefault>& changed_defaults() {
-  static const std::vector<ChangedDefault> changes{};
+  static const std::vector<ChangedDefault> changes{
+      {"randomized", "inflate_events", "false",
+       "version 2 inflates the Schoenfeld target events for the group-sequential looks"}};
   return changes;
 }
 

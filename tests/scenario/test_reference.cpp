@@ -45,8 +45,26 @@ name = "optional"
 description = "every optional key"
 [solver]
 rtol = 1e-6
+[protocol]
+early_stop_per_month = 0.1
+[cohorts.older]
+disease = "aml"
+setting = "chemotherapy"
+age_min = 50
+nrm_1y = 0.05
+salvage_fraction = 0.2
+salvage_median_months = 24
+[products.newco]
+chiron_iu_per_unit = 2
 [regimens.r]
 phases = [ { name = "induction", dose = 3e6, days = 5 } ]
+[regimens.cyc]
+product = "newco"
+phases = [ { name = "rest", days = 10 }, { name = "course", dose = 1e6, days = 2 } ]
+repeat = [ { phases = ["rest", "course"], times = 4, cycle_doses = [1e6, 1e6, 2e6, 2e6] } ]
+[regimens.cyc.rules]
+max_holds = 0
+on_hold = "delay"
 [[arms]]
 name = "il2"
 cohort = "adult-auto-nhl"
@@ -54,6 +72,26 @@ regimen = "r"
 [[arms]]
 name = "obs"
 cohort = "adult-auto-nhl"
+[[arms]]
+name = "old"
+cohort = "older"
+regimen = "cyc"
+[[arms]]
+name = "old-obs"
+cohort = "older"
+[[stages]]
+name = "itt"
+type = "randomized"
+arms = ["old", "old-obs"]
+randomize_at = "registration"
+registration_lead_days = 20
+never_start_probability = 0.2
+population = "treated"
+registered = 0
+randomized = 100
+analysis = "calendar"
+analysis_months = [24, 48]
+landmark_years = [1, 3]
 [[stages]]
 name = "crm"
 type = "dose_escalation"
