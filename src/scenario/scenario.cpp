@@ -56,21 +56,10 @@ class Checker {
     check_known_keys(origin_, table, path, std::vector<std::string_view>(allowed));
   }
 
+  /// A finite number in [lower, upper] (the reader of the setting tables, setting_table.cpp).
   double number(const toml::node& node, const std::string& key, double lower, double upper) const {
-    double value = 0.0;
-    if (const auto* f = node.as_floating_point()) {
-      value = f->get();
-    } else if (const auto* i = node.as_integer()) {
-      value = static_cast<double>(i->get());
-    } else {
-      fail(&node, key, fmt::format("expected a number, found {}", type_name(node)));
-    }
-    if (!std::isfinite(value)) fail(&node, key, fmt::format("value {} is not finite", value));
-    if (value < lower || value > upper) {
-      fail(&node, key, fmt::format("value {} is out of range", value),
-           fmt::format("{:g} to {:g}", lower, upper));
-    }
-    return value;
+    return std::get<double>(read_setting(
+        origin_, node, key, setting_info("", SettingKind::kNumber, "", "", lower, upper)));
   }
 
   std::int64_t integer(const toml::node& node, const std::string& key, std::int64_t lower,
@@ -93,10 +82,8 @@ class Checker {
   }
 
   bool boolean(const toml::node& node, const std::string& key) const {
-    const auto* b = node.as_boolean();
-    if (b == nullptr)
-      fail(&node, key, fmt::format("expected true or false, found {}", type_name(node)));
-    return b->get();
+    return std::get<bool>(
+        read_setting(origin_, node, key, setting_info("", SettingKind::kBoolean, "", "")));
   }
 
   const toml::table& table(const toml::node& node, const std::string& key) const {
