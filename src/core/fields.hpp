@@ -10,12 +10,16 @@
 /// Getters are plain function pointers (no allocation, no type erasure): the views of a cohort run
 /// write hundreds of rows per patient.
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -87,16 +91,29 @@ template <class T>
   }
 }
 
+/// The whole number a field value holds, as T; throws std::invalid_argument when it holds none
+/// that T can represent (a null, a fraction, NaN or a value out of range: converting those would
+/// be undefined behaviour, and a reader must refuse them rather than invent a count).
+template <class T>
+[[nodiscard]] T whole_number_of(const FieldValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    if (std::in_range<T>(*i)) return static_cast<T>(*i);
+  } else {
+    const double d = number_of(v);
+    if (std::isfinite(d) && d == std::trunc(d) &&
+        d >= static_cast<double>(std::numeric_limits<T>::min()) &&
+        d <= static_cast<double>(std::numeric_limits<T>::max()))
+      return static_cast<T>(d);
+  }
+  throw std::invalid_argument("not a whole number in range for this field");
+}
+
 template <class T>
 void from_value(const FieldValue& v, T& out) {
   if constexpr (std::is_same_v<T, bool>) {
     out = number_of(v) != 0.0;
   } else if constexpr (std::is_integral_v<T>) {
-    if (const auto* i = std::get_if<std::int64_t>(&v)) {
-      out = static_cast<T>(*i);
-    } else {
-      out = static_cast<T>(number_of(v));
-    }
+    out = whole_number_of<T>(v);
   } else if constexpr (std::is_floating_point_v<T>) {
     out = static_cast<T>(number_of(v));
   } else if constexpr (std::is_same_v<T, std::string>) {
@@ -104,13 +121,7 @@ void from_value(const FieldValue& v, T& out) {
   } else if constexpr (std::is_same_v<T, std::optional<double>>) {
     out = is_null(v) ? std::nullopt : std::optional<double>(number_of(v));
   } else if constexpr (std::is_same_v<T, std::optional<int>>) {
-    if (is_null(v)) {
-      out = std::nullopt;
-    } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
-      out = static_cast<int>(*i);  // not through double: a value out of range is not UB
-    } else {
-      out = static_cast<int>(number_of(v));
-    }
+    out = is_null(v) ? std::nullopt : std::optional<int>(whole_number_of<int>(v));
   } else if constexpr (std::is_same_v<T, std::vector<double>>) {
     if (const auto* l = std::get_if<std::vector<double>>(&v)) {
       out = *l;

@@ -212,5 +212,18 @@ TEST(JournalEntry, AnIntegerOutOfRangeIsAUserError) {
   }
 }
 
+// A null where the member is a plain count (not an optional one) was read as NaN and cast to int
+// (undefined behaviour: found by fuzz_journal in CI). It is refused like any other non-integer.
+TEST(JournalEntry, ANullCountIsAUserError) {
+  for (const std::string key : {"\"not_evaluable\":0", "\"level_index\":0", "\"patient_id\":7"}) {
+    const std::string text = entry_json(shaped(programme(), 1)).dump();
+    const auto at = text.find(key);
+    ASSERT_NE(at, std::string::npos) << key;
+    const std::string name = key.substr(0, key.find(':') + 1);
+    const std::string edited = text.substr(0, at) + name + "null" + text.substr(at + key.size());
+    EXPECT_PRED2(contains, read_error(edited), "not a journal entry of this il2sim") << key;
+  }
+}
+
 }  // namespace
 }  // namespace il2sim::trial
