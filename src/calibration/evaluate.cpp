@@ -15,6 +15,7 @@
 #include "core/parallel.hpp"
 #include "core/random.hpp"
 #include "core/text.hpp"
+#include "core/units.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/dose_feed.hpp"
 #include "sim/trajectory.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kZ = 1.959963984540054;
-constexpr double kDaysPerMonth = 365.25 / 12.0;
+using core::kDaysPerMonth;
 
 /// What one virtual patient contributes to one target.
 struct Observation {

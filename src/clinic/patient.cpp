@@ -14,6 +14,7 @@
 #include "clinic/grading.hpp"
 #include "clinic/protocol.hpp"
 #include "core/error.hpp"
+#include "core/units.hpp"
 #include "population/population.hpp"
 #include "sim/controller.hpp"
 #include "sim/dose_feed.hpp"
@@ -98,7 +99,7 @@ double truncated_normal(RandomStream& s, double mean, double sd, double lo, doub
 /// stream: no other draw moves).
 void set_cohort_events(const scenario::Scenario& s, const scenario::CohortSpec& cohort,
                        VirtualPatient& v) {
-  constexpr double kDaysPerMonth = 365.25 / 12.0;
+  using core::kDaysPerMonth;
   v.nrm_1y = cohort.nrm_1y.value(s.parameters);
   const double fraction = cohort.salvage_fraction.value(s.parameters);
   v.salvaged = fraction > 0.0 && v.streams(Purpose::kSalvage).bernoulli(fraction);

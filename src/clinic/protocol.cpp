@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/units.hpp"
+
 namespace il2sim::clinic {
 
 Protocol::Protocol(const scenario::Scenario& s, const dosing::Regimen* regimen,
@@ -68,7 +70,7 @@ bool Protocol::start(double t) {
   if (rules_.early_stop_per_month > 0.0) {
     // A constant hazard while on treatment: the stop falls at an Exp(rate) time from the start
     // and takes effect only if the patient is still on IL-2 then.
-    constexpr double kDaysPerMonth = 365.25 / 12.0;
+    using core::kDaysPerMonth;
     const double draw = v_.streams(Purpose::kEarlyStop).exponential();
     clock_.push(t + draw * kDaysPerMonth / rules_.early_stop_per_month, Pending::kEarlyStop);
   }

@@ -14,6 +14,7 @@
 #include "clinic/endpoints.hpp"
 #include "core/output_file.hpp"
 #include "core/text.hpp"
+#include "core/units.hpp"
 #include "output/views.hpp"
 #include "report/html.hpp"
 #include "report/svg_plot.hpp"
@@ -31,7 +32,7 @@ using report::Page;
 using report::Table;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kDaysPerMonth = 365.25 / 12.0;  ///< as the trial layer's calendar
+using core::kDaysPerMonth;
 
 // ---- Number formats: one rule per kind of number, NaN as an em dash.
 // --------------------------------
