@@ -23,6 +23,7 @@
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "output/cohort_summary.hpp"
+#include "output/patient_data.hpp"
 #include "output/views.hpp"
 
 namespace il2sim::cli {
@@ -45,75 +46,6 @@ struct CohortArgs {
 struct PatientRows {
   output::PatientViews views;
   clinic::PatientRecord summary_record;
-};
-
-/// One CSV view written through a 1 MiB buffer of its own (a patient's ADLB rows, ~30 kB, are
-/// larger than a stream's buffer and would otherwise cost a write system call each) into a
-/// temporary file beside the target, renamed into place by commit(). Every write is checked and a
-/// failure names the file and the operating system's reason; a view destroyed before its commit
-/// (an error, an interrupt) removes its temporary file, so no partial output is left.
-class ViewFile {
- public:
-  static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
-
-  ViewFile(const std::string& dir, const std::string& name, const std::string& header)
-      : path_(dir + "/" + name), tmp_(path_ + ".partial"), out_(std::fopen(tmp_.c_str(), "wb")) {
-    if (out_ == nullptr) fail("cannot write the output file");
-    pending_.reserve(kBufferBytes);
-    pending_ = header;
-  }
-  ViewFile(ViewFile&& other) noexcept
-      : path_(std::move(other.path_)),
-        tmp_(std::move(other.tmp_)),
-        out_(std::exchange(other.out_, nullptr)),
-        pending_(std::move(other.pending_)) {}
-  ViewFile(const ViewFile&) = delete;
-  ViewFile& operator=(const ViewFile&) = delete;
-  ViewFile& operator=(ViewFile&&) = delete;
-  ~ViewFile() {
-    if (out_ == nullptr) return;  // committed or moved from
-    std::fclose(out_);
-    std::remove(tmp_.c_str());
-  }
-
-  void write(const std::string& rows) {
-    pending_ += rows;
-    if (pending_.size() >= kBufferBytes) flush();
-  }
-  void commit() {
-    flush();
-    std::FILE* f = std::exchange(out_, nullptr);
-    errno = 0;
-    if (std::fclose(f) != 0) {
-      std::remove(tmp_.c_str());
-      fail("writing the output file failed");
-    }
-    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      const int error = errno;
-      std::remove(tmp_.c_str());
-      errno = error;
-      fail("cannot rename the finished output into place");
-    }
-  }
-
- private:
-  void flush() {
-    errno = 0;
-    if (std::fwrite(pending_.data(), 1, pending_.size(), out_) != pending_.size() ||
-        std::fflush(out_) != 0) {
-      fail("writing the output file failed");
-    }
-    pending_.clear();
-  }
-  [[noreturn]] void fail(std::string_view what) const {
-    throw UserError({path_, std::nullopt, std::nullopt, ""},
-                    fmt::format("{} ({})", what, std::strerror(errno != 0 ? errno : EIO)),
-                    "an output directory on a file system with free space");
-  }
-
-  std::string path_, tmp_;
-  std::FILE* out_;
-  std::string pending_;
 };
 
 void run_cohort(const CohortArgs& a) {
@@ -152,12 +84,7 @@ void run_cohort(const CohortArgs& a) {
   // A cohort has no stage: STAGE and STAGE_INDEX are missing; STUDYID is the scenario.
   const output::RowContext context{scenario.name, 0, 0.0, product, "", std::nullopt};
   const InterruptGuard interrupt;  // before the views open: a signal never leaves their files
-  const auto headers = output::view_headers();
-  const auto names = output::view_files();
-  std::vector<ViewFile> views;
-  views.reserve(names.size());
-  for (std::size_t k = 0; k < names.size(); ++k)
-    views.emplace_back(a.out, std::string(names[k]), headers[k]);
+  output::ViewFiles views(a.out);
   output::CohortSummary summary(fold_offset);
   long rhs_evals = 0;
   std::vector<std::string> failures;
@@ -181,7 +108,7 @@ void run_cohort(const CohortArgs& a) {
   const std::function<void(std::size_t, PatientRows&)> consume = [&](std::size_t i,
                                                                      PatientRows& rows) {
     if (InterruptGuard::requested()) return;  // the cohort stops; nothing will be written
-    for (std::size_t k = 0; k < views.size(); ++k) views[k].write(rows.views[k]);
+    views.write(rows.views);
     summary.add(rows.summary_record);
     rhs_evals += rows.summary_record.rhs_evals;
     if (rows.summary_record.numerical_failure) failures.push_back(rows.summary_record.failure);
@@ -197,7 +124,7 @@ void run_cohort(const CohortArgs& a) {
         "again)",
         a.out));
   }
-  for (auto& v : views) v.commit();
+  views.commit();
   nlohmann::json j = summary.to_json();
   j["scenario"] = scenario.name;
   j["arm"] = arm->name;

@@ -24,6 +24,7 @@
 #include "core/progress.hpp"
 #include "core/text.hpp"
 #include "core/version.hpp"
+#include "output/patient_data.hpp"
 #include "output/report.hpp"
 #include "output/results_db.hpp"
 #include "output/run_data.hpp"
@@ -45,6 +46,7 @@ struct RunArgs {
   bool force = false;
   bool resume = false;
   bool progress = false;
+  std::string patient_data = "first";  ///< --patient-data: first, all, or N,M,...
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -54,28 +56,6 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-void write_views(const std::string& dir, const scenario::Scenario& s,
-                 const trial::ReplicateResult& r) {
-  std::string adsl = output::adsl_header(), adtte = output::adtte_header(),
-              adlb = output::adlb_header(), adae = output::adae_header(), ex = output::ex_header();
-  for (std::size_t i = 0; i < r.patients.size(); ++i) {
-    for (const auto& p : r.patients[i]) {
-      const output::RowContext c{s.stages[i].name, r.replicate_of(i), p.origin,
-                                 p.product,        s.stages[i].name,  i};
-      output::append_adsl(adsl, c, p.record);
-      output::append_adtte(adtte, c, p.record);
-      output::append_adlb(adlb, c, p.record);
-      output::append_adae(adae, c, p.record);
-      output::append_ex(ex, c, p.record);
-    }
-  }
-  core::write_file_atomically(dir + "/adsl.csv", adsl);
-  core::write_file_atomically(dir + "/adtte.csv", adtte);
-  core::write_file_atomically(dir + "/adlb.csv", adlb);
-  core::write_file_atomically(dir + "/adae.csv", adae);
-  core::write_file_atomically(dir + "/ex.csv", ex);
 }
 
 /// The scenario of `il2sim run` with the command line's seed and replicates.
@@ -90,6 +70,7 @@ scenario::Scenario scenario_of(const RunArgs& a) {
   auto s = scenario::load_scenario(a.scenario, set_overrides(a.sets));
   if (a.seed) s.seed = *a.seed;
   if (a.replicates) s.replicates = static_cast<int>(*a.replicates);
+  (void)output::parse_patient_data(a.patient_data, s.replicates);  // refused before any run
   if (s.stages.empty()) {
     throw UserError({"", std::nullopt, std::nullopt, "stages"},
                     fmt::format("scenario '{}' has no trial stages to run", s.name),
@@ -98,28 +79,64 @@ scenario::Scenario scenario_of(const RunArgs& a) {
   return s;
 }
 
-/// Every output of a finished run (rank 0): the CSV views of the example replicates, scenario.toml,
-/// and the operating characteristics, computed once: summary.json, report.html and results.sqlite
-/// are all written from these objects; timings and the execution layout only in manifest.json.
+/// The patient-level data of the replicates `choice` names, into the CSV views of `out` and the
+/// patient tables of `db`, replicate by replicate (streamed). `first`: the example replicates
+/// (already run with their patients); any other replicate is run again with its patient records,
+/// which gives the same bytes as its run (every draw is keyed by seed, replicate and patient).
+void write_patient_data(const RunArgs& a, const std::string& out, const scenario::Scenario& s,
+                        const output::PatientDataChoice& choice,
+                        const trial::ReplicateResult& first, output::ResultsDb& db) {
+  output::ViewFiles views(out);
+  const auto add = [&](const trial::ReplicateResult& r) {
+    output::for_each_patient_row(s, r, [&](const output::PatientRow& p) { views.write(p); });
+    db.add_patients(r);
+  };
+  if (choice.kind == output::PatientDataChoice::Kind::kFirst) {
+    add(first);
+  } else {
+    std::vector<std::uint32_t> chosen = choice.replicates;
+    if (choice.kind == output::PatientDataChoice::Kind::kAll) {
+      for (int r = 0; r < s.replicates; ++r) chosen.push_back(static_cast<std::uint32_t>(r));
+    }
+    for (const auto r : chosen) {
+      if (InterruptGuard::requested()) {
+        InterruptGuard::stop(fmt::format(
+            "interrupted while writing the patient data of replicate {}; no output was written "
+            "(the replicates are kept in {}/.journal: resume with --resume)",
+            r, out));
+      }
+      add(trial::run_replicate(s, r, true, a.threads));
+    }
+  }
+  views.commit();
+}
+
+/// Every output of a finished run (rank 0): the patient-level data of the chosen replicates,
+/// scenario.toml, and the operating characteristics, computed once: summary.json, report.html and
+/// results.sqlite are all written from these objects; timings and the execution layout only in
+/// manifest.json.
 void write_outputs(const RunArgs& a, const std::string& out, const scenario::Scenario& s,
                    const std::string& resolved, const trial::ProgrammeSummary& summary,
                    trial::ReplicateResult first, std::chrono::system_clock::time_point started,
                    int ranks) {
   const std::string scenario_hash = core::fnv1a_hex(resolved);
-  // Patient-level outputs show, for each stage, the first replicate in which it ran.
+  const auto choice = output::parse_patient_data(a.patient_data, s.replicates);
+  // The report's example figures show, for each stage, the first replicate in which it ran (and
+  // so do the patient-level data by default).
   first = trial::example_replicates(s, summary, std::move(first), a.threads);
-  write_views(out, s, first);
-  core::write_file_atomically(out + "/scenario.toml", resolved);
   // The operating characteristics, computed once: summary.json, results.sqlite and the report
   // are all written from these objects.
   const auto stats = trial::stage_summaries(summary);
-  core::write_file_atomically(out + "/summary.json",
-                              trial::summary_json(summary, stats).dump(2) + "\n");
-  const auto ended = std::chrono::system_clock::now();
   const output::RunFacts facts{std::string(kVersion), scenario_hash};
   const output::RunData data{s, resolved, summary, stats, first, facts};
+  output::ResultsDb db(out + "/results.sqlite", data);
+  write_patient_data(a, out, s, choice, first, db);
+  db.commit();
+  core::write_file_atomically(out + "/scenario.toml", resolved);
+  core::write_file_atomically(out + "/summary.json",
+                              trial::summary_json(summary, stats).dump(2) + "\n");
   output::write_report(out + "/report.html", data);
-  output::write_results_db(out + "/results.sqlite", data);
+  const auto ended = std::chrono::system_clock::now();
   const nlohmann::json manifest{
       {"tool", "il2sim"},
       {"version", facts.version},
@@ -244,7 +261,6 @@ void run_run(const RunArgs& a) {
   if (dist.size() > 1 && !gather_results(dist, gathered_mine, n, summary)) return;
   write_outputs(a, out, s, resolved, summary, std::move(first), started, dist.size());
   journal.remove();
-  journal.remove();
 }
 
 }  // namespace
@@ -266,6 +282,12 @@ void register_run(CLI::App& app) {
                 "Continue an interrupted run in its --out directory (same scenario and options)");
   cmd->add_flag("--progress", a->progress,
                 "Show a progress bar on stderr even when it is not a terminal");
+  cmd->add_option("--patient-data", a->patient_data,
+                  "Replicates whose patient-level data (CSV views, results.sqlite patient tables) "
+                  "are written: `first` (each stage's first replicate in which it ran), `all`, or "
+                  "0-based replicate numbers N,M,... (other replicates than the first are run "
+                  "again to record their patients)")
+      ->capture_default_str();
   cmd->callback([a] { run_run(*a); });
 }
 

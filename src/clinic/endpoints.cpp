@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/units.hpp"
+
 namespace il2sim::clinic {
 namespace {
 
@@ -79,6 +81,23 @@ std::vector<Endpoint> endpoints(const PatientRecord& r, double origin) {
     }
   }
   return out;
+}
+
+bool TrialCalendar::in_cut(double cut) const {
+  return analysed && randomization_month < cut;
+}
+
+double TrialCalendar::follow_up_days(double cut) const {
+  return (std::min(cut, dropout_month) - randomization_month) * core::kDaysPerMonth;
+}
+
+Endpoint TrialCalendar::at_cut(Endpoint e, double cut) const {
+  const double follow = follow_up_days(cut);
+  if (e.aval <= follow) return e;
+  e.aval = follow;
+  e.cnsr = 1;
+  e.evntdesc = dropout_month < cut ? "lost to follow-up" : "data cut";
+  return e;
 }
 
 SurvivalEndpoints survival_endpoints(const PatientRecord& r, double origin) {

@@ -19,6 +19,7 @@ ExposureSegment segment(const sim::FedDose& d, const dosing::Regimen& regimen) {
   const bool cells = r.compartment == dosing::Compartment::kLakCells;
   e.route = cells ? "lak_cells" : std::string(dosing::to_string(r.route));
   e.role = std::string(dosing::to_string(r.role));
+  e.cycle = r.cycle;
   if (!r.infusion()) {
     e.amount = r.amount_iu;
     e.amount_unit = cells ? "cells" : "IU";

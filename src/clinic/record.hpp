@@ -56,6 +56,7 @@ struct ExposureSegment {
   std::string role;     ///< the phase's role: induction, maintenance, consolidation, rest, other
   double amount = 0.0;  ///< an administration's amount: IU (before bioavailability) or cells
   std::string amount_unit;  ///< "IU" or "cells" (administrations; empty for infusions)
+  int cycle = 0;            ///< repetition of the regimen's cycle it belongs to (1..; 0: none)
 };
 
 /// One adverse-event episode (ADAE): contiguous time at grade >= 1 of one term.

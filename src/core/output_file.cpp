@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -83,6 +84,61 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     const int error = errno;
     std::remove(tmp.c_str());
     fail(path, "cannot rename the finished output into place", error);
+  }
+}
+
+OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+  const Plan plan = plan_for(path_);
+  atomic_ = plan.atomic;
+  target_ = plan.target;
+  writing_ = atomic_ ? target_ + ".partial" : target_;
+  errno = 0;
+  file_ = std::fopen(writing_.c_str(), "wb");
+  if (file_ == nullptr) {
+    fail(path_, atomic_ ? "cannot write the output file" : "cannot open the output for writing",
+         errno);
+  }
+  constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
+  buffer_ = std::make_unique<char[]>(kBufferBytes);
+  std::setvbuf(file_, buffer_.get(), _IOFBF, kBufferBytes);
+}
+
+OutputFile::~OutputFile() {
+  if (file_ == nullptr) return;
+  std::fclose(file_);
+  if (atomic_) std::remove(writing_.c_str());
+}
+
+void OutputFile::fail_and_discard(std::string_view what, int error) {
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
+  if (atomic_) std::remove(writing_.c_str());
+  fail(path_, what, error != 0 ? error : EIO);
+}
+
+void OutputFile::append(std::string_view text) {
+  IL2SIM_ASSERT(file_ != nullptr, "OutputFile::append after commit");
+  errno = 0;
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+    fail_and_discard("writing the output file failed", errno);
+}
+
+void OutputFile::commit() {
+  IL2SIM_ASSERT(file_ != nullptr, "OutputFile::commit twice");
+  errno = 0;
+  const bool flushed = std::fflush(file_) == 0 && std::ferror(file_) == 0;
+  const int error = errno;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!flushed || !closed) {
+    const int reason = error != 0 ? error : errno != 0 ? errno : EIO;
+    if (atomic_) std::remove(writing_.c_str());
+    fail(path_, "writing the output file failed", reason);
+  }
+  if (atomic_ && std::rename(writing_.c_str(), target_.c_str()) != 0) {
+    const int rename_error = errno;
+    std::remove(writing_.c_str());
+    fail(path_, "cannot rename the finished output into place", rename_error);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -147,6 +148,15 @@ constexpr Column<ItemRow<Item>> stage_field() {
       "STAGE", kText, "", "stage name (= STUDYID of `run`; missing in `cohort`)");
 }
 
+/// A month of the patient's trial calendar: missing outside randomized stages (and when infinite,
+/// as a loss to follow-up that never happens).
+template <auto M>
+std::optional<double> calendar_value(const PatientRow& p) {
+  const auto* c = p.context.calendar;
+  if (c == nullptr || !std::isfinite(c->*M)) return std::nullopt;
+  return c->*M;
+}
+
 // ---- ADSL
 // --------------------------------------------------------------------------------------
 
@@ -246,6 +256,24 @@ const std::array kAdslColumns{
     col<P, [](const P& p) { return p.context.origin; }>(
         "ORIGIN_DAY", kReal, "day",
         "time origin of ADTTE (randomization or IL-2 start; 0 = transplant)"),
+    col<P,
+        [](const P& p) { return calendar_value<&clinic::TrialCalendar::registration_month>(p); }>(
+        "REGMO", kReal, "months",
+        "randomized stages: calendar month of registration, since the stage opened (missing "
+        "elsewhere)"),
+    col<P,
+        [](const P& p) { return calendar_value<&clinic::TrialCalendar::randomization_month>(p); }>(
+        "RANDMO", kReal, "months", "randomized stages: calendar month of randomization"),
+    col<P, [](const P& p) { return calendar_value<&clinic::TrialCalendar::dropout_month>(p); }>(
+        "LOSTMO", kReal, "months",
+        "randomized stages: calendar month of loss to follow-up (missing: never lost)"),
+    col<P,
+        [](const P& p) {
+          const auto* c = p.context.calendar;
+          return c != nullptr ? std::optional<int>(c->analysed ? 1 : 0) : std::nullopt;
+        }>("ANLFL", kInt, "",
+           "randomized stages: 1 if in the stage's analysis population (`population`: itt, every "
+           "randomized patient; treated, those who started IL-2)"),
 };
 const auto kAdslFields = fields_of(kAdslColumns);
 const auto kAdslCsv = writers_of(kAdslColumns);
@@ -383,9 +411,45 @@ const std::array kExColumns{
            "unit of EXAMT (`IU`: Chiron IU, or `cells`); missing for an infusion"),
     stage_index_field<clinic::ExposureSegment>(),
     stage_field<clinic::ExposureSegment>(),
+    col<X,
+        [](const X& r) {
+          return (r.item.cycle > 0) ? std::optional<int>(r.item.cycle) : std::nullopt;
+        }>("EXCYCLE", kInt, "",
+           "repetition of the regimen's `repeat` cycle the record belongs to (1 = first); "
+           "missing outside a cycle"),
 };
 const auto kExFields = fields_of(kExColumns);
 const auto kExCsv = writers_of(kExColumns);
+
+// ---- ADTTE at data cuts
+// ------------------------------------------------------------------------
+
+using K = CutEndpointRow;
+
+const std::array kAdtteCutColumns{
+    usubjid_field<CutEndpoint>(),
+    replicate_field<CutEndpoint>(),
+    arm_field<CutEndpoint>(),
+    col<K, [](const K& r) { return r.item.look; }>("LOOK", kInt, "",
+                                                   "analysis (1 = first look), as in "
+                                                   "`stage_decisions.step`"),
+    col<K, [](const K& r) { return r.item.cut_month; }>(
+        "CUTMO", kReal, "months", "calendar month of the look's data cut, since the stage opened"),
+    col<K, [](const K& r) { return text(r.item.endpoint.paramcd); }>(
+        "PARAMCD", kText, "", "endpoint code: PFS, OS, RELAPSE, NRM"),
+    col<K, [](const K& r) { return r.item.endpoint.aval; }>(
+        "AVAL", kReal, "", "time from ORIGIN_DAY of `patients` as known at the cut, in AVALU"),
+    col<K, [](const K& r) { return unit_of(r); }>("AVALU", kText, "", "unit of AVAL"),
+    col<K, [](const K& r) { return r.item.endpoint.cnsr; }>("CNSR", kInt, "",
+                                                            "0 = event by the cut, 1 = censored"),
+    col<K, [](const K& r) { return text(r.item.endpoint.evntdesc); }>(
+        "EVNTDESC", kText, "",
+        "what ended the time (event; `data cut`; `lost to follow-up`; end of follow-up)"),
+    stage_index_field<CutEndpoint>(),
+    stage_field<CutEndpoint>(),
+};
+const auto kAdtteCutFields = fields_of(kAdtteCutColumns);
+const auto kAdtteCutCsv = writers_of(kAdtteCutColumns);
 
 }  // namespace
 
@@ -437,6 +501,12 @@ CsvWriters<AdverseEventRow> adae_csv() {
 }
 core::FieldTable<ExposureRow> ex_fields() {
   return kExFields;
+}
+core::FieldTable<CutEndpointRow> adtte_cut_fields() {
+  return kAdtteCutFields;
+}
+CsvWriters<CutEndpointRow> adtte_cut_csv() {
+  return kAdtteCutCsv;
 }
 CsvWriters<ExposureRow> ex_csv() {
   return kExCsv;

@@ -39,6 +39,8 @@ struct RowContext {
   std::string product;  ///< EX: the product given
   std::string stage;    ///< stage of a `run` ("" in a cohort: written as missing)
   std::optional<std::size_t> stage_index;  ///< 0-based position of the stage (none in a cohort)
+  /// A randomized stage's calendar of the patient and its data cuts (nullptr elsewhere).
+  const clinic::TrialCalendar* calendar = nullptr;
 };
 
 /// One patient record in its context: the row of ADSL and the parent of every other view's rows.
@@ -65,6 +67,14 @@ using LabRow = ItemRow<clinic::LabValue>;
 using AdverseEventRow = ItemRow<clinic::AdverseEvent>;
 using ExposureRow = ItemRow<clinic::ExposureSegment>;
 
+/// An endpoint as observed at one data cut of a randomized stage (ADTTE at each look).
+struct CutEndpoint {
+  int look = 0;            ///< 1-based analysis
+  double cut_month = 0.0;  ///< calendar month of the data cut
+  clinic::Endpoint endpoint;
+};
+using CutEndpointRow = ItemRow<CutEndpoint>;
+
 /// USUBJID: study id, '-', the patient number zero-padded to 6 digits.
 [[nodiscard]] std::string usubjid(std::string_view studyid, std::uint32_t patient);
 /// Appends usubjid(studyid, patient) to `out`.
@@ -83,11 +93,13 @@ using CsvWriters = std::span<const CsvWriter<R>>;
 [[nodiscard]] core::FieldTable<LabRow> adlb_fields();
 [[nodiscard]] core::FieldTable<AdverseEventRow> adae_fields();
 [[nodiscard]] core::FieldTable<ExposureRow> ex_fields();
+[[nodiscard]] core::FieldTable<CutEndpointRow> adtte_cut_fields();
 [[nodiscard]] CsvWriters<PatientRow> adsl_csv();
 [[nodiscard]] CsvWriters<EndpointRow> adtte_csv();
 [[nodiscard]] CsvWriters<LabRow> adlb_csv();
 [[nodiscard]] CsvWriters<AdverseEventRow> adae_csv();
 [[nodiscard]] CsvWriters<ExposureRow> ex_csv();
+[[nodiscard]] CsvWriters<CutEndpointRow> adtte_cut_csv();
 
 /// A patient-level view: its name, CSV file, SQLite table (and primary key, "" for none), field
 /// table and how one patient's rows are enumerated: `View::rows(patient, f)` calls f(row) for
@@ -169,6 +181,38 @@ struct ExView {
   }
 };
 
+/// The survival endpoints of a randomized stage's analyses at each data cut: for every look the
+/// stage performed, the patients in the analysis randomized before the cut, their PFS, OS,
+/// RELAPSE and NRM censored at the cut (or at their loss to follow-up) — the data each look's
+/// log-rank test and the stopping look's estimates were computed from.
+struct AdtteCutView {
+  using Row = CutEndpointRow;
+  static constexpr std::string_view kName = "ADTTE at data cuts";
+  static constexpr std::string_view kCsv = "adtte_cuts.csv";
+  static constexpr std::string_view kTable = "events_at_cuts";
+  static constexpr std::string_view kRows =
+      "randomized stages: survival endpoints at each analysis's data cut, one row per look, "
+      "patient and endpoint";
+  static constexpr std::string_view kPrimaryKey = "";
+  static core::FieldTable<Row> fields() { return adtte_cut_fields(); }
+  static CsvWriters<Row> csv_writers() { return adtte_cut_csv(); }
+  template <class F>
+  static void rows(const PatientRow& p, F&& f) {
+    const auto* cal = p.context.calendar;
+    if (cal == nullptr) return;
+    const auto all = clinic::endpoints(p.record, p.context.origin);
+    for (std::size_t k = 0; k < cal->cut_months.size(); ++k) {
+      const double cut = cal->cut_months[k];
+      if (!cal->in_cut(cut)) continue;
+      for (const auto& e : all) {
+        if (e.paramcd == "DLT") continue;  // from IL-2 start: not an endpoint of the comparison
+        const CutEndpoint row{static_cast<int>(k + 1), cut, cal->at_cut(e, cut)};
+        f(Row{p, row, &parameter_code(e.paramcd)});
+      }
+    }
+  }
+};
+
 /// Calls f(View{}) for each patient-level view, in the order of the files: the one list of the
 /// views (CSV writers, SQLite tables and docs iterate over it).
 template <class F>
@@ -178,10 +222,11 @@ void for_each_patient_view(F&& f) {
   f(AdlbView{});
   f(AdaeView{});
   f(ExView{});
+  f(AdtteCutView{});
 }
 
 /// Number of patient-level views (for_each_patient_view).
-inline constexpr std::size_t kPatientViewCount = 5;
+inline constexpr std::size_t kPatientViewCount = 6;
 
 /// The SQLite column of a field: its name in lower case.
 [[nodiscard]] std::string sql_column(std::string_view field_name);

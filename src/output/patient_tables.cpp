@@ -52,7 +52,7 @@ template <class View>
 std::string table_doc() {
   std::string md = "### ";
   md += View::kTable;
-  md += " — first replicate: ";
+  md += " — the replicates of `--patient-data` (default: each stage's first): ";
   md += View::kRows;
   md += " (`";
   md += View::kCsv;

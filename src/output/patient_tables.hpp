@@ -16,10 +16,10 @@ struct sqlite3_stmt;
 
 namespace il2sim::output {
 
-/// The CREATE TABLE statements of the five tables.
+/// The CREATE TABLE statements of the patient-level tables.
 [[nodiscard]] std::string patient_tables_schema();
 
-/// The Markdown of the five tables for docs/results-database.md (between the markers
+/// The Markdown of the patient-level tables for docs/results-database.md (between the markers
 /// `<!-- BEGIN GENERATED patient tables -->` and `<!-- END GENERATED patient tables -->`): the
 /// columns of each table, and the parameter codes of `events` and `labs` with label and unit.
 [[nodiscard]] std::string patient_table_docs();
@@ -27,7 +27,8 @@ namespace il2sim::output {
 /// Reports an SQLite error of the database at `path` (`what`: the failed operation); throws.
 using SqlFailure = void (*)(const std::string& path, sqlite3* db, std::string_view what);
 
-/// Inserts the rows of patient records into the five tables (created by patient_tables_schema()).
+/// Inserts the rows of patient records into the patient-level tables (created by
+/// patient_tables_schema()).
 class PatientTableWriter {
  public:
   PatientTableWriter(sqlite3* db, const std::string& path, SqlFailure fail);

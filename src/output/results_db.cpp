@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -19,6 +20,7 @@
 #include "core/error.hpp"
 #include "design/three_plus_three.hpp"
 #include "output/json_leaves.hpp"
+#include "output/patient_data.hpp"
 #include "output/patient_tables.hpp"
 #include "output/views.hpp"
 #include "trial/result_fields.hpp"
@@ -909,49 +911,75 @@ void write_operating_characteristics(Db& db, const RunData& d) {
   }
 }
 
-/// The patient-level tables (patient_tables.hpp): the first replicate's patient records.
-void write_patients(Db& db, const RunData& d) {
-  db.exec(patient_tables_schema());
-  PatientTableWriter writer(db.handle(), db.path(), &fail);
-  const auto& r = d.first;
-  for (std::size_t i = 0; i < r.patients.size(); ++i) {
-    const std::string& stage = d.scenario.stages[i].name;
-    for (const auto& p : r.patients[i]) {
-      const RowContext c{stage, r.replicate_of(i), p.origin, p.product, stage, i};
-      const std::string id = usubjid(stage, p.record.id);
-      writer.add(PatientRow{c, p.record, id});
-    }
-  }
-}
-
 }  // namespace
 
-void write_results_db(const std::string& path, const RunData& data) {
-  const std::string tmp = path + ".partial";
-  std::remove(tmp.c_str());  // a leftover of a killed run
+/// The open database of a ResultsDb: the connection, and the patient tables' inserts (finalized
+/// before the connection closes).
+struct ResultsDb::Impl {
+  explicit Impl(const std::string& tmp) : db(tmp) {}
+  Db db;
+  std::unique_ptr<PatientTableWriter> patients;
+};
+
+ResultsDb::ResultsDb(std::string path, const RunData& data)
+    : path_(std::move(path)), tmp_(path_ + ".partial"), scenario_(data.scenario) {
+  std::remove(tmp_.c_str());  // a leftover of a killed run
   try {
-    Db db(tmp);
+    impl_ = std::make_unique<Impl>(tmp_);
+    auto& db = impl_->db;
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
     db.exec("BEGIN");
     db.exec(kSchema);
     write_run(db, data);
     write_replicates(db, data);
     write_operating_characteristics(db, data);
-    write_patients(db, data);
+    db.exec(patient_tables_schema());
+    impl_->patients = std::make_unique<PatientTableWriter>(db.handle(), db.path(), &fail);
+  } catch (...) {
+    impl_.reset();
+    std::remove(tmp_.c_str());
+    throw;
+  }
+}
+
+ResultsDb::~ResultsDb() {
+  if (!impl_) return;  // committed
+  impl_.reset();
+  std::remove(tmp_.c_str());
+}
+
+void ResultsDb::add_patients(const trial::ReplicateResult& r) {
+  IL2SIM_ASSERT(impl_ != nullptr, "ResultsDb::add_patients after commit");
+  for_each_patient_row(scenario_, r, [&](const PatientRow& p) { impl_->patients->add(p); });
+}
+
+void ResultsDb::commit() {
+  IL2SIM_ASSERT(impl_ != nullptr, "ResultsDb::commit twice");
+  try {
+    impl_->patients.reset();
+    auto& db = impl_->db;
     db.exec(kIndexes);
-    if (has_selection_bias(data.scenario))
+    if (has_selection_bias(scenario_))
       db.exec("CREATE INDEX selection_bias_stage ON selection_bias (stage, effect, origin);");
     db.exec("COMMIT");
     db.close();
   } catch (...) {
-    std::remove(tmp.c_str());
+    impl_.reset();
+    std::remove(tmp_.c_str());
     throw;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw UserError({path, std::nullopt, std::nullopt, ""},
+  impl_.reset();
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    std::remove(tmp_.c_str());
+    throw UserError({path_, std::nullopt, std::nullopt, ""},
                     "cannot rename the finished results database into place");
   }
+}
+
+void write_results_db(const std::string& path, const RunData& data) {
+  ResultsDb db(path, data);
+  db.add_patients(data.first);
+  db.commit();
 }
 
 }  // namespace il2sim::output

@@ -2,14 +2,16 @@
 /// @file results_db.hpp
 /// results.sqlite: one SQLite database per `il2sim run` with the run facts, the resolved scenario,
 /// the parameter table, every replicate's stage outcomes and decisions, the operating
-/// characteristics of summary.json, and the patient-level views (ADSL, ADTTE, ADLB, ADAE, EX) of
-/// the first replicate. The schema is documented in docs/results-database.md.
+/// characteristics of summary.json, and the patient-level views (ADSL, ADTTE, ADLB, ADAE, EX,
+/// ADTTE at data cuts) of the replicates chosen with `--patient-data`. The schema is documented in
+/// docs/results-database.md.
 ///
 /// The per-replicate tables are generated from field tables (core/fields.hpp): the trial layer's
 /// result tables (trial/result_fields.hpp) give the columns' names, types, units and descriptions
 /// and the values; the same list generates the CREATE TABLE statements, the INSERTs and the column
 /// lists of docs/results-database.md (`il2sim schema --markdown`).
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,10 +20,31 @@
 
 namespace il2sim::output {
 
-/// Writes the results database of `data` to `path`: built in `<path>.partial` inside one
-/// transaction and renamed into place when complete, so that a killed run never leaves a
-/// finished-looking file.
-/// @throws UserError if the file cannot be created or written (missing directory, disk full).
+/// The results database of a run, built in `<path>.partial` inside one transaction and renamed
+/// into place by commit(), so that a killed run never leaves a finished-looking file. The
+/// constructor writes every table but the patient-level ones; add_patients() adds the patient
+/// records of each replicate whose patient data are written (`--patient-data`), as they arrive.
+/// Destroyed without commit(), the partial file is removed.
+/// @throws UserError (every member) if the file cannot be created or written (missing directory,
+///   disk full).
+class ResultsDb {
+ public:
+  ResultsDb(std::string path, const RunData& data);
+  ResultsDb(const ResultsDb&) = delete;
+  ResultsDb& operator=(const ResultsDb&) = delete;
+  ~ResultsDb();
+  /// The rows of `r`'s kept patients (trial::ReplicateResult::patients) in the patient tables.
+  void add_patients(const trial::ReplicateResult& r);
+  void commit();
+
+ private:
+  struct Impl;
+  std::string path_, tmp_;
+  const scenario::Scenario& scenario_;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The results database of `data` with the patient records of `data.first`.
 void write_results_db(const std::string& path, const RunData& data);
 
 // ---- Generated schema ------------------------------------------------------------------------

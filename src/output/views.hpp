@@ -39,13 +39,13 @@ void append_view(std::string& out, const PatientRow& p) {
   View::rows(p, [&](const typename View::Row& row) { append_row(out, writers, row, memo); });
 }
 
-/// Text of each of the five views, in the order of for_each_patient_view().
+/// Text of each patient-level view, in the order of for_each_patient_view().
 using PatientViews = std::array<std::string, kPatientViewCount>;
 /// Appends the rows of one patient record to each view's text.
 void append_views(PatientViews& out, const RowContext& c, const clinic::PatientRecord& r);
-/// The header lines of the five views.
+/// The header lines of the patient-level views.
 [[nodiscard]] PatientViews view_headers();
-/// The CSV file names of the five views.
+/// The CSV file names of the patient-level views.
 [[nodiscard]] std::array<std::string_view, kPatientViewCount> view_files();
 
 [[nodiscard]] std::string adsl_header();

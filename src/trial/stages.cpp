@@ -12,6 +12,7 @@
 #include "clinic/endpoints.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "core/units.hpp"
 #include "design/boin.hpp"
 #include "design/crm.hpp"
 #include "design/group_sequential.hpp"
@@ -27,7 +28,7 @@ namespace il2sim::trial {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kDaysPerMonth = 365.25 / 12.0;
+using core::kDaysPerMonth;
 /// Registrations allowed per needed evaluable patient before a stage gives up (nobody can be
 /// treated).
 constexpr int kMaxRegistrationsPerEvaluable = 50;
@@ -437,15 +438,12 @@ namespace {
 
 struct Registrant {
   clinic::VirtualPatient patient;
-  double registration_month = 0.0;
-  double randomization_month = 0.0;
-  double dropout_month = std::numeric_limits<double>::infinity();
+  clinic::TrialCalendar cal;  ///< registration, randomization, dropout; in the analysis population
   double origin = 0.0;  ///< time origin of the endpoints, days since transplant (randomization)
   bool randomized = false;
   std::string not_randomized_cause;  ///< attrition cause when not randomized
   int arm = -1;
-  bool started = false;   ///< received IL-2, or (arm without IL-2) would have (see run_randomized)
-  bool analysed = false;  ///< in the stage's analysis population
+  bool started = false;  ///< received IL-2, or (arm without IL-2) would have (see run_randomized)
   std::string stratum;
   clinic::PatientRecord record;
 };
@@ -461,18 +459,13 @@ AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau,
                            const std::vector<std::string>& arms) {
   AnalysisData d;
   for (const auto& r : regs) {
-    if (!r.analysed || r.randomization_month >= tau) continue;
-    const double follow = (std::min(tau, r.dropout_month) - r.randomization_month) * kDaysPerMonth;
+    if (!r.cal.in_cut(tau)) continue;
     const auto add = [&](const std::string& code, std::vector<double>& t, std::vector<int>& e) {
       for (const auto& ep : clinic::endpoints(r.record, r.origin)) {
         if (ep.paramcd != code) continue;
-        if (ep.aval <= follow) {
-          t.push_back(ep.aval);
-          e.push_back(1 - ep.cnsr);
-        } else {
-          t.push_back(follow);
-          e.push_back(0);
-        }
+        const auto seen = r.cal.at_cut(ep, tau);
+        t.push_back(seen.aval);
+        e.push_back(1 - seen.cnsr);
       }
     };
     add("PFS", d.pfs, d.pfs_e);
@@ -512,17 +505,17 @@ std::vector<scenario::ArmSpec> randomized_arms(const scenario::Scenario& s,
 /// to `count - 1`, from each registrant's trial stream (the calendar continues from the last one).
 void accrue(const scenario::Scenario& s, const scenario::StageSpec& st, std::uint32_t base,
             std::uint32_t replicate, std::size_t count, std::vector<Registrant>& regs) {
-  double calendar = regs.empty() ? 0.0 : regs.back().registration_month;
+  double calendar = regs.empty() ? 0.0 : regs.back().cal.registration_month;
   for (std::size_t k = regs.size(); k < count; ++k) {
     RandomStream trial_stream(s.seed, replicate, base + static_cast<std::uint32_t>(k) + 1,
                               Purpose::kTrial);
     Registrant g;
     calendar += trial_stream.exponential() / st.accrual_per_month;
-    g.registration_month = calendar;
+    g.cal.registration_month = calendar;
     const double dropout_years = st.dropout_per_year > 0
                                      ? trial_stream.exponential() / st.dropout_per_year
                                      : std::numeric_limits<double>::infinity();
-    g.dropout_month = dropout_years * 12.0;  // relative; shifted after randomization
+    g.cal.dropout_month = dropout_years * 12.0;  // relative; shifted after randomization
     regs.push_back(std::move(g));
   }
 }
@@ -563,8 +556,8 @@ void screen(const Screening& c, const scenario::StageSpec& st, std::size_t from,
       g.patient = clinic::make_patient(c.local, c.cohort, c.replicate, id(k));
       g.randomized = true;
       g.origin = -lead;
-      g.randomization_month = g.registration_month;
-      g.dropout_month += g.randomization_month;
+      g.cal.randomization_month = g.cal.registration_month;
+      g.cal.dropout_month += g.cal.randomization_month;
     }
     return;
   }
@@ -581,8 +574,8 @@ void screen(const Screening& c, const scenario::StageSpec& st, std::size_t from,
             !g.patient.refuses && !g.patient.other_attrition) {
           g.randomized = true;
           g.origin = *r.landmark_day;
-          g.randomization_month = g.registration_month + g.origin / kDaysPerMonth;
-          g.dropout_month += g.randomization_month;
+          g.cal.randomization_month = g.cal.registration_month + g.origin / kDaysPerMonth;
+          g.cal.dropout_month += g.cal.randomization_month;
         } else {
           g.not_randomized_cause = attrition_cause(g, r);
         }
@@ -664,7 +657,7 @@ std::vector<std::size_t> randomize(const scenario::Scenario& s, const scenario::
     if (regs[k].randomized) order.push_back(k);
   }
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return regs[a].randomization_month < regs[b].randomization_month;
+    return regs[a].cal.randomization_month < regs[b].cal.randomization_month;
   });
   std::map<std::string, std::vector<int>> blocks;
   std::map<std::string, RandomStream> block_streams;
@@ -718,15 +711,15 @@ std::vector<double> look_times(const scenario::StageSpec& st, const std::vector<
   std::vector<double> event_months;
   for (const std::size_t k : order) {
     const auto& g = regs[k];
-    if (!g.analysed) continue;
+    if (!g.cal.analysed) continue;
     const auto pfs = clinic::survival_endpoints(g.record, g.origin).pfs;
     if (pfs.event == 1) {
-      const double month = g.randomization_month + pfs.time / kDaysPerMonth;
-      if (month <= g.dropout_month) event_months.push_back(month);
+      const double month = g.cal.randomization_month + pfs.time / kDaysPerMonth;
+      if (month <= g.cal.dropout_month) event_months.push_back(month);
     }
   }
   std::sort(event_months.begin(), event_months.end());
-  const double last_registration = regs.empty() ? 0.0 : regs.back().registration_month;
+  const double last_registration = regs.empty() ? 0.0 : regs.back().cal.registration_month;
   latest = last_registration + st.max_follow_up_months;
   const double earliest_final = last_registration + st.min_follow_up_months;
   std::vector<double> times;
@@ -808,16 +801,16 @@ AnalysisData run_looks(const scenario::StageSpec& st, const std::vector<Registra
     stop_time = tau;
     result.stop_look = static_cast<int>(k + 1);
     if (look.z >= look.efficacy_bound) {
-      result.decision = "efficacy";
+      result.decision = kDecisionEfficacy;
       result.reject = true;
       break;
     }
     if (!last && look.futility_bound && look.z < *look.futility_bound) {
-      result.decision = "futility";
+      result.decision = kDecisionFutility;
       break;
     }
     if (last) {
-      result.decision = "no difference";
+      result.decision = kDecisionNoDifference;
       break;
     }
   }
@@ -930,7 +923,7 @@ void treat(const scenario::Scenario& local, const scenario::StageSpec& st,
                       g.record.not_treated == clinic::NotTreatedReason::kNone &&
                       !g.patient.refuses && !g.patient.other_attrition && never[i] == 0;
         }
-        g.analysed = st.population == scenario::AnalysisPopulation::kItt || g.started;
+        g.cal.analysed = st.population == scenario::AnalysisPopulation::kItt || g.started;
         if (!g.started) {
           ++result.not_started[arm];
           ++causes[{static_cast<int>(arm), not_started_cause(g, never[i] != 0)}];
@@ -942,6 +935,11 @@ void treat(const scenario::Scenario& local, const scenario::StageSpec& st,
 }
 
 }  // namespace
+
+std::vector<std::string_view> possible_decisions(const scenario::StageSpec& st) {
+  if (st.futility) return {kDecisionEfficacy, kDecisionFutility, kDecisionNoDifference};
+  return {kDecisionEfficacy, kDecisionNoDifference};
+}
 
 double inflation_factor(const scenario::StageSpec& st) {
   design::GsdSettings gsd;
@@ -972,13 +970,16 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
   final_estimates(st, final_data, result);
   per_arm_outcomes(st, final_data, result);
   if (keep != nullptr) {
+    std::vector<double> cuts;
+    for (const auto& look : result.looks) cuts.push_back(look.calendar_months);
     for (const std::size_t k : order) {
       auto& g = regs[k];
       const auto& arm = arms[static_cast<std::size_t>(g.arm)];
       std::string product;
       if (arm.regimen)
         product = std::string(dosing::to_string(local.regimens.at(*arm.regimen).product));
-      keep->push_back({std::move(g.record), g.origin, product});
+      g.cal.cut_months = cuts;
+      keep->push_back({std::move(g.record), g.origin, product, std::move(g.cal)});
     }
   }
   return result;

@@ -9,8 +9,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "clinic/endpoints.hpp"
 #include "clinic/patient.hpp"
 #include "scenario/scenario.hpp"
 
@@ -29,6 +31,8 @@ struct StagePatient {
   clinic::PatientRecord record;
   double origin = 0.0;  ///< randomization (or IL-2 start) day: time origin of ADTTE
   std::string product;
+  /// A randomized stage's calendar of the patient, with the stage's data cuts (none elsewhere).
+  std::optional<clinic::TrialCalendar> calendar{};
 };
 
 // ---- Dose escalation
@@ -105,6 +109,14 @@ struct NotStartedRow {
   std::string cause;
   int patients = 0;
 };
+/// The decisions a randomized stage can reach: efficacy (a look's z crossed the efficacy bound),
+/// futility (below a futility bound before the last look; only with `futility`), no difference.
+inline constexpr std::string_view kDecisionEfficacy = "efficacy";
+inline constexpr std::string_view kDecisionFutility = "futility";
+inline constexpr std::string_view kDecisionNoDifference = "no difference";
+/// The decisions stage `st` can reach, in the order above.
+[[nodiscard]] std::vector<std::string_view> possible_decisions(const scenario::StageSpec& st);
+
 struct RandomizedResult {
   int registered = 0;
   std::map<std::string, int> attrition;  ///< not randomized, by cause

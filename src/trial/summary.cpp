@@ -608,6 +608,9 @@ RandomizedSummary randomized_summary(const ProgrammeSummary& ps, std::size_t i) 
   s.target_events = v.target;
   s.duration_months_median = median(v.duration);
   s.duration_months_median_mc_se = mc_se_quantile(v.duration, 0.5);
+  // Every decision the stage can reach has a share, 0 when no replicate reached it (a sweep's
+  // table and plots then show 0, not a missing value).
+  for (const auto d : possible_decisions(st)) s.decisions[std::string(d)] = 0.0;
   for (const auto& d : v.decision) s.decisions[d] += 1;
   for (auto& [k, n] : s.decisions) {
     n /= m;

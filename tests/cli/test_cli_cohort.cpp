@@ -79,7 +79,8 @@ std::vector<std::string> files_in(const std::string& dir) {
   return names;
 }
 
-const std::vector<std::string> kViews{"adsl.csv", "adtte.csv", "adlb.csv", "adae.csv", "ex.csv"};
+const std::vector<std::string> kViews{"adsl.csv", "adtte.csv", "adlb.csv",
+                                      "adae.csv", "ex.csv",    "adtte_cuts.csv"};
 
 class CohortRuns : public ::testing::Test {
  protected:

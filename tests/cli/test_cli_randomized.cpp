@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +68,77 @@ TEST(CliRandomized, AmbiguousAccrualTargetExits2) {
       base);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("ambiguous accrual target"), std::string::npos) << r.err;
+}
+
+}  // namespace il2sim
+
+namespace il2sim {
+namespace {
+
+/// The lines of a CSV view whose REPLICATE (second column of every patient view) is `rep`.
+std::vector<std::string> rows_of_replicate(const std::string& csv, const std::string& rep) {
+  std::vector<std::string> out;
+  std::size_t at = csv.find('\n') + 1;
+  while (at < csv.size()) {
+    const std::size_t end = csv.find('\n', at);
+    const std::string line = csv.substr(at, end - at);
+    const std::size_t c1 = line.find(',');
+    if (line.substr(c1 + 1, line.find(',', c1 + 1) - c1 - 1) == rep) out.push_back(line);
+    at = end + 1;
+  }
+  return out;
+}
+
+std::set<std::string> replicates_in(const std::string& csv) {
+  std::set<std::string> reps;
+  for (const char* r : {"0", "1", "2"}) {
+    if (!rows_of_replicate(csv, r).empty()) reps.insert(r);
+  }
+  return reps;
+}
+
+}  // namespace
+
+// --patient-data: the default writes the first replicate; a list or `all` writes those replicates'
+// patients (run again with the same streams: a replicate's rows are the same bytes whichever
+// selection wrote them), with the data cut of every look in adtte_cuts.csv and the trial calendar
+// in ADSL; the operating characteristics do not depend on it; a replicate the run does not have is
+// refused (exit 2) before anything is written.
+TEST(CliRandomized, PatientDataOfChosenReplicates) {
+  const auto base = temp_dir("patient-data");
+  const std::string run =
+      "run phase3-autosct-nhl --replicates 3 --set stages.phase3.registered=40"
+      " --set stages.phase3.accrual_per_month=10 --out " +
+      base;
+  auto r = run_il2sim(run + "/first");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_il2sim(run + "/list --patient-data 2,0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_il2sim(run + "/all --patient-data all --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(base + "/first/summary.json"), read_text(base + "/list/summary.json"));
+  EXPECT_EQ(read_text(base + "/first/summary.json"), read_text(base + "/all/summary.json"));
+  for (const char* view : {"adsl.csv", "adtte.csv", "ex.csv", "adtte_cuts.csv"}) {
+    const auto first = read_text(base + "/first/" + view);
+    const auto list = read_text(base + "/list/" + view);
+    const auto all = read_text(base + "/all/" + view);
+    EXPECT_EQ(replicates_in(first), (std::set<std::string>{"0"})) << view;
+    EXPECT_EQ(replicates_in(list), (std::set<std::string>{"0", "2"})) << view;
+    EXPECT_EQ(replicates_in(all), (std::set<std::string>{"0", "1", "2"})) << view;
+    EXPECT_EQ(rows_of_replicate(first, "0"), rows_of_replicate(all, "0")) << view;
+    EXPECT_EQ(rows_of_replicate(list, "2"), rows_of_replicate(all, "2")) << view;
+  }
+  // Every randomized patient of ADSL has a registration and randomization month.
+  const auto adsl = read_text(base + "/all/adsl.csv");
+  const std::string header = adsl.substr(0, adsl.find('\n'));
+  EXPECT_NE(header.find(",REGMO,RANDMO,LOSTMO,ANLFL"), std::string::npos) << header;
+  EXPECT_EQ(adsl.find(",NA,NA,NA,NA\n"), std::string::npos)
+      << "a randomized patient without calendar";
+  // A replicate the run does not have: exit 2, nothing written.
+  r = run_il2sim(run + "/bad --patient-data 3");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--patient-data 3"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(base + "/bad/summary.json"));
 }
 
 }  // namespace il2sim

@@ -88,6 +88,8 @@ TEST(CliRegimens, CycleRegimenWithCustomProduct) {
       EXPECT_EQ(rows[i].at("EXTRT"), "bio");
       EXPECT_EQ(rows[i].at("EXROUTE"), "sc");
       EXPECT_EQ(rows[i].at("EXPHASE"), "cycle");
+      // EXCYCLE: cycle c (1-based) holds injections 5(c-1) .. 5c-1.
+      EXPECT_EQ(rows[i].at("EXCYCLE"), std::to_string(i / 5 + 1)) << id << " row " << i;
       // 1 MU of a product of 2 Chiron IU per unit, flat: 2e6 IU per injection.
       EXPECT_DOUBLE_EQ(std::stod(rows[i].at("EXAMT")), 2e6);
       // Injection j of cycle c on day first + 28c + j.

@@ -19,9 +19,9 @@ std::string temp_dir(const std::string& name) {
 
 // Every output but manifest.json (interfaces.md: the only file that may differ between identical
 // runs; it alone records timings, threads and ranks).
-const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv",
-                          "adtte.csv",    "adlb.csv",      "adae.csv",
-                          "ex.csv",       "report.html",   "results.sqlite"};
+const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv", "adtte.csv",
+                          "adlb.csv",     "adae.csv",      "ex.csv",   "adtte_cuts.csv",
+                          "report.html",  "results.sqlite"};
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -117,7 +118,16 @@ class PatientTables : public ::testing::Test {
     sqlite3_close(db_);
     std::filesystem::remove(path_);
   }
-  static inline const RowContext context_{"stage-a", 2, 10.0, "chiron", "stage-a", 1};
+  /// A randomized stage's calendar (made-up months) with two data cuts, so that every view,
+  /// events_at_cuts included, has rows.
+  static inline const clinic::TrialCalendar calendar_{
+      1.0, 1.5, std::numeric_limits<double>::infinity(), true, {12.0, 30.0}};
+  static RowContext randomized_context() {
+    RowContext c{"stage-a", 2, 10.0, "chiron", "stage-a", 1};
+    c.calendar = &calendar_;
+    return c;
+  }
+  static inline const RowContext context_ = randomized_context();
   static inline std::vector<clinic::PatientRecord> records_;
   static inline std::string path_;
   static inline sqlite3* db_ = nullptr;

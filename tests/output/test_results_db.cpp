@@ -244,6 +244,7 @@ void check_common(const std::string& dir, const std::string& scenario, long repl
   EXPECT_EQ(db.count("labs"), csv_rows(dir + "/adlb.csv"));
   EXPECT_EQ(db.count("adverse_events"), csv_rows(dir + "/adae.csv"));
   EXPECT_EQ(db.count("exposure"), csv_rows(dir + "/ex.csv"));
+  EXPECT_EQ(db.count("events_at_cuts"), csv_rows(dir + "/adtte_cuts.csv"));
   EXPECT_GT(db.count("patients"), 0);
   // Every CSV column of a view is a column of its table and vice versa, in the same order (the
   // table's name is the CSV column in lower case: output/patient_fields.hpp).
@@ -252,7 +253,8 @@ void check_common(const std::string& dir, const std::string& scenario, long repl
                                                         {"adtte.csv", "events"},
                                                         {"adlb.csv", "labs"},
                                                         {"adae.csv", "adverse_events"},
-                                                        {"ex.csv", "exposure"}}) {
+                                                        {"ex.csv", "exposure"},
+                                                        {"adtte_cuts.csv", "events_at_cuts"}}) {
     const std::string text = read_text(dir + "/" + csv);
     std::string header;
     for (const char c : text.substr(0, text.find('\n')))

@@ -185,6 +185,7 @@ TEST(Views, ExposureRowsCarryRouteRoleAndAmount) {
   sc.role = "maintenance";
   sc.amount = 2e6;
   sc.amount_unit = "IU";
+  sc.cycle = 2;  // the second repetition of a `repeat` cycle (EXCYCLE); civ: outside any cycle
   r.exposure = {civ, sc};
   std::string out;
   append_ex(out, {"study", 0, 0.0, "chiron"}, r);
@@ -192,12 +193,12 @@ TEST(Views, ExposureRowsCarryRouteRoleAndAmount) {
   // on a tie: 1600000).
   EXPECT_EQ(ex_header(),
             "USUBJID,REPLICATE,ARM,EXTRT,EXPHASE,EXSTDY,EXENDY,EXRATE,EXDOSE,EXDOSU,DOSEFRAC,"
-            "EXENDRS,EXROUTE,EXROLE,EXAMT,EXAMTU,STAGE_INDEX,STAGE\n");
+            "EXENDRS,EXROUTE,EXROLE,EXAMT,EXAMTU,STAGE_INDEX,STAGE,EXCYCLE\n");
   EXPECT_EQ(out,
             "study-000005,0,il2,chiron,induction,10,15,9e+06,4.5e+07,IU,1,completed,civ,"
-            "induction,NA,NA,NA,NA\n"
+            "induction,NA,NA,NA,NA,NA\n"
             "study-000005,0,il2,chiron,maintenance,20.25,20.25,0,1600000,IU,1,given,sc,"
-            "maintenance,2e+06,IU,NA,NA\n");
+            "maintenance,2e+06,IU,NA,NA,2\n");
 }
 
 TEST(Views, HeadersKeepTheColumnOrderOfTheContract) {
@@ -311,6 +312,11 @@ TEST(Views, RowsMatchTheirHeaderAndNumbersAreExact) {
   for (const auto& r : records) append_views(views, c, r);
   for (std::size_t k = 0; k < views.size(); ++k) {
     const auto rows = table_of(views[k]);
+    // ADTTE at data cuts has rows only in randomized stages (tests/output/test_patient_data.cpp).
+    if (view_files()[k] == AdtteCutView::kCsv) {
+      EXPECT_EQ(rows.size(), 1U);
+      continue;
+    }
     ASSERT_GT(rows.size(), 1U) << view_files()[k];
     for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size()) << view_files()[k];
   }

@@ -111,6 +111,20 @@ TEST(StageSummaries, RandomizedAggregatesAndJson) {
   EXPECT_DOUBLE_EQ(js["decisions"]["efficacy"].get<double>(), 0.5);
 }
 
+// A decision no replicate reached has share 0 (and MC SE 0), not a missing key: a sweep plots
+// it as 0. The stage's possible decisions: efficacy and no difference, futility with a futility
+// bound (stages.hpp possible_decisions).
+TEST(StageSummaries, ADecisionNoReplicateReachedHasShareZero) {
+  auto s = scenario::load_scenario("phase3-autosct-nhl");
+  ProgrammeSummary p(s);
+  p.add(made_up(s, 1));  // "no difference" only
+  const auto& r = std::get<RandomizedSummary>(stage_summaries(p).at(0));
+  EXPECT_DOUBLE_EQ(r.decisions.at("efficacy"), 0.0);
+  EXPECT_DOUBLE_EQ(r.decisions_mc_se.at("efficacy"), 0.0);
+  EXPECT_DOUBLE_EQ(r.decisions.at("no difference"), 1.0);
+  EXPECT_EQ(r.decisions.count("futility"), s.stages[0].futility ? 1U : 0U);
+}
+
 TEST(StageSummaries, EscalationAndSingleArmAggregatesAndJson) {
   const auto s = scenario::load_scenario("programme");
   const auto p = two_replicates(s);

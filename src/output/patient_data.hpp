@@ -1,0 +1,68 @@
+#pragma once
+/// @file patient_data.hpp
+/// The patient-level data of `il2sim run`: which replicates are written (`--patient-data`), the
+/// rows of a replicate's stage patients, and the CSV views of an output directory written as the
+/// replicates arrive (streamed: a run's patient data can exceed memory).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/output_file.hpp"
+#include "output/patient_fields.hpp"
+#include "trial/programme.hpp"
+
+namespace il2sim::output {
+
+/// Which replicates' patient records a run writes (CSV views and results.sqlite's patient tables).
+struct PatientDataChoice {
+  enum class Kind {
+    kFirst,  ///< for each stage, the first replicate in which it ran (the default)
+    kAll,    ///< every replicate
+    kList,   ///< the listed replicates
+  };
+  Kind kind = Kind::kFirst;
+  std::vector<std::uint32_t> replicates;  ///< kList: 0-based, ascending, distinct
+};
+
+/// Parses `--patient-data`: `first`, `all`, or 0-based replicate numbers `N,M,...` below
+/// `replicates` (the REPLICATE column's numbering).
+/// @throws UserError naming the option, the value and what is allowed.
+[[nodiscard]] PatientDataChoice parse_patient_data(std::string_view text, int replicates);
+
+/// Calls f(const PatientRow&) for every kept patient of `r`, stage by stage in scenario order:
+/// the one place a stage patient's row context (study, replicate, origin, product, stage, trial
+/// calendar) is made.
+template <class F>
+void for_each_patient_row(const scenario::Scenario& s, const trial::ReplicateResult& r, F&& f) {
+  for (std::size_t i = 0; i < r.patients.size(); ++i) {
+    const std::string& stage = s.stages[i].name;
+    for (const auto& p : r.patients[i]) {
+      RowContext c{stage, r.replicate_of(i), p.origin, p.product, stage, i};
+      c.calendar = p.calendar ? &*p.calendar : nullptr;
+      const std::string id = usubjid(stage, p.record.id);
+      f(PatientRow{c, p.record, id});
+    }
+  }
+}
+
+/// The patient-level CSV views (views.hpp: view_files()) of an output directory, written as rows
+/// arrive. Nothing appears under the views' names before commit(); destroyed without it (an error
+/// or an interrupt), the temporary files are removed.
+class ViewFiles {
+ public:
+  explicit ViewFiles(const std::string& dir);
+  /// Appends each view's rows (PatientViews: the text of each view, in view_files() order).
+  void write(const std::array<std::string, kPatientViewCount>& rows);
+  /// Appends the rows of one patient to each view.
+  void write(const PatientRow& p);
+  void commit();
+
+ private:
+  std::vector<std::unique_ptr<core::OutputFile>> files_;
+  std::array<std::string, kPatientViewCount> rows_;  ///< reused row buffers of write(PatientRow)
+};
+
+}  // namespace il2sim::output
