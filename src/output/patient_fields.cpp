@@ -246,6 +246,10 @@ const std::array kAdslColumns{
     col<P, [](const P& p) { return p.context.origin; }>(
         "ORIGIN_DAY", kReal, "day",
         "time origin of ADTTE (randomization or IL-2 start; 0 = transplant)"),
+    col<P, [](const P& p) { return text(p.record.cohort); }>(
+        "COHORT", kText, "",
+        "the patient's cohort: the component drawn for a patient of a mixture cohort, else the "
+        "arm's cohort"),
 };
 const auto kAdslFields = fields_of(kAdslColumns);
 const auto kAdslCsv = writers_of(kAdslColumns);
