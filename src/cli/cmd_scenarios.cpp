@@ -25,6 +25,12 @@ nlohmann::json cohort_number(const scenario::CohortValue& v,
 }
 
 nlohmann::json cohort_json(const scenario::Scenario& s, const scenario::CohortSpec& c) {
+  if (c.is_mixture()) {
+    nlohmann::json mix = nlohmann::json::array();
+    for (const auto& [component, weight] : c.mix)
+      mix.push_back({{"cohort", component}, {"weight", weight}});
+    return {{"name", c.name}, {"builtin", c.builtin}, {"description", c.description}, {"mix", mix}};
+  }
   const auto ps = scenario::cohort_population(s, c);
   const auto& p = s.parameters;
   return {
@@ -67,6 +73,14 @@ void list_cohorts(const std::string& name, bool json) {
       fmt::format("{:<28} {:<8} {:<8} {:<13} {:<11} {:>7} {:>7} {:>9}  {}\n", "name", "source",
                   "disease", "setting", "ages", "p(L0=0)", "NRM 1y", "OS rel mo", "remission");
   for (const auto* c : cohorts) {
+    if (c->is_mixture()) {
+      std::string parts;
+      for (const auto& [component, weight] : c->mix)
+        parts += fmt::format("{}{} {:g}", parts.empty() ? "" : ", ", component, weight);
+      text += fmt::format("{:<28} {:<8} mixture of {}\n", c->name,
+                          c->builtin ? "built-in" : "scenario", parts);
+      continue;
+    }
     const auto ps = scenario::cohort_population(s, *c);
     text += fmt::format("{:<28} {:<8} {:<8} {:<13} {:<11} {:>7.3f} {:>7.3f} {:>9.1f}  {}\n",
                         c->name, c->builtin ? "built-in" : "scenario", model::to_string(c->disease),

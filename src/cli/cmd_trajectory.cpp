@@ -88,6 +88,14 @@ void run_trajectory(const TrajectoryArgs& args) {
                     "the typical patient has no random draws, so a seed would be ignored",
                     "--seed with --patient K");
   }
+  if (scenario.find_cohort(arm->cohort)->is_mixture()) {
+    throw UserError({"", std::nullopt, std::nullopt, "--arm"},
+                    fmt::format("arm '{}' draws from the mixture cohort '{}': the typical patient "
+                                "needs one disease and setting",
+                                arm->name, arm->cohort),
+                    "an arm of a cohort that is not a mixture, or --patient K (a virtual patient "
+                    "of the mixture)");
+  }
   const auto mode = args.mode.value_or("reference") == "fast" ? sim::SolverMode::kFast
                                                               : sim::SolverMode::kReference;
   const auto run = clinic::simulate_typical(scenario, *arm, args.days, args.step, mode);

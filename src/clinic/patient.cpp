@@ -108,6 +108,26 @@ void set_cohort_events(const scenario::Scenario& s, const scenario::CohortSpec& 
   v.post_relapse_median_days = months * kDaysPerMonth;
 }
 
+/// The component of a mixture cohort a patient belongs to: one uniform draw of its own stream
+/// against the cumulative weights (in the order of `mix`).
+const scenario::CohortSpec& mixture_component(const scenario::Scenario& s,
+                                              const scenario::CohortSpec& mixture,
+                                              const PatientStreams& streams) {
+  const double u = streams(Purpose::kMixture).uniform();
+  double cumulative = 0.0;
+  const std::string* chosen = &mixture.mix.back().first;  // weights sum to 1 within 1e-9
+  for (const auto& [component, weight] : mixture.mix) {
+    cumulative += weight;
+    if (u < cumulative) {
+      chosen = &component;
+      break;
+    }
+  }
+  const auto* c = s.find_cohort(*chosen);
+  IL2SIM_ASSERT(c != nullptr && !c->is_mixture(), "mixture components validated at the input edge");
+  return *c;
+}
+
 }  // namespace
 
 RandomStream PatientStreams::operator()(Purpose purpose) const {
@@ -119,9 +139,14 @@ RandomStream PatientStreams::operator()(Purpose purpose) const {
 VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortSpec& cohort,
                             std::uint32_t replicate, std::uint32_t id,
                             std::optional<Purpose> perturbed) {
+  if (cohort.is_mixture()) {
+    return make_patient(s, mixture_component(s, cohort, {s.seed, replicate, id, perturbed}),
+                        replicate, id, perturbed);
+  }
   VirtualPatient v;
   v.id = id;
   v.replicate = replicate;
+  v.cohort = cohort.name;
   v.disease = cohort.disease;
   v.transplant = cohort.transplant;
   v.covariates =
@@ -515,6 +540,7 @@ PatientRecord simulate_patient(const scenario::Scenario& s, const scenario::ArmS
   PatientRecord record;
   record.id = v.id;
   record.arm = arm.name;
+  record.cohort = v.cohort;
   record.covariates = v.covariates;
   record.disease = v.disease;
   record.transplant = v.transplant;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "clinic/record.hpp"
 #include "core/random.hpp"
@@ -32,6 +33,9 @@ struct PatientStreams {
 struct VirtualPatient {
   std::uint32_t id = 0;
   std::uint32_t replicate = 0;
+  /// The cohort the patient was made from: the component drawn for a patient of a mixture cohort,
+  /// else the cohort itself.
+  std::string cohort;
   model::Covariates covariates;
   model::Disease disease = model::Disease::kNhl;
   model::Transplant transplant = model::Transplant::kAutologous;
@@ -58,7 +62,9 @@ struct VirtualPatient {
 
 /// Draws patient `id` of `cohort` (replicate `replicate`) from the scenario's population (the
 /// cohort's own age range where it has one). `cohort` is a built-in one or one of the scenario's
-/// own (Scenario::find_cohort).
+/// own (Scenario::find_cohort). A mixture cohort's patient first draws its component (its own
+/// stream, Purpose::kMixture, with the mixture's weights) and is then exactly patient `id` of that
+/// component (same covariates, parameters, disease and event draws).
 /// `perturbed`: the test seam of PatientStreams (empty in every real run).
 [[nodiscard]] VirtualPatient make_patient(const scenario::Scenario& scenario,
                                           const scenario::CohortSpec& cohort,

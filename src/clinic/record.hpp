@@ -82,6 +82,7 @@ struct LabValue {
 struct PatientRecord {
   std::uint32_t id = 0;
   std::string arm;
+  std::string cohort;  ///< the patient's cohort (a mixture's: the component drawn)
   model::Covariates covariates;
   model::Disease disease = model::Disease::kNhl;
   model::Transplant transplant = model::Transplant::kAutologous;

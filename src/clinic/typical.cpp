@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/error.hpp"
 #include "sim/dose_feed.hpp"
 
 namespace il2sim::clinic {
@@ -9,6 +10,8 @@ namespace il2sim::clinic {
 model::IndividualParameters typical_parameters(const scenario::Scenario& s,
                                                const scenario::ArmSpec& arm) {
   const auto* cohort = s.find_cohort(arm.cohort);
+  IL2SIM_ASSERT(cohort != nullptr && !cohort->is_mixture(),
+                "the typical patient's cohort is one cohort (`trajectory` refuses a mixture)");
   model::Covariates cov;
   cov.bsa_m2 = s.typical.bsa_m2;
   // Weight consistent with the BSA for a 175 cm adult (Mosteller), used only for per-kg doses and

@@ -34,6 +34,7 @@ enum class Purpose : std::uint32_t {
   kNeverStart = 18,      ///< a randomized patient of the experimental arm who never starts IL-2
   kEarlyStop = 20,  ///< stopping IL-2 early at a constant hazard (protocol.early_stop_per_month)
   kSalvage = 22,    ///< salvage transplant after relapse (cohort salvage_fraction)
+  kMixture = 23,    ///< the component cohort of a patient of a mixture cohort (cohort `mix`)
   kTest = 99        ///< tests and benchmarks
 };
 

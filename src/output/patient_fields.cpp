@@ -274,6 +274,10 @@ const std::array kAdslColumns{
         }>("ANLFL", kInt, "",
            "randomized stages: 1 if in the stage's analysis population (`population`: itt, every "
            "randomized patient; treated, those who started IL-2)"),
+    col<P, [](const P& p) { return text(p.record.cohort); }>(
+        "COHORT", kText, "",
+        "the patient's cohort: the component drawn for a patient of a mixture cohort, else the "
+        "arm's cohort"),
 };
 const auto kAdslFields = fields_of(kAdslColumns);
 const auto kAdslCsv = writers_of(kAdslColumns);

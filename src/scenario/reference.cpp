@@ -130,6 +130,10 @@ void add_cohorts(std::vector<ReferenceRow>& rows) {
   rows.push_back({c + ".salvage_median_months", "number", "month", "(none)",
                   "0.1 to 240" + or_parameter,
                   "median survival after relapse of the salvaged (with salvage_fraction > 0)"});
+  rows.push_back({c + ".mix", "table of numbers (cohort name = weight)", "", "(none)",
+                  "cohorts that are not mixtures; weights above 0 summing to 1",
+                  "a mixture cohort: each patient is a patient of one component, drawn with these "
+                  "weights (with `mix`, a cohort has only `description`; no other key)"});
 }
 
 void add_arms(std::vector<ReferenceRow>& rows) {
@@ -210,6 +214,8 @@ std::string reference_path(const std::string& key_path) {
   p = std::regex_replace(p, regimen, "regimens.NAME");
   static const std::regex named(R"(^(cohorts|products)\.[^.\[]+)");
   p = std::regex_replace(p, named, "$1.NAME");
+  static const std::regex mixture(R"(^cohorts\.NAME\.mix\..+$)");
+  p = std::regex_replace(p, mixture, "cohorts.NAME.mix");
   static const std::regex parameter(R"(^parameters\..+$)");
   return std::regex_replace(p, parameter, "parameters.NAME");
 }

@@ -98,8 +98,10 @@ void add_randomized(std::vector<ReferenceRow>& rows, const StageSpec& d) {
   rows.push_back({"stages[].block_size", "integer", "patients", fmt::format("{}", d.block_size),
                   "a multiple of the allocation total, 1 to 1000",
                   "randomized: permuted blocks within strata"});
-  rows.push_back({"stages[].strata", "array of strings (each one of)", "", "[]", "sex, age, mrd",
-                  "randomized: stratification factors (age: age ≥ age_cutoff; mrd: L0 ≥ L_MRD)"});
+  rows.push_back({"stages[].strata", "array of strings (each one of)", "", "[]",
+                  "sex, age, mrd, cohort",
+                  "randomized: stratification factors (age: age ≥ age_cutoff; mrd: L0 ≥ L_MRD; "
+                  "cohort: the component of a mixture cohort, else the cohort)"});
   rows.push_back({"stages[].age_cutoff", "number", "year", num(d.age_cutoff), "0 to 120",
                   "randomized: the age stratum's cutoff"});
   rows.push_back({"stages[].dropout_per_year", "number", "1/year", num(d.dropout_per_year),

@@ -650,6 +650,28 @@ void parse_randomized_v2(const Checker& check, const toml::table& t, const std::
   }
 }
 
+/// The arms of a randomized stage draw from one cohort: every registrant is a patient of it before
+/// randomization (run_randomized), so arms naming different cohorts would silently all get the
+/// first arm's.
+void check_one_cohort(const Checker& check, const toml::table& t, const std::string& path,
+                      const StageSpec& st, const Scenario& s) {
+  std::string listed;
+  bool same = true;
+  for (const auto& a : st.arms) {
+    const auto& cohort = s.find_arm(a)->cohort;
+    same = same && cohort == s.find_arm(st.arms.front())->cohort;
+    listed += fmt::format("{}'{}' (cohort '{}')", listed.empty() ? "" : ", ", a, cohort);
+  }
+  if (!same) {
+    check.fail(find(t, "arms"), path + ".arms",
+               fmt::format("the arms of randomized stage '{}' name different cohorts: {}", st.name,
+                           listed),
+               "arms of one cohort (every registrant comes from one population; to randomize a "
+               "mixed population, define a mixture cohort [cohorts.NAME] mix = { A = wA, B = wB } "
+               "and name it in both arms)");
+  }
+}
+
 StageSpec parse_stage(const Checker& check, const toml::table& t, const std::string& path,
                       const Scenario& s) {
   StageSpec st;
@@ -749,9 +771,10 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
   if (const auto* n = find(t, "strata")) {
     st.strata = string_list(check, *n, path + ".strata");
     for (std::size_t i = 0; i < st.strata.size(); ++i) {
-      if (st.strata[i] != "sex" && st.strata[i] != "age" && st.strata[i] != "mrd") {
+      if (st.strata[i] != "sex" && st.strata[i] != "age" && st.strata[i] != "mrd" &&
+          st.strata[i] != "cohort") {
         check.fail(n, fmt::format("{}.strata[{}]", path, i),
-                   fmt::format("unknown stratum '{}'", st.strata[i]), "sex, age, mrd");
+                   fmt::format("unknown stratum '{}'", st.strata[i]), "sex, age, mrd, cohort");
       }
     }
   }
@@ -839,6 +862,7 @@ StageSpec parse_stage(const Checker& check, const toml::table& t, const std::str
         if (s.find_arm(a) == nullptr)
           check.fail(find(t, "arms"), path + ".arms", fmt::format("no arm named '{}'", a));
       }
+      check_one_cohort(check, t, path, st, s);
       if (st.allocation.size() != st.arms.size())
         check.fail(&t, path + ".allocation", "one ratio per arm");
       if (st.min_follow_up_months > st.max_follow_up_months) {
@@ -1031,9 +1055,81 @@ CohortSpec parse_cohort(const Checker& check, const toml::table& t, const std::s
   return c;
 }
 
+/// A mixture cohort's table (`description` and `mix` only): the weights, each > 0 and finite,
+/// summing to 1 within 1e-9. The components are checked once every cohort is known
+/// (check_mixture_components).
+CohortSpec parse_mixture(const Checker& check, const toml::table& t, const std::string& name,
+                         const std::string& path) {
+  for (const auto& [key, node] : t) {
+    if (key.str() == "description" || key.str() == "mix") continue;
+    check.fail(
+        &node, path + "." + std::string(key.str()),
+        "a mixture cohort (one with `mix`) takes its disease, setting, ages and numbers from "
+        "its components",
+        "description, mix");
+  }
+  CohortSpec c;
+  c.name = name;
+  if (const auto* n = find(t, "description"))
+    c.description = check.string(*n, path + ".description");
+  const std::string key = path + ".mix";
+  const auto* node = find(t, "mix");
+  const auto* mix = node->as_table();
+  if (mix == nullptr || mix->empty()) {
+    check.fail(
+        node, key,
+        mix == nullptr ? fmt::format("expected a table, found {}", node_description(*node))
+                       : "an empty mixture",
+        "a table of cohort names and weights, e.g. mix = { cohort-a = 0.4, cohort-b = 0.6 }");
+  }
+  double total = 0.0;
+  for (const auto& [component, w] : *mix) {
+    const auto weight = w.value<double>();
+    if (!w.is_number() || !weight || !std::isfinite(*weight) || *weight <= 0.0) {
+      check.fail(&w, key,
+                 fmt::format("the weight of '{}' is {}", component.str(), node_description(w)),
+                 "a finite number above 0 per component, the weights summing to 1");
+    }
+    c.mix.emplace_back(std::string(component.str()), *weight);
+    total += *weight;
+  }
+  if (std::fabs(total - 1.0) > 1e-9) {
+    check.fail(node, key, fmt::format("the weights sum to {}", core::format_double(total)),
+               "weights above 0 summing to 1 (within 1e-9)");
+  }
+  return c;
+}
+
+/// Every component of every mixture in `cohorts` is a cohort (one of `cohorts`, else a built-in
+/// one) that is not itself a mixture.
+void check_mixture_components(const Checker& check, const toml::table& t,
+                              const std::vector<CohortSpec>& cohorts) {
+  for (const auto& c : cohorts) {
+    const std::string key = "cohorts." + c.name + ".mix";
+    const auto* table = t.get_as<toml::table>(c.name);
+    const toml::node* mix = table != nullptr ? table->get("mix") : nullptr;
+    for (const auto& part : c.mix) {
+      const std::string& component = part.first;
+      const auto own = std::find_if(cohorts.begin(), cohorts.end(),
+                                    [&](const CohortSpec& x) { return x.name == component; });
+      const CohortSpec* found = own != cohorts.end() ? &*own : find_cohort(component);
+      if (found == nullptr) {
+        check.fail(mix, key, fmt::format("unknown component cohort '{}'", component),
+                   "cohorts of `il2sim scenarios cohorts` or the scenario's own [cohorts.NAME] "
+                   "that are not mixtures");
+      }
+      if (found->is_mixture()) {
+        check.fail(mix, key, fmt::format("component '{}' is itself a mixture", component),
+                   "cohorts that are not mixtures (list the components of '" + component +
+                       "' here instead)");
+      }
+    }
+  }
+}
+
 /// Every [cohorts.NAME] table, in the order of the text (a name added by `--set` last). A
 /// scenario's own cohort may not take a built-in name: arms and stages name a cohort, and one name
-/// is one cohort.
+/// is one cohort. A scenario's own cohort may be a mixture (`mix`); the built-in ones are not.
 std::vector<CohortSpec> parse_cohort_tables(const Checker& check, const toml::table& t,
                                             const population::PopulationSettings& adults,
                                             const population::PopulationSettings& children,
@@ -1054,8 +1150,14 @@ std::vector<CohortSpec> parse_cohort_tables(const Checker& check, const toml::ta
                  "another name (a scenario's own cohort cannot replace a built-in one; "
                  "`il2sim scenarios cohorts` lists them)");
     }
-    out.push_back(parse_cohort(check, check.table(*node, path), name, path, adults, children));
+    const auto& table = check.table(*node, path);
+    if (scenario_own && find(table, "mix") != nullptr) {
+      out.push_back(parse_mixture(check, table, name, path));
+    } else {
+      out.push_back(parse_cohort(check, table, name, path, adults, children));
+    }
   }
+  check_mixture_components(check, t, out);
   return out;
 }
 

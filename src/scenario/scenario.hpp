@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dosing/bsa.hpp"
@@ -63,6 +64,13 @@ struct CohortSpec {
   CohortValue salvage_fraction{0.0, std::nullopt};
   std::optional<CohortValue> salvage_median_months;  ///< given exactly when salvage_fraction is
   bool builtin = false;                              ///< from data/cohorts.toml
+  /// A mixture cohort (`mix = { A = 0.4, B = 0.6 }`): its components (cohorts that are not
+  /// mixtures) and their weights (> 0, summing to 1), in name order. Each patient is drawn from one
+  /// component (its own stream, Purpose::kMixture) and is then exactly a patient of that component;
+  /// a mixture has only a name, a description and `mix` (the fields above keep their defaults and
+  /// are not used). Empty: not a mixture.
+  std::vector<std::pair<std::string, double>> mix;
+  [[nodiscard]] bool is_mixture() const { return !mix.empty(); }
 };
 
 /// The built-in cohorts, by name (data/cohorts.toml).

@@ -272,6 +272,15 @@ std::string cohort_value(const CohortValue& v) {
 }  // namespace
 
 std::string cohort_to_toml(const CohortSpec& c) {
+  if (c.is_mixture()) {
+    std::string parts;
+    for (const auto& [component, weight] : c.mix) {
+      parts += fmt::format("{}{} = {}", parts.empty() ? "" : ", ", quoted(component),
+                           core::format_double(weight));
+    }
+    return fmt::format("[cohorts.{}]\ndescription = {}\nmix = {{ {} }}\n", quoted(c.name),
+                       quoted(c.description), parts);
+  }
   std::string out = fmt::format(
       "[cohorts.{}]\ndescription = {}\ndisease = \"{}\"\nremission = {}\nsetting = \"{}\"\n"
       "population = \"{}\"\n",

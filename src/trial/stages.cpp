@@ -620,13 +620,15 @@ std::vector<Registrant> enrol(const Screening& c, const scenario::Scenario& s,
   return regs;
 }
 
-/// The stratum label of a registrant ("sex/age/mrd/" in the order of the stage's strata).
+/// The stratum label of a registrant ("sex/age/mrd/cohort/" in the order of the stage's strata;
+/// cohort: the component of a mixture cohort, else the cohort).
 std::string stratum_of(const scenario::StageSpec& st, const Registrant& g, double L_mrd) {
   std::string stratum;
   for (const auto& f : st.strata) {
     if (f == "sex") stratum += std::string(model::to_string(g.patient.covariates.sex));
     if (f == "age") stratum += g.patient.covariates.age_years >= st.age_cutoff ? "old" : "young";
     if (f == "mrd") stratum += g.patient.L0 >= L_mrd ? "mrd+" : "mrd-";
+    if (f == "cohort") stratum += g.patient.cohort;
     stratum += "/";
   }
   return stratum;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -202,6 +203,93 @@ nrm_1y = 0
   EXPECT_GT(treated_chemo, 20);
   EXPECT_GT(treated_allo, 20);
   EXPECT_GT(gvhd_allo, treated_allo / 2);  // the contrast: the hazard fires after a graft
+}
+
+// ---- Mixture cohorts (docs/model.md "Mixture cohorts")
+
+const std::string kMixtureCohorts = R"(
+[cohorts.nhl-indolent]
+disease = "nhl"
+setting = "autologous"
+p_no_disease = 0.6
+[cohorts.nhl-aggressive]
+disease = "nhl"
+setting = "autologous"
+age_min = 20
+age_max = 50
+p_no_disease = 0.2
+[cohorts.nhl-mixed]
+description = "40 % indolent, 60 % aggressive"
+mix = { nhl-indolent = 0.4, nhl-aggressive = 0.6 }
+[cohorts.only-aggressive]
+mix = { nhl-aggressive = 1.0 }
+)";
+
+// The component is drawn with the mixture's weights (its own stream): over 2000 patients the share
+// of the first component is 0.4 within 4 binomial SEs, sqrt(p(1-p)/n) (closed form); each patient
+// is made as a patient of its component (its age range).
+TEST(Cohorts, MixtureDrawsComponentsWithTheirWeights) {
+  const auto s = with(kMixtureCohorts);
+  const auto patients = draw(s, "nhl-mixed", 2000);
+  std::size_t indolent = 0;
+  for (const auto& v : patients) {
+    ASSERT_TRUE(v.cohort == "nhl-indolent" || v.cohort == "nhl-aggressive") << v.cohort;
+    indolent += v.cohort == "nhl-indolent" ? 1U : 0U;
+    if (v.cohort == "nhl-aggressive") {
+      EXPECT_GE(v.covariates.age_years, 20.0);
+      EXPECT_LE(v.covariates.age_years, 50.0);
+    }
+  }
+  const double share = static_cast<double>(indolent) / static_cast<double>(patients.size());
+  EXPECT_NEAR(share, 0.4, binomial_tolerance(0.4, patients.size()));
+  // A cohort that is not a mixture records itself.
+  EXPECT_EQ(draw(s, "nhl-indolent", 1).at(0).cohort, "nhl-indolent");
+}
+
+// The component draw has its own stream: a mixture of weight 1 on C gives byte-identical patients
+// to cohort C (every field of the virtual patient, and the same course through the clinic).
+TEST(Cohorts, MixtureOfWeightOneIsTheComponent) {
+  const auto s = with(kMixtureCohorts + R"(
+[[arms]]
+name = "aggressive-il2"
+cohort = "nhl-aggressive"
+regimen = "chiron"
+)");
+  const auto a = draw(s, "nhl-aggressive", 200);
+  const auto b = draw(s, "only-aggressive", 200);
+  const auto& arm = testing::arm(s, "aggressive-il2");
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(b[i].cohort, "nhl-aggressive");
+    EXPECT_EQ(a[i].id, b[i].id);
+    EXPECT_EQ(a[i].covariates.age_years, b[i].covariates.age_years);
+    EXPECT_EQ(a[i].covariates.sex, b[i].covariates.sex);
+    EXPECT_EQ(a[i].covariates.height_cm, b[i].covariates.height_cm);
+    EXPECT_EQ(a[i].covariates.weight_kg, b[i].covariates.weight_kg);
+    EXPECT_EQ(a[i].covariates.bsa_m2, b[i].covariates.bsa_m2);
+    EXPECT_EQ(std::memcmp(&a[i].parameters, &b[i].parameters, sizeof(a[i].parameters)), 0);
+    EXPECT_EQ(a[i].L0, b[i].L0);
+    EXPECT_EQ(a[i].scheduling_delay_days, b[i].scheduling_delay_days);
+    EXPECT_EQ(a[i].refuses, b[i].refuses);
+    EXPECT_EQ(a[i].other_attrition, b[i].other_attrition);
+    EXPECT_EQ(a[i].lak_cells, b[i].lak_cells);
+    EXPECT_EQ(a[i].nrm_draw, b[i].nrm_draw);
+    EXPECT_EQ(a[i].agvhd_draw, b[i].agvhd_draw);
+    EXPECT_EQ(a[i].cgvhd_draw, b[i].cgvhd_draw);
+    EXPECT_EQ(a[i].post_relapse_z, b[i].post_relapse_z);
+    EXPECT_EQ(a[i].nrm_1y, b[i].nrm_1y);
+    EXPECT_EQ(a[i].salvaged, b[i].salvaged);
+    EXPECT_EQ(a[i].post_relapse_median_days, b[i].post_relapse_median_days);
+  }
+  for (std::size_t i = 0; i < 20; ++i) {
+    const auto ra = simulate_patient(s, arm, a[i], 730.0);
+    const auto rb = simulate_patient(s, arm, b[i], 730.0);
+    EXPECT_EQ(ra.cohort, rb.cohort);
+    EXPECT_EQ(ra.relapse_day, rb.relapse_day);
+    EXPECT_EQ(ra.death_day, rb.death_day);
+    EXPECT_EQ(ra.start_day, rb.start_day);
+    EXPECT_EQ(ra.labs.size(), rb.labs.size());
+    EXPECT_EQ(ra.exposure.size(), rb.exposure.size());
+  }
 }
 
 }  // namespace il2sim::clinic

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -266,6 +267,107 @@ TEST(Cohorts, RefusesBadValuesNamingKeyValueAndAllowed) {
   const std::string error = error_of(scenario_with(kOwn, "onw"));
   EXPECT_NE(error.find("did you mean 'own'"), std::string::npos) << error;
   EXPECT_NE(error.find("adult-auto-nhl"), std::string::npos) << error;
+}
+
+// ---- Mixture cohorts (docs/model.md "Mixture cohorts")
+
+const std::string kMixture = kOwn + R"(
+[cohorts.mixed]
+description = "40 % own, 60 % adult-auto-nhl"
+mix = { own = 0.4, adult-auto-nhl = 0.6 }
+)";
+
+TEST(Cohorts, MixtureParsesAndRoundTrips) {
+  const auto s = parse_scenario(scenario_with(kMixture, "mixed"), "s.toml");
+  const auto* m = s.find_cohort("mixed");
+  ASSERT_NE(m, nullptr);
+  EXPECT_TRUE(m->is_mixture());
+  EXPECT_EQ(m->description, "40 % own, 60 % adult-auto-nhl");
+  // Components in name order (a TOML table's order), weights as given.
+  const std::vector<std::pair<std::string, double>> expected{{"adult-auto-nhl", 0.6}, {"own", 0.4}};
+  EXPECT_EQ(m->mix, expected);
+  EXPECT_FALSE(s.find_cohort("own")->is_mixture());
+  const std::string resolved = to_toml(s);
+  EXPECT_NE(resolved.find("mix = { \"adult-auto-nhl\" = 0.6, \"own\" = 0.4 }"), std::string::npos)
+      << resolved;
+  const auto back = parse_scenario(resolved, "resolved");
+  EXPECT_EQ(to_toml(back), resolved);
+  ASSERT_EQ(back.cohorts.size(), 2U);
+  EXPECT_EQ(back.cohorts[1].mix, expected);
+  // A component defined after the mixture, and --set on a weight.
+  const std::string later = R"([cohorts.mixed]
+mix = { own = 0.5, adult-auto-nhl = 0.5 }
+)" + kOwn;
+  const std::vector<Override> set{{"cohorts.mixed.mix.own", "0.25"},
+                                  {"cohorts.mixed.mix.adult-auto-nhl", "0.75"}};
+  const auto t = parse_scenario(scenario_with(later, "mixed"), "s.toml", set);
+  EXPECT_EQ(t.find_cohort("mixed")->mix.at(1).second, 0.25);
+}
+
+// Each refusal names the key (cohorts.NAME.mix or the stray key), the value and what is allowed.
+TEST(Cohorts, MixtureRefusesBadTablesNamingKeyValueAndAllowed) {
+  const auto mixed = [](const std::string& body) {
+    return scenario_with(kOwn + "\n[cohorts.mixed]\n" + body + "\n", "mixed");
+  };
+  struct Case {
+    std::string text;
+    std::vector<std::string> needles;
+  };
+  const std::vector<Case> cases{
+      {mixed("mix = { own = 0.4, adult-auto-nhl = 0.6 }\ndisease = \"nhl\""),
+       {"cohorts.mixed.disease", "mixture cohort", "description, mix"}},
+      {mixed("mix = { own = 0.4, adult-auto-nhl = 0.5 }"),
+       {"cohorts.mixed.mix", "sum to 0.9", "summing to 1"}},
+      {mixed("mix = { own = 1.0, adult-auto-nhl = 0.0 }"),
+       {"cohorts.mixed.mix", "'adult-auto-nhl'", "0", "above 0"}},
+      {mixed("mix = { own = 1.5, adult-auto-nhl = -0.5 }"),
+       {"cohorts.mixed.mix", "'adult-auto-nhl'", "-0.5", "above 0"}},
+      {mixed("mix = { own = nan, adult-auto-nhl = 0.6 }"),
+       {"cohorts.mixed.mix", "'own'", "nan", "finite"}},
+      {mixed("mix = { own = inf, adult-auto-nhl = 0.6 }"),
+       {"cohorts.mixed.mix", "'own'", "inf", "finite"}},
+      {mixed("mix = { own = \"half\", adult-auto-nhl = 0.5 }"),
+       {"cohorts.mixed.mix", "'own'", "\"half\"", "finite number"}},
+      {mixed("mix = {}"), {"cohorts.mixed.mix", "empty", "cohort names and weights"}},
+      {mixed("mix = 0.5"), {"cohorts.mixed.mix", "0.5", "cohort names and weights"}},
+      {mixed("mix = { own = 0.4, nobody = 0.6 }"),
+       {"cohorts.mixed.mix", "unknown component cohort 'nobody'", "not mixtures"}},
+      {mixed("mix = { own = 0.4, other = 0.6 }\n[cohorts.other]\nmix = { own = 1 }"),
+       {"cohorts.mixed.mix", "'other' is itself a mixture", "not mixtures"}},
+  };
+  for (const auto& c : cases) {
+    const std::string error = error_of(c.text);
+    for (const auto& n : c.needles)
+      EXPECT_NE(error.find(n), std::string::npos) << n << "\n" << error;
+  }
+}
+
+// A randomized stage: strata may name "cohort"; arms naming different cohorts are refused (before,
+// every registrant silently came from the first arm's cohort).
+TEST(Cohorts, RandomizedStageStrataAndOneCohort) {
+  const auto stage = [](const std::string& control_cohort, const std::string& strata) {
+    return scenario_with(kMixture, "mixed") + R"(
+[[arms]]
+name = "obs"
+cohort = ")" +
+           control_cohort +
+           R"("
+[[stages]]
+name = "p3"
+type = "randomized"
+arms = ["il2", "obs"]
+strata = )" +
+           strata + "\n";
+  };
+  const auto s = parse_scenario(stage("mixed", R"(["cohort", "sex"])"), "s.toml");
+  EXPECT_EQ(s.stages.at(0).strata, (std::vector<std::string>{"cohort", "sex"}));
+  std::string error = error_of(stage("mixed", R"(["histology"])"));
+  for (const char* n : {"stages[0].strata[0]", "'histology'", "sex, age, mrd, cohort"})
+    EXPECT_NE(error.find(n), std::string::npos) << n << "\n" << error;
+  error = error_of(stage("own", R"(["cohort"])"));
+  for (const char* n : {"stages[0].arms", "'p3'", "'il2' (cohort 'mixed')", "'obs' (cohort 'own')",
+                        "one cohort", "mixture cohort"})
+    EXPECT_NE(error.find(n), std::string::npos) << n << "\n" << error;
 }
 
 }  // namespace il2sim::scenario

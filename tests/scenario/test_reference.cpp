@@ -54,6 +54,9 @@ age_min = 50
 nrm_1y = 0.05
 salvage_fraction = 0.2
 salvage_median_months = 24
+[cohorts.mixed]
+description = "a mixture"
+mix = { older = 0.3, adult-auto-nhl = 0.7 }
 [products.newco]
 chiron_iu_per_unit = 2
 [regimens.r]
@@ -83,6 +86,7 @@ cohort = "older"
 name = "itt"
 type = "randomized"
 arms = ["old", "old-obs"]
+strata = ["cohort", "sex"]
 randomize_at = "registration"
 registration_lead_days = 20
 never_start_probability = 0.2
@@ -159,6 +163,7 @@ TEST(ScenarioReference, PathsOfResolvedKeys) {
   EXPECT_EQ(reference_path("stages[0].looks"), "stages[].looks");
   EXPECT_EQ(reference_path("parameters.kN"), "parameters.NAME");
   EXPECT_EQ(reference_path("protocol.max_holds"), "protocol.max_holds");
+  EXPECT_EQ(reference_path("cohorts.mixed.mix.adult-auto-nhl"), "cohorts.NAME.mix");
 }
 
 TEST(ScenarioUpgrade, KeepsCommentsAndMeaning) {

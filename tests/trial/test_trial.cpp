@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "clinic/patient.hpp"
@@ -103,6 +106,50 @@ TEST(Randomized, NullTrialKeepsTypeOneError) {
   const double alpha = st.one_sided_alpha;
   EXPECT_NEAR(static_cast<double>(rejections) / replicates, alpha,
               4 * std::sqrt(alpha * (1 - alpha) / replicates));
+}
+
+// Stratified by the component of a mixture cohort (strata = ["cohort"]): permuted blocks within
+// each component keep the arms balanced there at every point of the randomization order, the
+// imbalance never above block_size / 2 (a 1:1 block of size b is balanced when complete and
+// holds at most b/2 of one arm when not).
+TEST(Randomized, StrataByCohortBalanceArmsWithinEachComponent) {
+  auto s = scenario::parse_scenario(
+      scenario::to_toml(scenario::load_scenario("phase3-autosct-nhl")) + R"(
+[cohorts.nhl-indolent]
+disease = "nhl"
+setting = "autologous"
+p_no_disease = 0.6
+[cohorts.nhl-aggressive]
+disease = "nhl"
+setting = "autologous"
+p_no_disease = 0.2
+[cohorts.nhl-mixed]
+mix = { nhl-indolent = 0.4, nhl-aggressive = 0.6 }
+)",
+      "t.toml");
+  for (auto& arm : s.arms) arm.cohort = "nhl-mixed";
+  auto& st = s.stages[0];
+  st.strata = {"cohort"};
+  st.block_size = 6;
+  st.registered = 200;
+  st.accrual_per_month = 20;
+  st.target_events = 40;
+  st.horizon_days = 1200;
+  st.max_follow_up_months = 24;
+  for (std::uint32_t replicate = 0; replicate < 3; ++replicate) {
+    std::vector<StagePatient> kept;
+    (void)run_randomized(s, 0, replicate, std::nullopt, &kept);
+    std::map<std::string, int> imbalance;  // per component: arm 0 minus arm 1, in order
+    std::map<std::string, int> count;
+    for (const auto& p : kept) {
+      imbalance[p.record.cohort] += p.record.arm == st.arms[0] ? 1 : -1;
+      ++count[p.record.cohort];
+      EXPECT_LE(std::abs(imbalance[p.record.cohort]), st.block_size / 2) << p.record.cohort;
+    }
+    ASSERT_EQ(count.size(), 2U);  // both components randomized
+    EXPECT_GT(count.at("nhl-indolent"), 20);
+    EXPECT_GT(count.at("nhl-aggressive"), 20);
+  }
 }
 
 TEST(DoseEscalation, RegimenAtLevelChangesOnlyTheEscalatedPhase) {
