@@ -2,6 +2,7 @@
 // table of the stages' operating characteristics (interfaces.md, Version 2 contracts).
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -225,11 +226,23 @@ std::vector<scenario::Scenario> sweep_scenarios(const SweepArgs& a, const std::v
     throw UserError(
         fmt::format("--replicates {}: must be a whole number from 1 to 1000000", *a.replicates));
   }
-  // The --set overrides alone: their errors name --set, as in `run`.
-  const auto base = scenario::load_scenario(a.scenario, set_overrides(a.sets));
+  // The --set overrides alone: their errors name --set, as in `run`. A scenario that only the
+  // grid's values make valid (`--set stages.S.randomized=0 --grid stages.S.registered=...`) is
+  // checked point by point instead: the base's error is reported only if a point fails too.
+  std::exception_ptr base_error;
+  try {
+    (void)scenario::load_scenario(a.scenario, set_overrides(a.sets));
+  } catch (const UserError&) {
+    base_error = std::current_exception();
+  }
   std::vector<scenario::Scenario> scenarios;
   for (auto& values : grid_points(grids)) {
-    scenarios.push_back(point_scenario(a, grids, values));
+    try {
+      scenarios.push_back(point_scenario(a, grids, values));
+    } catch (const UserError&) {
+      if (base_error) std::rethrow_exception(base_error);
+      throw;
+    }
     const auto& s = scenarios.back();
     if (s.stages.empty()) {
       throw UserError({"", std::nullopt, std::nullopt, "stages"},
@@ -240,7 +253,7 @@ std::vector<scenario::Scenario> sweep_scenarios(const SweepArgs& a, const std::v
         {std::move(values), core::fnv1a_hex(scenario::to_toml(s)), s.seed, s.replicates, {}});
   }
   for (const auto& g : grids) table.paths.push_back(g.path);
-  table.facts = {std::string(kVersion), base.name, std::nullopt, std::nullopt, a.sets};
+  table.facts = {std::string(kVersion), scenarios.front().name, std::nullopt, std::nullopt, a.sets};
   // The seed and replicates of the sweep, unless a grid over `seed` or `replicates` varies them.
   const auto& s0 = scenarios.front();
   const auto same = [&](auto member) {

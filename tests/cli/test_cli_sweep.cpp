@@ -259,6 +259,25 @@ TEST(CliSweep, RefusedGridsWriteNothing) {
   EXPECT_FALSE(fs::exists(dir));
 }
 
+// A scenario that only the grid's values make valid is checked point by point: switching a stage
+// from a `randomized` target to `registered` counts (--set randomized=0 alone has neither) sweeps
+// the registered counts; a point that stays invalid reports the --set's own error.
+TEST(CliSweep, GridValuesCanCompleteTheSetOverrides) {
+  const auto dir = temp_dir("completes");
+  const std::string base =
+      "sweep scenarios/examples/all-auto-small.toml --replicates 1 "
+      "--set stages.phase3.randomized=0 ";
+  auto r = run_il2sim(base + "--grid stages.phase3.registered=20,30 --out " + dir + "/ok");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = read_text(dir + "/ok/sweep.csv");
+  EXPECT_NE(csv.find("\n20,phase3,"), std::string::npos) << csv.substr(0, 300);
+  EXPECT_NE(csv.find("\n30,phase3,"), std::string::npos);
+  r = run_il2sim(base + "--grid protocol.refusal_probability=0.1,0.2 --out " + dir + "/bad");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no randomized target"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/bad"));
+}
+
 // As `run` (cli/interrupt.hpp): SIGINT or SIGTERM stops the sweep with 128 + the signal, one
 // message, and no output file. 4 points x 400 replicates take minutes, so the signal lands first.
 TEST(CliSweep, InterruptedSweepWritesNothing) {
