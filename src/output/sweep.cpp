@@ -24,8 +24,43 @@ namespace {
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kMcSeSuffix = "_mc_se";
 
+/// The components of a leaf's name ("arms[0].pfs_landmark.2" -> arms[0], pfs_landmark, 2).
+std::vector<std::string> components(std::string_view name) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t dot = name.find('.', at);
+    out.emplace_back(name.substr(at, dot == std::string_view::npos ? name.npos : dot - at));
+    if (dot == std::string_view::npos) return out;
+    at = dot + 1;
+  }
+}
+
+/// A Monte Carlo SE leaf: a component of its name ends in `_mc_se` (`power_mc_se`, and in a map of
+/// SEs beside a map of values, `decisions_mc_se.efficacy`, `arms[0].pfs_landmark_mc_se.2`).
 bool is_mc_se(std::string_view name) {
-  return name.size() > kMcSeSuffix.size() && name.ends_with(kMcSeSuffix);
+  for (const auto& c : components(name)) {
+    if (c.size() > kMcSeSuffix.size() && c.ends_with(kMcSeSuffix)) return true;
+  }
+  return false;
+}
+
+/// The names the Monte Carlo SE of leaf `name` may have, nearest first: `name_mc_se`, then each
+/// component from the last with `_mc_se` appended (`decisions.efficacy` ->
+/// `decisions_mc_se.efficacy`).
+std::vector<std::string> mc_se_names(std::string_view name) {
+  std::vector<std::string> out{std::string(name) + std::string(kMcSeSuffix)};
+  const auto parts = components(name);
+  for (std::size_t k = parts.size() - 1; k-- > 0;) {
+    std::string candidate;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i > 0) candidate += '.';
+      candidate += parts[i];
+      if (i == k) candidate += kMcSeSuffix;
+    }
+    out.push_back(std::move(candidate));
+  }
+  return out;
 }
 
 /// Adds to `order` the names of `seq` it lacks, each just before the next name of `seq` that
@@ -311,9 +346,14 @@ std::vector<SweepOutput> stage_outputs(const nlohmann::json& stage_object) {
   std::vector<SweepOutput> out;
   for (const auto& [name, v] : leaves) {
     if (is_mc_se(name) || !v->is_number()) continue;
-    const auto se = by_name.find(name + std::string(kMcSeSuffix));
-    const bool has_se = se != by_name.end() && se->second->is_number();
-    out.push_back({name, v->get<double>(), has_se ? se->second->get<double>() : kMissing});
+    double mc_se = kMissing;
+    for (const auto& se_name : mc_se_names(name)) {
+      const auto se = by_name.find(se_name);
+      if (se == by_name.end()) continue;
+      if (se->second->is_number()) mc_se = se->second->get<double>();
+      break;
+    }
+    out.push_back({name, v->get<double>(), mc_se});
   }
   return out;
 }

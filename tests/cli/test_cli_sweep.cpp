@@ -73,7 +73,8 @@ void numeric_leaves(const nlohmann::json& j, const std::string& path,
   } else if (j.is_array()) {
     for (std::size_t k = 0; k < j.size(); ++k)
       numeric_leaves(j[k], path + "[" + std::to_string(k) + "]", out);
-  } else if (j.is_number() && !path.ends_with("_mc_se")) {
+  } else if (j.is_number() && path.find("_mc_se") == std::string::npos) {
+    // (An SE: X_mc_se, or M_mc_se.K in a map of SEs beside the map M of values.)
     out.push_back(path);
   }
 }
@@ -88,8 +89,8 @@ void expect_same_numbers(const nlohmann::json& outputs, const std::string& summa
   ASSERT_FALSE(numeric.empty());
   for (const auto& name : numeric) EXPECT_TRUE(outputs.contains(name)) << name;
   for (const auto& [name, o] : outputs.items()) {
-    // An output absent from this point's summary.json (a decision no replicate reached here;
-    // summary.json lists only the decisions that occurred) is missing in the sweep.
+    // An output absent from this point's summary.json (e.g. a not-started cause no patient had
+    // at this point) is missing in the sweep.
     const auto* v = leaf(stage, name);
     if (v == nullptr || v->is_null()) {
       EXPECT_TRUE(o["value"].is_null()) << name;

@@ -23,24 +23,29 @@ const SweepOutput* find(const std::vector<SweepOutput>& outputs, const std::stri
   return nullptr;
 }
 
-// Numbers become outputs named by their key path; X_mc_se fills X's mc_se and is not an output;
-// text, booleans and nulls are not outputs.
+// Numbers become outputs named by their key path; X_mc_se (or, in a map of SEs beside a map of
+// values, M_mc_se.K for M.K) fills X's mc_se and is not an output; text, booleans and nulls are
+// not outputs.
 TEST(SweepOutputs, NumericLeavesWithTheirMcSe) {
   const auto j = nlohmann::json::parse(R"({
     "type": "randomized", "name": "p3", "power": 0.25, "power_mc_se": 0.125,
     "hr_median": null, "target_events": 121, "flag": true,
     "arms": [{"arm": "il2", "relapse_2y": 0.5}, {"arm": "obs", "relapse_2y": 0.75}],
-    "pfs_landmark": {"2": 0.5, "2_mc_se": 0.0625}, "orphan_mc_se": 1.0})");
+    "pfs_landmark": {"2": 0.5, "2_mc_se": 0.0625}, "orphan_mc_se": 1.0,
+    "decisions": {"efficacy": 0.5}, "decisions_mc_se": {"efficacy": 0.25}})");
   const auto out = stage_outputs(j);
   std::vector<std::string> names;
   for (const auto& o : out) names.push_back(o.name);
   // nlohmann::json orders object keys alphabetically; arrays by index.
-  const std::vector<std::string> expected = {"arms[0].relapse_2y", "arms[1].relapse_2y",
-                                             "pfs_landmark.2", "power", "target_events"};
+  const std::vector<std::string> expected = {
+      "arms[0].relapse_2y", "arms[1].relapse_2y", "decisions.efficacy", "pfs_landmark.2", "power",
+      "target_events"};
   EXPECT_EQ(names, expected);
   EXPECT_EQ(find(out, "power")->value, 0.25);
   EXPECT_EQ(find(out, "power")->mc_se, 0.125);
   EXPECT_EQ(find(out, "pfs_landmark.2")->mc_se, 0.0625);
+  // A map of SEs beside a map of values (summary.json's decisions / decisions_mc_se).
+  EXPECT_EQ(find(out, "decisions.efficacy")->mc_se, 0.25);
   EXPECT_TRUE(std::isnan(find(out, "arms[1].relapse_2y")->mc_se));
   EXPECT_EQ(find(out, "arms[1].relapse_2y")->value, 0.75);
   EXPECT_EQ(find(out, "target_events")->value, 121.0);
