@@ -118,7 +118,8 @@ TEST(StageSummaries, ADecisionNoReplicateReachedHasShareZero) {
   auto s = scenario::load_scenario("phase3-autosct-nhl");
   ProgrammeSummary p(s);
   p.add(made_up(s, 1));  // "no difference" only
-  const auto& r = std::get<RandomizedSummary>(stage_summaries(p).at(0));
+  const auto stats = stage_summaries(p);
+  const auto& r = std::get<RandomizedSummary>(stats.at(0));
   EXPECT_DOUBLE_EQ(r.decisions.at("efficacy"), 0.0);
   EXPECT_DOUBLE_EQ(r.decisions_mc_se.at("efficacy"), 0.0);
   EXPECT_DOUBLE_EQ(r.decisions.at("no difference"), 1.0);
