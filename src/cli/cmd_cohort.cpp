@@ -1,13 +1,10 @@
 // `il2sim cohort`: N virtual patients through one arm, no trial design.
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include <fmt/format.h>

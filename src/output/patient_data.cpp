@@ -58,7 +58,7 @@ ViewFiles::ViewFiles(const std::string& dir) {
   }
 }
 
-void ViewFiles::write(const std::array<std::string, kPatientViewCount>& rows) {
+void ViewFiles::write(const PatientViews& rows) {
   for (std::size_t k = 0; k < files_.size(); ++k) files_[k]->append(rows[k]);
 }
 

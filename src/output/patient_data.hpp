@@ -12,6 +12,7 @@
 
 #include "core/output_file.hpp"
 #include "output/patient_fields.hpp"
+#include "output/views.hpp"
 #include "trial/programme.hpp"
 
 namespace il2sim::output {
@@ -54,15 +55,15 @@ void for_each_patient_row(const scenario::Scenario& s, const trial::ReplicateRes
 class ViewFiles {
  public:
   explicit ViewFiles(const std::string& dir);
-  /// Appends each view's rows (PatientViews: the text of each view, in view_files() order).
-  void write(const std::array<std::string, kPatientViewCount>& rows);
+  /// Appends each view's rows (the text of each view, in view_files() order).
+  void write(const PatientViews& rows);
   /// Appends the rows of one patient to each view.
   void write(const PatientRow& p);
   void commit();
 
  private:
   std::vector<std::unique_ptr<core::OutputFile>> files_;
-  std::array<std::string, kPatientViewCount> rows_;  ///< reused row buffers of write(PatientRow)
+  PatientViews rows_;  ///< reused row buffers of write(PatientRow)
 };
 
 }  // namespace il2sim::output

@@ -460,8 +460,9 @@ AnalysisData analysis_data(const std::vector<Registrant>& regs, double tau,
   AnalysisData d;
   for (const auto& r : regs) {
     if (!r.cal.in_cut(tau)) continue;
+    const auto endpoints = clinic::endpoints(r.record, r.origin);  // once per patient and look
     const auto add = [&](const std::string& code, std::vector<double>& t, std::vector<int>& e) {
-      for (const auto& ep : clinic::endpoints(r.record, r.origin)) {
+      for (const auto& ep : endpoints) {
         if (ep.paramcd != code) continue;
         const auto seen = r.cal.at_cut(ep, tau);
         t.push_back(seen.aval);
