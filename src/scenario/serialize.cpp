@@ -13,7 +13,7 @@ namespace {
 
 /// A TOML basic string. TOML forbids raw control characters in one (only tab is allowed), so a
 /// name or description that came from a multi-line or escaped string is written with escapes.
-std::string quoted(std::string_view s) {
+std::string toml_quoted(std::string_view s) {
   std::string out = "\"";
   for (const char c : s) {
     const auto byte = static_cast<unsigned char>(c);
@@ -56,7 +56,7 @@ std::string products_toml(const Scenario& s) {
   }
   std::string out;
   for (const auto& [name, potency] : products) {
-    out += fmt::format("\n[products.{}]\nchiron_iu_per_unit = {}\n", quoted(name),
+    out += fmt::format("\n[products.{}]\nchiron_iu_per_unit = {}\n", toml_quoted(name),
                        core::format_double(potency));
   }
   return out;
@@ -66,7 +66,7 @@ std::string products_toml(const Scenario& s) {
 std::string phase_ref(const dosing::Regimen& r, std::size_t i) {
   const auto same = std::count_if(r.phases.begin(), r.phases.end(),
                                   [&](const auto& ph) { return ph.name == r.phases[i].name; });
-  return same == 1 ? quoted(r.phases[i].name) : fmt::format("{}", i);
+  return same == 1 ? toml_quoted(r.phases[i].name) : fmt::format("{}", i);
 }
 
 /// `repeat = [...]` (nothing without cycles).
@@ -93,7 +93,7 @@ std::string repeats_toml(const dosing::Regimen& r) {
 /// `[regimens.NAME.rules]` with the regimen's own rules (nothing when it has none).
 std::string rules_toml(const std::string& name, const dosing::RuleOverrides& o) {
   if (o.empty()) return {};
-  std::string out = fmt::format("\n[regimens.{}.rules]\n", quoted(name));
+  std::string out = fmt::format("\n[regimens.{}.rules]\n", toml_quoted(name));
   const auto integer = [&](const char* key, const std::optional<int>& v) {
     if (v) out += fmt::format("{} = {}\n", key, *v);
   };
@@ -140,7 +140,7 @@ std::string_view spending_text(SpendingFamily f) {
 
 std::string strings(const std::vector<std::string>& v) {
   std::string text = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + quoted(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + toml_quoted(v[i]);
   return text + "]";
 }
 
@@ -183,7 +183,7 @@ std::string randomized_v2_toml(const StageSpec& st) {
 std::string stage_toml(const StageSpec& st) {
   using core::format_double;
   std::string out = "\n[[stages]]\n";
-  out += fmt::format("name = {}\n", quoted(st.name));
+  out += fmt::format("name = {}\n", toml_quoted(st.name));
   switch (st.type) {
     case StageType::kDoseEscalation: {
       out += "type = \"dose_escalation\"\n";
@@ -191,7 +191,8 @@ std::string stage_toml(const StageSpec& st) {
                            : st.method == EscalationMethod::kBoin         ? "boin"
                                                                           : "crm";
       out += fmt::format("method = \"{}\"\ncohort = {}\nregimen = {}\nescalated_phase = {}\n",
-                         method, quoted(st.cohort), quoted(st.regimen), quoted(st.escalated_phase));
+                         method, toml_quoted(st.cohort), toml_quoted(st.regimen),
+                         toml_quoted(st.escalated_phase));
       out += "levels = [";
       for (std::size_t i = 0; i < st.levels.size(); ++i) {
         out += i ? ", " : "";
@@ -211,9 +212,10 @@ std::string stage_toml(const StageSpec& st) {
     }
     case StageType::kSingleArm:
       out += "type = \"single_arm\"\n";
-      out += fmt::format("cohort = {}\nregimen = {}\nescalated_phase = {}\n", quoted(st.cohort),
-                         quoted(st.regimen), quoted(st.escalated_phase));
-      if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\n", quoted(st.dose_from));
+      out +=
+          fmt::format("cohort = {}\nregimen = {}\nescalated_phase = {}\n", toml_quoted(st.cohort),
+                      toml_quoted(st.regimen), toml_quoted(st.escalated_phase));
+      if (!st.dose_from.empty()) out += fmt::format("dose_from = {}\n", toml_quoted(st.dose_from));
       out += fmt::format(
           "simon = {}\npatients = {}\np0 = {}\np1 = {}\nalpha = {}\nbeta = {}\nresponse_days = {}\n"
           "historical_patients = {}\ncomparison_days = {}\nhorizon_days = {}\n",
@@ -227,8 +229,8 @@ std::string stage_toml(const StageSpec& st) {
     case StageType::kRandomized:
       out += "type = \"randomized\"\n";
       if (!st.dose_from.empty())
-        out += fmt::format("dose_from = {}\nescalated_phase = {}\n", quoted(st.dose_from),
-                           quoted(st.escalated_phase));
+        out += fmt::format("dose_from = {}\nescalated_phase = {}\n", toml_quoted(st.dose_from),
+                           toml_quoted(st.escalated_phase));
       out += fmt::format(
           "arms = {}\nallocation = {}\nregistered = {}\naccrual_per_month = {}\nblock_size = "
           "{}\nstrata = {}\n"
@@ -266,7 +268,7 @@ std::string_view disease_key(model::Disease d) {
 
 /// A cohort number as given: the parameter's name, or the number.
 std::string cohort_value(const CohortValue& v) {
-  return v.parameter ? quoted(model::spec(*v.parameter).name) : core::format_double(v.number);
+  return v.parameter ? toml_quoted(model::spec(*v.parameter).name) : core::format_double(v.number);
 }
 
 }  // namespace
@@ -275,17 +277,18 @@ std::string cohort_to_toml(const CohortSpec& c) {
   if (c.is_mixture()) {
     std::string parts;
     for (const auto& [component, weight] : c.mix) {
-      parts += fmt::format("{}{} = {}", parts.empty() ? "" : ", ", quoted(component),
+      parts += fmt::format("{}{} = {}", parts.empty() ? "" : ", ", toml_quoted(component),
                            core::format_double(weight));
     }
-    return fmt::format("[cohorts.{}]\ndescription = {}\nmix = {{ {} }}\n", quoted(c.name),
-                       quoted(c.description), parts);
+    return fmt::format("[cohorts.{}]\ndescription = {}\nmix = {{ {} }}\n", toml_quoted(c.name),
+                       toml_quoted(c.description), parts);
   }
   std::string out = fmt::format(
       "[cohorts.{}]\ndescription = {}\ndisease = \"{}\"\nremission = {}\nsetting = \"{}\"\n"
       "population = \"{}\"\n",
-      quoted(c.name), quoted(c.description), disease_key(c.disease), quoted(c.remission),
-      model::to_string(c.transplant), c.paediatric ? "paediatric" : "adult");
+      toml_quoted(c.name), toml_quoted(c.description), disease_key(c.disease),
+      toml_quoted(c.remission), model::to_string(c.transplant),
+      c.paediatric ? "paediatric" : "adult");
   if (c.age_min) out += fmt::format("age_min = {}\n", core::format_double(*c.age_min));
   if (c.age_max) out += fmt::format("age_max = {}\n", core::format_double(*c.age_max));
   out += fmt::format(
@@ -304,8 +307,8 @@ std::string to_toml(const Scenario& s) {
   using core::format_double;
   std::string out;
   out += fmt::format("format_version = {}\n", s.format_version);
-  out += fmt::format("name = {}\n", quoted(s.name));
-  if (!s.description.empty()) out += fmt::format("description = {}\n", quoted(s.description));
+  out += fmt::format("name = {}\n", toml_quoted(s.name));
+  if (!s.description.empty()) out += fmt::format("description = {}\n", toml_quoted(s.description));
   out += fmt::format("seed = {}\n", s.seed);
   out += fmt::format("replicates = {}\n\n", s.replicates);
   out += "[solver]\n" + write_settings(solver_settings(), s.solver) + "\n";
@@ -328,13 +331,13 @@ std::string to_toml(const Scenario& s) {
   }
   out += products_toml(s);
   for (const auto& [name, regimen] : s.regimens) {
-    out += fmt::format("\n[regimens.{}]\nproduct = {}\nphases = [\n", quoted(name),
-                       quoted(dosing::to_string(regimen.product)));
+    out += fmt::format("\n[regimens.{}]\nproduct = {}\nphases = [\n", toml_quoted(name),
+                       toml_quoted(dosing::to_string(regimen.product)));
     for (const auto& ph : regimen.phases) {
       out += fmt::format(
           "  {{ name = {}, role = \"{}\", route = \"{}\", dose = {}, unit = \"{}\", days = {}, "
           "setting = \"{}\", interval_hours = {}, lak_infusion = {}, apheresis = {} }},\n",
-          quoted(ph.name), dosing::to_string(ph.role), dosing::to_string(ph.route),
+          toml_quoted(ph.name), dosing::to_string(ph.role), dosing::to_string(ph.route),
           format_double(ph.dose), unit_text(ph), format_double(ph.days),
           dosing::to_string(ph.setting), format_double(ph.interval_hours),
           ph.lak_infusion ? "true" : "false", ph.apheresis ? "true" : "false");
@@ -345,9 +348,9 @@ std::string to_toml(const Scenario& s) {
   }
   for (const auto& c : s.cohorts) out += "\n" + cohort_to_toml(c);
   for (const auto& arm : s.arms) {
-    out +=
-        fmt::format("\n[[arms]]\nname = {}\ncohort = {}\n", quoted(arm.name), quoted(arm.cohort));
-    if (arm.regimen) out += fmt::format("regimen = {}\n", quoted(*arm.regimen));
+    out += fmt::format("\n[[arms]]\nname = {}\ncohort = {}\n", toml_quoted(arm.name),
+                       toml_quoted(arm.cohort));
+    if (arm.regimen) out += fmt::format("regimen = {}\n", toml_quoted(*arm.regimen));
   }
   for (const auto& st : s.stages) out += stage_toml(st);
   return out;

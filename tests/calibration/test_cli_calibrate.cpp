@@ -83,11 +83,12 @@ TEST(CliCalibrate, ShortFitWritesTheParameterSetAndReport) {
 
 // Without --parameters, `calibrate --out DIR` runs the shipped plan (calibration/plan.toml): each
 // fit in DIR/fits/NN-name, then the calibrated set and the report over every target. --max-evals
-// caps each fit so that the test stays short.
+// caps each fit and --patients-scale 0.1 shrinks every experiment so that the test stays short (it
+// checks what the plan run writes, not the values of the fit).
 TEST(CliCalibrate, PlanRunWritesEachFitAndTheWholeSet) {
   const std::string out = std::string(IL2SIM_BINARY_DIR) + "/tests/calibrate-plan";
   std::filesystem::remove_all(out);
-  auto r = run_il2sim("calibrate --max-evals 2 --out " + out);
+  auto r = run_il2sim("calibrate --max-evals 2 --patients-scale 0.1 --threads 1 --out " + out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto toml = read_text(out + "/calibrated.toml");
   EXPECT_NE(toml.find("with the plan calibration/plan.toml"), std::string::npos) << toml;

@@ -17,7 +17,7 @@ using testing::run_il2sim;
 
 const std::string kScenario = "phase3-autosct-nhl";
 /// Enough replicates that the kill lands before the run ends (as in test_cli_run.cpp).
-const std::string kRun = " run " + kScenario + " --replicates 40 --threads 2";
+const std::string kRun = " run " + kScenario + " --replicates 16 --threads 2";
 
 std::string temp_dir(const std::string& name) {
   return testing::temp_path("journal", name);
@@ -45,19 +45,20 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// The example: `cp journal/replicate-0000000.json journal/replicate-0000039.json`.
+// The example, `cp journal/replicate-0000000.json journal/replicate-0000039.json`, on a
+// run of 16 replicates (its last, 15, in place of the 39 of 40).
 TEST(CliJournal, AnEntryCopiedOverAnotherIsRefusedOnResume) {
   const std::string dir = temp_dir("copied");
   const std::string first = interrupted_run(dir, "");
   ASSERT_FALSE(first.empty());
-  const std::string target = dir + "/.journal/replicate-0000039.json";
+  const std::string target = dir + "/.journal/replicate-0000015.json";
   ASSERT_NE(dir + "/.journal/" + first, target) << "the run journalled its last replicate first";
   std::filesystem::copy_file(dir + "/.journal/" + first, target,
                              std::filesystem::copy_options::overwrite_existing);
   const auto r = run_il2sim(kRun + " --out " + dir + " --resume");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_PRED2(contains, r.err, target);
-  EXPECT_PRED2(contains, r.err, "but its file is that of replicate 39");
+  EXPECT_PRED2(contains, r.err, "but its file is that of replicate 15");
   EXPECT_PRED2(contains, r.err, "remove this entry");
   // Removing the entry, as the message says, lets the run resume (its replicate runs again).
   std::filesystem::remove(target);
