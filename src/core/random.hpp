@@ -35,6 +35,8 @@ enum class Purpose : std::uint32_t {
   kEarlyStop = 20,  ///< stopping IL-2 early at a constant hazard (protocol.early_stop_per_month)
   kSalvage = 22,    ///< salvage transplant after relapse (cohort salvage_fraction)
   kMixture = 23,    ///< the component cohort of a patient of a mixture cohort (cohort `mix`)
+  kSensitivityMorris = 24,     ///< `sensitivity --method morris`: trajectories' start and order
+  kSensitivityBootstrap = 25,  ///< `sensitivity`: bootstrap resamples of the indices' intervals
   kTest = 99        ///< tests and benchmarks
 };
 
