@@ -39,8 +39,8 @@ using Point = std::vector<double>;
 [[nodiscard]] std::vector<Point> sobol_design(std::size_t k, std::size_t n);
 
 struct SobolResult {
-  double mean = 0.0;      ///< of f over the rows of A and B used
-  double variance = 0.0;  ///< V: population variance of f over the rows of A and B used
+  double mean = 0.0;         ///< of f over the rows of A and B used
+  double variance = 0.0;     ///< V: population variance of f over the rows of A and B used
   std::vector<Interval> s1;  ///< first order, mean(f_B (f_ABi - f_A)) / V (Saltelli 2010)
   std::vector<Interval> st;  ///< total, mean((f_A - f_ABi)^2) / (2V) (Jansen 1999)
   std::size_t rows_used = 0;
@@ -92,9 +92,9 @@ struct MorrisResult {
 // ---- Helpers ---------------------------------------------------------------------------------
 
 /// The values of output `output` of `f` at every point (for tests and small callers).
-[[nodiscard]] std::vector<double> evaluate(const std::vector<Point>& points,
-                                           const std::function<std::vector<double>(const Point&)>& f,
-                                           std::size_t output = 0);
+[[nodiscard]] std::vector<double> evaluate(
+    const std::vector<Point>& points, const std::function<std::vector<double>(const Point&)>& f,
+    std::size_t output = 0);
 
 /// The 95 % percentile interval (R's type-7 quantiles at 0.025 and 0.975) of `values`.
 void percentile_interval(std::vector<double> values, Interval& into);
