@@ -28,6 +28,8 @@
 #include "output/sensitivity.hpp"
 #include "scenario/scenario.hpp"
 #include "sensitivity/sensitivity.hpp"
+#include "trial/programme.hpp"
+#include "trial/summary.hpp"
 
 namespace il2sim::cli {
 namespace {
@@ -303,6 +305,38 @@ std::vector<OutputRef> resolve_outputs(const std::string& list,
   return refs;
 }
 
+/// Refuses before anything runs an output whose first key is no key of any stage's summary object
+/// (a typo such as hr_medain); the full name (arms[0].x, decisions.K) is checked after the run,
+/// when the stages' outputs are known.
+void precheck_outputs(const std::string& list, const scenario::Scenario& base) {
+  const trial::ProgrammeSummary empty(base);
+  const auto stats = trial::stage_summaries(empty);
+  std::vector<std::pair<std::string, nlohmann::json>> objects;
+  for (std::size_t i = 0; i < stats.size(); ++i)
+    objects.emplace_back(base.stages[i].name, trial::stage_json(base.stages[i], stats[i]));
+  for (const auto& text : split_commas(list)) {
+    bool known = false;
+    for (const auto& [stage, object] : objects) {
+      for (const std::string& name :
+           {text, text.starts_with(stage + ".") ? text.substr(stage.size() + 1) : std::string()}) {
+        const std::string first = name.substr(0, name.find_first_of(".["));
+        known = known || (!first.empty() && object.is_object() && object.contains(first) &&
+                          !first.ends_with("_mc_se"));
+      }
+    }
+    if (known) continue;
+    std::string allowed;
+    for (const auto& [stage, object] : objects) {
+      for (const auto& [key, value] : object.items()) {
+        if (key.ends_with("_mc_se") || value.is_string() || value.is_boolean()) continue;
+        allowed += (allowed.empty() ? "" : ", ") + (objects.size() > 1 ? stage + "." : "") + key +
+                   (value.is_structured() ? "..." : "");
+      }
+    }
+    fail("--outputs", text, "unknown output", allowed);
+  }
+}
+
 void add_interval(output::SensitivityTable& t, const std::string& output,
                   const std::string& parameter, const std::string& index,
                   const sensitivity::Interval& v) {
@@ -396,6 +430,7 @@ void run_sensitivity(const SensitivityArgs& args) {
                     fmt::format("scenario '{}' has no trial stages", base.name),
                     "a scenario with [[stages]]");
   }
+  precheck_outputs(a.outputs, base);
   output::SensitivityTable t;
   t.method = a.method;
   t.version = std::string(kVersion);
