@@ -37,7 +37,7 @@ enum class Purpose : std::uint32_t {
   kMixture = 23,    ///< the component cohort of a patient of a mixture cohort (cohort `mix`)
   kSensitivityMorris = 24,     ///< `sensitivity --method morris`: trajectories' start and order
   kSensitivityBootstrap = 25,  ///< `sensitivity`: bootstrap resamples of the indices' intervals
-  kTest = 99        ///< tests and benchmarks
+  kTest = 99                   ///< tests and benchmarks
 };
 
 /// Philox4x32 with 10 rounds: maps (counter, key) to four 32-bit words.
