@@ -208,6 +208,10 @@ report::Figure sobol_figure(const SensitivityTable& t, const std::string& output
   fig.title = output + ": first-order (S1) and total (ST) Sobol' indices";
   fig.y.label = "index (share of the output's variance)";
   fig.height = 320.0;
+  // Indices lie in [0, 1]; estimates and intervals of a small N can stray far outside, which would
+  // flatten the bars: the axis stays at [-0.2, 1.2] and the table gives every number.
+  fig.y.min = -0.2;
+  fig.y.max = 1.2;
   report::Bars b1{{}, {}, 0.8, "S1", 0};
   report::Bars b2{{}, {}, 0.8, "ST", 1};
   std::vector<double> x1, x2;
@@ -368,13 +372,15 @@ std::string sensitivity_html(const SensitivityTable& t) {
     const auto& out = t.outputs[o];
     page.begin_section(fmt::format("output-{}", o), "Output " + out.output);
     page.paragraph(fmt::format(
-        "Estimated from {} {}{}. Whiskers: 95 % bootstrap percentile intervals over the {}.",
+        "Estimated from {} {}{}. Whiskers: 95 % bootstrap percentile intervals over the {}{}.",
         out.used, sobol ? "rows of A and B" : "trajectories",
         out.dropped > 0 ? fmt::format(" ({} dropped: the output is undefined at one of their "
                                       "points)",
                                       out.dropped)
                         : "",
-        sobol ? "rows" : "trajectories"));
+        sobol ? "rows" : "trajectories",
+        sobol ? " (the axis shows -0.2 to 1.2; the table below gives every estimate and bound)"
+              : ""));
     const std::string id = fmt::format("o{}", o);
     if (sobol) {
       page.figure(sobol_figure(t, out.output, id), out.output);
