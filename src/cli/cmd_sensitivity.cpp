@@ -299,7 +299,9 @@ std::vector<OutputRef> resolve_outputs(const std::string& list,
             (allowed.empty() ? "" : ", ") + (stages.size() > 1 ? st.name + "." + o.name : o.name);
     }
     fail("--outputs", text,
-         found.empty() ? "unknown output" : "the output is in several stages; name the stage",
+         found.empty() ? "unknown output, or undefined (null in summary.json) at every point: a "
+                         "stage that no replicate ran, a median never reached; nothing was written"
+                       : "the output is in several stages; name the stage",
          allowed);
   }
   return refs;

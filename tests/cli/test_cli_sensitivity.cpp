@@ -129,6 +129,17 @@ TEST(CliSensitivity, UnknownOutputExits2ListingTheOutputs) {
   EXPECT_NE(r.err.find("hr_median"), std::string::npos) << r.err;  // among the allowed
   EXPECT_FALSE(fs::exists(dir + "/sensitivity.csv"));
   fs::remove_all(dir);
+  // A name whose first key exists (arms) is checked after the run, against the outputs then known.
+  const auto late = run_il2sim(
+      "sensitivity phase3-autosct-nhl --outputs arms[0].nope --method morris --samples 2 "
+      "--parameters kN --replicates 1 --set stages.phase3.registered=60 --out " +
+      dir);
+  EXPECT_EQ(late.exit_code, 2) << late.err;
+  EXPECT_NE(late.err.find("--outputs: arms[0].nope: unknown output"), std::string::npos)
+      << late.err;
+  EXPECT_NE(late.err.find("arms[0].pfs_median_months"), std::string::npos) << late.err;
+  EXPECT_FALSE(fs::exists(dir + "/sensitivity.csv"));
+  fs::remove_all(dir);
 }
 
 }  // namespace
