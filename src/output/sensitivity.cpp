@@ -161,73 +161,79 @@ std::vector<const SensitivityIndex*> rows_of(const SensitivityTable& t, const st
   return out;
 }
 
-/// Whiskers from lower to upper at x (one polyline broken by NaN), in black.
-report::Line whiskers(const std::vector<double>& x, const std::vector<const SensitivityIndex*>& r) {
+/// Horizontal bars from 0 to each estimate at y + offset (one thick polyline broken by NaN): the
+/// plot module draws vertical bars only, and parameter names fit beside a horizontal bar.
+report::Line hbars(const std::vector<const SensitivityIndex*>& r, double offset, std::size_t colour,
+                   double width_px, const std::string& label) {
+  report::Line l{{}, {}, label, colour, false, width_px};
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    const double y = static_cast<double>(i) + offset;
+    l.x.insert(l.x.end(), {0.0, r[i]->estimate, 0.0});
+    l.y.insert(l.y.end(), {y, y, kNaN});
+  }
+  return l;
+}
+
+/// Whiskers from lower to upper at y + offset (one polyline broken by NaN), in black.
+report::Line whiskers(const std::vector<const SensitivityIndex*>& r, double offset) {
   report::Line w{{}, {}, "", 6, false, 1.5};
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (!std::isfinite(r[i]->lower) || !std::isfinite(r[i]->upper)) continue;
-    w.x.insert(w.x.end(), {x[i], x[i], x[i]});
-    w.y.insert(w.y.end(), {r[i]->lower, r[i]->upper, kNaN});
+    const double y = static_cast<double>(i) + offset;
+    w.x.insert(w.x.end(), {r[i]->lower, r[i]->upper, 0.0});
+    w.y.insert(w.y.end(), {y, y, kNaN});
   }
   return w;
 }
 
-/// Morris: mu* per parameter, sorted from the largest (a tornado standing up), with whiskers.
+/// A horizontal bar chart with the parameters on the y axis, the first of `rows` at the top.
+report::Figure hbar_figure(const std::vector<const SensitivityIndex*>& rows, const std::string& id,
+                           const std::string& title, const std::string& x_label) {
+  report::Figure fig;
+  fig.id = id;
+  fig.title = title;
+  fig.x.label = x_label;
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+    fig.y.categories.push_back((*it)->parameter);
+  fig.y.grid = false;
+  fig.height = 90.0 + 30.0 * static_cast<double>(rows.size());
+  return fig;
+}
+
+/// Morris: mu* per parameter as a tornado (the largest at the top) with its interval whiskers.
 report::Figure morris_figure(const SensitivityTable& t, const std::string& output,
                              const std::string& id) {
   auto r = rows_of(t, output, "mu_star");
   std::stable_sort(r.begin(), r.end(), [](const SensitivityIndex* a, const SensitivityIndex* b) {
     return std::abs(a->estimate) > std::abs(b->estimate);
   });
-  report::Figure fig;
-  fig.id = id;
-  fig.title = output + ": mu* (mean absolute elementary effect), largest first";
-  fig.y.label = "mu* (output units per whole range)";
-  fig.height = 320.0;
-  report::Bars bars{{}, {}, 0.6, "mu*", 0};
-  std::vector<double> x;
-  for (std::size_t i = 0; i < r.size(); ++i) {
-    fig.x.categories.push_back(r[i]->parameter);
-    x.push_back(static_cast<double>(i));
-    bars.x.push_back(static_cast<double>(i));
-    bars.height.push_back(r[i]->estimate);
-  }
-  fig.add(bars);
-  const auto w = whiskers(x, r);
+  report::Figure fig = hbar_figure(r, id, output + ": mu* (mean absolute elementary effect)",
+                                   "mu* (output units per whole range)");
+  fig.x.min = 0.0;
+  std::reverse(r.begin(), r.end());  // category i is drawn at y = i, from the bottom
+  fig.add(hbars(r, 0.0, 0, 16.0, "mu*"));
+  const auto w = whiskers(r, 0.0);
   if (!w.x.empty()) fig.add(w);
   return fig;
 }
 
-/// Sobol: S1 and ST side by side per parameter, with their 95 % interval whiskers.
+/// Sobol: S1 and ST per parameter as pairs of horizontal bars with their 95 % interval whiskers.
 report::Figure sobol_figure(const SensitivityTable& t, const std::string& output,
                             const std::string& id) {
-  const auto s1 = rows_of(t, output, "S1");
-  const auto st = rows_of(t, output, "ST");
-  report::Figure fig;
-  fig.id = id;
-  fig.title = output + ": first-order (S1) and total (ST) Sobol' indices";
-  fig.y.label = "index (share of the output's variance)";
-  fig.height = 320.0;
+  auto s1 = rows_of(t, output, "S1");
+  auto st = rows_of(t, output, "ST");
+  report::Figure fig =
+      hbar_figure(s1, id, output + ": first-order (S1) and total (ST) Sobol' indices",
+                  "index (share of the output's variance)");
   // Indices lie in [0, 1]; estimates and intervals of a small N can stray far outside, which would
   // flatten the bars: the axis stays at [-0.2, 1.2] and the table gives every number.
-  fig.y.min = -0.2;
-  fig.y.max = 1.2;
-  report::Bars b1{{}, {}, 0.8, "S1", 0};
-  report::Bars b2{{}, {}, 0.8, "ST", 1};
-  std::vector<double> x1, x2;
-  for (std::size_t i = 0; i < s1.size(); ++i) {
-    const auto x = static_cast<double>(i);
-    fig.x.categories.push_back(s1[i]->parameter);
-    b1.x.push_back(x);
-    b1.height.push_back(s1[i]->estimate);
-    b2.x.push_back(x);
-    b2.height.push_back(st[i]->estimate);
-    x1.push_back(x - 0.2);  // the centres of two bars side by side in a width of 0.8
-    x2.push_back(x + 0.2);
-  }
-  fig.add(b1);
-  fig.add(b2);
-  for (const auto& w : {whiskers(x1, s1), whiskers(x2, st)}) {
+  fig.x.min = -0.2;
+  fig.x.max = 1.2;
+  std::reverse(s1.begin(), s1.end());
+  std::reverse(st.begin(), st.end());
+  fig.add(hbars(s1, 0.15, 0, 9.0, "S1"));
+  fig.add(hbars(st, -0.15, 1, 9.0, "ST"));
+  for (const auto& w : {whiskers(s1, 0.15), whiskers(st, -0.15)}) {
     if (!w.x.empty()) fig.add(w);
   }
   return fig;
