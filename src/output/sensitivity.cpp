@@ -196,7 +196,7 @@ report::Figure hbar_figure(const std::vector<const SensitivityIndex*>& rows, con
   for (auto it = rows.rbegin(); it != rows.rend(); ++it)
     fig.y.categories.push_back((*it)->parameter);
   fig.y.grid = false;
-  fig.height = 90.0 + 30.0 * static_cast<double>(rows.size());
+  fig.height = std::max(240.0, 90.0 + 30.0 * static_cast<double>(rows.size()));
   return fig;
 }
 
