@@ -1,6 +1,6 @@
 # Fails when a file in src/<component>/ includes a header of a component that is not below it.
-# The order is the one of src/CMakeLists.txt and src/README.md; survival, design and report sit on
-# core only.
+# The order is the one of src/CMakeLists.txt and src/README.md; survival, design, report and
+# sensitivity sit on core only.
 # Usage: cmake -DSOURCE_DIR=src -P tools/check_layers.cmake
 get_filename_component(SOURCE_DIR "${SOURCE_DIR}" ABSOLUTE)
 set(allowed_core "core")
@@ -13,11 +13,12 @@ set(allowed_scenario "core;dosing;model;solver;population;sim;scenario")
 set(allowed_survival "core;survival")
 set(allowed_design "core;design")
 set(allowed_report "core;report")
+set(allowed_sensitivity "core;sensitivity")
 set(allowed_clinic "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic")
 set(allowed_trial "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial")
 set(allowed_calibration "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;calibration")
-set(allowed_output "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;calibration;output")
-set(allowed_cli "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;calibration;output;cli")
+set(allowed_output "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;calibration;sensitivity;output")
+set(allowed_cli "core;dosing;model;solver;population;sim;scenario;survival;design;report;clinic;trial;calibration;sensitivity;output;cli")
 file(GLOB components RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/*)
 set(violations "")
 foreach(component IN LISTS components)

@@ -21,6 +21,7 @@ void build_app(CLI::App& app) {
   app.require_subcommand(1);
   register_run(app);
   register_sweep(app);
+  register_sensitivity(app);
   register_trajectory(app);
   register_cohort(app);
   register_params(app);

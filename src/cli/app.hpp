@@ -21,6 +21,7 @@ void build_app(CLI::App& app);
 // `app`.
 void register_run(CLI::App& app);
 void register_sweep(CLI::App& app);
+void register_sensitivity(CLI::App& app);
 void register_trajectory(CLI::App& app);
 void register_cohort(CLI::App& app);
 void register_params(CLI::App& app);

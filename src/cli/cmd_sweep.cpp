@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -19,16 +18,13 @@
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
+#include "cli/sweep_runner.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
 #include "core/text.hpp"
 #include "core/version.hpp"
 #include "output/sweep.hpp"
 #include "scenario/toml_input.hpp"
-#include "trial/programme.hpp"
-#include "trial/summary.hpp"
 
 namespace il2sim::cli {
 namespace {
@@ -265,65 +261,6 @@ std::vector<scenario::Scenario> sweep_scenarios(const SweepArgs& a, const std::v
   return scenarios;
 }
 
-struct Produced {
-  trial::ReplicateResult result;
-  bool skipped = false;  ///< not run: interrupted
-};
-
-/// Runs every (point, replicate) on `threads` threads and fills each point's stages from its
-/// operating characteristics, reduced in replicate order (the same bytes for any thread count).
-void run_points(const SweepArgs& a, const std::vector<scenario::Scenario>& scenarios,
-                output::SweepTable& table) {
-  // Work item k is replicate k - start[p] of point p, start[p] <= k < start[p + 1] (a grid over
-  // `replicates` gives the points different counts).
-  std::vector<std::size_t> start{0};
-  for (const auto& s : scenarios)
-    start.push_back(start.back() + static_cast<std::size_t>(s.replicates));
-  const std::size_t n = start.back();
-  const auto point_of = [&start](std::size_t k) {
-    return static_cast<std::size_t>(std::upper_bound(start.begin(), start.end(), k) -
-                                    start.begin()) -
-           1;
-  };
-  const unsigned outer = n > 1 ? a.threads : 1;  // a single run parallelizes its patients instead
-  const unsigned inner = n > 1 ? 1 : a.threads;
-  const std::function<Produced(std::size_t)> produce = [&](std::size_t k) {
-    Produced p;
-    if (InterruptGuard::requested()) {
-      p.skipped = true;
-    } else {
-      const std::size_t point = point_of(k);
-      p.result = trial::run_replicate(scenarios[point],
-                                      static_cast<std::uint32_t>(k - start[point]), false, inner);
-    }
-    return p;
-  };
-  std::optional<trial::ProgrammeSummary> summary;
-  std::size_t done = 0;
-  core::Progress progress(static_cast<long>(n), "runs", core::progress_wanted(a.progress));
-  const std::function<void(std::size_t, Produced&)> consume = [&](std::size_t k, Produced& p) {
-    if (p.skipped) return;
-    const std::size_t point = point_of(k);
-    if (k == start[point]) summary.emplace(scenarios[point]);
-    summary->add(p.result);
-    progress.update(static_cast<long>(++done));
-    if (k + 1 < start[point + 1]) return;
-    const auto stats = trial::stage_summaries(*summary);
-    for (std::size_t i = 0; i < stats.size(); ++i) {
-      const auto& st = scenarios[point].stages[i];
-      table.points[point].stages.push_back(
-          {st.name, output::stage_outputs(trial::stage_json(st, stats[i]))});
-    }
-    summary.reset();
-  };
-  core::ordered_parallel_for<Produced>(n, outer, produce, consume);
-  progress.finish();
-  if (done < n) {
-    InterruptGuard::stop(
-        fmt::format("interrupted after {} of {} runs; nothing was written to {}", done, n, a.out));
-  }
-}
-
 void run_sweep(const SweepArgs& a) {
   if (Distributed::current().size() > 1) {
     throw UserError("sweep runs in one process; use --threads instead of mpirun");
@@ -333,7 +270,8 @@ void run_sweep(const SweepArgs& a) {
   const auto scenarios = sweep_scenarios(a, grids, table);
   const OutputDirLock lock = prepare_output_dir(a.out, a.force);
   const InterruptGuard guard;
-  run_points(a, scenarios, table);
+  auto stages = run_points(scenarios, a.threads, a.progress, a.out);
+  for (std::size_t p = 0; p < stages.size(); ++p) table.points[p].stages = std::move(stages[p]);
   output::align_outputs(table);
   core::write_file_atomically(a.out + "/sweep.csv", output::sweep_csv(table));
   output::write_sweep_db(a.out + "/sweep.sqlite", table);

@@ -35,7 +35,9 @@ enum class Purpose : std::uint32_t {
   kEarlyStop = 20,  ///< stopping IL-2 early at a constant hazard (protocol.early_stop_per_month)
   kSalvage = 22,    ///< salvage transplant after relapse (cohort salvage_fraction)
   kMixture = 23,    ///< the component cohort of a patient of a mixture cohort (cohort `mix`)
-  kTest = 99        ///< tests and benchmarks
+  kSensitivityMorris = 24,     ///< `sensitivity --method morris`: trajectories' start and order
+  kSensitivityBootstrap = 25,  ///< `sensitivity`: bootstrap resamples of the indices' intervals
+  kTest = 99                   ///< tests and benchmarks
 };
 
 /// Philox4x32 with 10 rounds: maps (counter, key) to four 32-bit words.
