@@ -1,4 +1,5 @@
-// Sobol' indices: the Saltelli 2010 design and the Saltelli 2010 / Jansen 1999 estimators.
+// Sobol' indices: the Saltelli 2010 design and the Saltelli 2010 (f(B) centred, Sobol' 2001) /
+// Jansen 1999 estimators.
 #include <boost/random/sobol.hpp>
 
 #include <cmath>
@@ -43,7 +44,9 @@ Estimates estimate(const std::vector<Row>& rows, const std::vector<std::size_t>&
   for (const std::size_t j : pick) {
     const Row& r = rows[j];
     for (std::size_t i = 0; i < k; ++i) {
-      e.s1[i] += r.b * (r.ab[i] - r.a);
+      // f(B) centred by the mean (Sobol' 2001): the same expectation as Saltelli 2010's f(B), whose
+      // noise grows with mean^2 / V (a hazard ratio near 1 with V ~ 0.004 left S1 unusable).
+      e.s1[i] += (r.b - e.mean) * (r.ab[i] - r.a);
       e.st[i] += (r.a - r.ab[i]) * (r.a - r.ab[i]);
     }
   }
