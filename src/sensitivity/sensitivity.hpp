@@ -3,9 +3,10 @@
 /// Global sensitivity analysis of a function on the unit cube [0, 1]^k with vector values, knowing
 /// nothing of the model or of trials (docs/sensitivity.md): the sample designs (Saltelli 2010's
 /// A, B, AB_i matrices from a Sobol' sequence; Morris 1991 trajectories) and the estimators
-/// (Saltelli 2010 first-order, Jansen 1999 total, Morris/Campolongo 2007 mu, mu*, sigma) with
-/// bootstrap percentile intervals. A caller evaluates the design's points however it likes (the CLI
-/// runs trials in parallel) and hands back the values of one output at every point, in order.
+/// (Saltelli 2010 first-order with f(B) centred, Jansen 1999 total, Morris/Campolongo 2007 mu,
+/// mu*, sigma) with bootstrap percentile intervals. A caller evaluates the design's points however
+/// it likes (the CLI runs trials in parallel) and hands back the values of one output at every
+/// point, in order.
 ///
 /// Missing values: a non-finite value drops its whole row (Sobol: A_j, B_j and every AB_i,j) or
 /// trajectory (Morris); the results say how many were dropped. Never averaged.
@@ -41,7 +42,8 @@ using Point = std::vector<double>;
 struct SobolResult {
   double mean = 0.0;         ///< of f over the rows of A and B used
   double variance = 0.0;     ///< V: population variance of f over the rows of A and B used
-  std::vector<Interval> s1;  ///< first order, mean(f_B (f_ABi - f_A)) / V (Saltelli 2010)
+  std::vector<Interval> s1;  ///< first order, mean((f_B - mean) (f_ABi - f_A)) / V (Saltelli 2010,
+                             ///< f_B centred as Sobol' 2001 advises)
   std::vector<Interval> st;  ///< total, mean((f_A - f_ABi)^2) / (2V) (Jansen 1999)
   std::size_t rows_used = 0;
   std::size_t rows_dropped = 0;  ///< rows with a non-finite value
