@@ -40,7 +40,7 @@ test-release: build
 	@bash tools/install-deps.sh --browser --fuzz --mpi --format
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/, -O2 -g1). The
+## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/, -O1 -g1). The
 ## asan test preset leaves out:
 ## - mpi_same_bytes and same_bytes_mpi_*: LeakSanitizer reports OpenMPI's own start-up allocations
 ##   in libmpi and its plugins, not il2sim's; the release suite runs them.
