@@ -17,6 +17,7 @@
 #include "calibration/fit.hpp"
 #include "calibration/plan.hpp"
 #include "cli/app.hpp"
+#include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -174,19 +175,6 @@ struct FitJob {
   std::string out;
 };
 
-model::ParamId parameter_named(const std::string& name, const std::string& key) {
-  const auto id = model::find_parameter(name);
-  if (!id) {
-    const auto suggestion = model::closest_parameter_name(name);
-    throw UserError({"", std::nullopt, std::nullopt, key},
-                    suggestion.empty() ? fmt::format("unknown parameter '{}'", name)
-                                       : fmt::format("unknown parameter '{}'; did you mean '{}'?",
-                                                     name, suggestion),
-                    "the names of `il2sim params`");
-  }
-  return *id;
-}
-
 /// The values of `set` that differ from the shipped defaults, except `skip`.
 calibration::ParameterPatch non_default(const model::ParameterSet& set,
                                         const std::vector<model::ParamId>& skip = {}) {
@@ -298,7 +286,7 @@ void run_fit(const CalibrateArgs& a) {
   const auto s = scenario::load_scenario(a.scenario);
   FitJob job{{}, a.optimizer, a.max_evals, s.parameters, "scenario " + s.name, a.out};
   for (const auto& name : a.parameters) {
-    const auto id = parameter_named(name, "--parameters");
+    const auto id = parameter_named("--parameters", name);
     if (std::find(job.parameters.begin(), job.parameters.end(), id) != job.parameters.end()) {
       throw UserError({"", std::nullopt, std::nullopt, "--parameters"},
                       fmt::format("'{}' is listed twice", name));

@@ -26,7 +26,7 @@
 namespace il2sim::cli {
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
 [[noreturn]] void flag_error(const std::string& flag, std::string problem, std::string allowed) {
   InputLocation where;
@@ -34,12 +34,12 @@ using nlohmann::json;
   throw UserError(std::move(where), std::move(problem), std::move(allowed));
 }
 
-void print_json(const json& doc) {
+void print_json(const Json& doc) {
   std::puts(doc.dump(2).c_str());
 }
 
-json optional_number(const std::optional<double>& v) {
-  return v ? json(*v) : json(nullptr);
+Json optional_number(const std::optional<double>& v) {
+  return v ? Json(*v) : Json(nullptr);
 }
 
 std::string optional_text(const std::optional<double>& v, const char* spec = "{:.4f}") {
@@ -55,7 +55,7 @@ struct SimonOptions {
   bool json = false;
 };
 
-json simon_json(const design::SimonDesign& d) {
+Json simon_json(const design::SimonDesign& d) {
   return {{"r1", d.r1},       {"n1", d.n1},         {"r", d.r},         {"n", d.n},
           {"en_p0", d.en_p0}, {"pet_p0", d.pet_p0}, {"alpha", d.alpha}, {"power", d.power}};
 }
@@ -130,7 +130,7 @@ void run_boin(const BoinOptions& o) {
   const design::BoinLambdas l = design::boin_lambdas(s.target, s.phi1, s.phi2);
   const auto rows = design::boin_boundaries(s, o.max_n);
   if (o.json) {
-    json elimination = json::array(), boundaries = json::array();
+    Json elimination = Json::array(), boundaries = Json::array();
     for (const auto& r : rows) {
       if (r.eliminate_if_dlt_at_least) {
         elimination.push_back(
@@ -141,7 +141,7 @@ void run_boin(const BoinOptions& o) {
            {"escalate_if_dlt_at_most", r.escalate_if_dlt_at_most},
            {"deescalate_if_dlt_at_least", r.deescalate_if_dlt_at_least},
            {"eliminate_if_dlt_at_least",
-            r.eliminate_if_dlt_at_least ? json(*r.eliminate_if_dlt_at_least) : json(nullptr)}});
+            r.eliminate_if_dlt_at_least ? Json(*r.eliminate_if_dlt_at_least) : Json(nullptr)}});
     }
     print_json({{"target", s.target},
                 {"phi1", s.phi1},
@@ -226,9 +226,9 @@ void run_gsd(const GsdOptions& o) {
   }
   const design::GsdResult r = design::group_sequential_design(s);
   if (o.json) {
-    json looks = json::array();
+    Json looks = Json::array();
     for (const auto& look : r.looks) {
-      json j = {{"info", look.info},
+      Json j = {{"info", look.info},
                 {"efficacy_z", optional_number(look.efficacy_z)},
                 {"cumulative_alpha", look.cumulative_alpha},
                 {"futility_z", optional_number(look.futility_z)}};
@@ -236,7 +236,7 @@ void run_gsd(const GsdOptions& o) {
       if (s.futility_spending) j["cumulative_beta"] = look.cumulative_beta;
       looks.push_back(j);
     }
-    json doc = {{"alpha", s.alpha},
+    Json doc = {{"alpha", s.alpha},
                 {"sided", 1},
                 {"spending", design::spending_name(s.spending)},
                 {"looks", looks}};
@@ -291,7 +291,7 @@ void run_three_plus_three(const ThreePlusThreeOptions& o) {
     flag_error("--p", fmt::format("{} doses given", o.p.size()), "at most 100 doses");
   const design::ThreePlusThreeOc oc = design::three_plus_three_oc(o.p);
   if (o.json) {
-    json doses = json::array();
+    Json doses = Json::array();
     for (std::size_t i = 0; i < o.p.size(); ++i) {
       doses.push_back({{"dose", i + 1},
                        {"p_dlt", o.p[i]},
@@ -366,7 +366,7 @@ void run_crm(const CrmOptions& o) {
   }
   const design::CrmPosterior post = design::crm_posterior(s, n, y);
   if (o.json) {
-    json doses = json::array();
+    Json doses = Json::array();
     for (std::size_t i = 0; i < k; ++i) {
       doses.push_back({{"dose", i + 1},
                        {"skeleton", s.skeleton[i]},
@@ -424,7 +424,7 @@ void run_schoenfeld(const SchoenfeldOptions& o) {
                "--power P or --events D");
   }
   const design::SchoenfeldSettings s{o.hr, o.alpha, o.sides, o.ratio};
-  json doc = {{"hr", o.hr}, {"alpha", o.alpha}, {"sides", o.sides}, {"ratio", o.ratio}};
+  Json doc = {{"hr", o.hr}, {"alpha", o.alpha}, {"sides", o.sides}, {"ratio", o.ratio}};
   std::string text;
   if (o.power) {
     design::check_open_unit("--power", *o.power);

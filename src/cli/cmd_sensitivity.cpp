@@ -37,22 +37,13 @@ namespace {
 /// The most evaluations (design points) one command runs.
 constexpr std::size_t kMaxEvaluations = 100'000;
 
-struct SensitivityArgs {
-  std::string scenario;
-  std::string out;
+struct SensitivityArgs : PointRunOptions {
   std::string outputs;
   std::string method;
   std::string parameters;
   std::vector<std::string> ranges;
-  std::vector<std::string> sets;
   std::optional<long> samples;
   int levels = 4;
-  std::optional<std::uint64_t> seed;
-  std::optional<long> replicates;
-  unsigned threads = 1;
-  bool force = false;
-  bool json = false;
-  bool progress = false;
 };
 
 [[noreturn]] void fail(const std::string& option, const std::string& value,
@@ -72,18 +63,6 @@ std::vector<std::string> split_commas(const std::string& text) {
     at = comma + 1;
   }
   return out;
-}
-
-model::ParamId parameter_named(const std::string& option, const std::string& name) {
-  const auto id = model::find_parameter(name);
-  if (!id) {
-    const auto suggestion = model::closest_parameter_name(name);
-    fail(option, name,
-         suggestion.empty() ? "unknown parameter"
-                            : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
-         "a name listed by `il2sim params`");
-  }
-  return *id;
 }
 
 /// The studied parameters: --parameters, or the parameters of the calibration plan's `disease`
@@ -465,8 +444,7 @@ void register_sensitivity(CLI::App& app) {
       "sensitivity",
       "Global sensitivity (Morris elementary effects or Sobol' indices) of a scenario's stage "
       "outputs to model parameters, with common random numbers");
-  cmd->add_option("scenario", a->scenario,
-                  "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  add_point_run_options(*cmd, *a, "evaluation", "the indices");
   cmd->add_option("--outputs", a->outputs,
                   "Stage outputs, comma-separated, as in sweep (hr_median, power, "
                   "arms[0].pfs_median_months; STAGE.OUTPUT when several stages have it)")
@@ -485,17 +463,6 @@ void register_sensitivity(CLI::App& app) {
                   "trajectories, r(k+1) evaluations (default 10)");
   cmd->add_option("--levels", a->levels, "Morris grid levels P, even (step P/(2(P-1)))")
       ->capture_default_str();
-  add_set_option(*cmd, a->sets);
-  add_seed_option(*cmd, a->seed);
-  cmd->add_option("--replicates", a->replicates,
-                  "Trial replicates per evaluation (default: the scenario's)");
-  cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
-      ->capture_default_str();
-  cmd->add_option("--out", a->out, "Output directory")->required();
-  cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
-  cmd->add_flag("--json", a->json, "Also print the indices as JSON on standard output");
-  cmd->add_flag("--progress", a->progress,
-                "Show a progress bar on stderr even when it is not a terminal");
   cmd->callback([a] { run_sensitivity(*a); });
 }
 

@@ -26,7 +26,7 @@ namespace il2sim::cli {
 namespace {
 
 namespace sv = il2sim::survival;
-using nlohmann::json;
+using Json = nlohmann::json;
 
 struct SurvivalFlags {
   std::string data, time, event, status, group, strata, conf_type = "log", ties = "efron";
@@ -39,14 +39,14 @@ struct SurvivalFlags {
 };
 
 /// A JSON number, or null for R's NA (NaN) and for infinities: the output is strict JSON.
-json num(double x) {
-  return std::isfinite(x) ? json(x) : json(nullptr);
+Json num(double x) {
+  return std::isfinite(x) ? Json(x) : Json(nullptr);
 }
-json num(const std::optional<double>& x) {
-  return x ? num(*x) : json(nullptr);
+Json num(const std::optional<double>& x) {
+  return x ? num(*x) : Json(nullptr);
 }
-json nums(const std::vector<double>& v) {
-  json a = json::array();
+Json nums(const std::vector<double>& v) {
+  Json a = Json::array();
   for (double x : v) a.push_back(num(x));
   return a;
 }
@@ -109,9 +109,9 @@ void run_km(const SurvivalFlags& f) {
   opt.rmean_tau = f.rmean;
   const auto curves = sv::kaplan_meier(time, event, factor_or_single(s, f.group), opt);
   if (f.json) {
-    json arr = json::array();
+    Json arr = Json::array();
     for (const auto& c : curves) {
-      json j{{"group", c.group},
+      Json j{{"group", c.group},
              {"n", c.n},
              {"events", c.events},
              {"time", nums(c.time)},
@@ -132,7 +132,7 @@ void run_km(const SurvivalFlags& f) {
       }
       arr.push_back(std::move(j));
     }
-    const json doc{{"curves", arr},
+    const Json doc{{"curves", arr},
                    {"conf_type", sv::to_string(opt.conf_type)},
                    {"conf_level", f.conf_level},
                    {"n_dropped", s.rows.n_dropped}};
@@ -183,7 +183,7 @@ void run_logrank(const SurvivalFlags& f) {
   }
   const auto r = sv::logrank(time, event, group, factor_or_single(s, f.strata), f.rho);
   if (f.json) {
-    json groups = json::array();
+    Json groups = Json::array();
     for (const auto& g : r.groups) {
       groups.push_back({{"group", g.group},
                         {"n", g.n},
@@ -192,7 +192,7 @@ void run_logrank(const SurvivalFlags& f) {
                         {"o_minus_e_sq_over_e",
                          num((g.observed - g.expected) * (g.observed - g.expected) / g.expected)}});
     }
-    const json doc{{"chisq", num(r.chisq)}, {"df", r.df},       {"p", num(r.p)},
+    const Json doc{{"chisq", num(r.chisq)}, {"df", r.df},       {"p", num(r.p)},
                    {"rho", r.rho},          {"groups", groups}, {"n_dropped", s.rows.n_dropped}};
     std::puts(doc.dump(2).c_str());
     return;
@@ -232,7 +232,7 @@ void run_cox(const SurvivalFlags& f) {
   r.n_dropped = static_cast<long>(s.rows.n_dropped);
   for (const auto& w : r.warnings) std::fprintf(stderr, "il2sim: warning: cox: %s\n", w.c_str());
   if (f.json) {
-    json coefs = json::array();
+    Json coefs = Json::array();
     for (const auto& t : r.terms) {
       coefs.push_back({{"term", t.term},
                        {"coef", num(t.coef)},
@@ -244,10 +244,10 @@ void run_cox(const SurvivalFlags& f) {
                        {"hr_upper", num(t.hr_upper)}});
     }
     auto test = [](const sv::CoxTest& t) {
-      return json{{"chisq", num(t.chisq)}, {"df", t.df}, {"p", num(t.p)}};
+      return Json{{"chisq", num(t.chisq)}, {"df", t.df}, {"p", num(t.p)}};
     };
-    const json doc{{"coefficients", coefs},
-                   {"loglik", json::array({num(r.loglik_null), num(r.loglik)})},
+    const Json doc{{"coefficients", coefs},
+                   {"loglik", Json::array({num(r.loglik_null), num(r.loglik)})},
                    {"lr_test", test(r.lr)},
                    {"wald_test", test(r.wald)},
                    {"score_test", test(r.score)},
@@ -314,7 +314,7 @@ void run_cuminc(const SurvivalFlags& f) {
   const auto r =
       sv::cuminc(time, status, causes.levels, group, factor_or_single(s, f.strata), f.rho);
   if (f.json) {
-    json curves = json::array();
+    Json curves = Json::array();
     for (const auto& c : r.curves) {
       curves.push_back({{"group", c.group},
                         {"cause", c.cause},
@@ -322,9 +322,9 @@ void run_cuminc(const SurvivalFlags& f) {
                         {"estimate", nums(c.estimate)},
                         {"variance", nums(c.variance)}});
     }
-    json doc{{"curves", curves}, {"n_dropped", s.rows.n_dropped}};
+    Json doc{{"curves", curves}, {"n_dropped", s.rows.n_dropped}};
     if (!f.group.empty()) {
-      json tests = json::array();
+      Json tests = Json::array();
       for (const auto& t : r.tests) {
         tests.push_back({{"cause", t.cause}, {"stat", num(t.stat)}, {"p", num(t.p)}, {"df", t.df}});
       }

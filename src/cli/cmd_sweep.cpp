@@ -33,17 +33,8 @@ namespace {
 /// before anything runs (a typo such as a 50-value list on three paths is 125,000 runs).
 constexpr std::size_t kMaxGridPoints = 1000;
 
-struct SweepArgs {
-  std::string scenario;
-  std::string out;
+struct SweepArgs : PointRunOptions {
   std::vector<std::string> grids;  ///< --grid PATH=V1,V2,..., in order
-  std::vector<std::string> sets;   ///< --set PATH=VALUE, in order
-  std::optional<std::uint64_t> seed;
-  std::optional<long> replicates;
-  unsigned threads = 1;
-  bool force = false;
-  bool json = false;
-  bool progress = false;
 };
 
 /// One `--grid`: a scenario path and its values, in the order given.
@@ -286,8 +277,7 @@ void register_sweep(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "sweep",
       "Run a scenario over a grid of settings with common random numbers into one tidy table");
-  cmd->add_option("scenario", a->scenario,
-                  "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  add_point_run_options(*cmd, *a, "grid point", "the table");
   cmd->add_option("--grid", a->grids,
                   fmt::format("A scenario path and its values, PATH=V1,V2,... (repeatable; the "
                               "grid is every combination, the first --grid varying slowest; at "
@@ -296,17 +286,6 @@ void register_sweep(CLI::App& app) {
       ->type_name("PATH=V1,V2,...")
       ->allow_extra_args(false)
       ->required();
-  add_set_option(*cmd, a->sets);
-  add_seed_option(*cmd, a->seed);
-  cmd->add_option("--replicates", a->replicates,
-                  "Trial replicates per grid point (default: the scenario's)");
-  cmd->add_option("--threads", a->threads, "Worker threads (outputs do not depend on it)")
-      ->capture_default_str();
-  cmd->add_option("--out", a->out, "Output directory")->required();
-  cmd->add_flag("--force", a->force, "Write into a non-empty output directory");
-  cmd->add_flag("--json", a->json, "Also print the table as JSON on standard output");
-  cmd->add_flag("--progress", a->progress,
-                "Show a progress bar on stderr even when it is not a terminal");
   cmd->callback([a] { run_sweep(*a); });
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
+
 #include <charconv>
 #include <string>
 
@@ -44,6 +46,35 @@ std::vector<scenario::Override> set_overrides(const std::vector<std::string>& se
   overrides.reserve(sets.size());
   for (const auto& text : sets) overrides.push_back(scenario::parse_override(text));
   return overrides;
+}
+
+void add_point_run_options(CLI::App& cmd, PointRunOptions& o, const std::string& per,
+                           const std::string& json_what) {
+  cmd.add_option("scenario", o.scenario,
+                 "Built-in scenario name or scenario .toml file (default: the built-in default)");
+  add_set_option(cmd, o.sets);
+  add_seed_option(cmd, o.seed);
+  cmd.add_option("--replicates", o.replicates,
+                 fmt::format("Trial replicates per {} (default: the scenario's)", per));
+  cmd.add_option("--threads", o.threads, "Worker threads (outputs do not depend on it)")
+      ->capture_default_str();
+  cmd.add_option("--out", o.out, "Output directory")->required();
+  cmd.add_flag("--force", o.force, "Write into a non-empty output directory");
+  cmd.add_flag("--json", o.json,
+               fmt::format("Also print {} as JSON on standard output", json_what));
+  cmd.add_flag("--progress", o.progress,
+               "Show a progress bar on stderr even when it is not a terminal");
+}
+
+model::ParamId parameter_named(const std::string& option, const std::string& name) {
+  const auto id = model::find_parameter(name);
+  if (id) return *id;
+  const auto suggestion = model::closest_parameter_name(name);
+  throw UserError({option, std::nullopt, std::nullopt, name},
+                  suggestion.empty()
+                      ? std::string("unknown parameter")
+                      : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
+                  "a name listed by `il2sim params`");
 }
 
 }  // namespace il2sim::cli

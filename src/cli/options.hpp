@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/parameters.hpp"
 #include "scenario/overrides.hpp"
 
 namespace il2sim::cli {
@@ -29,5 +30,29 @@ CLI::Option* add_set_option(CLI::App& cmd, std::vector<std::string>& sets);
 /// The `--set` texts as overrides, in command-line order (on one path the last wins, as a later
 /// assignment does in an mrgsolve `param()` update). @throws UserError for a text without '='.
 [[nodiscard]] std::vector<scenario::Override> set_overrides(const std::vector<std::string>& sets);
+
+/// The options of the commands that run a scenario at many points (`sweep`, `sensitivity`): the
+/// scenario's overrides, seed and replicates, the threads and the output directory.
+struct PointRunOptions {
+  std::string scenario;
+  std::string out;
+  std::vector<std::string> sets;  ///< --set PATH=VALUE, in order
+  std::optional<std::uint64_t> seed;
+  std::optional<long> replicates;
+  unsigned threads = 1;
+  bool force = false;
+  bool json = false;
+  bool progress = false;
+};
+
+/// Adds the positional scenario, --set, --seed, --replicates, --threads, --out, --force, --json
+/// and --progress to `cmd`; `per` names what the replicates are counted per ("grid point") and
+/// `json_what` what --json prints.
+void add_point_run_options(CLI::App& cmd, PointRunOptions& o, const std::string& per,
+                           const std::string& json_what);
+
+/// The parameter of the table named `name`, given to `option` (`--parameters`, `--range`, ...).
+/// @throws UserError naming the option and the value, with the closest name (did you mean).
+[[nodiscard]] model::ParamId parameter_named(const std::string& option, const std::string& name);
 
 }  // namespace il2sim::cli

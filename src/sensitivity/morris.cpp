@@ -10,8 +10,6 @@
 namespace il2sim::sensitivity {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 /// One trajectory of the design: its start and its k one-at-a-time steps.
 void add_trajectory(MorrisDesign& d, RandomStream& rng) {
   const std::size_t k = d.k;

@@ -14,10 +14,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
 namespace il2sim::sensitivity {
+
+/// An index that cannot be estimated (e.g. sigma from one elementary effect).
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// An estimate with its 95 % bootstrap percentile interval (NaN bounds when there are fewer than
 /// two rows or trajectories to resample).

@@ -13,8 +13,6 @@
 namespace il2sim::sensitivity {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 /// The values of one row of the design: f_A, f_B and f_ABi (i = 0..k-1).
 struct Row {
   double a = 0.0, b = 0.0;

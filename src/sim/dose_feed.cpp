@@ -8,8 +8,6 @@
 namespace il2sim::sim {
 namespace {
 
-constexpr double kTimeEps = 1e-9;
-
 double end_of(const dosing::DoseRecord& r) {
   return r.time + r.duration;
 }

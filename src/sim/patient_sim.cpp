@@ -22,7 +22,6 @@ enum TumourRoot : std::size_t {
   kTumourRootCount
 };
 
-constexpr double kTimeEps = 1e-9;
 /// Quiet mode starts no earlier: S relaxes from its day-0 value with t1/2 ln2/kSout (8 h by
 /// default).
 constexpr double kQuietFromDay = 5.0;

@@ -21,6 +21,10 @@
 
 namespace il2sim::sim {
 
+/// Two event times (days) closer than this are the same instant: a dose, a visit and a segment end
+/// that meet at a day boundary are not split by rounding.
+inline constexpr double kTimeEps = 1e-9;
+
 enum class SolverMode {
   kReference,  ///< CVODE BDF on the full system, rtol 1e-8
   kFast        ///< Dormand-Prince 5(4); PK in quasi-steady state away from rate changes and boluses

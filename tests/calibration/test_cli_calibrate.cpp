@@ -29,7 +29,9 @@ TEST(CliCalibrate, CheckJsonHasTheInterfaceKeys) {
 TEST(CliCalibrate, UserErrorsExitTwo) {
   auto r = run_il2sim("calibrate --parameters kWW --out /tmp/il2sim-calib-never");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("unknown parameter 'kWW'; did you mean 'kW'?"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--parameters: kWW: unknown parameter; did you mean 'kW'?"),
+            std::string::npos)
+      << r.err;
   r = run_il2sim("calibrate --check --only PK9");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no target 'PK9'"), std::string::npos) << r.err;
