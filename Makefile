@@ -24,7 +24,7 @@ run: build
 	@echo "wrote out/default/ (the built-in default scenario, programme)"
 
 ## The whole test suite through CTest, then the same suite under ASan/UBSan, then each libFuzzer
-## target for FUZZ_SECONDS. The report_browser test opens a report in headless Chromium, so `test`
+## target for FUZZ_SECONDS (built with the ASan/UBSan suite: one sanitized build serves both). The report_browser test opens a report in headless Chromium, so `test`
 ## also installs chromium (--browser), clang-14 for the fuzz targets (--fuzz) and OpenMPI for the
 ## mpirun test (--mpi) and clang-format-14 for the format test (--format); `run` and `build` need
 ## none of them.
@@ -33,15 +33,18 @@ test:
 	@t0=$$(date +%s); $(MAKE) --no-print-directory test-release && t1=$$(date +%s) && \
 	  $(MAKE) --no-print-directory test-asan && t2=$$(date +%s) && \
 	  $(MAKE) --no-print-directory fuzz && t3=$$(date +%s) && \
-	  echo "make test: release build + suite $$((t1 - t0)) s, ASan build + suite $$((t2 - t1)) s," \
-	       "fuzz build + run $$((t3 - t2)) s, total $$((t3 - t0)) s"
+	  echo "make test: release build + suite $$((t1 - t0)) s, ASan/UBSan and fuzz-target build +" \
+	       "suite $$((t2 - t1)) s, fuzz run $$((t3 - t2)) s, total $$((t3 - t0)) s"
 
 test-release: build
 	@bash tools/install-deps.sh --browser --fuzz --mpi --format
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/, -O1 -g1). The
-## asan test preset leaves out:
+## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/, clang-14 at
+## -O1 -g1), whose build also makes the libFuzzer targets (`make fuzz`): the libraries carry
+## libFuzzer's coverage instrumentation for them, which the tests run through too. One build instead
+## of a separate fuzz build saves a whole cold build of the project in `make test`. The asan test
+## preset leaves out:
 ## - mpi_same_bytes and same_bytes_mpi_*: LeakSanitizer reports OpenMPI's own start-up allocations
 ##   in libmpi and its plugins, not il2sim's; the release suite runs them.
 ## - report_browser: it checks how an external, unsanitized program (Chromium) renders the demo
@@ -53,19 +56,20 @@ test-release: build
 ##   CliJournal.* and CliSweep.SameBytesForAnyThreadCount. Left out for time: 156 of the suite's
 ##   1300 CPU-seconds (ctest --preset asan at -O2, 2026-12-06).
 test-asan: deps
+	@bash tools/install-deps.sh --fuzz
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
-## libFuzzer targets (fuzz/README.md), built with clang-14 in build-fuzz/, each run for
-## FUZZ_SECONDS from its seed corpus; fails on any crash, leak or timeout.
-fuzz-build:
+## libFuzzer targets (fuzz/README.md), built with clang-14 in build-asan/ (a no-op after
+## test-asan), each run for FUZZ_SECONDS from its seed corpus; fails on any crash, leak or timeout.
+fuzz-build: deps
 	@bash tools/install-deps.sh --fuzz
-	cmake --preset fuzz
+	cmake --preset asan
 	cmake --build --preset fuzz -j $(JOBS)
 
 fuzz: fuzz-build
-	bash tools/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
+	bash tools/run-fuzz.sh build-asan $(FUZZ_SECONDS)
 
 ## Golden end-to-end files: rewrite tests/golden/<scenario>/ from every built-in scenario's outputs
 ## (tools/golden/golden.sh; README "Golden files"). Review `git diff --stat tests/golden` and commit.
@@ -86,4 +90,4 @@ format:
 	find src apps tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format-14 -i
 
 clean:
-	rm -rf $(BUILD) build-asan build-debug build-fuzz
+	rm -rf $(BUILD) build-asan build-debug

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Runs each libFuzzer target of a fuzz build (CMake preset `fuzz`) for a bounded time, all targets
+# Runs each libFuzzer target of the sanitized build (CMake preset `asan`) for a bounded time, all targets
 # in parallel, and fails on any crash, sanitizer report, leak, timeout or out-of-memory.
-#   tools/run-fuzz.sh [BUILD_DIR] [SECONDS]      defaults: build-fuzz 60
+#   tools/run-fuzz.sh [BUILD_DIR] [SECONDS]      defaults: build-asan 60
 # Each target starts from its committed seed corpus fuzz/corpus/NAME/, which libFuzzer only reads;
 # new inputs go to BUILD_DIR/fuzz-runs/NAME/corpus/ and a failing input to .../artifacts/, with the
 # log in .../log. Add a failing input to fuzz/corpus/NAME/ as a regression seed once it is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build-fuzz}
+build=${1:-build-asan}
 seconds=${2:-60}
 targets=(scenario csv journal cli)
 declare -A dict=([scenario]=fuzz/toml.dict [csv]=fuzz/csv.dict [journal]=fuzz/journal.dict
@@ -19,7 +19,7 @@ declare -A pid
 for t in "${targets[@]}"; do
   exe="$build/fuzz/fuzz_$t"
   if [ ! -x "$exe" ]; then
-    echo "run-fuzz.sh: $exe is missing; build it with: cmake --preset fuzz && cmake --build --preset fuzz" >&2
+    echo "run-fuzz.sh: $exe is missing; build it with: cmake --preset asan && cmake --build --preset fuzz" >&2
     exit 2
   fi
   mkdir -p "$runs/$t/corpus" "$runs/$t/artifacts"
