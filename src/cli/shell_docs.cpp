@@ -141,10 +141,11 @@ std::string roff_dashes(const std::string& word) {
 }
 
 /// One .TP entry per visible option of a command: names and value type in bold/italic, then the
-/// description.
+/// description. A subcommand's --help is left out (the page says once that each has it).
 std::string man_options(const CLI::App& app) {
   std::string out;
   for (const auto* o : visible_options(app)) {
+    if (app.get_parent() != nullptr && o == app.get_help_ptr()) continue;
     std::string head;
     if (o->nonpositional()) {
       for (const auto& w : option_words(*o))
@@ -193,8 +194,9 @@ std::string man_page(const CLI::App& root, std::span<const ScenarioEntry> scenar
       ".TH IL2SIM 1 \"\" \"il2sim {0}\" \"User Commands\"\n.SH NAME\nil2sim \\- {1}\n"
       ".SH SYNOPSIS\n.B il2sim\n\\fISUBCOMMAND\\fR [\\fIOPTIONS\\fR]\n.br\n.B il2sim\n"
       "\\fB\\-\\-help\\fR | \\fB\\-\\-version\\fR\n.SH DESCRIPTION\n{1}.\n.PP\n"
-      "Each subcommand's options are listed below; \\fBil2sim \\fISUBCOMMAND\\fB \\-\\-help\\fR "
-      "prints them too.\n.SH OPTIONS\n{2}.SH SUBCOMMANDS\n",
+      "Each subcommand's arguments and options are listed below; every subcommand also takes "
+      "\\fB\\-h\\fR, \\fB\\-\\-help\\fR (\\fBil2sim \\fISUBCOMMAND\\fB \\-\\-help\\fR).\n.SH "
+      "OPTIONS\n{2}.SH SUBCOMMANDS\n",
       kVersion, roff(summary), man_options(root));
   const auto tree = command_tree(root);
   for (std::size_t i = 1; i < tree.size(); ++i) {
