@@ -24,6 +24,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM  # a timeout still removes what was installed
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "-- $* ($(( $(date +%s%N) / 1000000 - t0 )) ms)"; }
 t0=$(( $(date +%s%N) / 1000000 ))
