@@ -4,7 +4,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden
+.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden package
 
 all: build
 
@@ -26,8 +26,8 @@ run: build
 ## The whole test suite through CTest, then the same suite under ASan/UBSan, then each libFuzzer
 ## target for FUZZ_SECONDS (built with the ASan/UBSan suite: one sanitized build serves both). The report_browser test opens a report in headless Chromium, so `test`
 ## also installs chromium (--browser), clang-14 for the fuzz targets (--fuzz) and OpenMPI for the
-## mpirun test (--mpi) and clang-format-14 for the format test (--format); `run` and `build` need
-## none of them.
+## mpirun test (--mpi), clang-format-14 for the format test (--format) and dpkg-dev for the package
+## test (--package); `run` and `build` need none of them.
 ## It ends by printing how long each part took (each ctest also prints its "Total Test time").
 test:
 	@t0=$$(date +%s); $(MAKE) --no-print-directory test-release && t1=$$(date +%s) && \
@@ -37,7 +37,7 @@ test:
 	       "suite $$((t2 - t1)) s, fuzz run $$((t3 - t2)) s, total $$((t3 - t0)) s"
 
 test-release: build
-	@bash tools/install-deps.sh --browser --fuzz --mpi --format
+	@bash tools/install-deps.sh --browser --fuzz --mpi --format --package
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 ## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/, clang-14 at
@@ -76,6 +76,13 @@ fuzz: fuzz-build
 golden: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target il2sim
 	bash tools/golden/golden.sh regen $(BUILD)/il2sim
+
+## The Debian package $(BUILD)/il2sim_<version>_amd64.deb (CPack; Depends from dpkg-shlibdeps):
+## the binary, the man page, the bash completion, the docs and example scenarios, under /usr.
+## Install it with `sudo dpkg -i $(BUILD)/il2sim_*_amd64.deb`.
+package: build
+	@bash tools/install-deps.sh --package
+	cmake --build $(BUILD) --target package
 
 ## Benchmarks (Google Benchmark); not part of `make test`.
 bench: 

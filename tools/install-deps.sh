@@ -5,6 +5,7 @@
 #   tools/install-deps.sh --bench    also what `make bench` needs
 #   tools/install-deps.sh --r        also R and the packages that regenerate reference fixtures
 #   tools/install-deps.sh --format   also clang-format-14 (`make format` and the format test)
+#   tools/install-deps.sh --package  also dpkg-dev (dpkg-shlibdeps: `make package` and the package test)
 set -euo pipefail
 
 pkgs=(
@@ -21,7 +22,8 @@ for arg in "$@"; do
     --mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
     --format) pkgs+=(clang-format-14) ;;
     --browser) pkgs+=(chromium) ;;
-    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --format --browser)" >&2; exit 2 ;;
+    --package) pkgs+=(dpkg-dev) ;;
+    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --format --browser --package)" >&2; exit 2 ;;
   esac
 done
 

@@ -30,6 +30,7 @@ void build_app(CLI::App& app) {
   register_survival(app);
   register_calibrate(app);
   register_schema(app);
+  register_completion(app);
 }
 
 int run(int argc, char** argv) {

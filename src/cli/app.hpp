@@ -32,5 +32,8 @@ void register_design(CLI::App& app);
 void register_survival(CLI::App& app);
 void register_calibrate(CLI::App& app);
 void register_schema(CLI::App& app);
+/// `completion bash` and the hidden `manpage`, generated from `app` as registered so far: call
+/// last.
+void register_completion(CLI::App& app);
 
 }  // namespace il2sim::cli
