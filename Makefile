@@ -24,8 +24,9 @@ run: build
 	@echo "wrote out/default/ (the built-in default scenario, programme)"
 
 ## The whole test suite through CTest, then the same suite under ASan/UBSan, then each libFuzzer
-## target for FUZZ_SECONDS (built with the ASan/UBSan suite: one sanitized build serves both). The report_browser test opens a report in headless Chromium, so `test`
-## also installs chromium (--browser), clang-14 for the fuzz targets (--fuzz) and OpenMPI for the
+## target for FUZZ_SECONDS (built with the ASan/UBSan suite: one sanitized build serves both). The
+## report_browser test opens a report in headless Chromium, so `test` also installs chromium
+## (--browser), clang-14 for the ASan/UBSan build and the fuzz targets (--fuzz), OpenMPI for the
 ## mpirun test (--mpi), clang-format-14 for the format test (--format) and dpkg-dev for the package
 ## test (--package); `run` and `build` need none of them.
 ## It ends by printing how long each part took (each ctest also prints its "Total Test time").
