@@ -12,15 +12,23 @@
 #include "trial/journal.hpp"
 
 namespace il2sim::trial {
-namespace {
 
 // ---- Members of an aggregate, counted without naming them --------------------------------------
 // A struct member missing from its table (and from its `transient` list) makes the counts differ.
 
+// Outside the anonymous namespace: clang's -Wundefined-internal takes the conversion, declared
+// only, for a use of an internal function that is never defined, though it is only named in a
+// requires-expression (unevaluated).
+namespace member_counting {
 struct AnyMember {
   template <class T>
   operator T() const;  // NOLINT: only used in unevaluated contexts
 };
+}  // namespace member_counting
+
+namespace {
+
+using member_counting::AnyMember;
 template <class T, std::size_t... I>
 constexpr bool initializable_with(std::index_sequence<I...> /*unused*/) {
   return requires {
