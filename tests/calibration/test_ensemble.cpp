@@ -88,7 +88,7 @@ TEST(Ensemble, RefusalsNameFileLineKeyValueAndAllowed) {
   };
   const Case cases[] = {
       {with("kN = 2.1e-5", "kNN = 2.1e-5"),
-       {"posterior.toml:8", "sets[0].kNN", "unknown parameter 'kNN'; did you mean 'kN'?"}},
+       {"posterior.toml:9", "sets[0].kNN", "unknown parameter 'kNN'; did you mean 'kN'?"}},
       {with("weight = 3", "weight = 0"),
        {"posterior.toml:15", "sets[1].weight", "0 is not a weight"}},
       {with("weight = 3", "weight = -1.5"), {"sets[1].weight", "-1.5 is not a weight", "> 0"}},
@@ -104,7 +104,7 @@ TEST(Ensemble, RefusalsNameFileLineKeyValueAndAllowed) {
       {with("method = \"manual\"", "method = 3"), {"ensemble.method", "is not a method name", ""}},
       {with("[ensemble]", "[ensembel]"), {"ensembel", "did you mean 'ensemble'?", ""}},
       {"[ensemble]\nmethod = \"prior\"\n", {"posterior.toml", "sets", "the ensemble is empty"}},
-      {"[ensemble]\nmethod = \"prior\"\nsets = []\n", {"posterior.toml:3", "sets", "empty"}},
+      {"sets = []\n[ensemble]\nmethod = \"prior\"\n", {"posterior.toml:1", "sets", "empty"}},
       {"[ensemble]\nmethod = \"prior\"\n[[sets]]\nweight = 2\n",
        {"sets[0]", "names no parameter", "at least one parameter"}},
       {"[[sets]]\nkN = 1e-5\n", {"posterior.toml", "ensemble", "missing"}},

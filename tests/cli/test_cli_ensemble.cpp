@@ -79,6 +79,13 @@ TEST(CliEnsemble, OneSetReproducesThePlainRun) {
     EXPECT_TRUE(ens.contains(k)) << k;
     EXPECT_FALSE(plain.contains(k)) << k;  // without --ensemble, summary.json as before
   }
+  // Identical sets are no parameter uncertainty: the same stage object as the one-set ensemble,
+  // variance split included (its parameters share is that of trial sampling alone: 0 in
+  // expectation; the estimator's known-answer tests are Summary.EnsembleSplit* in test_summary).
+  const auto same = write_ensemble(base, "same.toml", {"kN = 2e-5", "kN = 2e-5", "kN = 2e-5"});
+  r = run_il2sim(kRun + " --replicates 6 --ensemble " + same + " --out " + base + "/same");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(stage0(base + "/same"), ens);
   EXPECT_EQ(ens["assurance"], plain["power"]);
   EXPECT_EQ(ens["assurance_mc_se"], plain["power_mc_se"]);
   for (const auto& k : kKeys) ens.erase(k);
@@ -113,14 +120,17 @@ TEST(CliEnsemble, ThreadsAndRerunFromTheOutputDirectoryGiveTheSameBytes) {
   std::filesystem::remove_all(base);
 }
 
-// Two sets, one with kN doubled: each replicate of the ensemble run is replicate r of the run of
-// its drawn set (common random numbers: the same patients, the same draws), so assurance is the
-// mean over replicates of the single-set runs' rejections and lies between their powers.
+// Two sets, the second with a much larger IL-2 effect (NK activation Amax x 10, EC50a / 10, kN x
+// 10): each replicate of the ensemble run is replicate r of the run of its drawn set (common random
+// numbers: the same patients, the same draws), so assurance is the mean over replicates of the
+// single-set runs' rejections and lies between their powers.
 TEST(CliEnsemble, EachReplicateIsTheRunOfItsSetAndAssuranceLiesBetweenThePowers) {
   const auto base = temp_dir("two");
-  const std::string lo = "kN = 1.55e-5", hi = "kN = 3.1e-5";
+  const std::string lo = "Amax = 3\nEC50a = 60\nkN = 1.55094e-5";  // the shipped defaults
+  const std::string hi = "Amax = 30\nEC50a = 6\nkN = 1.55094e-4";
   const auto both = write_ensemble(base, "two.toml", {lo, hi});
-  const std::string run = kRun + " --replicates 8 --threads 2";
+  const std::string run =
+      "run phase3-autosct-nhl --set stages.phase3.registered=120 --replicates 8 --threads 2";
   std::vector<std::string> outs = {base + "/lo", base + "/hi", base + "/both"};
   std::vector<std::string> files = {write_ensemble(base, "lo.toml", {lo}),
                                     write_ensemble(base, "hi.toml", {hi}), both};
@@ -139,6 +149,8 @@ TEST(CliEnsemble, EachReplicateIsTheRunOfItsSetAndAssuranceLiesBetweenThePowers)
   EXPECT_GT(std::count(sets.begin(), sets.end(), 0.0), 0);
   const double p_lo = stage0(outs[0])["power"], p_hi = stage0(outs[1])["power"];
   const double a = stage0(outs[2])["assurance"];
+  EXPECT_GT(p_hi, p_lo);  // the larger effect (0.25 vs 0 at this seed, 120 registered)
+  EXPECT_LT(stage0(outs[1])["hr_median"].get<double>(), stage0(outs[0])["hr_median"].get<double>());
   EXPECT_GE(a, std::min(p_lo, p_hi));
   EXPECT_LE(a, std::max(p_lo, p_hi));
   std::filesystem::remove_all(base);

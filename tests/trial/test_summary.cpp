@@ -201,7 +201,7 @@ TEST(Summary, EnsembleSplitRecoversAKnownShare) {
   EXPECT_NEAR(e.parameters, 0.5, 0.04);  // d^2 / (d^2 + se^2)
   EXPECT_NEAR(e.sampling, 0.5, 0.04);
   EXPECT_NEAR(e.parameters + e.sampling, 1.0, 1e-12);  // fractions of max(total, sampling)
-  EXPECT_DOUBLE_EQ(e.variance_sampling, 0.04);         // se^2
+  EXPECT_NEAR(e.variance_sampling, 0.04, 1e-12);       // se^2
   EXPECT_DOUBLE_EQ(e.assurance, 0.25);                 // every 4th replicate rejects
   EXPECT_DOUBLE_EQ(e.assurance_mc_se, std::sqrt(0.25 * 0.75 / 20000));
   EXPECT_EQ(e.replicates_with_hr, 20000.0);
