@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "calibration/ensemble.hpp"
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
 #include "cli/interrupt.hpp"
@@ -47,7 +48,35 @@ struct RunArgs {
   bool resume = false;
   bool progress = false;
   std::string patient_data = "first";  ///< --patient-data: first, all, or N,M,...
+  std::string ensemble;                ///< --ensemble FILE (empty: none)
 };
+
+/// `--ensemble FILE`: the ensemble and the set each replicate uses (calibration/ensemble.hpp).
+struct EnsembleRun {
+  calibration::Ensemble ensemble;
+  std::vector<std::uint32_t> sets;  ///< per replicate
+};
+
+/// The ensemble of `--ensemble`, with its sets drawn for the replicates of `s`; none without one.
+/// @throws UserError for a bad file, or a `--set parameters.X` on a parameter it sets.
+std::optional<EnsembleRun> ensemble_of(const RunArgs& a, const scenario::Scenario& s) {
+  if (a.ensemble.empty()) return std::nullopt;
+  EnsembleRun e{calibration::read_ensemble(a.ensemble), {}};
+  calibration::check_overrides(e.ensemble, a.ensemble, set_overrides(a.sets));
+  for (int r = 0; r < s.replicates; ++r)
+    e.sets.push_back(calibration::draw_set(e.ensemble, s.seed, static_cast<std::uint32_t>(r)));
+  return e;
+}
+
+/// Runs a replicate: of `s`, or with an ensemble of `s` with the replicate's parameter set.
+trial::ReplicateRunner replicate_runner(const scenario::Scenario& s, const EnsembleRun* e) {
+  return [&s, e](std::uint32_t r, bool keep, unsigned threads) {
+    if (e == nullptr) return trial::run_replicate(s, r, keep, threads);
+    scenario::Scenario with_set = s;
+    calibration::apply_set(e->ensemble, e->sets.at(r), with_set.parameters);
+    return trial::run_replicate(with_set, r, keep, threads);
+  };
+}
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
   const std::time_t tt = std::chrono::system_clock::to_time_t(t);
@@ -85,7 +114,8 @@ scenario::Scenario scenario_of(const RunArgs& a) {
 /// which gives the same bytes as its run (every draw is keyed by seed, replicate and patient).
 void write_patient_data(const RunArgs& a, const std::string& out, const scenario::Scenario& s,
                         const output::PatientDataChoice& choice,
-                        const trial::ReplicateResult& first, output::ResultsDb& db) {
+                        const trial::ReplicateResult& first, output::ResultsDb& db,
+                        const trial::ReplicateRunner& run) {
   output::ViewFiles views(out);
   const auto add = [&](const trial::ReplicateResult& r) {
     output::for_each_patient_row(s, r, [&](const output::PatientRow& p) { views.write(p); });
@@ -105,7 +135,7 @@ void write_patient_data(const RunArgs& a, const std::string& out, const scenario
             "(the replicates are kept in {}/.journal: resume with --resume)",
             r, out));
       }
-      add(trial::run_replicate(s, r, true, a.threads));
+      add(run(r, true, a.threads));
     }
   }
   views.commit();
@@ -118,26 +148,38 @@ void write_patient_data(const RunArgs& a, const std::string& out, const scenario
 void write_outputs(const RunArgs& a, const std::string& out, const scenario::Scenario& s,
                    const std::string& resolved, const trial::ProgrammeSummary& summary,
                    trial::ReplicateResult first, std::chrono::system_clock::time_point started,
-                   int ranks) {
+                   int ranks, const EnsembleRun* ensemble) {
   const std::string scenario_hash = core::fnv1a_hex(resolved);
   const auto choice = output::parse_patient_data(a.patient_data, s.replicates);
   // The report's example figures show, for each stage, the first replicate in which it ran (and
   // so do the patient-level data by default).
-  first = trial::example_replicates(s, summary, std::move(first), a.threads);
+  const auto run = replicate_runner(s, ensemble);
+  first = trial::example_replicates(s, summary, std::move(first), a.threads, run);
   // The operating characteristics, computed once: summary.json, results.sqlite and the report
   // are all written from these objects.
   const auto stats = trial::stage_summaries(summary);
   const output::RunFacts facts{std::string(kVersion), scenario_hash};
-  const output::RunData data{s, resolved, summary, stats, first, facts};
+  const output::RunData data{s,
+                             resolved,
+                             summary,
+                             stats,
+                             first,
+                             facts,
+                             ensemble != nullptr ? &ensemble->ensemble : nullptr,
+                             a.ensemble};
   output::ResultsDb db(out + "/results.sqlite", data);
-  write_patient_data(a, out, s, choice, first, db);
+  write_patient_data(a, out, s, choice, first, db, run);
   db.commit();
   core::write_file_atomically(out + "/scenario.toml", resolved);
+  // The ensemble's bytes next to scenario.toml: `il2sim run OUT/scenario.toml --ensemble
+  // OUT/ensemble.toml` reruns the run (docs/ensemble.md).
+  if (ensemble != nullptr)
+    core::write_file_atomically(out + "/ensemble.toml", ensemble->ensemble.text);
   core::write_file_atomically(out + "/summary.json",
                               trial::summary_json(summary, stats).dump(2) + "\n");
   output::write_report(out + "/report.html", data);
   const auto ended = std::chrono::system_clock::now();
-  const nlohmann::json manifest{
+  nlohmann::json manifest{
       {"tool", "il2sim"},
       {"version", facts.version},
       {"scenario", s.name},
@@ -150,6 +192,13 @@ void write_outputs(const RunArgs& a, const std::string& out, const scenario::Sce
       {"end_time", iso_time(ended)},
       {"wall_time_seconds", std::chrono::duration<double>(ended - started).count()},
       {"hardware_threads", std::thread::hardware_concurrency()}};
+  if (ensemble != nullptr) {
+    manifest["ensemble"] = {{"file", a.ensemble},
+                            {"hash", ensemble->ensemble.hash},
+                            {"method", ensemble->ensemble.method},
+                            {"sets", ensemble->ensemble.sets.size()},
+                            {"copy", "ensemble.toml"}};
+  }
   core::write_file_atomically(out + "/manifest.json", manifest.dump(2) + "\n");
 }
 
@@ -194,8 +243,12 @@ void run_run(const RunArgs& a) {
   const std::string out = a.out.empty() ? "out/" + s.name : a.out;
   const auto& dist = Distributed::current();
   const std::string resolved = scenario::to_toml(s);
-  const std::string scenario_hash = core::fnv1a_hex(resolved);
-  const trial::Journal journal(out, s, scenario_hash);
+  const auto ensemble = ensemble_of(a, s);
+  const EnsembleRun* ens = ensemble ? &*ensemble : nullptr;
+  // The journal's hash also covers the ensemble's bytes: --resume with another file is refused.
+  const std::string journal_hash =
+      core::fnv1a_hex(ens == nullptr ? resolved : resolved + "\nensemble " + ens->ensemble.hash);
+  const trial::Journal journal(out, s, journal_hash);
   OutputDirLock lock;  // rank 0 holds the output directory until the run has finished
   if (!prepare_run(dist, a, out, journal, lock)) return;  // rank 0 reported the error
   const InterruptGuard guard;
@@ -210,6 +263,8 @@ void run_run(const RunArgs& a) {
   const unsigned outer = mine.size() > 1 ? a.threads : 1;
   const unsigned inner = mine.size() > 1 ? 1 : a.threads;
   trial::ProgrammeSummary summary(s);
+  if (ens != nullptr) summary.set_ensemble_sets(ens->sets);
+  const auto run_one = replicate_runner(s, ens);
   trial::ReplicateResult first;
   struct Produced {
     trial::ReplicateResult result;
@@ -232,7 +287,7 @@ void run_run(const RunArgs& a) {
         return p;
       }
     }
-    p.result = trial::run_replicate(s, static_cast<std::uint32_t>(i), i == 0, inner);
+    p.result = run_one(static_cast<std::uint32_t>(i), i == 0, inner);
     return p;
   };
   std::size_t done = 0;
@@ -255,11 +310,12 @@ void run_run(const RunArgs& a) {
     InterruptGuard::stop(fmt::format(
         "interrupted after {} of {} replicates; finished replicates are kept in "
         "{}/.journal. Resume with: "
-        "il2sim run {} --out {} --resume (with the same --seed, --replicates and --set)",
+        "il2sim run {} --out {} --resume (with the same --seed, --replicates, --set and "
+        "--ensemble)",
         done, mine.size(), out, a.scenario.empty() ? s.name : a.scenario, out));
   }
   if (dist.size() > 1 && !gather_results(dist, gathered_mine, n, summary)) return;
-  write_outputs(a, out, s, resolved, summary, std::move(first), started, dist.size());
+  write_outputs(a, out, s, resolved, summary, std::move(first), started, dist.size(), ens);
   journal.remove();
 }
 
@@ -288,6 +344,9 @@ void register_run(CLI::App& app) {
                   "0-based replicate numbers N,M,... (other replicates than the first are run "
                   "again to record their patients)")
       ->capture_default_str();
+  cmd->add_option("--ensemble", a->ensemble,
+                  "Parameter ensemble (TOML, docs/ensemble.md): each replicate runs with one of "
+                  "its sets, drawn by weight; summary.json adds assurance and variance_split");
   cmd->callback([a] { run_run(*a); });
 }
 

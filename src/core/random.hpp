@@ -37,6 +37,7 @@ enum class Purpose : std::uint32_t {
   kMixture = 23,    ///< the component cohort of a patient of a mixture cohort (cohort `mix`)
   kSensitivityMorris = 24,     ///< `sensitivity --method morris`: trajectories' start and order
   kSensitivityBootstrap = 25,  ///< `sensitivity`: bootstrap resamples of the indices' intervals
+  kEnsembleSet = 26,           ///< `run --ensemble`: the parameter set of a replicate (patient = 0)
   kTest = 99                   ///< tests and benchmarks
 };
 

@@ -871,6 +871,21 @@ void characteristics_table(Page& page, const RunData& d, std::size_t i) {
   arms_table(page, st, js);
 }
 
+/// Counts of `v` in the bins of a nice cover of [lo, hi] (about 16 bins; the last bin closed).
+report::Bars histogram_bars(const std::vector<double>& v, double lo, double hi) {
+  const auto bins = report::nice_cover(lo, hi, 16);
+  report::Bars h;
+  h.width = bins.step;
+  for (std::size_t b = 0; b + 1 < bins.values.size(); ++b) {
+    const double a0 = bins.values[b], a1 = bins.values[b + 1];
+    const bool last = b + 2 == bins.values.size();
+    h.x.push_back((a0 + a1) / 2);
+    h.height.push_back(static_cast<double>(std::count_if(
+        v.begin(), v.end(), [&](double x) { return x >= a0 && (x < a1 || (last && x <= a1)); })));
+  }
+  return h;
+}
+
 void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,
                   const std::vector<double>& hr) {
   if (hr.empty()) return;
@@ -891,17 +906,7 @@ void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,
     const double pad = std::max(0.05, 0.1 * (hi - lo));
     lo = std::max(0.0, lo - pad);
     hi += pad;
-    const auto bins = report::nice_cover(lo, hi, 16);
-    report::Bars h;
-    h.width = bins.step;
-    for (std::size_t b = 0; b + 1 < bins.values.size(); ++b) {
-      const double a0 = bins.values[b], a1 = bins.values[b + 1];
-      const bool last = b + 2 == bins.values.size();
-      h.x.push_back((a0 + a1) / 2);
-      h.height.push_back(static_cast<double>(std::count_if(hr.begin(), hr.end(), [&](double v) {
-        return v >= a0 && (v < a1 || (last && v <= a1));
-      })));
-    }
+    auto h = histogram_bars(hr, lo, hi);
     h.label = "replicates per bin";
     f.add(h);
     f.add(report::RefLine{1.0, true, "HR = 1", 6});
@@ -911,8 +916,51 @@ void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,
         f,
         fmt::format(
             "Histogram of the Cox hazard-ratio estimates of the {} replicate(s); bins of width {}.",
-            hr.size(), fixed(bins.step, 3)));
+            hr.size(), fixed(h.width, 3)));
   }
+}
+
+/// A run over a parameter ensemble (docs/ensemble.md): assurance, the variance split and the
+/// predictive distribution of log HR over the replicates (each with its drawn parameter set).
+void ensemble_part(Page& page, const RunData& d, std::size_t i, const std::vector<double>& hr) {
+  const auto& js = stats_of<trial::RandomizedSummary>(d, i);
+  if (!js.ensemble || d.ensemble == nullptr) return;
+  const auto& e = *js.ensemble;
+  const auto& st = d.scenario.stages[i];
+  page.key_values(
+      fmt::format("{}: predictive run over the ensemble", st.name),
+      {{"Ensemble",
+        fmt::format("{} ({} sets of {} parameters, method {})", d.ensemble_file,
+                    d.ensemble->sets.size(), d.ensemble->parameters.size(), d.ensemble->method)},
+       {"Assurance (P(reject H0) over the ensemble)", with_se(e.assurance, e.assurance_mc_se, 3)},
+       {"Var(log HR), total over replicates", fixed(e.variance_total, 4)},
+       {"Sampling part: mean squared Cox SE", fixed(e.variance_sampling, 4)},
+       {"Variance split: parameters / sampling",
+        fmt::format("{} / {}", fixed(e.parameters, 3), fixed(e.sampling, 3))},
+       {"Replicates with a Cox HR", fmt::format("{}", e.replicates_with_hr)}});
+  std::vector<double> log_hr;
+  for (const double h : hr) {
+    if (std::isfinite(std::log(h))) log_hr.push_back(std::log(h));
+  }
+  if (log_hr.empty()) return;
+  Figure f;
+  f.id = fig_id(i, "log-hr-hist");
+  f.title = "Predictive distribution of log HR of PFS over the ensemble";
+  f.x.label = "log hazard ratio (Cox at the stopping analysis)";
+  f.y.label = "Replicates";
+  f.y.min = 0.0;
+  const double design = std::log(st.design_hr);
+  double lo = std::min({*std::min_element(log_hr.begin(), log_hr.end()), 0.0, design});
+  double hi = std::max({*std::max_element(log_hr.begin(), log_hr.end()), 0.0, design});
+  const double pad = std::max(0.05, 0.1 * (hi - lo));
+  auto h = histogram_bars(log_hr, lo - pad, hi + pad);
+  h.label = "replicates per bin";
+  f.add(h);
+  f.add(report::RefLine{0.0, true, "HR = 1", 6});
+  f.add(report::RefLine{design, true, fmt::format("design HR {}", fixed(st.design_hr, 2)), 1});
+  page.figure(f, fmt::format("log HR of the {} replicate(s), each with the parameter set drawn "
+                             "for it; bins of width {}.",
+                             log_hr.size(), fixed(h.width, 3)));
 }
 
 /// Attrition before randomization by cause, mean per trial over the `run` replicates that ran the
@@ -965,6 +1013,7 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
   }
   characteristics_table(page, d, i);
   hr_histogram(page, d.scenario.stages[i], i, hr);
+  ensemble_part(page, d, i, hr);
   attrition_part(page, i, attrition, registered, run);
 }
 
@@ -1089,6 +1138,12 @@ std::string render_report(const RunData& d) {
   for (const auto& st : d.scenario.stages)
     stages.push_back(fmt::format("{} ({})", st.name, type_text(st.type)));
   rows.emplace_back("Stages", fmt::format("{}", fmt::join(stages, "; ")));
+  if (d.ensemble != nullptr) {
+    rows.emplace_back(
+        "Parameter ensemble",
+        fmt::format("{} (method {}, {} sets; FNV-1a {}; copied to ensemble.toml)", d.ensemble_file,
+                    d.ensemble->method, d.ensemble->sets.size(), d.ensemble->hash));
+  }
   page.key_values("Scenario and seed", rows);
   page.paragraph(
       "Everything on this page depends only on the scenario and the seed; the start, end and wall "

@@ -44,6 +44,18 @@ CREATE TABLE operating_characteristics (
   value REAL, value_text TEXT, PRIMARY KEY (stage_index, statistic));
 )sql";
 
+/// The tables of a run over a parameter ensemble (`run --ensemble`) only.
+constexpr std::string_view kEnsembleSchema = R"sql(
+CREATE TABLE ensemble (
+  file TEXT NOT NULL, hash TEXT NOT NULL, method TEXT NOT NULL, sets INTEGER NOT NULL,
+  parameters INTEGER NOT NULL);
+CREATE TABLE ensemble_values (
+  set_index INTEGER NOT NULL, weight REAL NOT NULL, parameter TEXT NOT NULL, value REAL NOT NULL,
+  PRIMARY KEY (set_index, parameter));
+CREATE TABLE ensemble_sets (
+  replicate INTEGER PRIMARY KEY, set_index INTEGER NOT NULL);
+)sql";
+
 constexpr std::string_view kIndexes = R"sql(
 CREATE INDEX replicates_stage ON replicates (stage, replicate);
 CREATE INDEX replicate_arms_stage ON replicate_arms (stage, arm, replicate);
@@ -246,6 +258,23 @@ int cohort_size(const scenario::StageSpec& st) {
              : st.cohort_size;
 }
 
+/// `run --ensemble`: the ensemble's facts, its sets (one row per set and parameter) and the set of
+/// each replicate (docs/results-database.md; tables created only for such a run).
+void write_ensemble(Db& db, const RunData& d) {
+  const auto& e = *d.ensemble;
+  db.exec(kEnsembleSchema);
+  Insert(db, insert_sql("ensemble", "file, hash, method, sets, parameters"))
+      .row(d.ensemble_file, e.hash, e.method, e.sets.size(), e.parameters.size());
+  Insert values(db, insert_sql("ensemble_values", "set_index, weight, parameter, value"));
+  for (std::size_t k = 0; k < e.sets.size(); ++k) {
+    for (std::size_t i = 0; i < e.parameters.size(); ++i)
+      values.row(k, e.sets[k].weight, model::spec(e.parameters[i]).name, e.sets[k].values[i]);
+  }
+  Insert sets(db, insert_sql("ensemble_sets", "replicate, set_index"));
+  const auto& chosen = d.summary.ensemble_sets();
+  for (std::size_t r = 0; r < chosen.size(); ++r) sets.row(r, chosen[r]);
+}
+
 void write_run(Db& db, const RunData& d) {
   const auto& s = d.scenario;
   Insert(db, insert_sql("runs", "tool, version, scenario, scenario_hash, seed, replicates, stages"))
@@ -262,6 +291,7 @@ void write_run(Db& db, const RunData& d) {
                s.parameters.is_default(p.id), p.omega, p.lower, p.upper, scaling_text(p.scaling),
                p.description, p.source, p.calibration);
   }
+  if (d.ensemble != nullptr) write_ensemble(db, d);
 }
 
 // ---- Per-replicate tables, generated from field tables ---------------------------------------

@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "calibration/ensemble.hpp"
 #include "trial/programme.hpp"
 #include "trial/summary.hpp"
 
@@ -29,6 +30,10 @@ struct RunData {
   const std::vector<trial::StageSummary>& stats;  ///< operating characteristics, per stage
   const trial::ReplicateResult& first;            ///< replicate 0, with patient records per stage
   RunFacts facts;
+  /// `run --ensemble`: the ensemble and its file as given (nullptr: a run without one). The set of
+  /// each replicate is summary.ensemble_sets().
+  const calibration::Ensemble* ensemble;
+  std::string ensemble_file;
 };
 
 }  // namespace il2sim::output

@@ -194,7 +194,8 @@ void Journal::check_resumable() const {
   }
   if (read_text(file) != hash_) {
     throw UserError({dir_, std::nullopt, std::nullopt, "--resume"},
-                    "the interrupted run used a different scenario, seed or replicate count",
+                    "the interrupted run used a different scenario, seed, replicate count or "
+                    "ensemble file (--ensemble)",
                     "resume with the same scenario and options, or start again with --force");
   }
   // Every entry is checked before any replicate runs, so that a foreign one is refused at once.

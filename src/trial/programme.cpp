@@ -45,7 +45,8 @@ ReplicateResult run_replicate(const scenario::Scenario& s, std::uint32_t replica
 }
 
 ReplicateResult example_replicates(const scenario::Scenario& s, const ProgrammeSummary& summary,
-                                   ReplicateResult already, unsigned threads) {
+                                   ReplicateResult already, unsigned threads,
+                                   const ReplicateRunner& run) {
   const auto& results = summary.results();
   std::vector<std::uint32_t> chosen(s.stages.size(), 0);
   for (std::size_t i = 0; i < s.stages.size(); ++i) {
@@ -61,9 +62,9 @@ ReplicateResult example_replicates(const scenario::Scenario& s, const ProgrammeS
   std::map<std::uint32_t, ReplicateResult> runs;
   for (const auto r : chosen) {
     if (runs.count(r) > 0) continue;
-    runs.emplace(r, r == already.replicate && !already.patients.empty()
-                        ? std::move(already)
-                        : run_replicate(s, r, true, threads));
+    runs.emplace(r, r == already.replicate && !already.patients.empty() ? std::move(already)
+                    : run                                               ? run(r, true, threads)
+                          : run_replicate(s, r, true, threads));
   }
   ReplicateResult out;
   out.stage_replicates = chosen;

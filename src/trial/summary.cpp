@@ -474,8 +474,12 @@ constexpr std::array<core::Field<Rs>, 26> kRandomizedFields{{
     member<&Rs::randomized_mean_mc_se>("randomized_mean_mc_se", kReal, "patients", kSeMean),
 }};
 
+/// The standard normal's 97.5 % quantile (the z of the Cox 95 % interval, survival/cox.cpp).
+constexpr double kZ975 = 1.959963984540054;
+
 /// The per-replicate values of a randomized stage, collected for the aggregation.
 struct RandomizedValues {
+  std::vector<double> log_hr, log_hr_se;  ///< replicates with a finite Cox HR and SE > 0
   std::vector<double> hr, os_hr, events, duration, reject, registered, lost, randomized_total;
   std::map<std::string, std::vector<double>> attrition;  ///< per cause, per replicate
   std::vector<std::string> decision;
@@ -498,6 +502,12 @@ struct RandomizedValues {
   void add(const RandomizedResult& r) {
     run += 1;
     hr.push_back(r.hr);
+    // The Cox SE of log HR from its 95 % interval, exp(coef -/+ z se).
+    const double se = (std::log(r.hr_upper) - std::log(r.hr_lower)) / (2.0 * kZ975);
+    if (std::isfinite(std::log(r.hr)) && std::isfinite(se) && se > 0) {
+      log_hr.push_back(std::log(r.hr));
+      log_hr_se.push_back(se);
+    }
     os_hr.push_back(r.os_hr);
     events.push_back(r.events);
     duration.push_back(r.duration_months);
@@ -629,6 +639,7 @@ RandomizedSummary randomized_summary(const ProgrammeSummary& ps, std::size_t i) 
   s.randomized_mean = mean(v.randomized_total);
   s.randomized_mean_mc_se = mc_se_mean(v.randomized_total);
   for (std::size_t a = 0; a < st.arms.size(); ++a) s.arms.push_back(arm_summary(st, v, a));
+  if (ps.ensemble()) s.ensemble = ensemble_split(v.log_hr, v.log_hr_se, v.reject);
   return s;
 }
 
@@ -657,6 +668,15 @@ nlohmann::json randomized_json(const scenario::StageSpec& st, const RandomizedSu
     arm["os_landmark"] = shares_json(a.os_landmark);
     arm["os_landmark_mc_se"] = shares_json(a.os_landmark_mc_se);
     j["arms"].push_back(std::move(arm));
+  }
+  if (s.ensemble) {
+    const auto& e = *s.ensemble;
+    j["assurance"] = num(e.assurance);
+    j["assurance_mc_se"] = num(e.assurance_mc_se);
+    j["variance_split"] = {{"parameters", num(e.parameters)}, {"sampling", num(e.sampling)}};
+    j["variance_log_hr"] = {{"total", num(e.variance_total)},
+                            {"sampling", num(e.variance_sampling)},
+                            {"replicates", e.replicates_with_hr}};
   }
   j["design"] = {{"looks", st.looks},
                  {"one_sided_alpha", st.one_sided_alpha},
@@ -720,6 +740,30 @@ double mc_se_ratio(const std::vector<double>& a, const std::vector<double>& b) {
   for (std::size_t i = 0; i < n; ++i) ss += (a[i] - r * b[i]) * (a[i] - r * b[i]);
   const double dn = static_cast<double>(n);
   return std::sqrt(ss / (dn * (dn - 1.0))) / (sb / dn);
+}
+
+EnsembleSplit ensemble_split(const std::vector<double>& log_hr, const std::vector<double>& se,
+                             const std::vector<double>& reject) {
+  EnsembleSplit e;
+  const double n = static_cast<double>(reject.size());
+  e.assurance = mean(reject);
+  e.assurance_mc_se = mc_se_proportion(e.assurance, n);
+  e.replicates_with_hr = static_cast<double>(log_hr.size());
+  if (log_hr.size() < 2) return e;
+  const double m = mean(log_hr);
+  double ss = 0.0, se2 = 0.0;
+  for (std::size_t i = 0; i < log_hr.size(); ++i) {
+    ss += (log_hr[i] - m) * (log_hr[i] - m);
+    se2 += se[i] * se[i];
+  }
+  e.variance_total = ss / (e.replicates_with_hr - 1.0);
+  e.variance_sampling = se2 / e.replicates_with_hr;
+  const double whole = std::max(e.variance_total, e.variance_sampling);
+  if (whole > 0) {
+    e.parameters = std::max(0.0, e.variance_total - e.variance_sampling) / whole;
+    e.sampling = e.variance_sampling / whole;
+  }
+  return e;
 }
 
 std::vector<StageSummary> stage_summaries(const ProgrammeSummary& summary) {

@@ -128,6 +128,20 @@ struct ArmSummary {
   std::map<std::string, double> pfs_landmark, os_landmark, pfs_landmark_mc_se, os_landmark_mc_se;
 };
 
+/// A run over a parameter ensemble (`run --ensemble`, docs/ensemble.md): the probability of
+/// success and the split of Var(log HR) by the law of total variance.
+struct EnsembleSplit {
+  double assurance = kNoValue;        ///< share of replicates that rejected H0 (= power)
+  double assurance_mc_se = kNoValue;  ///< binomial sqrt(a (1 - a) / n)
+  /// Var(log HR) over the replicates with a Cox HR and its SE (sample variance, n - 1).
+  double variance_total = kNoValue;
+  /// E[Var(log HR | set)]: the mean squared Cox SE of log HR (from the 95 % interval).
+  double variance_sampling = kNoValue;
+  /// The two parts as fractions of max(total, sampling): parameters = max(0, total - sampling).
+  double parameters = kNoValue, sampling = kNoValue;
+  double replicates_with_hr = 0.0;  ///< replicates with a finite Cox HR and SE > 0
+};
+
 struct RandomizedSummary {
   double replicates_run = 0.0;
   double power = kNoValue, hr_median = kNoValue, hr_q05 = kNoValue, hr_q95 = kNoValue;
@@ -146,7 +160,14 @@ struct RandomizedSummary {
          registered_per_trial_mc_se = kNoValue, os_hr_median_mc_se = kNoValue,
          os_hr_q05_mc_se = kNoValue, os_hr_q95_mc_se = kNoValue, randomized_mean_mc_se = kNoValue;
   std::map<std::string, double> decisions_mc_se, attrition_mc_se;
+  std::optional<EnsembleSplit> ensemble;  ///< a run over an ensemble only
 };
+
+/// The split of Var(log HR) of a randomized stage's replicates (docs/ensemble.md): `log_hr` and
+/// `se` of the replicates with a finite Cox HR and SE > 0, `reject` of all replicates run.
+[[nodiscard]] EnsembleSplit ensemble_split(const std::vector<double>& log_hr,
+                                           const std::vector<double>& se,
+                                           const std::vector<double>& reject);
 
 using StageSummary = std::variant<EscalationSummary, SingleArmSummary, RandomizedSummary>;
 

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "core/random.hpp"
+
 #include "scenario/scenario.hpp"
 
 namespace il2sim::trial {
@@ -172,5 +176,53 @@ TEST(StageSummaries, EscalationAndSingleArmAggregatesAndJson) {
   EXPECT_TRUE(escalation);
   EXPECT_TRUE(single_arm);
 }
+
+namespace {
+
+// The variance split of a run over an ensemble (docs/ensemble.md) on draws with a known answer:
+// log HR = mu_k + se z with mu_k = +d or -d (equal chances) and z standard normal, so that
+// Var(log HR) = d^2 + se^2, E[se^2] = se^2 and the parameters' share is d^2 / (d^2 + se^2). The
+// tolerance, 0.04, is 4 Monte Carlo SEs of a share at n = 20000 (the sample variance's relative SE
+// sqrt(2 / (n - 1)) = 0.01 for normal draws; the two-point mixture has a lighter tail).
+EnsembleSplit split_of(double d, double se, std::uint64_t seed) {
+  RandomStream rng(seed, 0, 0, Purpose::kTest);
+  std::vector<double> log_hr, ses, reject;
+  for (int i = 0; i < 20000; ++i) {
+    const double mu = rng.uniform() < 0.5 ? d : -d;
+    log_hr.push_back(mu + se * rng.normal());
+    ses.push_back(se);
+    reject.push_back(i % 4 == 0 ? 1.0 : 0.0);
+  }
+  return ensemble_split(log_hr, ses, reject);
+}
+
+TEST(Summary, EnsembleSplitRecoversAKnownShare) {
+  const auto e = split_of(0.2, 0.2, 1);
+  EXPECT_NEAR(e.parameters, 0.5, 0.04);  // d^2 / (d^2 + se^2)
+  EXPECT_NEAR(e.sampling, 0.5, 0.04);
+  EXPECT_NEAR(e.parameters + e.sampling, 1.0, 1e-12);  // fractions of max(total, sampling)
+  EXPECT_NEAR(e.variance_sampling, 0.04, 1e-12);       // se^2
+  EXPECT_DOUBLE_EQ(e.assurance, 0.25);                 // every 4th replicate rejects
+  EXPECT_DOUBLE_EQ(e.assurance_mc_se, std::sqrt(0.25 * 0.75 / 20000));
+  EXPECT_EQ(e.replicates_with_hr, 20000.0);
+}
+
+TEST(Summary, EnsembleSplitOfIdenticalSetsGivesParametersNearZero) {
+  for (const std::uint64_t seed : {1, 2, 3}) {
+    const auto e = split_of(0.0, 0.2, seed);
+    EXPECT_LE(e.parameters, 0.04) << seed;  // 0 in expectation
+    EXPECT_GE(e.parameters, 0.0) << seed;
+    EXPECT_GE(e.sampling, 0.96) << seed;
+  }
+}
+
+TEST(Summary, EnsembleSplitNeedsTwoHazardRatios) {
+  const auto e = ensemble_split({0.1}, {0.2}, {1.0});
+  EXPECT_EQ(e.assurance, 1.0);
+  EXPECT_TRUE(std::isnan(e.parameters));
+  EXPECT_TRUE(std::isnan(e.variance_total));
+}
+
+}  // namespace
 
 }  // namespace il2sim::trial
