@@ -934,7 +934,9 @@ void ensemble_part(Page& page, const RunData& d, std::size_t i, const std::vecto
                     d.ensemble->sets.size(), d.ensemble->parameters.size(), d.ensemble->method)},
        {"Assurance (P(reject H0) over the ensemble)", with_se(e.assurance, e.assurance_mc_se, 3)},
        {"Var(log HR), total over replicates", fixed(e.variance_total, 4)},
-       {"Sampling part: mean squared Cox SE", fixed(e.variance_sampling, 4)},
+       {e.method == "within_sets" ? "Sampling part: variance within sets (replicates sharing a set)"
+                                  : "Sampling part: mean squared Cox SE",
+        fixed(e.variance_sampling, 4)},
        {"Variance split: parameters / sampling",
         fmt::format("{} / {}", fixed(e.parameters, 3), fixed(e.sampling, 3))},
        {"Replicates with a Cox HR", fmt::format("{}", e.replicates_with_hr)}});

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
 
 #include "core/statistics.hpp"
 #include "core/text.hpp"
@@ -480,6 +484,7 @@ constexpr double kZ975 = 1.959963984540054;
 /// The per-replicate values of a randomized stage, collected for the aggregation.
 struct RandomizedValues {
   std::vector<double> log_hr, log_hr_se;  ///< replicates with a finite Cox HR and SE > 0
+  std::vector<std::uint32_t> log_hr_set;  ///< their ensemble sets (a run over an ensemble)
   std::vector<double> hr, os_hr, events, duration, reject, registered, lost, randomized_total;
   std::map<std::string, std::vector<double>> attrition;  ///< per cause, per replicate
   std::vector<std::string> decision;
@@ -499,7 +504,7 @@ struct RandomizedValues {
         os_lm(arms * landmark_years),
         years(landmark_years),
         not_started_causes(arms) {}
-  void add(const RandomizedResult& r) {
+  void add(const RandomizedResult& r, std::uint32_t set) {
     run += 1;
     hr.push_back(r.hr);
     // The Cox SE of log HR from its 95 % interval, exp(coef -/+ z se).
@@ -507,6 +512,7 @@ struct RandomizedValues {
     if (std::isfinite(std::log(r.hr)) && std::isfinite(se) && se > 0) {
       log_hr.push_back(std::log(r.hr));
       log_hr_se.push_back(se);
+      log_hr_set.push_back(set);
     }
     os_hr.push_back(r.os_hr);
     events.push_back(r.events);
@@ -593,8 +599,10 @@ ArmSummary arm_summary(const scenario::StageSpec& st, const RandomizedValues& v,
 RandomizedSummary randomized_summary(const ProgrammeSummary& ps, std::size_t i) {
   const auto& st = ps.scenario().stages[i];
   RandomizedValues v(st.arms.size(), st.landmark_years.size());
-  for (const auto& rep : ps.results()) {
-    if (const auto* r = std::get_if<RandomizedResult>(&rep[i])) v.add(*r);
+  const auto& sets = ps.ensemble_sets();
+  for (std::size_t r = 0; r < ps.results().size(); ++r) {
+    const auto* res = std::get_if<RandomizedResult>(&ps.results()[r][i]);
+    if (res != nullptr) v.add(*res, r < sets.size() ? sets[r] : 0U);
   }
   RandomizedSummary s;
   const double m = std::max(v.run, 1.0);
@@ -639,7 +647,7 @@ RandomizedSummary randomized_summary(const ProgrammeSummary& ps, std::size_t i) 
   s.randomized_mean = mean(v.randomized_total);
   s.randomized_mean_mc_se = mc_se_mean(v.randomized_total);
   for (std::size_t a = 0; a < st.arms.size(); ++a) s.arms.push_back(arm_summary(st, v, a));
-  if (ps.ensemble()) s.ensemble = ensemble_split(v.log_hr, v.log_hr_se, v.reject);
+  if (ps.ensemble()) s.ensemble = ensemble_split(v.log_hr, v.log_hr_se, v.log_hr_set, v.reject);
   return s;
 }
 
@@ -676,7 +684,8 @@ nlohmann::json randomized_json(const scenario::StageSpec& st, const RandomizedSu
     j["variance_split"] = {{"parameters", num(e.parameters)}, {"sampling", num(e.sampling)}};
     j["variance_log_hr"] = {{"total", num(e.variance_total)},
                             {"sampling", num(e.variance_sampling)},
-                            {"replicates", e.replicates_with_hr}};
+                            {"replicates", e.replicates_with_hr},
+                            {"method", e.method}};
   }
   j["design"] = {{"looks", st.looks},
                  {"one_sided_alpha", st.one_sided_alpha},
@@ -742,7 +751,45 @@ double mc_se_ratio(const std::vector<double>& a, const std::vector<double>& b) {
   return std::sqrt(ss / (dn * (dn - 1.0))) / (sb / dn);
 }
 
+namespace {
+
+/// Sample variance (n - 1) of `x`; NaN for fewer than two values.
+double sample_variance(const std::vector<double>& x) {
+  if (x.size() < 2) return kNoValue;
+  const double m = mean(x);
+  double ss = 0.0;
+  for (const double v : x) ss += (v - m) * (v - m);
+  return ss / (static_cast<double>(x.size()) - 1.0);
+}
+
+/// The law of total variance over the groups of `x` (one group per ensemble set, the set drawn
+/// with its weight): {Var(E[x | group]), E[Var(x | group)]}. Within = MSW, the pooled variance
+/// SSW / (N - K); between = max(0, (SSB - (K - 1) MSW) / N), the variance of the group means
+/// weighted by their shares n_k / N with the noise of the means removed (E[SSB] =
+/// N Var_w(mu) + (K - 1) sigma_w^2 for a common within-group variance; the ensemble is the whole
+/// distribution, not a sample of sets, so no K - 1 divisor). Empty when there are fewer than
+/// `min_within_df` within-group degrees of freedom (N - K).
+std::optional<std::pair<double, double>> total_variance_parts(
+    const std::vector<double>& x, const std::vector<std::uint32_t>& group, double min_within_df) {
+  std::map<std::uint32_t, std::vector<double>> by;
+  for (std::size_t i = 0; i < x.size(); ++i) by[group[i]].push_back(x[i]);
+  const double n = static_cast<double>(x.size()), k = static_cast<double>(by.size());
+  if (n - k < min_within_df) return std::nullopt;
+  const double grand = mean(x);
+  double ssw = 0.0, ssb = 0.0;
+  for (const auto& [g, v] : by) {
+    const double m = mean(v), nk = static_cast<double>(v.size());
+    for (const double xi : v) ssw += (xi - m) * (xi - m);
+    ssb += nk * (m - grand) * (m - grand);
+  }
+  const double msw = ssw / (n - k);
+  return std::make_pair(std::max(0.0, (ssb - (k - 1.0) * msw) / n), msw);
+}
+
+}  // namespace
+
 EnsembleSplit ensemble_split(const std::vector<double>& log_hr, const std::vector<double>& se,
+                             const std::vector<std::uint32_t>& set,
                              const std::vector<double>& reject) {
   EnsembleSplit e;
   const double n = static_cast<double>(reject.size());
@@ -750,17 +797,22 @@ EnsembleSplit ensemble_split(const std::vector<double>& log_hr, const std::vecto
   e.assurance_mc_se = mc_se_proportion(e.assurance, n);
   e.replicates_with_hr = static_cast<double>(log_hr.size());
   if (log_hr.size() < 2) return e;
-  const double m = mean(log_hr);
-  double ss = 0.0, se2 = 0.0;
-  for (std::size_t i = 0; i < log_hr.size(); ++i) {
-    ss += (log_hr[i] - m) * (log_hr[i] - m);
-    se2 += se[i] * se[i];
+  e.variance_total = sample_variance(log_hr);
+  double parameters = 0.0;
+  if (const auto anova = total_variance_parts(log_hr, set, kMinWithinSetDf)) {
+    e.method = "within_sets";
+    parameters = anova->first;
+    e.variance_sampling = anova->second;
+  } else {
+    e.method = "cox_se";
+    double se2 = 0.0;
+    for (const double s : se) se2 += s * s;
+    e.variance_sampling = se2 / e.replicates_with_hr;
+    parameters = std::max(0.0, e.variance_total - e.variance_sampling);
   }
-  e.variance_total = ss / (e.replicates_with_hr - 1.0);
-  e.variance_sampling = se2 / e.replicates_with_hr;
-  const double whole = std::max(e.variance_total, e.variance_sampling);
+  const double whole = parameters + e.variance_sampling;
   if (whole > 0) {
-    e.parameters = std::max(0.0, e.variance_total - e.variance_sampling) / whole;
+    e.parameters = parameters / whole;
     e.sampling = e.variance_sampling / whole;
   }
   return e;

@@ -5,6 +5,7 @@
 /// `operating_characteristics` table of results.sqlite are generated from them through their field
 /// tables (summary_json), and the report reads the objects themselves.
 
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <optional>
@@ -128,6 +129,10 @@ struct ArmSummary {
   std::map<std::string, double> pfs_landmark, os_landmark, pfs_landmark_mc_se, os_landmark_mc_se;
 };
 
+/// The within-set degrees of freedom (replicates - sets used) from which the variance split
+/// estimates E[Var(log HR | set)] from the replicates that share a set, not from the Cox SE.
+inline constexpr double kMinWithinSetDf = 20.0;
+
 /// A run over a parameter ensemble (`run --ensemble`, docs/ensemble.md): the probability of
 /// success and the split of Var(log HR) by the law of total variance.
 struct EnsembleSplit {
@@ -135,9 +140,13 @@ struct EnsembleSplit {
   double assurance_mc_se = kNoValue;  ///< binomial sqrt(a (1 - a) / n)
   /// Var(log HR) over the replicates with a Cox HR and its SE (sample variance, n - 1).
   double variance_total = kNoValue;
-  /// E[Var(log HR | set)]: the mean squared Cox SE of log HR (from the 95 % interval).
+  /// E[Var(log HR | set)]: "within_sets", the pooled variance of the replicates that share a set
+  /// (when replicates - sets >= kMinWithinSetDf), else "cox_se", the mean squared Cox SE of
+  /// log HR (from the 95 % interval).
   double variance_sampling = kNoValue;
-  /// The two parts as fractions of max(total, sampling): parameters = max(0, total - sampling).
+  std::string method;
+  /// The two parts as fractions of their sum: parameters is the variance of the sets' mean log HR
+  /// (within_sets) or max(0, total - sampling) (cox_se).
   double parameters = kNoValue, sampling = kNoValue;
   double replicates_with_hr = 0.0;  ///< replicates with a finite Cox HR and SE > 0
 };
@@ -163,10 +172,12 @@ struct RandomizedSummary {
   std::optional<EnsembleSplit> ensemble;  ///< a run over an ensemble only
 };
 
-/// The split of Var(log HR) of a randomized stage's replicates (docs/ensemble.md): `log_hr` and
-/// `se` of the replicates with a finite Cox HR and SE > 0, `reject` of all replicates run.
+/// The split of Var(log HR) of a randomized stage's replicates (docs/ensemble.md): `log_hr`,
+/// `se` and `set` of the replicates with a finite Cox HR and SE > 0, `reject` of all replicates
+/// run.
 [[nodiscard]] EnsembleSplit ensemble_split(const std::vector<double>& log_hr,
                                            const std::vector<double>& se,
+                                           const std::vector<std::uint32_t>& set,
                                            const std::vector<double>& reject);
 
 using StageSummary = std::variant<EscalationSummary, SingleArmSummary, RandomizedSummary>;

@@ -180,44 +180,89 @@ TEST(StageSummaries, EscalationAndSingleArmAggregatesAndJson) {
 namespace {
 
 // The variance split of a run over an ensemble (docs/ensemble.md) on draws with a known answer:
-// log HR = mu_k + se z with mu_k = +d or -d (equal chances) and z standard normal, so that
-// Var(log HR) = d^2 + se^2, E[se^2] = se^2 and the parameters' share is d^2 / (d^2 + se^2). The
-// tolerance, 0.04, is 4 Monte Carlo SEs of a share at n = 20000 (the sample variance's relative SE
-// sqrt(2 / (n - 1)) = 0.01 for normal draws; the two-point mixture has a lighter tail).
-EnsembleSplit split_of(double d, double se, std::uint64_t seed) {
+// log HR = mu_k + se z with mu_k = +d (set 0) or -d (set 1) with equal chances and z standard
+// normal, so that Var(E[log HR | set]) = d^2, E[Var(log HR | set)] = se^2 and the parameters'
+// share is d^2 / (d^2 + se^2) (law of total variance). The tolerance, 0.04, is 4 Monte Carlo SEs
+// of a share at n = 20000 (the sample variance's relative SE sqrt(2 / (n - 1)) = 0.01 for normal
+// draws; the two-point mixture has a lighter tail). `distinct_sets` gives every replicate its own
+// set, so that no replicates share one and the Cox SE estimates the sampling part.
+EnsembleSplit split_of(double d, double se, std::uint64_t seed, bool distinct_sets) {
   RandomStream rng(seed, 0, 0, Purpose::kTest);
   std::vector<double> log_hr, ses, reject;
-  for (int i = 0; i < 20000; ++i) {
-    const double mu = rng.uniform() < 0.5 ? d : -d;
-    log_hr.push_back(mu + se * rng.normal());
+  std::vector<std::uint32_t> sets;
+  for (std::uint32_t i = 0; i < 20000; ++i) {
+    const bool up = rng.uniform() < 0.5;
+    log_hr.push_back((up ? d : -d) + se * rng.normal());
     ses.push_back(se);
+    sets.push_back(distinct_sets ? i : (up ? 0U : 1U));
     reject.push_back(i % 4 == 0 ? 1.0 : 0.0);
   }
-  return ensemble_split(log_hr, ses, reject);
+  return ensemble_split(log_hr, ses, sets, reject);
 }
 
-TEST(Summary, EnsembleSplitRecoversAKnownShare) {
-  const auto e = split_of(0.2, 0.2, 1);
+TEST(Summary, EnsembleSplitRecoversAKnownShareFromTheCoxSe) {
+  const auto e = split_of(0.2, 0.2, 1, true);
+  EXPECT_EQ(e.method, "cox_se");
   EXPECT_NEAR(e.parameters, 0.5, 0.04);  // d^2 / (d^2 + se^2)
   EXPECT_NEAR(e.sampling, 0.5, 0.04);
-  EXPECT_NEAR(e.parameters + e.sampling, 1.0, 1e-12);  // fractions of max(total, sampling)
+  EXPECT_NEAR(e.parameters + e.sampling, 1.0, 1e-12);  // fractions of their sum
   EXPECT_NEAR(e.variance_sampling, 0.04, 1e-12);       // se^2
   EXPECT_DOUBLE_EQ(e.assurance, 0.25);                 // every 4th replicate rejects
   EXPECT_DOUBLE_EQ(e.assurance_mc_se, std::sqrt(0.25 * 0.75 / 20000));
   EXPECT_EQ(e.replicates_with_hr, 20000.0);
 }
 
+TEST(Summary, EnsembleSplitRecoversAKnownShareWithinSets) {
+  // The same draws with two sets used 10000 times each: the sampling part comes from the spread
+  // within each set (the Cox SE given is ignored: here it is wrong by a factor of 3).
+  RandomStream rng(1, 0, 0, Purpose::kTest);
+  auto e = split_of(0.2, 0.2, 1, false);
+  EXPECT_EQ(e.method, "within_sets");
+  EXPECT_NEAR(e.parameters, 0.5, 0.04);
+  EXPECT_NEAR(e.variance_sampling, 0.04, 0.04 * 0.04);  // se^2, relative SE 0.01: 4 SEs
+  EXPECT_NEAR(e.parameters + e.sampling, 1.0, 1e-12);
+  std::vector<double> x, ses, reject;
+  std::vector<std::uint32_t> sets;
+  for (std::uint32_t i = 0; i < 20000; ++i) {
+    x.push_back((i % 2 == 0 ? 0.2 : -0.2) + 0.2 * rng.normal());
+    ses.push_back(0.6);
+    sets.push_back(i % 2);
+    reject.push_back(0.0);
+  }
+  e = ensemble_split(x, ses, sets, reject);
+  EXPECT_NEAR(e.parameters, 0.5, 0.04);
+}
+
 TEST(Summary, EnsembleSplitOfIdenticalSetsGivesParametersNearZero) {
   for (const std::uint64_t seed : {1, 2, 3}) {
-    const auto e = split_of(0.0, 0.2, seed);
+    const auto e = split_of(0.0, 0.2, seed, true);
     EXPECT_LE(e.parameters, 0.04) << seed;  // 0 in expectation
     EXPECT_GE(e.parameters, 0.0) << seed;
     EXPECT_GE(e.sampling, 0.96) << seed;
   }
+  // One set used by every replicate: no between-set variance at all.
+  std::vector<double> x(30, 0.0), ses(30, 0.2), reject(30, 0.0);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.01 * static_cast<double>(i % 7);
+  const auto e = ensemble_split(x, ses, std::vector<std::uint32_t>(30, 0U), reject);
+  EXPECT_EQ(e.method, "within_sets");
+  EXPECT_EQ(e.parameters, 0.0);
+  EXPECT_EQ(e.sampling, 1.0);
+}
+
+TEST(Summary, EnsembleSplitFallsBackToTheCoxSeWithFewRepeats) {
+  // 25 replicates over 10 sets: 15 within-set degrees of freedom, fewer than kMinWithinSetDf.
+  std::vector<double> x, ses(25, 0.2), reject(25, 0.0);
+  std::vector<std::uint32_t> sets;
+  for (std::uint32_t i = 0; i < 25; ++i) {
+    x.push_back(0.01 * static_cast<double>(i));
+    sets.push_back(i % 10);
+  }
+  EXPECT_LT(25.0 - 10.0, kMinWithinSetDf);
+  EXPECT_EQ(ensemble_split(x, ses, sets, reject).method, "cox_se");
 }
 
 TEST(Summary, EnsembleSplitNeedsTwoHazardRatios) {
-  const auto e = ensemble_split({0.1}, {0.2}, {1.0});
+  const auto e = ensemble_split({0.1}, {0.2}, {0U}, {1.0});
   EXPECT_EQ(e.assurance, 1.0);
   EXPECT_TRUE(std::isnan(e.parameters));
   EXPECT_TRUE(std::isnan(e.variance_total));
