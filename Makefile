@@ -56,6 +56,10 @@ test-release: build
 ##   journal, --resume) runs under ASan in CliRun.SameBytesForAnyThreadCount*, CliRun.Resume*,
 ##   CliJournal.* and CliSweep.SameBytesForAnyThreadCount. Left out for time: 156 of the suite's
 ##   1300 CPU-seconds (ctest --preset asan at -O2, 2026-12-06).
+## - Randomized.NullTrialKeepsTypeOneError: a statistical check (the type-I error over 300 simulated
+##   null trials of 120 patients each) that the release suite makes; run_randomized, the code it
+##   repeats, runs under ASan in the other Randomized.* tests. It was the longest test of the ASan
+##   suite: 220 s (clang-14 ASan build, 2026-12-07).
 test-asan: deps
 	@bash tools/install-deps.sh --fuzz
 	cmake --preset asan
