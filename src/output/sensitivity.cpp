@@ -1,7 +1,5 @@
 #include "output/sensitivity.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "output/csv_fields.hpp"
+#include "output/sqlite_db.hpp"
 #include "report/html.hpp"
 #include "report/svg_plot.hpp"
 
@@ -42,73 +41,7 @@ nlohmann::json parameters_json(const SensitivityTable& t) {
 
 // ---- SQLite -----------------------------------------------------------------------------------
 
-[[noreturn]] void db_fail(const std::string& path, sqlite3* db, const char* what) {
-  throw UserError({path, std::nullopt, std::nullopt, ""},
-                  fmt::format("cannot write the sensitivity database: {} ({})", what,
-                              db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
-                  "a path in an existing, writable directory with free space");
-}
-
-/// One connection; `insert` binds a row of JSON values (numbers, text, null) to a prepared INSERT.
-class Db {
- public:
-  explicit Db(const std::string& path) : path_(path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
-      db_fail(path_, db_, "open");
-    }
-  }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  ~Db() {
-    sqlite3_finalize(stmt_);
-    sqlite3_close(db_);
-  }
-  void exec(const std::string& sql) {
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
-      db_fail(path_, db_, "statement");
-  }
-  void prepare(const std::string& table, std::size_t columns) {
-    sqlite3_finalize(stmt_);
-    stmt_ = nullptr;
-    std::string sql = "INSERT INTO " + table + " VALUES (";
-    for (std::size_t k = 0; k < columns; ++k) sql += k == 0 ? "?" : ", ?";
-    const int rc = sqlite3_prepare_v2(db_, (sql + ")").c_str(), -1, &stmt_, nullptr);
-    IL2SIM_ASSERT(rc == SQLITE_OK, "the INSERT statements of the sensitivity database are valid");
-  }
-  void insert(const std::vector<nlohmann::json>& row) {
-    for (std::size_t k = 0; k < row.size(); ++k) {
-      const int i = static_cast<int>(k) + 1;
-      const auto& v = row[k];
-      if (v.is_number_integer()) {
-        sqlite3_bind_int64(stmt_, i, v.get<std::int64_t>());
-      } else if (v.is_number()) {
-        sqlite3_bind_double(stmt_, i, v.get<double>());
-      } else if (v.is_string()) {
-        const auto& s = v.get_ref<const std::string&>();
-        sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-      } else {
-        sqlite3_bind_null(stmt_, i);
-      }
-    }
-    if (sqlite3_step(stmt_) != SQLITE_DONE) db_fail(path_, db_, "insert");
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
- private:
-  std::string path_;
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-std::string ident(const std::string& name) {
-  std::string out = "\"";
-  for (const char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-void write_db_tables(Db& db, const SensitivityTable& t) {
+void write_db_tables(SqliteDb& db, const SensitivityTable& t) {
   db.exec(
       "CREATE TABLE runs (tool TEXT NOT NULL, version TEXT NOT NULL, scenario TEXT NOT NULL, "
       "method TEXT NOT NULL, seed INTEGER NOT NULL, replicates INTEGER NOT NULL, samples INTEGER "
@@ -121,27 +54,27 @@ void write_db_tables(Db& db, const SensitivityTable& t) {
       "CREATE TABLE outputs (output TEXT NOT NULL, used INTEGER NOT NULL, dropped INTEGER NOT "
       "NULL);");
   std::string cols = "point INTEGER PRIMARY KEY, block INTEGER NOT NULL, role TEXT NOT NULL";
-  for (const auto& p : t.parameters) cols += ", " + ident(p.name) + " REAL NOT NULL";
-  for (const auto& o : t.outputs) cols += ", " + ident(o.output) + " REAL";
+  for (const auto& p : t.parameters) cols += ", " + sql_identifier(p.name) + " REAL NOT NULL";
+  for (const auto& o : t.outputs) cols += ", " + sql_identifier(o.output) + " REAL";
   db.exec("CREATE TABLE points (" + cols + ");");
 }
 
-void write_db_rows(Db& db, const SensitivityTable& t) {
+void write_db_rows(SqliteDb& db, const SensitivityTable& t) {
   std::vector<std::string> outputs;
   for (const auto& o : t.outputs) outputs.push_back(o.output);
-  db.prepare("runs", 12);
+  db.prepare(insert_sql("runs", 12));
   db.insert({"il2sim", t.version, t.scenario, t.method, t.seed, t.replicates, t.samples,
              t.levels > 0 ? nlohmann::json(t.levels) : nlohmann::json(), t.points.size(),
              parameters_json(t).dump(), nlohmann::json(outputs).dump(),
              nlohmann::json(t.sets).dump()});
-  db.prepare("sensitivity", 7);
+  db.prepare(insert_sql("sensitivity", 7));
   for (const auto& r : t.indices) {
     db.insert(
         {t.method, r.output, r.parameter, r.index, jnum(r.estimate), jnum(r.lower), jnum(r.upper)});
   }
-  db.prepare("outputs", 3);
+  db.prepare(insert_sql("outputs", 3));
   for (const auto& o : t.outputs) db.insert({o.output, o.used, o.dropped});
-  db.prepare("points", 3 + t.parameters.size() + t.outputs.size());
+  db.prepare(insert_sql("points", 3 + t.parameters.size() + t.outputs.size()));
   for (std::size_t p = 0; p < t.points.size(); ++p) {
     std::vector<nlohmann::json> row{p, t.points[p].block, t.points[p].role};
     for (const double v : t.points[p].values) row.push_back(v);
@@ -348,24 +281,10 @@ nlohmann::json sensitivity_json(const SensitivityTable& t) {
 }
 
 void write_sensitivity_db(const std::string& path, const SensitivityTable& t) {
-  const std::string tmp = path + ".partial";
-  std::remove(tmp.c_str());  // a leftover of a killed run
-  try {
-    Db db(tmp);
-    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
-    db.exec("BEGIN");
+  write_sqlite_atomically(path, "sensitivity database", [&](SqliteDb& db) {
     write_db_tables(db, t);
     write_db_rows(db, t);
-    db.exec("COMMIT");
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw UserError({path, std::nullopt, std::nullopt, ""},
-                    "cannot rename the finished sensitivity database into place");
-  }
+  });
 }
 
 std::string sensitivity_html(const SensitivityTable& t) {

@@ -1,7 +1,5 @@
 #include "output/sweep.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include "core/error.hpp"
 #include "output/csv_fields.hpp"
 #include "output/json_leaves.hpp"
+#include "output/sqlite_db.hpp"
 #include "report/html.hpp"
 #include "report/svg_plot.hpp"
 
@@ -79,88 +78,10 @@ void merge_names(std::vector<std::string>& order, const std::vector<std::string>
 
 // ---- SQLite -----------------------------------------------------------------------------------
 
-[[noreturn]] void db_fail(const std::string& path, sqlite3* db, std::string_view what) {
-  throw UserError({path, std::nullopt, std::nullopt, ""},
-                  fmt::format("cannot write the sweep database: {} ({})", what,
-                              db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
-                  "a path in an existing, writable directory with free space");
-}
-
-/// An open connection and one prepared statement at a time; closed on destruction.
-class SweepDb {
- public:
-  explicit SweepDb(const std::string& path) : path_(path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
-      db_fail(path_, db_, "open");
-    }
-  }
-  SweepDb(const SweepDb&) = delete;
-  SweepDb& operator=(const SweepDb&) = delete;
-  ~SweepDb() {
-    sqlite3_finalize(stmt_);
-    sqlite3_close(db_);
-  }
-  void exec(const std::string& sql) {
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
-      db_fail(path_, db_, "statement");
-  }
-  void prepare(const std::string& sql) {
-    sqlite3_finalize(stmt_);
-    stmt_ = nullptr;
-    const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr);
-    IL2SIM_ASSERT(rc == SQLITE_OK, "the INSERT statements of the sweep database are valid SQL");
-  }
-  /// Binds a JSON value to ?i: a number, a boolean as 0/1, a string, an array or object as its JSON
-  /// text, null as NULL.
-  void bind(int i, const nlohmann::json& v) {
-    if (v.is_number_integer()) {
-      sqlite3_bind_int64(stmt_, i, v.get<std::int64_t>());
-    } else if (v.is_number()) {
-      bind(i, v.get<double>());
-    } else if (v.is_boolean()) {
-      sqlite3_bind_int(stmt_, i, v.get<bool>() ? 1 : 0);
-    } else if (v.is_string()) {
-      bind(i, v.get_ref<const std::string&>());
-    } else if (v.is_structured()) {
-      bind(i, v.dump());  // an array or table value, as JSON text
-    } else {
-      sqlite3_bind_null(stmt_, i);
-    }
-  }
-  void bind(int i, double v) {
-    if (std::isfinite(v)) {
-      sqlite3_bind_double(stmt_, i, v);
-    } else {
-      sqlite3_bind_null(stmt_, i);
-    }
-  }
-  void bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void step() {
-    if (sqlite3_step(stmt_) != SQLITE_DONE) db_fail(path_, db_, "insert");
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
- private:
-  std::string path_;
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-/// A quoted SQL identifier (a grid path holds dots).
-std::string ident(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 /// The grid columns: quoted, comma-separated, with a trailing ", " when there are any.
 std::string path_columns(const SweepTable& t) {
   std::string out;
-  for (const auto& p : t.paths) out += ident(p) + ", ";
+  for (const auto& p : t.paths) out += sql_identifier(p) + ", ";
   return out;
 }
 
@@ -175,7 +96,7 @@ bool grid_column(const SweepTable& t, std::string_view name) {
   return std::find(t.paths.begin(), t.paths.end(), name) != t.paths.end();
 }
 
-void write_db_schema(SweepDb& db, const SweepTable& t) {
+void write_db_schema(SqliteDb& db, const SweepTable& t) {
   // The grid columns have no declared type: each keeps the type of its value (a number, or text
   // for a word such as "sc").
   const std::string cols = path_columns(t);
@@ -192,7 +113,7 @@ void write_db_schema(SweepDb& db, const SweepTable& t) {
           "stage TEXT NOT NULL, output TEXT NOT NULL, value REAL, mc_se REAL);");
 }
 
-void write_db_rows(SweepDb& db, const SweepTable& t) {
+void write_db_rows(SqliteDb& db, const SweepTable& t) {
   const std::string cols = path_columns(t);
   const int n = static_cast<int>(t.paths.size());
   db.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -443,25 +364,11 @@ nlohmann::json sweep_json(const SweepTable& table) {
 }
 
 void write_sweep_db(const std::string& path, const SweepTable& table) {
-  const std::string tmp = path + ".partial";
-  std::remove(tmp.c_str());  // a leftover of a killed sweep
-  try {
-    SweepDb db(tmp);
-    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
-    db.exec("BEGIN");
+  write_sqlite_atomically(path, "sweep database", [&](SqliteDb& db) {
     write_db_schema(db, table);
     write_db_rows(db, table);
     db.exec("CREATE INDEX sweep_stage_output ON sweep (stage, output);");
-    db.exec("COMMIT");
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw UserError({path, std::nullopt, std::nullopt, ""},
-                    "cannot rename the finished sweep database into place");
-  }
+  });
 }
 
 std::string sweep_html(const SweepTable& table) {
