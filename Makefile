@@ -60,6 +60,9 @@ test-release: build
 ##   null trials of 120 patients each) that the release suite makes; run_randomized, the code it
 ##   repeats, runs under ASan in the other Randomized.* tests. It was the longest test of the ASan
 ##   suite: 220 s (clang-14 ASan build, 2026-12-07).
+## - ReportRun.SameBytesForAnyThreadCount: report.html's bytes for --threads 1 and 2 (the programme,
+##   two runs), which the release suite compares; the report code runs under ASan in the other
+##   ReportRun.* tests. 70 CPU-seconds under ASan (CTestCostData.txt, 2026-12-07).
 test-asan: deps
 	@bash tools/install-deps.sh --fuzz
 	cmake --preset asan
