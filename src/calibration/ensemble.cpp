@@ -16,8 +16,6 @@
 namespace il2sim::calibration {
 namespace {
 
-constexpr std::string_view kParamsAllowed = "the names of `il2sim params`";
-
 class EnsembleReader {
  public:
   explicit EnsembleReader(std::string origin) : origin_(std::move(origin)) {}
@@ -48,13 +46,7 @@ class EnsembleReader {
 
   model::ParamId parameter(const toml::node* node, const std::string& key,
                            const std::string& name) const {
-    if (const auto id = model::find_parameter(name)) return *id;
-    const auto suggestion = model::closest_parameter_name(name);
-    fail(node, key,
-         suggestion.empty()
-             ? fmt::format("unknown parameter '{}'", name)
-             : fmt::format("unknown parameter '{}'; did you mean '{}'?", name, suggestion),
-         std::string(kParamsAllowed));
+    return scenario::parameter_at(origin_, node, key, name);
   }
 
   double number(const toml::node& value, const std::string& key) const {

@@ -27,13 +27,7 @@ class PlanReader {
   /// A parameter of the table by name, with a did-you-mean message otherwise.
   model::ParamId parameter(const toml::node* node, const std::string& key,
                            const std::string& name) const {
-    if (const auto id = model::find_parameter(name)) return *id;
-    const auto suggestion = model::closest_parameter_name(name);
-    fail(node, key,
-         suggestion.empty()
-             ? fmt::format("unknown parameter '{}'", name)
-             : fmt::format("unknown parameter '{}'; did you mean '{}'?", name, suggestion),
-         "the names of `il2sim params`");
+    return scenario::parameter_at(origin_, node, key, name);
   }
 
   std::vector<std::string> strings(const toml::table& t, const std::string& path,

@@ -69,12 +69,8 @@ void add_point_run_options(CLI::App& cmd, PointRunOptions& o, const std::string&
 model::ParamId parameter_named(const std::string& option, const std::string& name) {
   const auto id = model::find_parameter(name);
   if (id) return *id;
-  const auto suggestion = model::closest_parameter_name(name);
-  throw UserError({option, std::nullopt, std::nullopt, name},
-                  suggestion.empty()
-                      ? std::string("unknown parameter")
-                      : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
-                  "a name listed by `il2sim params`");
+  throw UserError({option, std::nullopt, std::nullopt, name}, model::unknown_parameter(name, false),
+                  std::string(model::kParameterNamesAllowed));
 }
 
 }  // namespace il2sim::cli

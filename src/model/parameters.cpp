@@ -255,6 +255,14 @@ std::string closest_parameter_name(std::string_view name) {
   return core::closest_name(name, names);
 }
 
+std::string unknown_parameter(std::string_view name, bool quote_name) {
+  std::string problem = "unknown parameter";
+  if (quote_name) problem += " '" + std::string(name) + "'";
+  const auto suggestion = closest_parameter_name(name);
+  if (!suggestion.empty()) problem += "; did you mean '" + suggestion + "'?";
+  return problem;
+}
+
 ParameterSet::ParameterSet() {
   for (const auto& row : kTable) values_[static_cast<std::size_t>(row.id)] = row.default_value;
 }

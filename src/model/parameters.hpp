@@ -157,6 +157,12 @@ struct ParamSpec {
 [[nodiscard]] std::optional<ParamId> find_parameter(std::string_view name);
 /// The closest parameter name (edit distance), for "did you mean" messages; empty if none is close.
 [[nodiscard]] std::string closest_parameter_name(std::string_view name);
+/// The problem of a name that is not a parameter, for every error message that reports one:
+/// "unknown parameter" (with 'name' after it when `quote_name`: for messages whose key does not
+/// show the name already), then "; did you mean 'X'?" when a parameter's name is close.
+[[nodiscard]] std::string unknown_parameter(std::string_view name, bool quote_name);
+/// What a parameter name may be, for the "allowed" part of those messages.
+inline constexpr std::string_view kParameterNamesAllowed = "a name listed by `il2sim params`";
 
 /// A full set of population (typical) values, one per parameter, defaults unless overridden.
 class ParameterSet {

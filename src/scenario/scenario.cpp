@@ -932,14 +932,7 @@ CohortValue parse_cohort_value(const Checker& check, const toml::node& node, con
       "a number {:g} to {:g}, or the name of a parameter in {} listed by `il2sim params`", f.lower,
       f.upper, f.unit == "-" ? "probability units (-)" : f.unit);
   const auto id = model::find_parameter(name->get());
-  if (!id) {
-    const auto suggestion = model::closest_parameter_name(name->get());
-    check.fail(&node, key,
-               suggestion.empty() ? fmt::format("unknown parameter '{}'", name->get())
-                                  : fmt::format("unknown parameter '{}'; did you mean '{}'?",
-                                                name->get(), suggestion),
-               allowed);
-  }
+  if (!id) check.fail(&node, key, model::unknown_parameter(name->get(), true), allowed);
   const auto& spec = model::spec(*id);
   if (spec.unit != f.unit || spec.lower < f.lower || spec.upper > f.upper) {
     check.fail(&node, key,
@@ -1281,12 +1274,8 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
       const std::string path = "parameters." + std::string(key.str());
       const auto id = model::find_parameter(key.str());
       if (!id) {
-        const std::string suggestion = model::closest_parameter_name(key.str());
-        check.fail(&value, path,
-                   suggestion.empty()
-                       ? "unknown parameter"
-                       : fmt::format("unknown parameter; did you mean '{}'?", suggestion),
-                   "a name listed by `il2sim params`");
+        check.fail(&value, path, model::unknown_parameter(key.str(), false),
+                   std::string(model::kParameterNamesAllowed));
       }
       const auto& spec = model::spec(*id);
       s.parameters.set(*id, check.number(value, path, spec.lower, spec.upper));

@@ -205,6 +205,13 @@ void check_known_keys(const std::string& origin, const toml::table& table, const
   }
 }
 
+model::ParamId parameter_at(const std::string& origin, const toml::node* node,
+                            const std::string& key, const std::string& name) {
+  if (const auto id = model::find_parameter(name)) return *id;
+  fail_at(origin, node, key, model::unknown_parameter(name, true),
+          std::string(model::kParameterNamesAllowed));
+}
+
 std::string node_description(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::string:

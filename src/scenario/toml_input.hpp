@@ -9,6 +9,7 @@
 
 #include <toml++/toml.h>
 
+#include "model/parameters.hpp"
 #include "scenario/overrides.hpp"
 
 namespace il2sim::scenario {
@@ -22,6 +23,11 @@ namespace il2sim::scenario {
 /// from text was set by `--set` and is reported as such).
 [[noreturn]] void fail_at(const std::string& origin, const toml::node* node, const std::string& key,
                           const std::string& problem, const std::string& allowed = {});
+
+/// The parameter of the model's table named `name`, read at `node` (key path `key`).
+/// @throws UserError "unknown parameter 'name'" with a did-you-mean suggestion.
+[[nodiscard]] model::ParamId parameter_at(const std::string& origin, const toml::node* node,
+                                          const std::string& key, const std::string& name);
 
 /// A node's value in words for an error message ("the string \"x\"", "the integer 3", "a table").
 [[nodiscard]] std::string node_description(const toml::node& node);

@@ -4,7 +4,8 @@
 #   1. cpack -G DEB into a temporary directory (not build/, so `make package`'s output is untouched);
 #   2. dpkg-deb --info: name, version, architecture, section, maintainer, and a Depends line naming
 #      the package of every shared library `ldd build/il2sim` lists;
-#   3. dpkg-deb --contents: the binary, man page, bash completion, docs and example scenarios;
+#   3. dpkg-deb --contents: the binary, man page, bash completion, docs, example scenarios and the
+#      copyright file (COPYRIGHT, Debian policy 12.5);
 #   4. dpkg-deb -x into the temporary directory: the extracted binary runs from / (nothing it needs
 #      is read from the source tree), the man page renders;
 #   5. as root only, and only when il2sim is not already installed: dpkg -i into the live system,
@@ -76,14 +77,16 @@ step "Depends: $depends"
 contents=$(dpkg-deb --contents "$deb" | awk '{ print $6 }')
 for f in ./usr/bin/il2sim ./usr/share/man/man1/il2sim.1 ./usr/share/bash-completion/completions/il2sim \
          ./usr/share/doc/il2sim/README.md ./usr/share/doc/il2sim/docs/scenario-reference.md \
-         ./usr/share/doc/il2sim/scenarios/programme.toml; do
+         ./usr/share/doc/il2sim/scenarios/programme.toml ./usr/share/doc/il2sim/copyright; do
   grep -qxF "$f" <<<"$contents" || fail "$f is not in the package"
 done
 for f in "$src"/scenarios/examples/*.toml; do
   grep -qxF "./usr/share/doc/il2sim/scenarios/examples/$(basename "$f")" <<<"$contents" ||
     fail "example scenario $(basename "$f") is not in the package"
 done
-step "contents: binary, man page, completion, docs, example scenarios"
+cmp -s <(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/doc/il2sim/copyright) "$src/COPYRIGHT" ||
+  fail "the package's copyright file is not COPYRIGHT"
+step "contents: binary, man page, completion, docs, copyright, example scenarios"
 
 # 4. Extracted: the binary runs from / with the built-in scenarios (embedded, `scenarios show`
 #    prints scenarios/programme.toml unchanged), cohorts and the typical patient; the man page renders.
