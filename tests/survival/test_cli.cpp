@@ -129,6 +129,12 @@ TEST(SurvivalCli, WhereAndCensorReadAdamColumns) {
   const auto lr = il2sim("survival logrank --data " + adam +
                          " --time AVAL --censor CNSR --where PARAMCD=PFS --group ARM --json");
   EXPECT_EQ(lr.code, 0) << lr.out;
+  // cuminc filters the same way: the OS row alone is one censored time (status 1 = censoring
+  // code here), so no cause is left.
+  const auto ci = il2sim("survival cuminc --data " + adam +
+                         " --time AVAL --status CNSR --censor-code 1 --where PARAMCD=OS");
+  EXPECT_EQ(ci.code, 2);
+  EXPECT_NE(ci.out.find("no event of any cause"), std::string::npos) << ci.out;
 }
 
 TEST(SurvivalCli, WhereAndCensorRefuseWhatTheyCannotHonour) {
