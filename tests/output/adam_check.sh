@@ -10,6 +10,6 @@ Rscript -e 'quit(status = if (requireNamespace("survival", quietly = TRUE)) 0 el
   { echo "adam_check: R package survival not installed: skipped"; exit 77; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# The golden run of the scenario (tools/golden/run_scenario.sh): one replicate, the default seed.
-"$bin" run phase3-autosct-nhl --replicates 1 --out "$out/run"
+# The built-in phase III, one replicate, the default seed, 120 registrants (seconds, not minutes).
+"$bin" run phase3-autosct-nhl --replicates 1 --set stages.phase3.registered=120 --out "$out/run"
 Rscript "$script" "$bin" "$out/run"
