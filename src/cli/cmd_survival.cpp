@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ using Json = nlohmann::json;
 struct SurvivalFlags {
   std::string data, time, event, status, group, strata, conf_type = "log", ties = "efron";
   std::string censor_code = "0";
+  std::string censor;              ///< --censor: an ADaM censoring flag column (instead of --event)
+  std::vector<std::string> where;  ///< --where COL=VALUE, all met (AND)
   std::vector<std::string> covariates;
   double conf_level = 0.95;
   double rho = 0;
@@ -53,6 +56,28 @@ Json nums(const std::vector<double>& v) {
 
 std::string fmt_num(double x) {
   return std::isfinite(x) ? fmt::format("{:.6g}", x) : "NA";
+}
+
+/// The column of the event indicator: --event, or --censor (an ADaM CNSR-like flag).
+const std::string& event_column(const SurvivalFlags& f) {
+  return f.censor.empty() ? f.event : f.censor;
+}
+
+/// Event indicators (1 = event) of the rows used, from --event or --censor.
+std::vector<int> read_event_flags(const SurvivalFlags& f, const sv::CsvTable& table,
+                                  std::size_t column, std::span<const std::size_t> rows) {
+  return f.censor.empty() ? sv::read_events(table, column, rows)
+                          : sv::read_censor_flags(table, column, rows);
+}
+
+/// km, logrank and cox need exactly one of --event and --censor.
+void check_event_flags(const SurvivalFlags& f) {
+  if (f.event.empty() == f.censor.empty()) {
+    throw UserError(InputLocation{{}, std::nullopt, std::nullopt, "--event"},
+                    f.event.empty() ? "no event column" : "both --event and --censor given",
+                    "one of --event COL (1 = event) and --censor COL (ADaM CNSR: 0 = event, a "
+                    "positive number = censored)");
+  }
 }
 
 void check_flags(const SurvivalFlags& f) {
@@ -79,8 +104,13 @@ struct Selection {
   sv::CompleteRows rows;
 };
 
+/// The table of --data with the rows of every --where condition, and its complete rows over the
+/// columns `names` (empty names skipped).
 Selection select(const SurvivalFlags& f, const std::vector<std::string>& names) {
   Selection s{sv::read_csv(f.data), {}, {}};
+  std::vector<sv::RowFilter> filters;
+  for (const auto& w : f.where) filters.push_back(sv::parse_row_filter(w, "--where"));
+  sv::keep_rows_where(s.table, filters);
   for (const auto& name : names) {
     if (!name.empty()) s.used.push_back(s.table.column(name));
   }
@@ -100,9 +130,10 @@ sv::Factor factor_or_single(const Selection& s, const std::string& column) {
 
 void run_km(const SurvivalFlags& f) {
   check_flags(f);
-  const Selection s = select(f, {f.time, f.event, f.group});
+  check_event_flags(f);
+  const Selection s = select(f, {f.time, event_column(f), f.group});
   const auto time = sv::read_times(s.table, s.used[0], s.rows.rows);
-  const auto event = sv::read_events(s.table, s.used[1], s.rows.rows);
+  const auto event = read_event_flags(f, s.table, s.used[1], s.rows.rows);
   sv::KmOptions opt;
   opt.conf_type = sv::parse_conf_type(f.conf_type);
   opt.conf_level = f.conf_level;
@@ -171,9 +202,10 @@ void run_km(const SurvivalFlags& f) {
 
 void run_logrank(const SurvivalFlags& f) {
   check_flags(f);
-  const Selection s = select(f, {f.time, f.event, f.group, f.strata});
+  check_event_flags(f);
+  const Selection s = select(f, {f.time, event_column(f), f.group, f.strata});
   const auto time = sv::read_times(s.table, s.used[0], s.rows.rows);
-  const auto event = sv::read_events(s.table, s.used[1], s.rows.rows);
+  const auto event = read_event_flags(f, s.table, s.used[1], s.rows.rows);
   const sv::Factor group = factor_or_single(s, f.group);
   if (group.levels.size() < 2) {
     throw UserError(
@@ -217,11 +249,12 @@ void run_logrank(const SurvivalFlags& f) {
 
 void run_cox(const SurvivalFlags& f) {
   check_flags(f);
-  std::vector<std::string> names{f.time, f.event, f.strata};
+  check_event_flags(f);
+  std::vector<std::string> names{f.time, event_column(f), f.strata};
   names.insert(names.end(), f.covariates.begin(), f.covariates.end());
   const Selection s = select(f, names);
   const auto time = sv::read_times(s.table, s.used[0], s.rows.rows);
-  const auto event = sv::read_events(s.table, s.used[1], s.rows.rows);
+  const auto event = read_event_flags(f, s.table, s.used[1], s.rows.rows);
   std::vector<std::size_t> cov_cols;
   for (const auto& c : f.covariates) cov_cols.push_back(s.table.column(c));
   const sv::Design design = sv::build_design(s.table, cov_cols, s.rows.rows);
@@ -367,9 +400,16 @@ void register_survival(CLI::App& app) {
     sub->add_option("--time", flags->time, "column of follow-up times (>= 0)")->required();
     if (needs_event) {
       sub->add_option("--event", flags->event,
-                      "column of event indicators: 0/1, TRUE/FALSE, or 1/2 with 2 = event")
-          ->required();
+                      "column of event indicators: 0/1, TRUE/FALSE, or 1/2 with 2 = event (or "
+                      "--censor)");
+      sub->add_option("--censor", flags->censor,
+                      "instead of --event: column of an ADaM censoring flag (CNSR: 0 = event, a "
+                      "positive whole number = censored)");
     }
+    sub->add_option("--where", flags->where,
+                    "COL=VALUE: only the rows whose COL holds VALUE (repeatable: all must hold)")
+        ->type_name("COL=VALUE")
+        ->allow_extra_args(false);
     sub->add_flag("--json", flags->json, "print one JSON document on stdout");
   };
   auto* km = cmd->add_subcommand("km", "Kaplan-Meier curves (survfit)");

@@ -15,7 +15,7 @@ Assays::Assays(const scenario::Scenario& s, const model::IndividualParameters& p
 std::string Assays::label(std::size_t index) const {
   if (index >= kVisitFromStart) {
     const double offset = s_.assays.visits_from_start[index - kVisitFromStart];
-    return offset < 0 ? std::string("BASELINE") : fmt::format("IL2 D{:g}", offset);
+    return offset < 0 ? std::string(kBaselineVisit) : fmt::format("IL2 D{:g}", offset);
   }
   return fmt::format("TX D{:g}", s_.assays.visits_from_transplant[index]);
 }

@@ -9,7 +9,8 @@ namespace il2sim::clinic {
 namespace {
 
 // Units are those of model::Observation (model/il2_model.hpp) and of the times of endpoints();
-// LU20: 20 % lytic units per 10^7 effector cells (clinic/patient.cpp's visit()).
+// LU20: 20 % lytic units per 10^7 effector cells (clinic/patient.cpp's visit()); `1`: UCUM's unit
+// one, of a dimensionless 0/1 result (every row of ADLB has a unit).
 constexpr std::array<ParameterCode, 16> kParameterCodes{{
     {"PFS", "Progression-free survival", "DAYS"},
     {"OS", "Overall survival", "DAYS"},
@@ -26,7 +27,7 @@ constexpr std::array<ParameterCode, 16> kParameterCodes{{
     {"LU20DAUD", "Lytic units (20 % lysis) against Daudi", "LU20/10^7 cells"},
     {"WTGAIN", "Weight gain", "% body weight"},
     {"IL2CONC", "IL-2 concentration in serum", "IU/mL"},
-    {"MRD", "Minimal residual disease detected (1 = positive)", ""},
+    {"MRD", "Minimal residual disease detected (1 = positive)", "1"},
 }};
 
 }  // namespace

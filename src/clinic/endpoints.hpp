@@ -15,7 +15,7 @@
 namespace il2sim::clinic {
 
 /// One analysis parameter: a PARAMCD of ADTTE (endpoint) or ADLB (lab or assay) with its label
-/// (PARAM) and the unit of its values (AVALU; empty for a 0/1 result without unit).
+/// (PARAM) and the unit of its values (AVALU; `1`, UCUM's unit one, for a 0/1 result).
 struct ParameterCode {
   std::string_view paramcd;
   std::string_view param;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinic/grading.hpp"
@@ -68,6 +69,10 @@ struct AdverseEvent {
   bool ongoing = false;      ///< still ongoing at the end of recording
   double grade4_days = 0.0;  ///< time spent at grade 4
 };
+
+/// VISIT of the assay visits before the (would-be) start of IL-2 (visits_from_start < 0): the
+/// protocol's baseline.
+inline constexpr std::string_view kBaselineVisit = "BASELINE";
 
 /// One lab or assay value at a visit (ADLB).
 struct LabValue {

@@ -20,6 +20,26 @@ namespace {
 
 }  // namespace
 
+std::string_view origin_name(scenario::StageType type) {
+  switch (type) {
+    case scenario::StageType::kDoseEscalation:
+      return kOriginTransplant;
+    case scenario::StageType::kSingleArm:
+      return kOriginIl2Start;
+    case scenario::StageType::kRandomized:
+      return kOriginRandomization;
+  }
+  return kOriginTransplant;
+}
+
+std::string_view untreated_arm(const scenario::Scenario& s, const scenario::StageSpec& stage) {
+  for (const auto& name : stage.arms) {
+    const auto* arm = s.find_arm(name);
+    if (arm != nullptr && !arm->regimen) return arm->name;
+  }
+  return {};
+}
+
 PatientDataChoice parse_patient_data(std::string_view text, int replicates) {
   PatientDataChoice c;
   if (text == "first") return c;

@@ -33,6 +33,12 @@ struct PatientDataChoice {
 /// @throws UserError naming the option, the value and what is allowed.
 [[nodiscard]] PatientDataChoice parse_patient_data(std::string_view text, int replicates);
 
+/// ORIGIN of ADTTE for a stage type (RowContext::origin_name).
+[[nodiscard]] std::string_view origin_name(scenario::StageType type);
+/// The first of a stage's arms without IL-2 (empty: none; only randomized stages have arms).
+[[nodiscard]] std::string_view untreated_arm(const scenario::Scenario& s,
+                                             const scenario::StageSpec& stage);
+
 /// Calls f(const PatientRow&) for every kept patient of `r`, stage by stage in scenario order:
 /// the one place a stage patient's row context (study, replicate, origin, product, stage, trial
 /// calendar) is made.
@@ -40,9 +46,14 @@ template <class F>
 void for_each_patient_row(const scenario::Scenario& s, const trial::ReplicateResult& r, F&& f) {
   for (std::size_t i = 0; i < r.patients.size(); ++i) {
     const std::string& stage = s.stages[i].name;
+    const std::string_view origin = origin_name(s.stages[i].type);
+    const std::string_view untreated = untreated_arm(s, s.stages[i]);
     for (const auto& p : r.patients[i]) {
       RowContext c{stage, r.replicate_of(i), p.origin, p.product, stage, i};
       c.calendar = p.calendar ? &*p.calendar : nullptr;
+      c.origin_name = origin;
+      c.untreated_arm = untreated;
+      c.not_randomized = p.not_randomized;
       const std::string id = usubjid(stage, p.record.id);
       f(PatientRow{c, p.record, id});
     }

@@ -1,5 +1,6 @@
 #include "output/patient_fields.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -101,11 +102,10 @@ template <class Item>
 PreparedText param_of(const ItemRow<Item>& r) {
   return {r.code->param, prepared(r.code).param_csv};
 }
-/// AVALU: the unit of the row's parameter code, missing for a 0/1 result.
+/// AVALU: the unit of the row's parameter code (every code has one).
 template <class Item>
-std::optional<PreparedText> unit_of(const ItemRow<Item>& r) {
-  if (r.code->unit.empty()) return std::nullopt;
-  return PreparedText{r.code->unit, prepared(r.code).unit_csv};
+PreparedText unit_of(const ItemRow<Item>& r) {
+  return {r.code->unit, prepared(r.code).unit_csv};
 }
 std::optional<std::size_t> stage_index_of(const RowContext& c) {
   return c.stage_index;
@@ -113,6 +113,42 @@ std::optional<std::size_t> stage_index_of(const RowContext& c) {
 std::optional<std::string_view> stage_of(const RowContext& c) {
   if (c.stage.empty()) return std::nullopt;
   return std::string_view(c.stage);
+}
+
+/// ARM and TRT01P: the arm the patient was assigned (missing: a registrant never randomized).
+std::optional<std::string_view> trt01p(const PatientRow& p) {
+  if (p.context.not_randomized) return std::nullopt;
+  return std::string_view(p.record.arm);
+}
+/// TRT01A: what the patient received. His arm when he received its IL-2 or the arm has none; on
+/// an IL-2 arm without any IL-2, the stage's arm without IL-2 (missing when it has none).
+std::optional<std::string_view> trt01a(const PatientRow& p) {
+  if (p.context.not_randomized) return std::nullopt;
+  if (p.record.treated || p.context.product.empty()) return std::string_view(p.record.arm);
+  if (p.context.untreated_arm.empty()) return std::nullopt;
+  return p.context.untreated_arm;
+}
+constexpr std::string_view yes_no(bool yes) {
+  return yes ? "Y" : "N";
+}
+/// ADaM study day of a day since transplant: relative to TRTSDT, which is day 1 (no day 0);
+/// missing without IL-2.
+std::optional<double> study_day(const clinic::PatientRecord& r, double day) {
+  if (!r.start_day) return std::nullopt;
+  const double d = day - *r.start_day;
+  return d >= 0.0 ? d + 1.0 : d;
+}
+/// ORIGIN and STARTDY of an endpoint: DLT counts from IL-2 start, the others from the context's
+/// origin.
+bool from_il2_start(std::string_view paramcd) {
+  return paramcd == "DLT";
+}
+std::string_view origin_name_of(const PatientRow& p, std::string_view paramcd) {
+  return from_il2_start(paramcd) ? kOriginIl2Start : p.context.origin_name;
+}
+std::optional<double> origin_day_of(const PatientRow& p, std::string_view paramcd) {
+  if (from_il2_start(paramcd)) return p.record.start_day;
+  return p.context.origin;
 }
 
 // ---- Columns shared by every view with several rows per patient
@@ -147,6 +183,49 @@ constexpr Column<ItemRow<Item>> stage_field() {
   return col<R, [](const R& r) { return stage_of(r.patient.context); }>(
       "STAGE", kText, "", "stage name (= STUDYID of `run`; missing in `cohort`)");
 }
+template <class Item>
+constexpr Column<ItemRow<Item>> studyid_field() {
+  using R = ItemRow<Item>;
+  return col<R, [](const R& r) { return text(r.patient.context.studyid); }>(
+      "STUDYID", kText, "", "study (as in `patients`)");
+}
+template <class Item>
+constexpr Column<ItemRow<Item>> trt01p_field() {
+  using R = ItemRow<Item>;
+  return col<R, [](const R& r) { return trt01p(r.patient); }>(
+      "TRT01P", kText, "", "planned treatment: the arm assigned (as in `patients`)");
+}
+template <class Item>
+constexpr Column<ItemRow<Item>> trt01a_field() {
+  using R = ItemRow<Item>;
+  return col<R, [](const R& r) { return trt01a(r.patient); }>(
+      "TRT01A", kText, "", "actual treatment (as in `patients`)");
+}
+/// ORIGIN and STARTDY of ADTTE and ADTTE at data cuts (Item: clinic::Endpoint or CutEndpoint).
+template <class Item>
+std::string_view paramcd_of(const Item& item) {
+  if constexpr (std::is_same_v<Item, CutEndpoint>) {
+    return item.endpoint.paramcd;
+  } else {
+    return item.paramcd;
+  }
+}
+template <class Item>
+constexpr Column<ItemRow<Item>> origin_field() {
+  using R = ItemRow<Item>;
+  return col<R, [](const R& r) { return origin_name_of(r.patient, paramcd_of(r.item)); }>(
+      "ORIGIN", kText, "",
+      "what AVAL counts from: `randomization` (randomized stages), `IL-2 start` (single-arm "
+      "stages; DLT everywhere) or `transplant` (dose escalation, `cohort`)");
+}
+template <class Item>
+constexpr Column<ItemRow<Item>> startdy_field() {
+  using R = ItemRow<Item>;
+  return col<R, [](const R& r) { return origin_day_of(r.patient, paramcd_of(r.item)); }>(
+      "STARTDY", kReal, "day",
+      "day of ORIGIN since transplant (ADaM's STARTDT as a day; the event or censoring day is "
+      "STARTDY + AVAL)");
+}
 
 /// A month of the patient's trial calendar: missing outside randomized stages (and when infinite,
 /// as a loss to follow-up that never happens).
@@ -155,6 +234,12 @@ std::optional<double> calendar_value(const PatientRow& p) {
   const auto* c = p.context.calendar;
   if (c == nullptr || !std::isfinite(c->*M)) return std::nullopt;
   return c->*M;
+}
+/// A month after randomization: missing for a registrant never randomized.
+template <auto M>
+std::optional<double> randomized_value(const PatientRow& p) {
+  if (p.context.not_randomized) return std::nullopt;
+  return calendar_value<M>(p);
 }
 
 // ---- ADSL
@@ -169,9 +254,10 @@ const std::array kAdslColumns{
                                                            "replicate (0-based)"),
     col<P, [](const P& p) { return text(p.usubjid); }>(
         "USUBJID", kText, "", "unique subject id: `<STUDYID>-<patient id, 6 digits>`"),
-    col<P, [](const P& p) { return text(p.record.arm); }>(
+    col<P, [](const P& p) { return trt01p(p); }>(
         "ARM", kText, "",
-        "arm (dose escalation: `<stage> level k`; single arm: `<stage> IL-2`; cohort: `--arm`)"),
+        "arm (dose escalation: `<stage> level k`; single arm: `<stage> IL-2`; cohort: `--arm`; "
+        "missing for a registrant never randomized)"),
     col<P, [](const P& p) { return p.record.covariates.age_years; }>("AGE", kReal, "years",
                                                                      "age at transplant"),
     col<P, [](const P& p) { return text(model::to_string(p.record.covariates.sex)); }>("SEX", kText,
@@ -253,18 +339,21 @@ const std::array kAdslColumns{
                                                    "the patient number behind the random streams"),
     col<P, [](const P& p) { return text(p.context.product); }>(
         "PRODUCT", kText, "", "IL-2 product of the arm's regimen (empty without IL-2)"),
-    col<P, [](const P& p) { return p.context.origin; }>(
-        "ORIGIN_DAY", kReal, "day",
-        "time origin of ADTTE (randomization or IL-2 start; 0 = transplant)"),
+    col<P,
+        [](const P& p) {
+          return p.context.not_randomized ? std::nullopt : std::optional(p.context.origin);
+        }>("ORIGIN_DAY", kReal, "day",
+           "time origin of ADTTE (randomization or IL-2 start; 0 = transplant; missing for a "
+           "registrant never randomized)"),
     col<P,
         [](const P& p) { return calendar_value<&clinic::TrialCalendar::registration_month>(p); }>(
         "REGMO", kReal, "months",
         "randomized stages: calendar month of registration, since the stage opened (missing "
         "elsewhere)"),
-    col<P,
-        [](const P& p) { return calendar_value<&clinic::TrialCalendar::randomization_month>(p); }>(
+    col<P, [](const P&
+                  p) { return randomized_value<&clinic::TrialCalendar::randomization_month>(p); }>(
         "RANDMO", kReal, "months", "randomized stages: calendar month of randomization"),
-    col<P, [](const P& p) { return calendar_value<&clinic::TrialCalendar::dropout_month>(p); }>(
+    col<P, [](const P& p) { return randomized_value<&clinic::TrialCalendar::dropout_month>(p); }>(
         "LOSTMO", kReal, "months",
         "randomized stages: calendar month of loss to follow-up (missing: never lost)"),
     col<P,
@@ -278,6 +367,34 @@ const std::array kAdslColumns{
         "COHORT", kText, "",
         "the patient's cohort: the component drawn for a patient of a mixture cohort, else the "
         "arm's cohort"),
+    col<P, [](const P& p) { return trt01p(p); }>(
+        "TRT01P", kText, "",
+        "planned treatment: the arm assigned (= ARM; missing for a registrant never randomized)"),
+    col<P, [](const P& p) { return trt01a(p); }>(
+        "TRT01A", kText, "",
+        "actual treatment: the arm, except on an IL-2 arm without any IL-2 given: the stage's arm "
+        "without IL-2 (missing if it has none, and for a registrant never randomized)"),
+    col<P,
+        [](const P& p) {
+          return p.context.calendar != nullptr ? std::optional(yes_no(!p.context.not_randomized))
+                                               : std::nullopt;
+        }>("RANDFL", kText, "",
+           "randomized stages: `Y` randomized, `N` registered and never randomized (missing in "
+           "other stages and `cohort`)"),
+    col<P, [](const P& p) { return yes_no(!p.context.not_randomized); }>(
+        "ITTFL", kText, "",
+        "intent-to-treat population: `Y` assigned an arm (randomized, or enrolled in a stage "
+        "without randomization or a cohort), `N` a registrant never randomized"),
+    col<P, [](const P& p) { return yes_no(p.record.treated); }>(
+        "SAFFL", kText, "", "safety population: `Y` received any IL-2 (= TREATED)"),
+    col<P,
+        [](const P& p) {
+          return p.context.not_randomized ? clinic::to_string(*p.context.not_randomized)
+                                          : std::string_view("");  // text, not NULL
+        }>("NOTRNDRS", kText, "",
+           "randomized stages: why a registrant was never randomized (`refusal`, `death`, "
+           "`relapse`, `no platelet recovery`, `other`, `numerical failure`; empty if "
+           "randomized)"),
 };
 const auto kAdslFields = fields_of(kAdslColumns);
 const auto kAdslCsv = writers_of(kAdslColumns);
@@ -293,8 +410,8 @@ const std::array kAdtteColumns{
     arm_field<clinic::Endpoint>(),
     col<E, [](const E& r) { return text(r.item.paramcd); }>(
         "PARAMCD", kText, "", "endpoint code (table of parameter codes)"),
-    col<E, [](const E& r) { return r.item.aval; }>(
-        "AVAL", kReal, "", "time from ORIGIN_DAY of `patients` (DLT: from IL-2 start), in AVALU"),
+    col<E, [](const E& r) { return r.item.aval; }>("AVAL", kReal, "",
+                                                   "time from ORIGIN (day STARTDY), in AVALU"),
     col<E, [](const E& r) { return unit_of(r); }>("AVALU", kText, "", "unit of AVAL"),
     col<E, [](const E& r) { return r.item.cnsr; }>("CNSR", kInt, "", "0 = event, 1 = censored"),
     col<E, [](const E& r) { return text(r.item.evntdesc); }>(
@@ -302,6 +419,11 @@ const std::array kAdtteColumns{
     col<E, [](const E& r) { return param_of(r); }>("PARAM", kText, "", "endpoint label"),
     stage_index_field<clinic::Endpoint>(),
     stage_field<clinic::Endpoint>(),
+    studyid_field<clinic::Endpoint>(),
+    trt01p_field<clinic::Endpoint>(),
+    trt01a_field<clinic::Endpoint>(),
+    origin_field<clinic::Endpoint>(),
+    startdy_field<clinic::Endpoint>(),
 };
 const auto kAdtteFields = fields_of(kAdtteColumns);
 const auto kAdtteCsv = writers_of(kAdtteColumns);
@@ -318,8 +440,10 @@ const std::array kAdlbColumns{
     col<L, [](const L& r) { return text(r.item.paramcd); }>(
         "PARAMCD", kText, "", "lab or assay code (table of parameter codes)"),
     col<L, [](const L& r) { return r.item.value; }>("AVAL", kReal, "", "measured value, in AVALU"),
-    col<L, [](const L& r) { return r.item.day; }>("ADY", kReal, "day",
-                                                  "day of the visit since transplant"),
+    col<L, [](const L& r) { return study_day(r.patient.record, r.item.day); }>(
+        "ADY", kReal, "day",
+        "ADaM study day of the visit: TXDY - TRTSDY + 1 on or after IL-2 start (day 1), TXDY - "
+        "TRTSDY before it; missing without IL-2"),
     col<L, [](const L& r) { return text(r.item.visit); }>(
         "VISIT", kText, "", "visit (`BASELINE`, `IL2 D4`, `TX D30`, …)"),
     col<L,
@@ -328,9 +452,33 @@ const std::array kAdlbColumns{
         }>("ETRATIO", kReal, "", "effector:target ratio of the lysis assays (missing otherwise)"),
     col<L, [](const L& r) { return param_of(r); }>("PARAM", kText, "", "lab or assay label"),
     col<L, [](const L& r) { return unit_of(r); }>("AVALU", kText, "",
-                                                  "unit of AVAL (missing for a 0/1 result)"),
+                                                  "unit of AVAL (`1` for a 0/1 result)"),
     stage_index_field<clinic::LabValue>(),
     stage_field<clinic::LabValue>(),
+    studyid_field<clinic::LabValue>(),
+    trt01p_field<clinic::LabValue>(),
+    trt01a_field<clinic::LabValue>(),
+    col<L, [](const L& r) { return r.item.day; }>("TXDY", kReal, "day",
+                                                  "day of the visit since transplant"),
+    col<L,
+        [](const L& r) { return r.base != nullptr ? std::optional(r.base->value) : std::nullopt; }>(
+        "BASE", kReal, "",
+        "baseline value of the parameter (AVAL of its ABLFL record), in AVALU; missing "
+        "without a baseline visit"),
+    col<L,
+        [](const L& r) {
+          return (r.base != nullptr && r.item.day > r.base->day)
+                     ? std::optional(r.item.value - r.base->value)
+                     : std::nullopt;
+        }>("CHG", kReal, "",
+           "change from baseline, AVAL - BASE, after the baseline visit (missing at and before "
+           "it)"),
+    col<L,
+        [](const L& r) {
+          return &r.item == r.base ? std::optional(std::string_view("Y")) : std::nullopt;
+        }>("ABLFL", kText, "",
+           "`Y` on the baseline record: per parameter (PARAMCD and, for the lysis assays, "
+           "ETRATIO) the last value at the `BASELINE` visit before the (would-be) IL-2 start"),
 };
 const auto kAdlbFields = fields_of(kAdlbColumns);
 const auto kAdlbCsv = writers_of(kAdlbColumns);
@@ -357,6 +505,9 @@ const std::array kAdaeColumns{
                                                           "time spent at grade 4"),
     stage_index_field<clinic::AdverseEvent>(),
     stage_field<clinic::AdverseEvent>(),
+    studyid_field<clinic::AdverseEvent>(),
+    trt01p_field<clinic::AdverseEvent>(),
+    trt01a_field<clinic::AdverseEvent>(),
 };
 const auto kAdaeFields = fields_of(kAdaeColumns);
 const auto kAdaeCsv = writers_of(kAdaeColumns);
@@ -421,6 +572,9 @@ const std::array kExColumns{
         }>("EXCYCLE", kInt, "",
            "repetition of the regimen's `repeat` cycle the record belongs to (1 = first); "
            "missing outside a cycle"),
+    studyid_field<clinic::ExposureSegment>(),
+    trt01p_field<clinic::ExposureSegment>(),
+    trt01a_field<clinic::ExposureSegment>(),
 };
 const auto kExFields = fields_of(kExColumns);
 const auto kExCsv = writers_of(kExColumns);
@@ -442,7 +596,7 @@ const std::array kAdtteCutColumns{
     col<K, [](const K& r) { return text(r.item.endpoint.paramcd); }>(
         "PARAMCD", kText, "", "endpoint code: PFS, OS, RELAPSE, NRM"),
     col<K, [](const K& r) { return r.item.endpoint.aval; }>(
-        "AVAL", kReal, "", "time from ORIGIN_DAY of `patients` as known at the cut, in AVALU"),
+        "AVAL", kReal, "", "time from ORIGIN (day STARTDY) as known at the cut, in AVALU"),
     col<K, [](const K& r) { return unit_of(r); }>("AVALU", kText, "", "unit of AVAL"),
     col<K, [](const K& r) { return r.item.endpoint.cnsr; }>("CNSR", kInt, "",
                                                             "0 = event by the cut, 1 = censored"),
@@ -451,11 +605,40 @@ const std::array kAdtteCutColumns{
         "what ended the time (event; `data cut`; `lost to follow-up`; end of follow-up)"),
     stage_index_field<CutEndpoint>(),
     stage_field<CutEndpoint>(),
+    studyid_field<CutEndpoint>(),
+    trt01p_field<CutEndpoint>(),
+    trt01a_field<CutEndpoint>(),
+    origin_field<CutEndpoint>(),
+    startdy_field<CutEndpoint>(),
 };
 const auto kAdtteCutFields = fields_of(kAdtteCutColumns);
 const auto kAdtteCutCsv = writers_of(kAdtteCutColumns);
 
 }  // namespace
+
+std::vector<const clinic::LabValue*> baseline_of(const std::vector<clinic::LabValue>& labs) {
+  const auto same = [](const clinic::LabValue& a, const clinic::LabValue& b) {
+    return a.paramcd == b.paramcd && a.et_ratio == b.et_ratio;
+  };
+  std::vector<const clinic::LabValue*> found;  // one per parameter with a baseline visit
+  for (const auto& l : labs) {
+    if (l.visit != clinic::kBaselineVisit) continue;
+    const auto it =
+        std::find_if(found.begin(), found.end(), [&](const auto* b) { return same(*b, l); });
+    if (it == found.end()) {
+      found.push_back(&l);
+    } else if (l.day >= (*it)->day) {
+      *it = &l;
+    }
+  }
+  std::vector<const clinic::LabValue*> base(labs.size(), nullptr);
+  for (std::size_t i = 0; i < labs.size(); ++i) {
+    for (const auto* b : found) {
+      if (same(*b, labs[i])) base[i] = b;
+    }
+  }
+  return base;
+}
 
 const clinic::ParameterCode& parameter_code(std::string_view paramcd) {
   const auto* p = clinic::find_parameter_code(paramcd);

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "clinic/endpoints.hpp"
 #include "clinic/record.hpp"
@@ -20,6 +21,13 @@
 #include "output/csv_fields.hpp"
 
 namespace il2sim::output {
+
+/// ORIGIN of ADTTE, what a stage's times count from: transplant (a cohort, dose escalation),
+/// randomization (a randomized stage, wherever it randomizes), IL-2 start (a single-arm stage;
+/// the DLT endpoint everywhere).
+inline constexpr std::string_view kOriginTransplant = "transplant";
+inline constexpr std::string_view kOriginRandomization = "randomization";
+inline constexpr std::string_view kOriginIl2Start = "IL-2 start";
 
 /// Identifies the rows of one patient.
 struct RowContext {
@@ -41,6 +49,14 @@ struct RowContext {
   std::optional<std::size_t> stage_index;  ///< 0-based position of the stage (none in a cohort)
   /// A randomized stage's calendar of the patient and its data cuts (nullptr elsewhere).
   const clinic::TrialCalendar* calendar = nullptr;
+  /// ORIGIN of ADTTE: what `origin` is (kOriginTransplant, kOriginRandomization, kOriginIl2Start).
+  std::string_view origin_name = kOriginTransplant;
+  /// The stage's arm without IL-2, if it has one (empty: none): TRT01A of a patient of an IL-2
+  /// arm who received no IL-2.
+  std::string_view untreated_arm{};
+  /// A randomized stage's registrant who was never randomized: why. Such a patient has a row in
+  /// ADSL only (the design does not follow him after the attrition).
+  std::optional<clinic::NotTreatedReason> not_randomized{};
 };
 
 /// One patient record in its context: the row of ADSL and the parent of every other view's rows.
@@ -61,6 +77,8 @@ struct ItemRow {
   const PatientRow& patient;
   const Item& item;
   const clinic::ParameterCode* code = nullptr;
+  /// ADLB: the baseline record of the row's parameter (baseline_of()); nullptr: none.
+  const Item* base = nullptr;
 };
 using EndpointRow = ItemRow<clinic::Endpoint>;
 using LabRow = ItemRow<clinic::LabValue>;
@@ -74,6 +92,12 @@ struct CutEndpoint {
   clinic::Endpoint endpoint;
 };
 using CutEndpointRow = ItemRow<CutEndpoint>;
+
+/// The baseline record of each lab value of a record (same order; nullptr: none): for each
+/// parameter (PARAMCD, and the E:T ratio of a lysis assay), the last value at the protocol's
+/// baseline visit (clinic::kBaselineVisit: the assay visit before the (would-be) IL-2 start).
+[[nodiscard]] std::vector<const clinic::LabValue*> baseline_of(
+    const std::vector<clinic::LabValue>& labs);
 
 /// USUBJID: study id, '-', the patient number zero-padded to 6 digits.
 [[nodiscard]] std::string usubjid(std::string_view studyid, std::uint32_t patient);
@@ -130,6 +154,7 @@ struct AdtteView {
   static CsvWriters<Row> csv_writers() { return adtte_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
+    if (p.context.not_randomized) return;
     for (const auto& e : clinic::endpoints(p.record, p.context.origin))
       f(Row{p, e, &parameter_code(e.paramcd)});
   }
@@ -146,7 +171,12 @@ struct AdlbView {
   static CsvWriters<Row> csv_writers() { return adlb_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
-    for (const auto& l : p.record.labs) f(Row{p, l, &parameter_code(l.paramcd)});
+    if (p.context.not_randomized) return;
+    const auto base = baseline_of(p.record.labs);
+    for (std::size_t i = 0; i < p.record.labs.size(); ++i) {
+      const auto& l = p.record.labs[i];
+      f(Row{p, l, &parameter_code(l.paramcd), base[i]});
+    }
   }
 };
 
@@ -161,6 +191,7 @@ struct AdaeView {
   static CsvWriters<Row> csv_writers() { return adae_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
+    if (p.context.not_randomized) return;
     for (const auto& a : p.record.adverse_events) f(Row{p, a});
   }
 };
@@ -177,6 +208,7 @@ struct ExView {
   static CsvWriters<Row> csv_writers() { return ex_csv(); }
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
+    if (p.context.not_randomized) return;
     for (const auto& e : p.record.exposure) f(Row{p, e});
   }
 };
@@ -199,7 +231,7 @@ struct AdtteCutView {
   template <class F>
   static void rows(const PatientRow& p, F&& f) {
     const auto* cal = p.context.calendar;
-    if (cal == nullptr) return;
+    if (cal == nullptr || p.context.not_randomized) return;
     const auto all = clinic::endpoints(p.record, p.context.origin);
     for (std::size_t k = 0; k < cal->cut_months.size(); ++k) {
       const double cut = cal->cut_months[k];

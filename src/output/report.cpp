@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -226,8 +227,7 @@ struct LabSpec {
 
 bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
                     const std::vector<std::string>& arms,
-                    const std::vector<trial::StagePatient>& patients,
-                    const std::string& origin_text) {
+                    std::span<const trial::StagePatient> patients, const std::string& origin_text) {
   Figure f;
   f.id = id;
   f.title = spec.title;
@@ -291,7 +291,7 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
 // -------------------------------------------------------------------------------
 
 void toxicity_table(Page& page, const std::vector<std::string>& arms,
-                    const std::vector<trial::StagePatient>& patients) {
+                    std::span<const trial::StagePatient> patients) {
   Table t;
   t.caption = "Toxicity by worst CTC grade and arm (treated patients)";
   t.groups.push_back({"", 1});
@@ -344,7 +344,7 @@ void toxicity_table(Page& page, const std::vector<std::string>& arms,
 }
 
 void completion_table(Page& page, const std::vector<std::string>& arms,
-                      const std::vector<trial::StagePatient>& patients) {
+                      std::span<const trial::StagePatient> patients) {
   Table t;
   t.caption = "Start and completion of IL-2 by arm";
   t.header = {"Arm", "Patients", "Started IL-2", "Completed induction", "Completed maintenance",
@@ -1042,7 +1042,11 @@ void looks_table(Page& page, const trial::RandomizedResult& r) {
 void randomized_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
   const auto* r = std::get_if<trial::RandomizedResult>(&d.first.stages[i]);
-  const auto& patients = d.first.patients[i];
+  // The randomized patients: the registrants never randomized come after them (StagePatient).
+  const auto& kept = d.first.patients[i];
+  const auto randomized = static_cast<std::size_t>(std::count_if(
+      kept.begin(), kept.end(), [](const auto& p) { return !p.not_randomized.has_value(); }));
+  const std::span<const trial::StagePatient> patients(kept.data(), randomized);
   if (r == nullptr || patients.empty()) {
     page.paragraph("In no replicate was this stage run" +
                    (st.dose_from.empty()

@@ -140,6 +140,96 @@ std::vector<int> read_events(const CsvTable& table, std::size_t column,
   return out;
 }
 
+std::vector<int> read_censor_flags(const CsvTable& table, std::size_t column,
+                                   std::span<const std::size_t> rows) {
+  std::vector<int> out;
+  out.reserve(rows.size());
+  for (auto r : rows) {
+    const std::string_view cell = trim(table.rows[r][column]);
+    double v = 0;
+    if (!parse_number(cell, v) || v < 0 || v != std::floor(v)) {
+      throw UserError(where(table, r, column),
+                      fmt::format("censoring flag '{}' is not allowed", cell),
+                      "0 (event) or a positive whole number (censored), as ADaM's CNSR; NA/empty "
+                      "for missing");
+    }
+    out.push_back(v == 0.0 ? 1 : 0);
+  }
+  return out;
+}
+
+RowFilter parse_row_filter(std::string_view text, std::string_view option) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw UserError(InputLocation{{}, std::nullopt, std::nullopt, std::string(option)},
+                    fmt::format("{} '{}': not COL=VALUE", option, text),
+                    "a column name, '=', and the value its rows must hold, e.g. PARAMCD=PFS");
+  }
+  return {std::string(trim(text.substr(0, eq))), std::string(trim(text.substr(eq + 1)))};
+}
+
+namespace {
+
+bool cell_matches(std::string_view cell, const RowFilter& f) {
+  double a = 0, b = 0;
+  if (parse_number(cell, a) && parse_number(f.value, b)) return a == b;
+  return trim(cell) == f.value;
+}
+
+/// The distinct values of a column, sorted, as a short list for a message.
+std::string values_of(const CsvTable& table, std::size_t column) {
+  std::vector<std::string> values;
+  for (const auto& row : table.rows) values.emplace_back(trim(row[column]));
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  constexpr std::size_t kShown = 20;
+  std::string out;
+  for (std::size_t i = 0; i < std::min(values.size(), kShown); ++i)
+    out += (i > 0 ? ", " : "") + (values[i].empty() ? std::string("(empty)") : values[i]);
+  if (values.size() > kShown) out += fmt::format(", … ({} values)", values.size());
+  return out;
+}
+
+}  // namespace
+
+void keep_rows_where(CsvTable& table, std::span<const RowFilter> filters) {
+  if (filters.empty()) return;
+  std::vector<std::size_t> columns;
+  for (const auto& f : filters) {
+    const std::size_t c = table.column(f.column);
+    const bool present = std::any_of(table.rows.begin(), table.rows.end(),
+                                     [&](const auto& row) { return cell_matches(row[c], f); });
+    if (!present) {
+      throw UserError(
+          InputLocation{table.file, std::nullopt, std::nullopt, "--where"},
+          fmt::format("--where {}={}: no row has {} = '{}'", f.column, f.value, f.column, f.value),
+          fmt::format("a value of {}: {}", f.column, values_of(table, c)));
+    }
+    columns.push_back(c);
+  }
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    bool all = true;
+    for (std::size_t k = 0; k < filters.size() && all; ++k)
+      all = cell_matches(table.rows[r][columns[k]], filters[k]);
+    if (!all) continue;
+    if (kept != r) {
+      table.rows[kept] = std::move(table.rows[r]);
+      table.lines[kept] = table.lines[r];
+    }
+    ++kept;
+  }
+  if (kept == 0) {
+    std::string conditions;
+    for (const auto& f : filters) conditions += fmt::format(" --where {}={}", f.column, f.value);
+    throw UserError(InputLocation{table.file, std::nullopt, std::nullopt, "--where"},
+                    fmt::format("no row meets every condition:{}", conditions),
+                    "conditions that some row meets together (they are combined with AND)");
+  }
+  table.rows.resize(kept);
+  table.lines.resize(kept);
+}
+
 bool column_is_numeric(const CsvTable& table, std::size_t column,
                        std::span<const std::size_t> rows) {
   double v = 0;

@@ -45,6 +45,28 @@ struct CompleteRows {
 [[nodiscard]] std::vector<int> read_events(const CsvTable& table, std::size_t column,
                                            std::span<const std::size_t> rows);
 
+/// Event indicators (1 = event) from an ADaM censoring flag such as ADTTE's CNSR: 0 = event, a
+/// positive whole number = censored (ADaM lets the number code the reason). @throws UserError
+/// naming file, line, column and value for any other value.
+[[nodiscard]] std::vector<int> read_censor_flags(const CsvTable& table, std::size_t column,
+                                                 std::span<const std::size_t> rows);
+
+/// One condition on the rows: the cell of `column` equals `value` (numerically when both read as
+/// numbers, so 1 matches 1.0; otherwise as text, blanks around the cell trimmed).
+struct RowFilter {
+  std::string column;
+  std::string value;
+};
+
+/// Parses `COL=VALUE` (split at the first '='). @throws UserError naming `option` when there is no
+/// '=' or the column name is empty.
+[[nodiscard]] RowFilter parse_row_filter(std::string_view text, std::string_view option);
+
+/// Keeps the rows of `table` that meet every filter (AND), in file order (`lines` in step).
+/// @throws UserError for an unknown column (with the closest name), a value that no row of its
+/// column holds (with the values it holds), or when no row meets them all.
+void keep_rows_where(CsvTable& table, std::span<const RowFilter> filters);
+
 /// True when every given cell of the column reads as a finite number.
 [[nodiscard]] bool column_is_numeric(const CsvTable& table, std::size_t column,
                                      std::span<const std::size_t> rows);

@@ -441,7 +441,8 @@ struct Registrant {
   clinic::TrialCalendar cal;  ///< registration, randomization, dropout; in the analysis population
   double origin = 0.0;  ///< time origin of the endpoints, days since transplant (randomization)
   bool randomized = false;
-  std::string not_randomized_cause;  ///< attrition cause when not randomized
+  /// Attrition cause when not randomized (then `record` is the screening course).
+  clinic::NotTreatedReason not_randomized = clinic::NotTreatedReason::kNone;
   int arm = -1;
   bool started = false;  ///< received IL-2, or (arm without IL-2) would have (see run_randomized)
   std::string stratum;
@@ -522,14 +523,12 @@ void accrue(const scenario::Scenario& s, const scenario::StageSpec& st, std::uin
 }
 
 /// Why a registrant was not randomized (the attrition table's cause).
-std::string attrition_cause(const Registrant& g, const clinic::PatientRecord& r) {
-  const bool reached_start = r.not_treated == clinic::NotTreatedReason::kNone;
-  std::string cause(reached_start && g.patient.refuses ? std::string("refusal")
-                    : reached_start && g.patient.other_attrition
-                        ? std::string(clinic::to_string(clinic::NotTreatedReason::kOther))
-                        : std::string(clinic::to_string(r.not_treated)));
-  if (cause.empty()) cause = "other";
-  return cause;
+clinic::NotTreatedReason attrition_cause(const Registrant& g, const clinic::PatientRecord& r) {
+  using clinic::NotTreatedReason;
+  const bool reached_start = r.not_treated == NotTreatedReason::kNone;
+  if (reached_start && g.patient.refuses) return NotTreatedReason::kRefusal;
+  if (reached_start) return NotTreatedReason::kOther;  // other attrition, or no would-be start
+  return r.not_treated;
 }
 
 /// The screening context of a stage: what pass 1b needs to follow a registrant to the window.
@@ -578,7 +577,9 @@ void screen(const Screening& c, const scenario::StageSpec& st, std::size_t from,
           g.cal.randomization_month = g.cal.registration_month + g.origin / kDaysPerMonth;
           g.cal.dropout_month += g.cal.randomization_month;
         } else {
-          g.not_randomized_cause = attrition_cause(g, r);
+          g.not_randomized = attrition_cause(g, r);
+          g.record = std::move(r);  // the screening course: the registrant's row of ADSL
+          g.record.not_treated = g.not_randomized;
         }
       };
   core::ordered_parallel_for<clinic::PatientRecord>(regs.size() - from, c.threads, course, decide);
@@ -615,7 +616,7 @@ std::vector<Registrant> enrol(const Screening& c, const scenario::Scenario& s,
     regs.resize(k);
   }
   for (const auto& g : regs) {
-    if (!g.randomized) ++result.attrition[g.not_randomized_cause];
+    if (!g.randomized) ++result.attrition[std::string(clinic::to_string(g.not_randomized))];
   }
   result.registered = static_cast<int>(regs.size());
   return regs;
@@ -983,6 +984,10 @@ RandomizedResult run_randomized(const scenario::Scenario& s, std::size_t stage_i
         product = std::string(dosing::to_string(local.regimens.at(*arm.regimen).product));
       g.cal.cut_months = cuts;
       keep->push_back({std::move(g.record), g.origin, product, std::move(g.cal)});
+    }
+    for (auto& g : regs) {
+      if (g.randomized) continue;
+      keep->push_back({std::move(g.record), 0.0, "", std::move(g.cal), g.not_randomized});
     }
   }
   return result;

@@ -27,12 +27,18 @@ namespace il2sim::trial {
                                                const scenario::DoseLevel& level);
 
 /// A patient record kept for the CSV views, with the stage it belongs to and its ADTTE origin.
+/// A randomized stage keeps its randomized patients first (in order of randomization), then its
+/// registrants who were never randomized (in order of registration; `not_randomized` set).
 struct StagePatient {
   clinic::PatientRecord record;
   double origin = 0.0;  ///< randomization (or IL-2 start) day: time origin of ADTTE
   std::string product;
   /// A randomized stage's calendar of the patient, with the stage's data cuts (none elsewhere).
   std::optional<clinic::TrialCalendar> calendar{};
+  /// A randomized stage's registrant who was never randomized: why (the cause of the stage's
+  /// attrition table). Its record is the course from transplant to the end of the start window
+  /// (arm "pre-randomization"), with `not_treated` set to the same reason.
+  std::optional<clinic::NotTreatedReason> not_randomized{};
 };
 
 // ---- Dose escalation

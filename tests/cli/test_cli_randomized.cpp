@@ -4,6 +4,7 @@
 // ambiguous accrual target exits 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -128,12 +129,40 @@ TEST(CliRandomized, PatientDataOfChosenReplicates) {
     EXPECT_EQ(rows_of_replicate(first, "0"), rows_of_replicate(all, "0")) << view;
     EXPECT_EQ(rows_of_replicate(list, "2"), rows_of_replicate(all, "2")) << view;
   }
-  // Every randomized patient of ADSL has a registration and randomization month.
+  // Every randomized patient of ADSL has a registration and randomization month; a registrant
+  // never randomized (RANDFL = N) a registration month only.
   const auto adsl = read_text(base + "/all/adsl.csv");
   const std::string header = adsl.substr(0, adsl.find('\n'));
   EXPECT_NE(header.find(",REGMO,RANDMO,LOSTMO,ANLFL"), std::string::npos) << header;
-  EXPECT_EQ(adsl.find(",NA,NA,NA,NA\n"), std::string::npos)
-      << "a randomized patient without calendar";
+  const auto cells = [](const std::string& line) {
+    std::vector<std::string> out(1);
+    bool quoted = false;
+    for (const char c : line) {
+      if (c == '"') quoted = !quoted;
+      if (c == ',' && !quoted) {
+        out.emplace_back();
+      } else {
+        out.back() += c;
+      }
+    }
+    return out;
+  };
+  const auto names = cells(header);
+  const auto index = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  const std::size_t regmo = index("REGMO"), randmo = index("RANDMO"), randfl = index("RANDFL");
+  ASSERT_LT(randfl, names.size());
+  int randomized = 0, never = 0;
+  for (const auto& line : rows_of_replicate(adsl, "0")) {
+    const auto row = cells(line);
+    ASSERT_EQ(row.size(), names.size()) << line;
+    EXPECT_NE(row[regmo], "NA") << line;
+    EXPECT_EQ(row[randmo] == "NA", row[randfl] == "N") << line;
+    (row[randfl] == "Y" ? randomized : never) += 1;
+  }
+  EXPECT_GT(randomized, 0);
+  EXPECT_GT(never, 0);
   // A replicate the run does not have: exit 2, nothing written.
   r = run_il2sim(run + "/bad --patient-data 3");
   EXPECT_EQ(r.exit_code, 2);

@@ -93,8 +93,14 @@ TEST(PatientData, EachLooksCutReproducesItsAnalysis) {
 TEST(PatientData, CalendarColumnsAreConsistent) {
   const auto k = run_small(0);
   int rows = 0;
+  int never_randomized = 0;
   for_each_patient_row(k.s, k.replicate, [&](const PatientRow& p) {
     const auto& c = *p.context.calendar;
+    if (p.context.not_randomized) {  // a registrant lost before randomization: ADSL only
+      ++never_randomized;
+      AdtteCutView::rows(p, [&](const CutEndpointRow&) { ADD_FAILURE() << p.usubjid; });
+      return;
+    }
     EXPECT_LE(c.registration_month, c.randomization_month);
     EXPECT_GT(c.dropout_month, c.randomization_month);
     EXPECT_TRUE(c.analysed);  // population = itt
@@ -105,6 +111,9 @@ TEST(PatientData, CalendarColumnsAreConsistent) {
     });
   });
   EXPECT_GT(rows, 0);
+  int attrition = 0;
+  for (const auto& [cause, n] : k.result.attrition) attrition += n;
+  EXPECT_EQ(never_randomized, attrition);
 }
 
 // Outside randomized stages there is no calendar and no cut row.

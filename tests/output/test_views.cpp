@@ -3,6 +3,7 @@
 // codes).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -142,22 +143,30 @@ TEST(Views, LabRowsHaveTheColumnsOfTheHeader) {
   clinic::PatientRecord r;
   r.id = 12;
   r.arm = "il2";
-  r.labs.push_back({30.0, "NKBLD", 75.077532, 0.0, "TX D30"});
+  r.treated = true;
+  r.start_day = 31.0;
+  r.labs.push_back({30.0, "NKBLD", 75.5, 0.0, "BASELINE"});
   r.labs.push_back({31.5, "LYSK562", 12.5, 20.0, "IL2 D4"});
   r.labs.push_back({31.5, "MRD", 1.0, 0.0, "IL2 D4"});
+  r.labs.push_back({35.0, "NKBLD", 80.25, 0.0, "IL2 D4"});
   std::string out;
   append_adlb(out, {"study", 3, 0.0, "chiron", "study", 1}, r);
   EXPECT_EQ(adlb_header(),
-            "USUBJID,REPLICATE,ARM,PARAMCD,AVAL,ADY,VISIT,ETRATIO,PARAM,AVALU,STAGE_INDEX,STAGE\n");
+            "USUBJID,REPLICATE,ARM,PARAMCD,AVAL,ADY,VISIT,ETRATIO,PARAM,AVALU,STAGE_INDEX,STAGE,"
+            "STUDYID,TRT01P,TRT01A,TXDY,BASE,CHG,ABLFL\n");
   // One row per lab value in the columns of adlb_header(); PARAM and AVALU of clinic's table of
-  // parameter codes (MRD is a 0/1 result without unit: NA).
-  EXPECT_EQ(
-      out,
-      "study-000012,3,il2,NKBLD,75.077532,30,TX D30,NA,NK cells in blood,cells/uL,1,study\n"
-      "study-000012,3,il2,LYSK562,12.5,31.5,IL2 D4,20,Specific lysis of K562 targets by blood "
-      "lymphocytes,%,1,study\n"
-      "study-000012,3,il2,MRD,1,31.5,IL2 D4,NA,Minimal residual disease detected (1 = "
-      "positive),NA,1,study\n");
+  // parameter codes (MRD, a 0/1 result: unit 1). ADY from TRTSDY = 31 (day 1; no day 0): 30 ->
+  // -1, 31.5 -> 1.5, 35 -> 5. NKBLD's baseline is its BASELINE visit (ABLFL Y, BASE 75.5 on both
+  // rows, CHG 80.25 - 75.5 = 4.75 after it); LYSK562 at E:T 20 and MRD have no baseline visit.
+  EXPECT_EQ(out,
+            "study-000012,3,il2,NKBLD,75.5,-1,BASELINE,NA,NK cells in blood,cells/uL,1,study,"
+            "study,il2,il2,30,75.5,NA,Y\n"
+            "study-000012,3,il2,LYSK562,12.5,1.5,IL2 D4,20,Specific lysis of K562 targets by "
+            "blood lymphocytes,%,1,study,study,il2,il2,31.5,NA,NA,NA\n"
+            "study-000012,3,il2,MRD,1,1.5,IL2 D4,NA,Minimal residual disease detected (1 = "
+            "positive),1,1,study,study,il2,il2,31.5,NA,NA,NA\n"
+            "study-000012,3,il2,NKBLD,80.25,5,IL2 D4,NA,NK cells in blood,cells/uL,1,study,"
+            "study,il2,il2,35,75.5,4.75,NA\n");
 }
 
 TEST(Views, ExposureRowsCarryRouteRoleAndAmount) {
@@ -187,18 +196,20 @@ TEST(Views, ExposureRowsCarryRouteRoleAndAmount) {
   sc.amount_unit = "IU";
   sc.cycle = 2;  // the second repetition of a `repeat` cycle (EXCYCLE); civ: outside any cycle
   r.exposure = {civ, sc};
+  r.treated = true;
   std::string out;
   append_ex(out, {"study", 0, 0.0, "chiron"}, r);
   // Numbers in std::to_chars' shortest form (exponent form where it is shorter: 9e+06; fixed
   // on a tie: 1600000).
-  EXPECT_EQ(ex_header(),
-            "USUBJID,REPLICATE,ARM,EXTRT,EXPHASE,EXSTDY,EXENDY,EXRATE,EXDOSE,EXDOSU,DOSEFRAC,"
-            "EXENDRS,EXROUTE,EXROLE,EXAMT,EXAMTU,STAGE_INDEX,STAGE,EXCYCLE\n");
+  EXPECT_EQ(
+      ex_header(),
+      "USUBJID,REPLICATE,ARM,EXTRT,EXPHASE,EXSTDY,EXENDY,EXRATE,EXDOSE,EXDOSU,DOSEFRAC,"
+      "EXENDRS,EXROUTE,EXROLE,EXAMT,EXAMTU,STAGE_INDEX,STAGE,EXCYCLE,STUDYID,TRT01P,TRT01A\n");
   EXPECT_EQ(out,
             "study-000005,0,il2,chiron,induction,10,15,9e+06,4.5e+07,IU,1,completed,civ,"
-            "induction,NA,NA,NA,NA,NA\n"
+            "induction,NA,NA,NA,NA,NA,study,il2,il2\n"
             "study-000005,0,il2,chiron,maintenance,20.25,20.25,0,1600000,IU,1,given,sc,"
-            "maintenance,2e+06,IU,NA,NA,2\n");
+            "maintenance,2e+06,IU,NA,NA,2,study,il2,il2\n");
 }
 
 TEST(Views, HeadersKeepTheColumnOrderOfTheContract) {
@@ -321,12 +332,18 @@ TEST(Views, RowsMatchTheirHeaderAndNumbersAreExact) {
     for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size()) << view_files()[k];
   }
   const auto adlb = table_of(views[2]);  // for_each_patient_view: ADSL, ADTTE, ADLB, ADAE, EX
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(adlb[0].begin(), adlb[0].end(), name) -
+                                    adlb[0].begin());
+  };
+  const std::size_t aval = column("AVAL"), txdy = column("TXDY");
+  ASSERT_LT(txdy, adlb[0].size());
   std::size_t i = 1;
   for (const auto& r : records) {
     for (const auto& l : r.labs) {
       ASSERT_LT(i, adlb.size());
-      EXPECT_EQ(parse(adlb[i][4]), l.value);  // AVAL
-      EXPECT_EQ(parse(adlb[i][5]), l.day);    // ADY
+      EXPECT_EQ(parse(adlb[i][aval]), l.value);
+      EXPECT_EQ(parse(adlb[i][txdy]), l.day);
       ++i;
     }
   }

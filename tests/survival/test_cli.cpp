@@ -113,4 +113,60 @@ TEST(SurvivalCli, JsonIsStrictAndHasTheContractKeys) {
   EXPECT_EQ(ji["gray_test"].size(), 2U);
 }
 
+// --where COL=VALUE keeps the rows that hold VALUE (AND over repeats); --censor reads an ADaM
+// censoring flag (0 = event, a positive whole number = censored). Closed form: the two-row file
+// below, filtered to group a, is the one-row file with the event column written out.
+TEST(SurvivalCli, WhereAndCensorReadAdamColumns) {
+  const auto adam =
+      write_temp("adam.csv", "PARAMCD,AVAL,CNSR,ARM\nPFS,5,0,a\nPFS,7,2,a\nOS,9,1,a\nPFS,3,0,b\n");
+  const auto plain = write_temp("plain.csv", "t,e\n5,1\n7,0\n");
+  const auto a = il2sim("survival km --data " + adam +
+                            " --time AVAL --censor CNSR --where PARAMCD=PFS --where ARM=a --json",
+                        false);
+  const auto b = il2sim("survival km --data " + plain + " --time t --event e --json", false);
+  ASSERT_EQ(a.code, 0) << a.out;
+  EXPECT_EQ(a.out, b.out);
+  const auto lr = il2sim("survival logrank --data " + adam +
+                         " --time AVAL --censor CNSR --where PARAMCD=PFS --group ARM --json");
+  EXPECT_EQ(lr.code, 0) << lr.out;
+  // cuminc filters the same way: the OS row alone is one censored time (status 1 = censoring
+  // code here), so no cause is left.
+  const auto ci = il2sim("survival cuminc --data " + adam +
+                         " --time AVAL --status CNSR --censor-code 1 --where PARAMCD=OS");
+  EXPECT_EQ(ci.code, 2);
+  EXPECT_NE(ci.out.find("no event of any cause"), std::string::npos) << ci.out;
+}
+
+TEST(SurvivalCli, WhereAndCensorRefuseWhatTheyCannotHonour) {
+  const auto adam = write_temp("adam2.csv", "PARAMCD,AVAL,CNSR\nPFS,5,0\nOS,7,1\n");
+  const std::string base = "survival km --data " + adam + " --time AVAL ";
+  const auto unknown = il2sim(base + "--censor CNSR --where PARAMC=PFS");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.out.find("no column named 'PARAMC' (did you mean 'PARAMCD'?)"),
+            std::string::npos)
+      << unknown.out;
+  const auto absent = il2sim(base + "--censor CNSR --where PARAMCD=EFS");
+  EXPECT_EQ(absent.code, 2);
+  EXPECT_NE(absent.out.find("--where PARAMCD=EFS: no row has PARAMCD = 'EFS'"), std::string::npos)
+      << absent.out;
+  EXPECT_NE(absent.out.find("OS, PFS"), std::string::npos) << absent.out;
+  const auto none = il2sim(base + "--censor CNSR --where PARAMCD=PFS --where CNSR=1");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.out.find("no row meets every condition"), std::string::npos) << none.out;
+  const auto no_eq = il2sim(base + "--censor CNSR --where PARAMCD");
+  EXPECT_EQ(no_eq.code, 2);
+  EXPECT_NE(no_eq.out.find("not COL=VALUE"), std::string::npos) << no_eq.out;
+  const auto both = il2sim(base + "--censor CNSR --event CNSR");
+  EXPECT_EQ(both.code, 2);
+  EXPECT_NE(both.out.find("both --event and --censor"), std::string::npos) << both.out;
+  const auto neither = il2sim(base);
+  EXPECT_EQ(neither.code, 2);
+  EXPECT_NE(neither.out.find("no event column"), std::string::npos) << neither.out;
+  const auto bad = write_temp("adam3.csv", "AVAL,CNSR\n5,0\n7,0.5\n");
+  const auto flag = il2sim("survival km --data " + bad + " --time AVAL --censor CNSR");
+  EXPECT_EQ(flag.code, 2);
+  EXPECT_NE(flag.out.find(":3:2: CNSR: censoring flag '0.5' is not allowed"), std::string::npos)
+      << flag.out;
+}
+
 }  // namespace
