@@ -319,6 +319,34 @@ struct LabSpec {
   bool treated_only = false;
 };
 
+/// The x axis of a figure over visits at days [lo, hi] from the origin, spanning them exactly:
+/// over more than 6 months in months with ticks every 6 or 12 (the figure's x values are
+/// converted), otherwise in days with ticks every 7, 14 or 28 days.
+void visit_axis(Figure& f, double lo, double hi, const std::string& origin_text) {
+  f.x.nice = false;
+  if (hi - lo > 6.0 * kDaysPerMonth) {
+    for (auto& series : f.series) {
+      std::visit(
+          [](auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, report::Line> || std::is_same_v<T, report::Band>) {
+              for (auto& x : v.x) x /= kDaysPerMonth;
+            }
+          },
+          series);
+    }
+    f.x.label = "Months since " + origin_text;
+    f.x.step = month_step((hi - lo) / kDaysPerMonth);
+    f.x.min = lo / kDaysPerMonth;
+    f.x.max = hi / kDaysPerMonth;
+    return;
+  }
+  f.x.label = "Days since " + origin_text;
+  f.x.step = hi - lo <= 56.0 ? 7.0 : hi - lo <= 112.0 ? 14.0 : 28.0;
+  f.x.min = lo;
+  f.x.max = hi;
+}
+
 bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
                     const std::vector<std::string>& arms,
                     const std::vector<trial::StagePatient>& patients,
@@ -326,7 +354,6 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
   Figure f;
   f.id = id;
   f.title = spec.title;
-  f.x.label = "Days since " + origin_text;
   f.y.label = spec.ylabel;
   f.y.log10 = spec.log10;
   if (!spec.log10) f.y.min = 0.0;
@@ -371,9 +398,7 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
   if (!any) return false;
   // The axis spans the visits exactly (ticks inside it), so that the baseline visit does not widen
   // it to the next tick below zero.
-  f.x.min = x_lo;
-  f.x.max = x_hi;
-  f.x.nice = false;
+  visit_axis(f, x_lo, x_hi, origin_text);
   page.figure(
       f, fmt::format("{}: median (line) and 5th–95th percentiles (band) across the {}patients of "
                      "the example replicate at the visits scheduled from {}{}.",
