@@ -773,6 +773,15 @@ std::string bars_svg(const Bars& v, DrawContext& c) {
   return o;
 }
 
+/// Paint of a label inside the plot: its colour over a white outline, so that it stays legible on
+/// a bar, band or line.
+std::string halo(std::string_view col) {
+  return fmt::format(
+      "fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" "
+      "paint-order=\"stroke\"",
+      col);
+}
+
 std::string refline_svg(const RefLine& v, DrawContext& c) {
   const std::string col = colour(v.colour);
   const auto& lay = c.lay;
@@ -790,8 +799,7 @@ std::string refline_svg(const RefLine& v, DrawContext& c) {
       const double tx = right ? X + 4 : X - 4;
       const double ty =
           c.labels.place(tx, lay.top + kTickFont + 2, w, right ? "start" : "end", kTickFont);
-      o += text_svg(tx, ty, v.label, kTickFont, right ? "start" : "end",
-                    fmt::format("fill=\"{}\"", col));
+      o += text_svg(tx, ty, v.label, kTickFont, right ? "start" : "end", halo(col));
       o += "\n";
     }
     return o;
@@ -805,7 +813,7 @@ std::string refline_svg(const RefLine& v, DrawContext& c) {
     // Above the line, or below it when the line is at the top of the plot.
     const double ty0 = Y - 5 - kTickFont < lay.top ? Y + 4 + kTickFont : Y - 5;
     const double ty = c.labels.place(lay.right - 4, ty0, w, "end", kTickFont);
-    o += text_svg(lay.right - 4, ty, v.label, kTickFont, "end", fmt::format("fill=\"{}\"", col));
+    o += text_svg(lay.right - 4, ty, v.label, kTickFont, "end", halo(col));
     o += "\n";
   }
   return o;
@@ -848,7 +856,7 @@ std::string series_svg(const Series& s, DrawContext& c) {
           const double X = c.sx.map(v.x);
           const double Y = c.labels.place(X, c.sy.map(v.y), text_width(v.text, kLabelFont),
                                           v.anchor, kLabelFont);
-          return text_svg(X, Y, v.text, kLabelFont, v.anchor) + "\n";
+          return text_svg(X, Y, v.text, kLabelFont, v.anchor, halo("#222222")) + "\n";
         }
       },
       s);
