@@ -281,6 +281,7 @@ Figure km_figure(const std::string& id, const std::string& title, const std::str
     curves.push_back(survival::kaplan_meier(t, e, survival::KmOptions{}, arms[a]));
     auto band = km_band(curves.back());
     band.colour = a;
+    band.label = arms[a] + " 95 % CI";
     f.add(band);
     auto s = km_step(curves.back());
     s.label = arms[a];

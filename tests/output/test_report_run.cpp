@@ -158,7 +158,7 @@ TEST(ReportRun, FigureDataAreThoseOfAdtte) {
     ASSERT_FALSE(t.empty()) << arm;
     const auto curve = survival::kaplan_meier(t, e, survival::KmOptions{}, arm);
     const auto steps = figure_rows(km, arm, "step");
-    const auto band = figure_rows(km, arm, "band");
+    const auto band = figure_rows(km, arm + " 95 % CI", "band");
     std::size_t k = 1;  // row 0 is (0, 1)
     ASSERT_FALSE(steps.empty()) << arm;
     EXPECT_EQ(steps[0][2], "0");
