@@ -137,11 +137,11 @@ std::vector<std::vector<std::string>> figure_rows(const survival::CsvTable& t,
   return out;
 }
 
-// The Kaplan–Meier figures' data are the survival layer's Kaplan–Meier of adtte.csv, arm by arm:
-// the steps (S at each event time, months = days / 30.4375) and the shaded band (the log-transform
-// Greenwood CI of survfit's default). And the CONSORT flow's randomized and analysed counts per
-// arm are adtte.csv's patients per arm (the example replicate's randomized patients; this scenario
-// analyses intention to treat).
+// The figures' data. The Kaplan–Meier figures' are the survival layer's Kaplan–Meier of adtte.csv,
+// arm by arm: the steps (S at each event time, months = days / 30.4375) and the shaded band (the
+// log-transform Greenwood CI of survfit's default). And the CONSORT flow's randomized and analysed
+// counts per arm are adtte.csv's patients per arm (the example replicate's randomized patients;
+// this scenario analyses intention to treat).
 TEST(ReportRun, FigureDataAreThoseOfAdtte) {
   const std::string dir = temp_dir("figures");
   ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 2 --out " + dir).exit_code, 0);
@@ -187,6 +187,19 @@ TEST(ReportRun, FigureDataAreThoseOfAdtte) {
       EXPECT_TRUE(found) << box << " of " << arm;
     }
   }
+  // The HR histogram is on a log axis: its bins have equal width in log HR (docs/report.md) and
+  // hold every replicate's HR (2 replicates, each with a finite Cox HR in this scenario).
+  const auto hist = survival::read_csv(dir + "/figures/s1-hr-hist.csv");
+  const auto bars = figure_rows(hist, "replicates per bin", "bar");
+  ASSERT_GE(bars.size(), 2U);
+  double replicates = 0.0;
+  const double width = std::log10(std::stod(bars[0][4]) / std::stod(bars[0][3]));
+  for (const auto& b : bars) {
+    replicates += std::stod(b[5]);
+    EXPECT_NEAR(std::log10(std::stod(b[4]) / std::stod(b[3])), width, 1e-9);
+  }
+  EXPECT_EQ(replicates, 2.0);
+  EXPECT_EQ(figure_rows(hist, "HR = 1", "reference").at(0)[2], "1");
   std::filesystem::remove_all(dir);
 }
 
