@@ -655,8 +655,9 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
       "from the landmark (the control restricted to patients alive and relapse-free at the "
       "would-be start), the difference without the effect is {}. With the effect, the differences "
       "are {} from transplant and {} from the landmark.",
-      days, fixed(b, 3), fixed(static_cast<double>(sb.replicates), 0), fixed(benefit.q025, 3),
-      fixed(benefit.q975, 3), share, spread_text(without.difference_from_landmark, 3),
+      days, with_se(b, benefit.mean_mc_se, 3), fixed(static_cast<double>(sb.replicates), 0),
+      fixed(benefit.q025, 3), fixed(benefit.q975, 3), share,
+      spread_text(without.difference_from_landmark, 3),
       spread_text(with.difference_from_transplant, 3),
       spread_text(with.difference_from_landmark, 3)));
   selection_bias_table(page, st, sb);
