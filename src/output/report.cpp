@@ -734,11 +734,11 @@ void selection_bias_km(Page& page, const scenario::StageSpec& st, std::size_t i,
 void historical_table(Page& page, const scenario::StageSpec& st, const trial::SingleArmResult& a,
                       const trial::HistoricalComparison& hc);
 
-void single_arm_section(Page& page, const RunData& d, std::size_t i) {
+/// The design and the responses of single-arm stage i: over replicates with their MC SE, and the
+/// example replicate's unless the stage was `skipped` there.
+void single_arm_design(Page& page, const RunData& d, std::size_t i, bool skipped) {
   const auto& st = d.scenario.stages[i];
   const auto& js = stats_of<trial::SingleArmSummary>(d, i);
-  const bool skipped =
-      std::find(d.first.skipped.begin(), d.first.skipped.end(), st.name) != d.first.skipped.end();
   const auto& a = std::get<trial::SingleArmResult>(d.first.stages[i]);
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back(
@@ -773,6 +773,15 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
                                                                      : "do not reject H0");
   }
   page.key_values(fmt::format("{}: design and responses", st.name), rows);
+}
+
+void single_arm_section(Page& page, const RunData& d, std::size_t i) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::SingleArmSummary>(d, i);
+  const bool skipped =
+      std::find(d.first.skipped.begin(), d.first.skipped.end(), st.name) != d.first.skipped.end();
+  const auto& a = std::get<trial::SingleArmResult>(d.first.stages[i]);
+  single_arm_design(page, d, i, skipped);
   if (skipped) {
     page.paragraph("In no replicate was this stage run: no dose was carried forward from " +
                    st.dose_from + ".");
