@@ -1088,6 +1088,8 @@ Figure hr_histogram_figure(const std::string& id, const std::string& title,
   f.x.ticks = hr_ticks(*f.x.min, *f.x.max);
   f.y.label = "Replicates";
   f.y.min = 0.0;
+  // Counts: whole-number ticks while they are few.
+  if (*std::max_element(h.height.begin(), h.height.end()) <= 8.0) f.y.step = 1.0;
   f.add(h);
   f.add(report::RefLine{1.0, true, "HR = 1", 6});
   f.add(report::RefLine{design_hr, true, fmt::format("design HR {}", fixed(design_hr, 2)), 1});
