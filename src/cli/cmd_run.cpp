@@ -177,7 +177,7 @@ void write_outputs(const RunArgs& a, const std::string& out, const scenario::Sce
     core::write_file_atomically(out + "/ensemble.toml", ensemble->ensemble.text);
   core::write_file_atomically(out + "/summary.json",
                               trial::summary_json(summary, stats).dump(2) + "\n");
-  output::write_report(out + "/report.html", data);
+  output::write_report(out, data);
   const auto ended = std::chrono::system_clock::now();
   nlohmann::json manifest{
       {"tool", "il2sim"},

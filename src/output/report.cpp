@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <span>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "clinic/endpoints.hpp"
+#include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
@@ -48,17 +50,69 @@ std::string count_of(long k, long n) {
   return n > 0 ? fmt::format("{} ({})", k, percent(static_cast<double>(k) / static_cast<double>(n)))
                : std::to_string(k);
 }
+/// A value with its Monte Carlo SE: "0.812 (MC SE 0.012)"; the SE is left out when there is none
+/// (a single replicate).
+std::string with_se(double value, double se, int digits) {
+  if (!std::isfinite(se)) return fixed(value, digits);
+  return fmt::format("{} (MC SE {})", fixed(value, digits), fixed(se, digits));
+}
+/// A fraction as a percentage with its Monte Carlo SE: "12.3 % (MC SE 1.1 %)".
+std::string percent_se(double fraction, double se) {
+  if (!std::isfinite(se) || !std::isfinite(fraction)) return percent(fraction);
+  return fmt::format("{} (MC SE {})", percent(fraction), percent(se));
+}
 /// p-values: four decimals, or "< 0.0001".
 std::string p_value(double p) {
   if (!std::isfinite(p)) return "—";
   return p < 1e-4 ? std::string("< 0.0001") : report::fixed(p, 4);
 }
-/// A dose in product units/m²/day, in millions.
-std::string dose_text(double dose) {
-  return fmt::format("{}×10⁶/m²/d", report::fixed(dose / 1e6, 2));
+/// The unit of a phase's dose: the product's unit (Chiron aldesleukin: IU; the others: their own
+/// units, as the scenario gives them) per m², per kg or flat, per day.
+std::string dose_unit(const dosing::Regimen& regimen, const dosing::Phase& phase) {
+  std::string product;
+  switch (regimen.product.kind) {
+    case dosing::Product::kChiron:
+      product = "IU";
+      break;
+    case dosing::Product::kCetus:
+      product = "Cetus units";
+      break;
+    case dosing::Product::kRoche:
+      product = "Roche units";
+      break;
+    case dosing::Product::kCustom:
+      product = regimen.product.name + " units";
+      break;
+  }
+  switch (phase.unit) {
+    case dosing::DoseUnit::kPerM2PerDay:
+      return product + "/m²/d";
+    case dosing::DoseUnit::kPerDay:
+      return product + "/d";
+    case dosing::DoseUnit::kPerKgPerDay:
+      return product + "/kg/d";
+  }
+  return product;
 }
-std::string level_text(const scenario::DoseLevel& l, std::size_t index) {
-  std::string s = fmt::format("L{}: {}", index + 1, dose_text(l.dose));
+
+/// The dose unit of a stage's escalated (or carried-forward) phase of its regimen.
+std::string stage_dose_unit(const scenario::Scenario& s, const scenario::StageSpec& st) {
+  const auto r = s.regimens.find(st.regimen);
+  IL2SIM_ASSERT(r != s.regimens.end(), "a stage's regimen is one of the scenario's");
+  const auto& phases = r->second.phases;
+  const auto ph = std::find_if(phases.begin(), phases.end(), [&](const dosing::Phase& p) {
+    return p.name == st.escalated_phase;
+  });
+  IL2SIM_ASSERT(ph != phases.end(), "a stage's escalated phase is one of its regimen's");
+  return dose_unit(r->second, *ph);
+}
+
+/// A dose in millions of its unit ("4.50×10⁶ IU/m²/d").
+std::string dose_text(double dose, const std::string& unit) {
+  return fmt::format("{}×10⁶ {}", report::fixed(dose / 1e6, 2), unit);
+}
+std::string level_text(const scenario::DoseLevel& l, std::size_t index, const std::string& unit) {
+  std::string s = fmt::format("L{}: {}", index + 1, dose_text(l.dose, unit));
   if (l.days) s += fmt::format(" × {} d", report::fixed(*l.days, 0));
   return s;
 }
@@ -115,6 +169,47 @@ report::Step km_step(const survival::KmCurve& c) {
   return s;
 }
 
+/// The Greenwood 95 % confidence band of a curve (log transform, R's survfit default: the
+/// curve's lower/upper) as a step band in months, changing at the event times like the curve.
+report::Band km_band(const survival::KmCurve& c) {
+  report::Band b;
+  b.step = true;
+  b.opacity = 0.15;
+  b.x = {0.0};
+  b.lower = {1.0};
+  b.upper = {1.0};
+  for (std::size_t i = 0; i < c.time.size(); ++i) {
+    if (c.n_event[i] == 0) continue;
+    b.x.push_back(c.time[i] / kDaysPerMonth);
+    b.lower.push_back(c.lower[i]);
+    b.upper.push_back(c.upper[i]);
+  }
+  if (!c.time.empty()) b.x_end = c.time.back() / kDaysPerMonth;
+  return b;
+}
+
+/// The tick step of a time axis in months: 6 up to 3 years, 12 up to 10 years, then multiples of
+/// 12 keeping at most 11 ticks.
+double month_step(double t_max_months) {
+  if (t_max_months <= 36.0) return 6.0;
+  if (t_max_months <= 120.0) return 12.0;
+  return 12.0 * std::ceil(t_max_months / 120.0);
+}
+
+/// An x axis in months from 0 to the first tick at or beyond `t_max_days`.
+void month_axis(report::Axis& axis, double t_max_days, const std::string& origin_text) {
+  const double months = std::max(1.0, t_max_days / kDaysPerMonth);
+  const double step = month_step(months);
+  axis.label = "Months since " + origin_text;
+  axis.step = step;
+  axis.min = 0.0;
+  axis.max = step * std::ceil(months / step - 1e-9);
+}
+
+/// What the shaded band around a Kaplan–Meier curve is (figure captions).
+constexpr std::string_view kBandText =
+    "pointwise 95 % confidence interval (Greenwood variance, log transform: R's survfit default)";
+
 /// Numbers at risk at `t` days: n_risk at the first curve time >= t (0 beyond the last).
 long at_risk(const survival::KmCurve& c, double t) {
   for (std::size_t i = 0; i < c.time.size(); ++i) {
@@ -160,25 +255,22 @@ std::string comparison_text(const std::string& endpoint, const Comparison& c,
       fixed(c.hr, 3), fixed(c.lower, 3), fixed(c.upper, 3), p_value(c.p), experimental, control);
 }
 
-/// A KM figure by arm with numbers at risk; x in months from `origin_text`.
-Figure km_figure(const std::string& id, const std::string& title, const std::string& origin_text,
-                 const std::vector<std::string>& arms, const std::vector<double>& time,
-                 const std::vector<int>& event, const std::vector<std::string>& arm_of,
-                 std::vector<survival::KmCurve>& curves) {
+/// A KM figure by arm with its 95 % confidence bands and numbers at risk; x in months from
+/// `origin_text` (ticks every 6 or 12 months), y the endpoint's name.
+Figure km_figure(const std::string& id, const std::string& title, const std::string& endpoint,
+                 const std::string& origin_text, const std::vector<std::string>& arms,
+                 const std::vector<double>& time, const std::vector<int>& event,
+                 const std::vector<std::string>& arm_of, std::vector<survival::KmCurve>& curves) {
   Figure f;
   f.id = id;
   f.title = title;
-  const double t_max =
-      time.empty() ? 1.0 : std::max(1.0, *std::max_element(time.begin(), time.end()));
-  const auto ticks = report::nice_cover(0.0, t_max / kDaysPerMonth, 8);
-  f.x.label = "Months since " + origin_text;
-  f.x.min = 0.0;
-  f.x.max = ticks.values.back();
-  f.y.label = "Probability";
+  const double t_max = time.empty() ? 1.0 : *std::max_element(time.begin(), time.end());
+  month_axis(f.x, t_max, origin_text);
+  f.y.label = endpoint;
   f.y.min = 0.0;
   f.y.max = 1.0;
   report::RiskTable rt;
-  rt.times = ticks.values;
+  for (double m = 0.0; m <= *f.x.max + 1e-9; m += *f.x.step) rt.times.push_back(m);
   curves.clear();
   for (std::size_t a = 0; a < arms.size(); ++a) {
     std::vector<double> t;
@@ -188,6 +280,10 @@ Figure km_figure(const std::string& id, const std::string& title, const std::str
     }
     if (t.empty()) continue;
     curves.push_back(survival::kaplan_meier(t, e, survival::KmOptions{}, arms[a]));
+    auto band = km_band(curves.back());
+    band.colour = a;
+    band.label = arms[a] + " 95 % CI";
+    f.add(band);
     auto s = km_step(curves.back());
     s.label = arms[a];
     s.colour = a;
@@ -225,13 +321,40 @@ struct LabSpec {
   bool treated_only = false;
 };
 
+/// The x axis of a figure over visits at days [lo, hi] from the origin, spanning them exactly:
+/// over more than 6 months in months with ticks every 6 or 12 (the figure's x values are
+/// converted), otherwise in days with ticks every 7, 14 or 28 days.
+void visit_axis(Figure& f, double lo, double hi, const std::string& origin_text) {
+  f.x.nice = false;
+  if (hi - lo > 6.0 * kDaysPerMonth) {
+    for (auto& series : f.series) {
+      std::visit(
+          [](auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, report::Line> || std::is_same_v<T, report::Band>) {
+              for (auto& x : v.x) x /= kDaysPerMonth;
+            }
+          },
+          series);
+    }
+    f.x.label = "Months since " + origin_text;
+    f.x.step = month_step((hi - lo) / kDaysPerMonth);
+    f.x.min = lo / kDaysPerMonth;
+    f.x.max = hi / kDaysPerMonth;
+    return;
+  }
+  f.x.label = "Days since " + origin_text;
+  f.x.step = hi - lo <= 56.0 ? 7.0 : hi - lo <= 112.0 ? 14.0 : 28.0;
+  f.x.min = lo;
+  f.x.max = hi;
+}
+
 bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
                     const std::vector<std::string>& arms,
                     std::span<const trial::StagePatient> patients, const std::string& origin_text) {
   Figure f;
   f.id = id;
   f.title = spec.title;
-  f.x.label = "Days since " + origin_text;
   f.y.label = spec.ylabel;
   f.y.log10 = spec.log10;
   if (!spec.log10) f.y.min = 0.0;
@@ -276,9 +399,7 @@ bool add_lab_figure(Page& page, const std::string& id, const LabSpec& spec,
   if (!any) return false;
   // The axis spans the visits exactly (ticks inside it), so that the baseline visit does not widen
   // it to the next tick below zero.
-  f.x.min = x_lo;
-  f.x.max = x_hi;
-  f.x.nice = false;
+  visit_axis(f, x_lo, x_hi, origin_text);
   page.figure(
       f, fmt::format("{}: median (line) and 5th–95th percentiles (band) across the {}patients of "
                      "the example replicate at the visits scheduled from {}{}.",
@@ -381,7 +502,9 @@ void levels_table(Page& page, const RunData& d, std::size_t i);
 void escalation_section(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
   std::vector<std::string> levels;
-  for (std::size_t l = 0; l < st.levels.size(); ++l) levels.push_back(level_text(st.levels[l], l));
+  const std::string unit = stage_dose_unit(d.scenario, st);
+  for (std::size_t l = 0; l < st.levels.size(); ++l)
+    levels.push_back(level_text(st.levels[l], l, unit));
   const auto* e = std::get_if<trial::EscalationResult>(&d.first.stages[i]);
   if (e != nullptr && !e->patients.empty()) {
     Figure f;
@@ -466,28 +589,35 @@ void mtd_figure(Page& page, const RunData& d, std::size_t i,
 void levels_table(Page& page, const RunData& d, std::size_t i) {
   const auto& st = d.scenario.stages[i];
   const auto& js = stats_of<trial::EscalationSummary>(d, i);
+  const std::string unit = stage_dose_unit(d.scenario, st);
   Table t;
   t.caption = fmt::format("{}: dose levels over replicates", st.name);
   t.header = {"Level", "Dose", "Days", "P(selected as MTD)", "Mean patients", "Observed DLT rate"};
   for (std::size_t l = 0; l < st.levels.size(); ++l) {
     const auto& jl = js.levels.at(l);
-    t.rows.push_back({std::to_string(l + 1), dose_text(st.levels[l].dose),
+    t.rows.push_back({std::to_string(l + 1), dose_text(st.levels[l].dose, unit),
                       st.levels[l].days ? fixed(*st.levels[l].days, 0) : std::string("regimen"),
-                      fixed(jl.p_select, 3), fixed(jl.mean_patients, 2),
-                      percent(jl.observed_dlt_rate)});
+                      with_se(jl.p_select, jl.p_select_mc_se, 3),
+                      with_se(jl.mean_patients, jl.mean_patients_mc_se, 2),
+                      percent_se(jl.observed_dlt_rate, jl.observed_dlt_rate_mc_se)});
   }
-  t.note = fmt::format("Method {}; mean evaluable patients per trial {}; mean not evaluable {}.",
-                       js.method, fixed(js.mean_patients, 2), fixed(js.mean_not_evaluable, 2));
+  t.note = fmt::format(
+      "Method {}; P(no MTD selected) {}; mean evaluable patients per trial {}; mean not evaluable "
+      "{}. MC SE: Monte Carlo standard error over replicates (summary.json *_mc_se). The most "
+      "often selected level (summary.json mtd) is a mode and has no MC SE.",
+      js.method, with_se(js.p_select_none, js.p_select_none_mc_se, 3),
+      with_se(js.mean_patients, js.mean_patients_mc_se, 2),
+      with_se(js.mean_not_evaluable, js.mean_not_evaluable_mc_se, 2));
   page.table(t);
 }
 
 // ---- Single arm
 // ----------------------------------------------------------------------------------------------
 
-/// "mean (lo to hi)" of a spread over replicates (2.5–97.5 %).
+/// "mean (MC SE se) [lo to hi]" of a spread over replicates (2.5–97.5 %).
 std::string spread_text(const trial::Spread& s, int decimals) {
-  return fmt::format("{} ({} to {})", fixed(s.mean, decimals), fixed(s.q025, decimals),
-                     fixed(s.q975, decimals));
+  return fmt::format("{} [{} to {}]", with_se(s.mean, s.mean_mc_se, decimals),
+                     fixed(s.q025, decimals), fixed(s.q975, decimals));
 }
 
 void selection_bias_table(Page& page, const scenario::StageSpec& st,
@@ -525,8 +655,9 @@ void selection_bias_part(Page& page, const scenario::StageSpec& st, std::size_t 
       "from the landmark (the control restricted to patients alive and relapse-free at the "
       "would-be start), the difference without the effect is {}. With the effect, the differences "
       "are {} from transplant and {} from the landmark.",
-      days, fixed(b, 3), fixed(static_cast<double>(sb.replicates), 0), fixed(benefit.q025, 3),
-      fixed(benefit.q975, 3), share, spread_text(without.difference_from_landmark, 3),
+      days, with_se(b, benefit.mean_mc_se, 3), fixed(static_cast<double>(sb.replicates), 0),
+      fixed(benefit.q025, 3), fixed(benefit.q975, 3), share,
+      spread_text(without.difference_from_landmark, 3),
       spread_text(with.difference_from_transplant, 3),
       spread_text(with.difference_from_landmark, 3)));
   selection_bias_table(page, st, sb);
@@ -539,21 +670,23 @@ void selection_bias_table(Page& page, const scenario::StageSpec& st,
   Table t;
   t.caption = fmt::format(
       "{}: relapse-free survival at {} days, with and without IL-2's effect on tumour kill, "
-      "mean (2.5–97.5 % over replicates)",
+      "mean (MC SE) [2.5–97.5 % over replicates]",
       st.name, days);
   t.header = {
       "IL-2 effect on kill",  "Origin",       "Treated", "Historical control", "Treated − control",
       "P(log-rank p < 0.05)", "Response rate"};
   for (const auto& [label, e] :
        {std::pair{"with", &sb.with_effect}, std::pair{"without", &sb.without_effect}}) {
-    t.rows.push_back({label, "transplant", spread_text(e->rfs_from_transplant, 3),
-                      spread_text(sb.control_from_transplant, 3),
-                      spread_text(e->difference_from_transplant, 3),
-                      fixed(e->p_below_005_from_transplant, 3), percent(e->response_rate_mean)});
+    t.rows.push_back(
+        {label, "transplant", spread_text(e->rfs_from_transplant, 3),
+         spread_text(sb.control_from_transplant, 3), spread_text(e->difference_from_transplant, 3),
+         with_se(e->p_below_005_from_transplant, e->p_below_005_from_transplant_mc_se, 3),
+         percent_se(e->response_rate_mean, e->response_rate_mean_mc_se)});
     t.rows.push_back({label, "landmark (IL-2 start)", spread_text(e->rfs_from_landmark, 3),
                       spread_text(sb.control_from_landmark, 3),
                       spread_text(e->difference_from_landmark, 3),
-                      fixed(e->p_below_005_from_landmark, 3), percent(e->response_rate_mean)});
+                      with_se(e->p_below_005_from_landmark, e->p_below_005_from_landmark_mc_se, 3),
+                      percent_se(e->response_rate_mean, e->response_rate_mean_mc_se)});
   }
   t.note =
       "summary.json selection_bias; per replicate in results.sqlite table selection_bias. The "
@@ -580,31 +713,32 @@ void selection_bias_km(Page& page, const scenario::StageSpec& st, std::size_t i,
     if (time.empty()) continue;
     std::vector<survival::KmCurve> curves;
     const bool tx = std::string_view(origin) == "transplant";
-    auto f =
-        km_figure(fig_id(i, std::string("selection-") + origin),
-                  fmt::format("{}: relapse-free survival from {} (example replicate)", st.name,
-                              tx ? "transplant" : "the landmark"),
-                  tx ? "transplant" : "IL-2 start (landmark)", groups, time, event, group, curves);
+    auto f = km_figure(fig_id(i, std::string("selection-") + origin),
+                       fmt::format("{}: relapse-free survival from {} (example replicate)", st.name,
+                                   tx ? "transplant" : "the landmark"),
+                       "Relapse-free survival", tx ? "transplant" : "IL-2 start (landmark)", groups,
+                       time, event, group, curves);
     f.add(
         report::RefLine{st.comparison_days / kDaysPerMonth, true, fmt::format("{} days", days), 4});
     page.figure(
         f, fmt::format(
                "Kaplan–Meier relapse-free survival (relapse or death) of the example replicate "
                "from {}: the treated as simulated, the same patients without IL-2's effect on "
-               "tumour kill, and the historical control{}; + marks censoring.",
+               "tumour kill, and the historical control{}; + marks censoring; shaded: {}.",
                tx ? "transplant" : "IL-2 start",
-               tx ? " (all registered)" : " (alive and relapse-free at the would-be start)"));
+               tx ? " (all registered)" : " (alive and relapse-free at the would-be start)",
+               kBandText));
   }
 }
 
 void historical_table(Page& page, const scenario::StageSpec& st, const trial::SingleArmResult& a,
                       const trial::HistoricalComparison& hc);
 
-void single_arm_section(Page& page, const RunData& d, std::size_t i) {
+/// The design and the responses of single-arm stage i: over replicates with their MC SE, and the
+/// example replicate's unless the stage was `skipped` there.
+void single_arm_design(Page& page, const RunData& d, std::size_t i, bool skipped) {
   const auto& st = d.scenario.stages[i];
   const auto& js = stats_of<trial::SingleArmSummary>(d, i);
-  const bool skipped =
-      std::find(d.first.skipped.begin(), d.first.skipped.end(), st.name) != d.first.skipped.end();
   const auto& a = std::get<trial::SingleArmResult>(d.first.stages[i]);
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back(
@@ -614,11 +748,23 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   rows.emplace_back("Response", fmt::format("alive and relapse-free {} days after IL-2 start",
                                             fixed(st.response_days, 0)));
   rows.emplace_back("Replicates in which the stage ran", fixed(js.replicates_run, 0));
-  rows.emplace_back("P(reject H0) over replicates", fixed(js.p_reject_h0, 3));
-  rows.emplace_back("P(early stop) over replicates", fixed(js.p_early_stop, 3));
-  rows.emplace_back("Mean response rate over replicates", percent(js.response_rate_mean));
+  rows.emplace_back("P(reject H0) over replicates",
+                    with_se(js.p_reject_h0, js.p_reject_h0_mc_se, 3));
+  rows.emplace_back("P(early stop) over replicates",
+                    with_se(js.p_early_stop, js.p_early_stop_mc_se, 3));
+  rows.emplace_back("Mean response rate over replicates",
+                    percent_se(js.response_rate_mean, js.response_rate_mean_mc_se));
+  rows.emplace_back("Mean treated per trial", with_se(js.mean_treated, js.mean_treated_mc_se, 1));
+  const std::string unit = stage_dose_unit(d.scenario, st);
+  if (std::isfinite(js.dose_median)) {
+    rows.emplace_back(
+        "Median dose over replicates",
+        fmt::format("{} (MC SE {})", dose_text(js.dose_median, unit),
+                    std::isfinite(js.dose_median_mc_se) ? dose_text(js.dose_median_mc_se, unit)
+                                                        : std::string("—")));
+  }
   if (!skipped) {
-    rows.emplace_back("Example replicate: dose", dose_text(a.dose));
+    rows.emplace_back("Example replicate: dose", dose_text(a.dose, unit));
     rows.emplace_back("Example replicate: treated / planned",
                       fmt::format("{} / {}", a.treated, a.planned_n));
     rows.emplace_back("Example replicate: responses", count_of(a.responses, a.treated));
@@ -627,6 +773,15 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
                                                                      : "do not reject H0");
   }
   page.key_values(fmt::format("{}: design and responses", st.name), rows);
+}
+
+void single_arm_section(Page& page, const RunData& d, std::size_t i) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::SingleArmSummary>(d, i);
+  const bool skipped =
+      std::find(d.first.skipped.begin(), d.first.skipped.end(), st.name) != d.first.skipped.end();
+  const auto& a = std::get<trial::SingleArmResult>(d.first.stages[i]);
+  single_arm_design(page, d, i, skipped);
   if (skipped) {
     page.paragraph("In no replicate was this stage run: no dose was carried forward from " +
                    st.dose_from + ".");
@@ -648,28 +803,30 @@ void single_arm_section(Page& page, const RunData& d, std::size_t i) {
   auto f = km_figure(
       fig_id(i, "rfs"),
       fmt::format("{}: relapse-free survival of the treated (example replicate)", st.name),
-      "IL-2 start", arms, time, event, arm, curves);
+      "Relapse-free survival", "IL-2 start", arms, time, event, arm, curves);
   const auto& hc = js.historical;
   const double control = hc.rfs_control_from_landmark;
   const double treated = hc.rfs_il2_from_landmark;
   const double at_months = st.comparison_days / kDaysPerMonth;
   if (std::isfinite(control)) {
     f.add(report::RefLine{control, false, fmt::format("historical control {}", fixed(control, 2)),
-                          6});
+                          6});  // its MC SE is in the table below
   }
   f.add(report::RefLine{at_months, true, fmt::format("{} days", fixed(st.comparison_days, 0)), 4});
   page.figure(
       f,
       fmt::format(
           "Kaplan–Meier relapse-free survival (relapse or death) of the treated patients of "
-          "the example replicate from IL-2 start; + marks censoring. Dashed horizontal line: the "
+          "the example replicate from IL-2 start; + marks censoring; shaded: {}. Dashed "
+          "horizontal line: the "
           "historical "
           "control (alive and relapse-free at the would-be start, no IL-2) at {} days, mean over "
           "replicates (summary.json). Example replicate at {} days: treated {}, control {}; "
           "log-rank p "
           "(landmark) {}. Mean over replicates: treated {}.",
-          fixed(st.comparison_days, 0), fixed(st.comparison_days, 0), fixed(a.rfs_from_landmark, 3),
-          fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark), fixed(treated, 3)));
+          kBandText, fixed(st.comparison_days, 0), fixed(st.comparison_days, 0),
+          fixed(a.rfs_from_landmark, 3), fixed(a.control_from_landmark, 3),
+          p_value(a.logrank_p_landmark), with_se(treated, hc.rfs_il2_from_landmark_mc_se, 3)));
   historical_table(page, st, a, hc);
   if (js.selection_bias) selection_bias_part(page, st, i, a, *js.selection_bias);
 }
@@ -686,15 +843,20 @@ void historical_table(Page& page, const scenario::StageSpec& st, const trial::Si
               "IL-2 (mean)",
               "Control (mean)",
               "P(log-rank p < 0.05)"};
-  t.rows.push_back({"Transplant", fixed(a.rfs_from_transplant, 3),
-                    fixed(a.control_from_transplant, 3), p_value(a.logrank_p_transplant),
-                    fixed(hc.rfs_il2_from_transplant, 3), fixed(hc.rfs_control_from_transplant, 3),
-                    fixed(hc.p_below_005_from_transplant, 3)});
+  t.rows.push_back(
+      {"Transplant", fixed(a.rfs_from_transplant, 3), fixed(a.control_from_transplant, 3),
+       p_value(a.logrank_p_transplant),
+       with_se(hc.rfs_il2_from_transplant, hc.rfs_il2_from_transplant_mc_se, 3),
+       with_se(hc.rfs_control_from_transplant, hc.rfs_control_from_transplant_mc_se, 3),
+       with_se(hc.p_below_005_from_transplant, hc.p_below_005_from_transplant_mc_se, 3)});
   t.rows.push_back({"Landmark (IL-2 start)", fixed(a.rfs_from_landmark, 3),
                     fixed(a.control_from_landmark, 3), p_value(a.logrank_p_landmark),
-                    fixed(hc.rfs_il2_from_landmark, 3), fixed(hc.rfs_control_from_landmark, 3),
-                    fixed(hc.p_below_005_from_landmark, 3)});
-  t.note = "Means over the replicates in which the stage ran (summary.json historical_comparison).";
+                    with_se(hc.rfs_il2_from_landmark, hc.rfs_il2_from_landmark_mc_se, 3),
+                    with_se(hc.rfs_control_from_landmark, hc.rfs_control_from_landmark_mc_se, 3),
+                    with_se(hc.p_below_005_from_landmark, hc.p_below_005_from_landmark_mc_se, 3)});
+  t.note =
+      "Means over the replicates in which the stage ran (summary.json historical_comparison), "
+      "with their Monte Carlo SE.";
   page.table(t);
 }
 
@@ -718,11 +880,8 @@ void cuminc_figure(Page& page, std::size_t i, const std::vector<std::string>& ar
   Figure f;
   f.id = fig_id(i, "cif");
   f.title = "Cumulative incidence of relapse and non-relapse mortality";
-  const double t_max =
-      time.empty() ? 1.0 : std::max(1.0, *std::max_element(time.begin(), time.end()));
-  f.x.label = "Months since randomization";
-  f.x.min = 0.0;
-  f.x.max = report::nice_cover(0.0, t_max / kDaysPerMonth, 8).values.back();
+  const double t_max = time.empty() ? 1.0 : *std::max_element(time.begin(), time.end());
+  month_axis(f.x, t_max, "randomization");
   f.y.label = "Cumulative incidence";
   f.y.min = 0.0;
   f.y.max = 1.0;
@@ -760,13 +919,6 @@ void cuminc_figure(Page& page, std::size_t i, const std::vector<std::string>& ar
           gray);
 }
 
-/// A value with its Monte Carlo SE: "0.812 (MC SE 0.012)"; the SE is left out when there is none
-/// (a single replicate).
-std::string with_se(double value, double se, int digits) {
-  if (!std::isfinite(se)) return fixed(value, digits);
-  return fmt::format("{} (MC SE {})", fixed(value, digits), fixed(se, digits));
-}
-
 /// A spread "median (q05 to q95)" with the Monte Carlo SE of each.
 std::string hr_spread(double median, double median_se, double q05, double q05_se, double q95,
                       double q95_se) {
@@ -797,7 +949,8 @@ void arms_table(Page& page, const scenario::StageSpec& st, const trial::Randomiz
               "Not started (fraction)",
               "Not started by cause",
               "PFS median (months)",
-              "OS median (months)"};
+              "OS median (months)",
+              "Relapse by 2 y"};
   for (const double y : st.landmark_years) {
     t.header.push_back(fmt::format("PFS at {} y", core::format_double(y)));
     t.header.push_back(fmt::format("OS at {} y", core::format_double(y)));
@@ -812,7 +965,8 @@ void arms_table(Page& page, const scenario::StageSpec& st, const trial::Randomiz
                                  with_se(a.not_started_fraction, a.not_started_fraction_mc_se, 3),
                                  by_cause(a),
                                  with_se(a.pfs_median_months, a.pfs_median_months_mc_se, 1),
-                                 with_se(a.os_median_months, a.os_median_months_mc_se, 1)};
+                                 with_se(a.os_median_months, a.os_median_months_mc_se, 1),
+                                 with_se(a.relapse_2y, a.relapse_2y_mc_se, 3)};
     for (const double y : st.landmark_years) {
       const auto k = core::format_double(y);
       row.push_back(with_se(at(a.pfs_landmark, k), at(a.pfs_landmark_mc_se, k), 3));
@@ -871,53 +1025,90 @@ void characteristics_table(Page& page, const RunData& d, std::size_t i) {
   arms_table(page, st, js);
 }
 
-/// Counts of `v` in the bins of a nice cover of [lo, hi] (about 16 bins; the last bin closed).
-report::Bars histogram_bars(const std::vector<double>& v, double lo, double hi) {
-  const auto bins = report::nice_cover(lo, hi, 16);
-  report::Bars h;
-  h.width = bins.step;
-  for (std::size_t b = 0; b + 1 < bins.values.size(); ++b) {
-    const double a0 = bins.values[b], a1 = bins.values[b + 1];
-    const bool last = b + 2 == bins.values.size();
-    h.x.push_back((a0 + a1) / 2);
-    h.height.push_back(static_cast<double>(std::count_if(
-        v.begin(), v.end(), [&](double x) { return x >= a0 && (x < a1 || (last && x <= a1)); })));
+/// Tick values for a log axis of hazard ratios over [lo, hi]: the finest of four sets of
+/// mantissas per decade whose neighbouring ticks are at least ~45 px apart on a ~680 px axis (so
+/// that their labels never touch), at most 10 ticks.
+std::vector<double> hr_ticks(double lo, double hi) {
+  static const std::vector<std::vector<double>> kMantissas = {
+      {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}, {1, 1.5, 2, 3, 5, 7.5}, {1, 2, 5}, {1}};
+  const double decades = std::log10(hi / lo);
+  std::vector<double> ticks;
+  for (const auto& mantissas : kMantissas) {
+    ticks.clear();
+    for (int k = static_cast<int>(std::floor(std::log10(lo))) - 1;
+         k <= static_cast<int>(std::ceil(std::log10(hi))); ++k) {
+      for (const double m : mantissas) {
+        // m·10^k through its decimal text so that 0.12 is the double nearest 0.12.
+        const double v = std::stod(fmt::format("{}e{}", m, k));
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push_back(v);
+      }
+    }
+    double closest = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 1; j < ticks.size(); ++j)
+      closest = std::min(closest, std::log10(ticks[j] / ticks[j - 1]));
+    if (ticks.size() <= 10 && closest * 680.0 / decades >= 45.0) break;
   }
-  return h;
+  return ticks;
+}
+
+/// A histogram of hazard ratios on a log axis: about 16 bins equal in log HR (a nice cover of
+/// log10 of the range, which shows HR = 1 and the design HR with a margin), reference lines at
+/// HR = 1 and at the design HR. `bin_log10` receives the bins' width in log10 units.
+Figure hr_histogram_figure(const std::string& id, const std::string& title,
+                           const std::string& x_label, const std::vector<double>& hr,
+                           double design_hr, double& bin_log10) {
+  std::vector<double> logs;
+  for (const double h : hr) {
+    if (std::isfinite(h) && h > 0.0) logs.push_back(std::log10(h));
+  }
+  double lo = std::min({*std::min_element(logs.begin(), logs.end()), 0.0, std::log10(design_hr)});
+  double hi = std::max({*std::max_element(logs.begin(), logs.end()), 0.0, std::log10(design_hr)});
+  const double pad = std::max(0.02, 0.1 * (hi - lo));
+  const auto bins = report::nice_cover(lo - pad, hi + pad, 16);
+  bin_log10 = bins.step;
+  report::Bars h;
+  for (std::size_t k = 0; k + 1 < bins.values.size(); ++k) {
+    const double a0 = bins.values[k], a1 = bins.values[k + 1];
+    const bool last = k + 2 == bins.values.size();
+    h.x.push_back(std::pow(10.0, (a0 + a1) / 2));
+    h.lower.push_back(std::pow(10.0, a0));
+    h.upper.push_back(std::pow(10.0, a1));
+    h.height.push_back(static_cast<double>(std::count_if(logs.begin(), logs.end(), [&](double x) {
+      return x >= a0 && (x < a1 || (last && x <= a1));
+    })));
+  }
+  h.label = "replicates per bin";
+  Figure f;
+  f.id = id;
+  f.title = title;
+  f.x.label = x_label;
+  f.x.log10 = true;
+  f.x.min = h.lower.front();
+  f.x.max = h.upper.back();
+  f.x.ticks = hr_ticks(*f.x.min, *f.x.max);
+  f.y.label = "Replicates";
+  f.y.min = 0.0;
+  // Counts: whole-number ticks while they are few.
+  if (*std::max_element(h.height.begin(), h.height.end()) <= 8.0) f.y.step = 1.0;
+  f.add(h);
+  f.add(report::RefLine{1.0, true, "HR = 1", 6});
+  f.add(report::RefLine{design_hr, true, fmt::format("design HR {}", fixed(design_hr, 2)), 1});
+  return f;
 }
 
 void hr_histogram(Page& page, const scenario::StageSpec& st, std::size_t i,
                   const std::vector<double>& hr) {
-  if (hr.empty()) return;
-  {
-    Figure f;
-    f.id = fig_id(i, "hr-hist");
-    f.title = "Distribution of the estimated hazard ratio of PFS over replicates";
-    f.x.label = fmt::format("Hazard ratio ({} vs {}), Cox at the stopping analysis", st.arms[0],
-                            st.arms[1]);
-    f.y.label = "Replicates";
-    f.y.min = 0.0;
-    double lo = *std::min_element(hr.begin(), hr.end()),
-           hi = *std::max_element(hr.begin(), hr.end());
-    // The range shows HR = 1 and the design HR with a margin, so that their lines are not on the
-    // frame.
-    lo = std::min({lo, 1.0, st.design_hr});
-    hi = std::max({hi, 1.0, st.design_hr});
-    const double pad = std::max(0.05, 0.1 * (hi - lo));
-    lo = std::max(0.0, lo - pad);
-    hi += pad;
-    auto h = histogram_bars(hr, lo, hi);
-    h.label = "replicates per bin";
-    f.add(h);
-    f.add(report::RefLine{1.0, true, "HR = 1", 6});
-    f.add(report::RefLine{st.design_hr, true, fmt::format("design HR {}", fixed(st.design_hr, 2)),
-                          1});
-    page.figure(
-        f,
-        fmt::format(
-            "Histogram of the Cox hazard-ratio estimates of the {} replicate(s); bins of width {}.",
-            hr.size(), fixed(h.width, 3)));
-  }
+  if (std::none_of(hr.begin(), hr.end(), [](double h) { return std::isfinite(h) && h > 0.0; }))
+    return;
+  double bin = 0.0;
+  const auto f = hr_histogram_figure(
+      fig_id(i, "hr-hist"), "Distribution of the estimated hazard ratio of PFS over replicates",
+      fmt::format("Hazard ratio ({} vs {}), Cox at the stopping analysis; log scale", st.arms[0],
+                  st.arms[1]),
+      hr, st.design_hr, bin);
+  page.figure(f, fmt::format("Histogram of the Cox hazard-ratio estimates of the {} replicate(s) "
+                             "on a log scale; bins of equal width in log HR ({} in log10 HR).",
+                             hr.size(), fixed(bin, 3)));
 }
 
 /// A run over a parameter ensemble (docs/ensemble.md): assurance, the variance split and the
@@ -940,35 +1131,28 @@ void ensemble_part(Page& page, const RunData& d, std::size_t i, const std::vecto
        {"Variance split: parameters / sampling",
         fmt::format("{} / {}", fixed(e.parameters, 3), fixed(e.sampling, 3))},
        {"Replicates with a Cox HR", fmt::format("{}", e.replicates_with_hr)}});
-  std::vector<double> log_hr;
-  for (const double h : hr) {
-    if (std::isfinite(std::log(h))) log_hr.push_back(std::log(h));
-  }
-  if (log_hr.empty()) return;
-  Figure f;
-  f.id = fig_id(i, "log-hr-hist");
-  f.title = "Predictive distribution of log HR of PFS over the ensemble";
-  f.x.label = "log hazard ratio (Cox at the stopping analysis)";
-  f.y.label = "Replicates";
-  f.y.min = 0.0;
-  const double design = std::log(st.design_hr);
-  double lo = std::min({*std::min_element(log_hr.begin(), log_hr.end()), 0.0, design});
-  double hi = std::max({*std::max_element(log_hr.begin(), log_hr.end()), 0.0, design});
-  const double pad = std::max(0.05, 0.1 * (hi - lo));
-  auto h = histogram_bars(log_hr, lo - pad, hi + pad);
-  h.label = "replicates per bin";
-  f.add(h);
-  f.add(report::RefLine{0.0, true, "HR = 1", 6});
-  f.add(report::RefLine{design, true, fmt::format("design HR {}", fixed(st.design_hr, 2)), 1});
-  page.figure(f, fmt::format("log HR of the {} replicate(s), each with the parameter set drawn "
-                             "for it; bins of width {}.",
-                             log_hr.size(), fixed(h.width, 3)));
+  page.paragraph(
+      "The variances and their split have no Monte Carlo SE: they are second moments of the "
+      "replicates, whose own sampling error would need a resampling of the parameter sets (a "
+      "bootstrap over sets), which the summary does not run; rerun with more replicates to see "
+      "how stable they are.");
+  if (std::none_of(hr.begin(), hr.end(), [](double h) { return std::isfinite(h) && h > 0.0; }))
+    return;
+  double bin = 0.0;
+  const auto f = hr_histogram_figure(
+      fig_id(i, "log-hr-hist"), "Predictive distribution of the HR of PFS over the ensemble",
+      "Hazard ratio (Cox at the stopping analysis); log scale", hr, st.design_hr, bin);
+  page.figure(f, fmt::format("HR of the {} replicate(s), each with the parameter set drawn for "
+                             "it, on a log scale (the histogram of log HR); bins of {} in "
+                             "log10 HR.",
+                             hr.size(), fixed(bin, 3)));
 }
 
-/// Attrition before randomization by cause, mean per trial over the `run` replicates that ran the
-/// stage (their typed results).
+/// Attrition before randomization by cause: the figure shows the mean per trial over the `run`
+/// replicates that ran the stage (their typed results); the table the share of the registered
+/// with its Monte Carlo SE (summary.json attrition, attrition_mc_se).
 void attrition_part(Page& page, std::size_t i, const std::map<std::string, double>& attrition,
-                    double registered, long run) {
+                    double registered, long run, const trial::RandomizedSummary& js) {
   if (!attrition.empty() && run > 0) {
     Figure f;
     f.id = fig_id(i, "attrition");
@@ -980,13 +1164,16 @@ void attrition_part(Page& page, std::size_t i, const std::map<std::string, doubl
     report::Bars b;
     Table t;
     t.caption = "Attrition before randomization by cause";
-    t.header = {"Cause", "Mean per trial", "% of registered"};
+    t.header = {"Cause", "Share of registered"};
     for (const auto& [cause, total] : attrition) {
       b.x.push_back(static_cast<double>(f.x.categories.size()));
       f.x.categories.push_back(cause);
       b.height.push_back(total / static_cast<double>(run));
+      const auto share = js.attrition.find(cause);
+      const auto se = js.attrition_mc_se.find(cause);
       t.rows.push_back(
-          {cause, fixed(total / static_cast<double>(run), 1), percent(total / registered)});
+          {cause, percent_se(share == js.attrition.end() ? trial::kNoValue : share->second,
+                             se == js.attrition_mc_se.end() ? trial::kNoValue : se->second)});
     }
     b.colour = 2;
     b.label = "mean over replicates";
@@ -996,6 +1183,10 @@ void attrition_part(Page& page, std::size_t i, const std::map<std::string, doubl
                "Registered patients (mean {} per trial) not randomized, by cause, mean over {} "
                "replicate(s).",
                fixed(registered / static_cast<double>(run), 1), run));
+    t.note =
+        "Share of registered: pooled over replicates (summary.json attrition) with its Monte Carlo "
+        "SE (ratio estimator, attrition_mc_se). The mean per trial of each cause is in the "
+        "figure's data.";
     page.table(t);
   }
 }
@@ -1016,7 +1207,105 @@ void replicates_part(Page& page, const RunData& d, std::size_t i) {
   characteristics_table(page, d, i);
   hr_histogram(page, d.scenario.stages[i], i, hr);
   ensemble_part(page, d, i, hr);
-  attrition_part(page, i, attrition, registered, run);
+  attrition_part(page, i, attrition, registered, run, stats_of<trial::RandomizedSummary>(d, i));
+}
+
+// ---- CONSORT flow
+// -----------------------------------------------------------------------------------------
+
+/// Means per trial over the replicates that ran randomized stage i, of the counts of its
+/// CONSORT diagram: attrition by cause, and per arm the started and the never started by cause.
+struct FlowMeans {
+  std::map<std::string, double> attrition;
+  std::vector<double> started;
+  std::vector<std::map<std::string, double>> not_started;
+};
+
+FlowMeans flow_means(const RunData& d, std::size_t i, std::size_t arms) {
+  FlowMeans m;
+  m.started.assign(arms, 0.0);
+  m.not_started.resize(arms);
+  long run = 0;
+  for (const auto& rep : d.summary.results()) {
+    const auto* r = std::get_if<trial::RandomizedResult>(&rep[i]);
+    if (r == nullptr) continue;
+    ++run;
+    for (const auto& [cause, k] : r->attrition) m.attrition[cause] += k;
+    for (std::size_t a = 0; a < arms; ++a) m.started[a] += r->randomized[a] - r->not_started[a];
+    for (const auto& row : r->not_started_causes)
+      m.not_started.at(static_cast<std::size_t>(row.arm))[row.cause] += row.patients;
+  }
+  const double n = std::max(1.0, static_cast<double>(run));
+  for (auto& [cause, v] : m.attrition) v /= n;
+  for (auto& v : m.started) v /= n;
+  for (auto& causes : m.not_started) {
+    for (auto& [cause, v] : causes) v /= n;
+  }
+  return m;
+}
+
+/// The treatment box of arm a: who started IL-2 (an arm without IL-2: who reached the would-be
+/// start and would have started it), with the others by cause.
+report::FlowBox started_box(const scenario::ArmSpec& arm, std::size_t a,
+                            const trial::RandomizedResult& r, const FlowMeans& m) {
+  const bool il2 = arm.regimen.has_value();
+  report::FlowBox box{il2 ? "Started IL-2" : "Would have started IL-2 (no IL-2 on this arm)",
+                      r.randomized[a] - r.not_started[a],
+                      m.started[a],
+                      {}};
+  for (const auto& row : r.not_started_causes) {
+    if (static_cast<std::size_t>(row.arm) != a) continue;
+    const auto mean = m.not_started[a].find(row.cause);
+    box.items.push_back(
+        {fmt::format("{}: {}", il2 ? "never started" : "would not have started", row.cause),
+         row.patients, mean == m.not_started[a].end() ? kNaN : mean->second});
+  }
+  return box;
+}
+
+/// The CONSORT-style flow of randomized stage i: counts of the example replicate (its typed
+/// result, computed from its patients), means per trial over the replicates beside them.
+void consort_figure(Page& page, const RunData& d, std::size_t i, const trial::RandomizedResult& r) {
+  const auto& st = d.scenario.stages[i];
+  const auto& js = stats_of<trial::RandomizedSummary>(d, i);
+  const FlowMeans m = flow_means(d, i, st.arms.size());
+  report::FlowChart c;
+  c.id = fig_id(i, "consort");
+  c.title = fmt::format("{}: flow of patients (CONSORT), example replicate", st.name);
+  long randomized = 0;
+  for (const int k : r.randomized) randomized += k;
+  c.top = {"Registered at transplant", r.registered, js.registered_per_trial, {}};
+  report::FlowBox excluded{"Not randomized", r.registered - randomized, kNaN, {}};
+  double excluded_mean = 0.0;
+  for (const auto& [cause, k] : r.attrition) {
+    const auto mean = m.attrition.find(cause);
+    excluded.items.push_back({cause, k, mean == m.attrition.end() ? 0.0 : mean->second});
+  }
+  for (const auto& [cause, v] : m.attrition) excluded_mean += v;
+  excluded.mean = excluded_mean;
+  c.side = excluded;
+  c.middle = {"Randomized", randomized, js.randomized_mean, {}};
+  const bool itt = st.population == scenario::AnalysisPopulation::kItt;
+  for (std::size_t a = 0; a < st.arms.size(); ++a) {
+    const auto* arm = d.scenario.find_arm(st.arms[a]);
+    IL2SIM_ASSERT(arm != nullptr, "a stage's arms are the scenario's");
+    const double mean_randomized = a < js.arms.size() ? js.arms[a].randomized_mean : kNaN;
+    auto treated = started_box(*arm, a, r, m);
+    report::FlowBox analysed{itt ? "Analysed (intention to treat)" : "Analysed (treated)",
+                             itt ? r.randomized[a] : treated.count,
+                             itt ? mean_randomized : treated.mean,
+                             {}};
+    c.column_names.push_back(st.arms[a]);
+    c.columns.push_back({{"Randomized to " + st.arms[a], r.randomized[a], mean_randomized, {}},
+                         std::move(treated),
+                         std::move(analysed)});
+  }
+  page.flow(c, fmt::format("Patients of the example replicate (replicate {}) from registration at "
+                           "transplant to the analysis, with the mean per trial over the {} "
+                           "replicate(s) in which the stage ran; reasons as recorded in the "
+                           "stage's results (attrition before randomization; the not-treated "
+                           "reason after it).",
+                           d.first.replicate_of(i), static_cast<long>(js.replicates_run)));
 }
 
 /// The group-sequential analyses of the example replicate.
@@ -1073,12 +1362,13 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
         fmt::join(std::vector<std::string>{fmt::format("{} {}", arms[0], r->randomized.at(0)),
                                            fmt::format("{} {}", arms[1], r->randomized.at(1))},
                   ", ")));
+    consort_figure(page, d, i, *r);
     for (const auto& [code, name, time, event] :
          {std::tuple{"PFS", "Progression-free survival", &pfs, &pfs_e},
           std::tuple{"OS", "Overall survival", &os, &os_e}}) {
       std::vector<survival::KmCurve> curves;
       auto f = km_figure(fig_id(i, std::string("km-") + code),
-                         fmt::format("{} by arm (Kaplan–Meier)", name), "randomization", arms,
+                         fmt::format("{} by arm (Kaplan–Meier)", name), name, "randomization", arms,
                          *time, *event, arm, curves);
       const auto c = compare(*time, *event, arm, arms[0]);
       const std::string text = comparison_text(code, c, arms[0], arms[1]);
@@ -1089,9 +1379,8 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
                                  "end"});
       }
       page.figure(f, fmt::format("{}: Kaplan–Meier estimates by arm, the example replicate; + "
-                                 "marks censoring; numbers at risk "
-                                 "below. {}",
-                                 name, text));
+                                 "marks censoring; shaded: {}; numbers at risk below. {}",
+                                 name, kBandText, text));
       page.table(km_table(fmt::format("{} by arm", name), curves));
     }
     cuminc_figure(page, i, arms, out);
@@ -1102,10 +1391,10 @@ void randomized_section(Page& page, const RunData& d, std::size_t i) {
     add_lab_figure(page, fig_id(i, "cd8"),
                    {"CD8BLD", "Blood CD8 T cells by arm", "CD8 T cells per µL", true, false}, arms,
                    patients, from);
-    add_lab_figure(
-        page, fig_id(i, "il2"),
-        {"IL2CONC", "IL-2 concentration during the regimen", "IL-2 (IU/mL)", false, true}, arms,
-        patients, "IL-2 start");
+    add_lab_figure(page, fig_id(i, "il2"),
+                   {"IL2CONC", "IL-2 concentration during the regimen",
+                    "IL-2 concentration (IU/mL)", false, true},
+                   arms, patients, "IL-2 start");
     add_lab_figure(page, fig_id(i, "plt"),
                    {"PLAT", "Platelets by arm", "Platelets (10⁹/L)", false, false}, arms, patients,
                    from);
@@ -1130,8 +1419,9 @@ std::string_view type_text(scenario::StageType t) {
 
 }  // namespace
 
-std::string render_report(const RunData& d) {
+ReportFiles render_report(const RunData& d) {
   Page page(fmt::format("il2sim report — {}", d.scenario.name));
+  page.set_figure_data_folder(std::string(kFigureFolder));
   page.begin_section("run", "Run");
   if (!d.scenario.description.empty()) page.paragraph(d.scenario.description);
   std::vector<std::pair<std::string, std::string>> rows = {
@@ -1179,11 +1469,34 @@ std::string render_report(const RunData& d) {
     }
     page.end_section();
   }
-  return page.render();
+  return {page.render(), page.figure_data()};
 }
 
-void write_report(const std::string& path, const RunData& data) {
-  core::write_file_atomically(path, render_report(data));
+void write_report(const std::string& out, const RunData& data) {
+  namespace fs = std::filesystem;
+  const auto files = render_report(data);
+  const fs::path folder = fs::path(out) / kFigureFolder;
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    throw UserError({folder.string(), std::nullopt, std::nullopt, "--out"},
+                    fmt::format("cannot create the directory ({})", ec.message()),
+                    "a directory you may write into");
+  }
+  // The folder holds this run's figures only: CSV files of an earlier run (--force) that this run
+  // does not write are removed.
+  std::vector<std::string> kept;
+  for (const auto& [path, csv] : files.figures) {
+    core::write_file_atomically((fs::path(out) / path).string(), csv);
+    kept.push_back(fs::path(path).filename().string());
+  }
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const auto name = entry.path().filename().string();
+    if (entry.is_regular_file() && entry.path().extension() == ".csv" &&
+        std::find(kept.begin(), kept.end(), name) == kept.end())
+      fs::remove(entry.path(), ec);
+  }
+  core::write_file_atomically((fs::path(out) / "report.html").string(), files.html);
 }
 
 }  // namespace il2sim::output

@@ -18,20 +18,43 @@
 ///   arm; completion of induction and maintenance; the group-sequential analyses of replicate 0;
 ///   over replicates: power, the HR distribution, events and duration, attrition by cause.
 ///
+/// - Randomized stages also have a CONSORT-style flow of the example replicate's patients
+///   (registered → not randomized by cause → randomized per arm → started / never started by cause
+///   → analysed), Kaplan–Meier figures with their 95 % confidence bands and time in months (ticks
+///   every 6 or 12 months), and hazard-ratio histograms on a log axis.
+/// - Every operating characteristic in a table carries its Monte Carlo SE from the summary.
+/// - Every figure's caption names its data file, figures/<id>.csv, written beside the page.
+///
 /// Every statistic comes from the survival layer or from the trial layer's results. The page
 /// depends only on the scenario and seed: the same bytes for any thread or rank count and after
 /// --resume (timings are only in manifest.json).
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "output/run_data.hpp"
 
 namespace il2sim::output {
 
-/// The report page of a finished run.
-[[nodiscard]] std::string render_report(const RunData& data);
+/// The folder, beside report.html, of the data behind each figure.
+inline constexpr std::string_view kFigureFolder = "figures";
 
-/// Writes render_report(data) to `path` atomically.
-void write_report(const std::string& path, const RunData& data);
+/// The report page and the data of its figures.
+struct ReportFiles {
+  std::string html;
+  /// (path relative to the page, "figures/<figure id>.csv"; CSV text), in page order: for a plot,
+  /// report::figure_csv (series,kind,x,x_lower,x_upper,y,y_lower,y_upper); for the CONSORT flow,
+  /// report::flow_csv (box,column,item,patients,mean_per_trial).
+  std::vector<std::pair<std::string, std::string>> figures;
+};
+
+/// The report page of a finished run and its figures' data.
+[[nodiscard]] ReportFiles render_report(const RunData& data);
+
+/// Writes OUT/report.html and OUT/figures/<id>.csv (each atomically; CSV files of figures/ that
+/// this report does not name are removed, so that the folder matches the page after --force).
+void write_report(const std::string& out, const RunData& data);
 
 }  // namespace il2sim::output

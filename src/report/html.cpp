@@ -146,12 +146,34 @@ void Page::table(const Table& t) {
   if (!t.note.empty()) body_ += fmt::format("<p class=\"note\">{}</p>\n", html_escape(t.note));
 }
 
-void Page::figure(const Figure& fig, std::string_view caption) {
-  claim_id(fig.id);
+void Page::add_figure(std::string_view id, const std::string& svg, std::string_view caption,
+                      std::string csv) {
+  claim_id(id);
+  std::string text(caption);
+  if (!data_folder_.empty()) {
+    std::string path = fmt::format("{}/{}.csv", data_folder_, id);
+    text += fmt::format("{}Data: {}.", text.empty() ? "" : " ", path);
+    data_.emplace_back(std::move(path), std::move(csv));
+  }
   body_ += "<figure>\n";
-  body_ += render_svg(fig, SvgMode::kInline);
-  if (!caption.empty()) body_ += fmt::format("<figcaption>{}</figcaption>\n", html_escape(caption));
+  body_ += svg;
+  if (!text.empty()) body_ += fmt::format("<figcaption>{}</figcaption>\n", html_escape(text));
   body_ += "</figure>\n";
+}
+
+void Page::figure(const Figure& fig, std::string_view caption) {
+  add_figure(fig.id, render_svg(fig, SvgMode::kInline), caption,
+             data_folder_.empty() ? std::string() : figure_csv(fig));
+}
+
+void Page::flow(const FlowChart& chart, std::string_view caption) {
+  add_figure(chart.id, render_flow_svg(chart), caption,
+             data_folder_.empty() ? std::string() : flow_csv(chart));
+}
+
+void Page::set_figure_data_folder(std::string folder) {
+  IL2SIM_ASSERT(folder.empty() || valid_id(folder), "a figure-data folder is one plain name");
+  data_folder_ = std::move(folder);
 }
 
 std::string Page::render() const {

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/flow.hpp"
 #include "report/svg_plot.hpp"
 
 namespace il2sim::report {
@@ -59,8 +60,19 @@ class Page {
   void key_values(std::string_view caption,
                   const std::vector<std::pair<std::string, std::string>>& rows);
   void table(const Table& table);
-  /// A figure with a caption; its id must be unique in the page.
+  /// A figure with a caption; its id must be unique in the page. With a figure-data folder set,
+  /// the caption ends with "Data: <folder>/<id>.csv." and figure_data() holds figure_csv(figure).
   void figure(const Figure& figure, std::string_view caption);
+  /// A flow diagram (flow.hpp) with a caption, as figure(); its data is flow_csv(chart).
+  void flow(const FlowChart& chart, std::string_view caption);
+  /// Names the folder (relative to the page) where the caller writes the data of each figure;
+  /// empty (the default): no data is kept.
+  void set_figure_data_folder(std::string folder);
+  /// The data of each figure added since the folder was set, in page order: (path relative to the
+  /// page, "<folder>/<id>.csv"; the CSV text).
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& figure_data() const {
+    return data_;
+  }
 
   /// The complete document.
   [[nodiscard]] std::string render() const;
@@ -71,8 +83,12 @@ class Page {
   std::vector<std::pair<std::string, std::string>> toc_;  ///< (id, heading)
   std::vector<std::string> ids_;                          ///< section and figure ids used
   bool in_section_ = false;
+  std::string data_folder_;
+  std::vector<std::pair<std::string, std::string>> data_;
 
   void claim_id(std::string_view id);
+  void add_figure(std::string_view id, const std::string& svg, std::string_view caption,
+                  std::string csv);
 };
 
 }  // namespace il2sim::report

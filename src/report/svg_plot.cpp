@@ -58,11 +58,6 @@ std::size_t code_points(std::string_view text) {
   return n;
 }
 
-/// Estimated width of text in px: 0.6 em per character (a sans-serif average, a little generous).
-double text_width(std::string_view text, double font_px) {
-  return 0.6 * font_px * static_cast<double>(code_points(text));
-}
-
 std::string px(double v) {
   return fixed(v, 2);
 }
@@ -149,7 +144,23 @@ AxisPlan plan_axis(const Axis& axis, Range range) {
       hi += pad;
     }
   }
-  if (axis.log10) {
+  if (!axis.ticks.empty()) {
+    plan.ticks.values = axis.ticks;
+    plan.lo = lo;
+    plan.hi = hi;
+    for (const double v : axis.ticks) plan.labels.push_back(fmt::format("{:.6g}", v));
+    return plan;
+  }
+  if (axis.step) {
+    const double s = *axis.step;
+    IL2SIM_ASSERT(s > 0.0 && !axis.log10, "an axis step must be positive, on a linear axis");
+    if (axis.nice && !axis.min) lo = std::floor(lo / s + kEps) * s;
+    if (axis.nice && !axis.max) hi = std::ceil(hi / s - kEps) * s;
+    plan.ticks.step = s;
+    for (auto j = static_cast<long>(std::ceil(lo / s - kEps));
+         j <= static_cast<long>(std::floor(hi / s + kEps)); ++j)
+      plan.ticks.values.push_back(static_cast<double>(j) * s);
+  } else if (axis.log10) {
     if (axis.nice) {
       if (!axis.min) lo = pow10(static_cast<int>(std::floor(std::log10(lo) + kEps)));
       if (!axis.max) hi = pow10(static_cast<int>(std::ceil(std::log10(hi) - kEps)));
@@ -195,12 +206,16 @@ Range data_range(const Figure& fig, bool want_x) {
           } else if constexpr (std::is_same_v<T, Band>) {
             if (want_x) {
               r.add(v.x);
+              if (v.x_end) r.add(*v.x_end);
             } else {
               r.add(v.lower);
               r.add(v.upper);
             }
           } else if constexpr (std::is_same_v<T, Bars>) {
-            if (want_x) {
+            if (want_x && !v.lower.empty()) {
+              r.add(v.lower);
+              r.add(v.upper);
+            } else if (want_x) {
               for (const double x : v.x) {
                 r.add(x - v.width / 2);
                 r.add(x + v.width / 2);
@@ -298,7 +313,23 @@ std::string polyline_path(const std::vector<double>& xs, const std::vector<doubl
   return d;
 }
 
-std::string band_path(const Band& b, const Scale& sx, const Scale& sy) {
+/// A step band written out as a polyline band: each value held to the next x (the last to x_end).
+Band step_band(const Band& b) {
+  Band out;
+  for (std::size_t i = 0; i < b.x.size(); ++i) {
+    const double next = i + 1 < b.x.size() ? b.x[i + 1] : b.x_end.value_or(b.x[i]);
+    for (const double x : {b.x[i], next}) {
+      out.x.push_back(x);
+      out.lower.push_back(b.lower[i]);
+      out.upper.push_back(b.upper[i]);
+    }
+  }
+  return out;
+}
+
+std::string band_path(const Band& band, const Scale& sx, const Scale& sy) {
+  const Band expanded = band.step ? step_band(band) : Band{};
+  const Band& b = band.step ? expanded : band;
   std::string d;
   std::size_t i = 0;
   const std::size_t n = b.x.size();
@@ -330,6 +361,30 @@ std::string dash_attr(bool dashed) {
 }
 
 }  // namespace
+
+double text_width(std::string_view text, double font_px) {
+  return 0.6 * font_px * static_cast<double>(code_points(text));
+}
+
+std::vector<std::string> wrap_text(std::string_view text, double font_px, double max_px) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t p = 0;
+  while (p <= text.size()) {
+    const std::size_t q = std::min(text.find(' ', p), text.size());
+    const std::string_view word = text.substr(p, q - p);
+    const std::string candidate = line.empty() ? std::string(word) : line + " " + std::string(word);
+    if (!line.empty() && text_width(candidate, font_px) > max_px) {
+      lines.push_back(line);
+      line = std::string(word);
+    } else {
+      line = candidate;
+    }
+    p = q + 1;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
 
 std::string_view palette_colour(std::size_t index) {
   return kPalette[index % kPalette.size()];
@@ -482,7 +537,9 @@ std::string step_path(const Step& step, const Scale& sx, const Scale& sy) {
   return d;
 }
 
-std::string render_svg(const Figure& fig, SvgMode mode) {
+namespace {
+
+void check_series(const Figure& fig) {
   IL2SIM_ASSERT(!fig.id.empty() && std::isalpha(static_cast<unsigned char>(fig.id[0])) &&
                     std::all_of(fig.id.begin(), fig.id.end(),
                                 [](char c) {
@@ -504,15 +561,50 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
             check_lengths(v.x.size(), v.upper.size(), "Band x and upper differ in length");
           } else if constexpr (std::is_same_v<T, Bars>) {
             check_lengths(v.x.size(), v.height.size(), "Bars x and height differ in length");
+            IL2SIM_ASSERT(
+                v.lower.empty() || (v.lower.size() == v.x.size() && v.upper.size() == v.x.size()),
+                "Bars edges need one lower and one upper per bar");
           }
         },
         s);
   }
+}
 
-  const AxisPlan xa = plan_axis(fig.x, data_range(fig, true));
-  const AxisPlan ya = plan_axis(fig.y, data_range(fig, false));
+/// Tick labels of a categorical x axis wrapped into lines that fit a category's room.
+std::vector<std::vector<std::string>> x_label_lines(const AxisPlan& xa, const Axis& axis,
+                                                    double room) {
+  std::vector<std::vector<std::string>> lines;
+  for (const auto& l : xa.labels) {
+    lines.push_back(axis.categories.empty() ? std::vector<std::string>{l}
+                                            : wrap_text(l, kTickFont, room));
+  }
+  return lines;
+}
 
-  // ---- layout
+constexpr double kTickRow = kTickFont + 2.0;
+
+/// The legend rows: items left to right, a new row when the next would pass the plot's right.
+double place_legend(const Figure& fig, Layout& lay, double y_cursor) {
+  double lx = lay.left;
+  double ly = y_cursor + kLegendRow / 2;
+  bool any = false;
+  for (const Series& s : fig.series) {
+    if (!in_legend(s)) continue;
+    const double w = 30.0 + text_width(label_of(s), kLegendFont) + 18.0;
+    if (any && lx + w > lay.right) {
+      lx = lay.left;
+      ly += kLegendRow;
+    }
+    lay.legend.push_back({&s, lx, ly});
+    lx += w;
+    any = true;
+  }
+  return any ? ly + kLegendRow / 2 : y_cursor;
+}
+
+/// The layout of the figure; `x_lines` receives the (wrapped) x tick labels.
+Layout make_layout(const Figure& fig, const AxisPlan& xa, const AxisPlan& ya,
+                   std::vector<std::vector<std::string>>& x_lines) {
   Layout lay;
   lay.width = fig.width;
   double y_label_w = 0.0;
@@ -525,45 +617,34 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
     }
   }
   double right_pad = 16.0;
-  if (!xa.labels.empty())
-    right_pad = std::max(right_pad, text_width(xa.labels.back(), kTickFont) / 2 + 6);
+  const double room =
+      fig.x.categories.empty()
+          ? 0.0
+          : (fig.width - left - 16.0) / static_cast<double>(fig.x.categories.size()) - 8.0;
+  x_lines = x_label_lines(xa, fig.x, room);
+  if (!x_lines.empty() && fig.x.categories.empty())
+    right_pad = std::max(right_pad, text_width(x_lines.back().front(), kTickFont) / 2 + 6);
   lay.left = left;
   lay.right = fig.width - right_pad;
   double y_cursor = 8.0;
   if (!fig.title.empty()) y_cursor = 8.0 + kTitleFont + 4.0;
   lay.legend_top = y_cursor;
-  {
-    double lx = lay.left;
-    double ly = y_cursor + kLegendRow / 2;
-    bool any = false;
-    for (const Series& s : fig.series) {
-      if (!in_legend(s)) continue;
-      const double w = 30.0 + text_width(label_of(s), kLegendFont) + 18.0;
-      if (any && lx + w > lay.right) {
-        lx = lay.left;
-        ly += kLegendRow;
-      }
-      lay.legend.push_back({&s, lx, ly});
-      lx += w;
-      any = true;
-    }
-    if (any) y_cursor = ly + kLegendRow / 2;
-  }
+  y_cursor = place_legend(fig, lay, y_cursor);
+  std::size_t rows = 1;
+  for (const auto& l : x_lines) rows = std::max(rows, l.size());
   lay.top = y_cursor + 12.0;
-  lay.bottom = fig.height - (fig.x.label.empty() ? 30.0 : 48.0);
+  lay.bottom =
+      fig.height - (fig.x.label.empty() ? 30.0 : 48.0) - kTickRow * static_cast<double>(rows - 1);
   IL2SIM_ASSERT(lay.bottom - lay.top >= 60.0, "Figure too short for its title and legend");
   lay.height = fig.height;
-  const double risk_top = fig.height;
   if (fig.risk_table) {
     lay.height += 8.0 + kRiskRow * static_cast<double>(fig.risk_table->rows.size() + 1) + 6.0;
   }
+  return lay;
+}
 
-  const Scale sx{xa.lo, xa.hi, lay.left, lay.right, fig.x.log10 && fig.x.categories.empty()};
-  const Scale sy{ya.lo, ya.hi, lay.bottom, lay.top, fig.y.log10 && fig.y.categories.empty()};
-
-  // ---- document
-  std::string o;
-  o += fmt::format(
+std::string svg_header(const Figure& fig, const Layout& lay, SvgMode mode) {
+  std::string o = fmt::format(
       "<svg{} class=\"figure\" id=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
       "role=\"img\" aria-labelledby=\"{}-title\" font-family=\"{}\">\n",
       mode == SvgMode::kStandalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "", fig.id,
@@ -582,9 +663,12 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
     o += text_svg(10.0, 8.0 + kTitleFont, fig.title, kTitleFont, "start", "font-weight=\"bold\"");
     o += "\n";
   }
+  return o;
+}
 
-  // Grid lines.
-  o += "<g class=\"grid\" stroke=\"#e3e3e3\" stroke-width=\"1\">\n";
+std::string grid_svg(const Figure& fig, const Layout& lay, const AxisPlan& xa, const AxisPlan& ya,
+                     const Scale& sx, const Scale& sy) {
+  std::string o = "<g class=\"grid\" stroke=\"#e3e3e3\" stroke-width=\"1\">\n";
   if (fig.x.grid) {
     for (const double v : xa.ticks.values) {
       const double X = sx.map(v);
@@ -599,13 +683,188 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
                        px(lay.right), px(Y));
     }
   }
-  o += "</g>\n";
+  return o + "</g>\n";
+}
 
-  // Data.
+/// Labels inside the plot, placed in order: a label whose box would overlap an earlier one moves
+/// down a row (up to 8 rows) until it is clear.
+class LabelPlacer {
+ public:
+  /// The baseline y at which text of `width` px anchored at x ("start", "middle", "end") with
+  /// baseline y is clear of the labels placed so far; the box is then taken.
+  double place(double x, double y, double width, std::string_view anchor, double font) {
+    const double x0 = anchor == "start" ? x : anchor == "middle" ? x - width / 2 : x - width;
+    double baseline = y;
+    for (int tries = 0; tries < 8 && clashes(x0, baseline, width, font); ++tries)
+      baseline += font + 4.0;
+    boxes_.push_back({x0, baseline - font, x0 + width, baseline + 0.3 * font});
+    return baseline;
+  }
+
+ private:
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> boxes_;
+  [[nodiscard]] bool clashes(double x0, double baseline, double width, double font) const {
+    const Box b{x0, baseline - font, x0 + width, baseline + 0.3 * font};
+    return std::any_of(boxes_.begin(), boxes_.end(), [&](const Box& o) {
+      return b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1;
+    });
+  }
+};
+
+struct DrawContext {
+  DrawContext(const Layout& l, const AxisPlan& y_axis, const Scale& x_scale, const Scale& y_scale)
+      : lay(l), ya(y_axis), sx(x_scale), sy(y_scale) {}
+  const Layout& lay;
+  const AxisPlan& ya;
+  const Scale& sx;
+  const Scale& sy;
   std::size_t bar_series = 0;
-  for (const Series& s : fig.series) bar_series += std::holds_alternative<Bars>(s) ? 1 : 0;
   std::size_t bar_index = 0;
-  o += fmt::format("<g class=\"data\" clip-path=\"url(#{}-clip)\">\n", fig.id);
+  LabelPlacer labels;
+};
+
+std::string step_svg(const Step& v, const DrawContext& c) {
+  if (v.x.empty()) return {};
+  std::string o =
+      fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n",
+                  step_path(v, c.sx, c.sy), colour(v.colour), px(v.width), dash_attr(v.dashed));
+  if (!v.censor_x.empty()) {
+    std::string d;
+    for (const double x : v.censor_x) {
+      if (!std::isfinite(x) || x < v.x.front()) continue;
+      const double X = c.sx.map(x);
+      const double Y = c.sy.map(v.value_at(x));
+      d += fmt::format("M{},{}V{}M{},{}H{}", px(X), px(Y - 5), px(Y + 5), px(X - 5), px(Y),
+                       px(X + 5));
+    }
+    o += fmt::format("<path class=\"censor\" d=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"/>\n", d,
+                     colour(v.colour));
+  }
+  return o;
+}
+
+std::string bars_svg(const Bars& v, DrawContext& c) {
+  std::string o;
+  const double sub = v.width / static_cast<double>(c.bar_series);
+  const double base_value = c.sy.log10 ? c.ya.lo : std::clamp(0.0, c.ya.lo, c.ya.hi);
+  const double base = c.sy.map(base_value);
+  for (std::size_t i = 0; i < v.x.size(); ++i) {
+    if (!std::isfinite(v.x[i]) || !usable(v.height[i], c.sy.log10)) continue;
+    double X0 = 0.0, X1 = 0.0;
+    if (v.lower.empty()) {
+      const double x0 = v.x[i] - v.width / 2 + sub * static_cast<double>(c.bar_index);
+      X0 = c.sx.map(x0);
+      X1 = c.sx.map(x0 + sub);
+    } else {
+      X0 = c.sx.map(v.lower[i]);
+      X1 = c.sx.map(v.upper[i]);
+    }
+    const double Y = c.sy.map(v.height[i]);
+    o += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#ffffff\" "
+        "stroke-width=\"0.5\"/>\n",
+        px(std::min(X0, X1)), px(std::min(Y, base)), px(std::abs(X1 - X0)), px(std::abs(base - Y)),
+        colour(v.colour));
+  }
+  ++c.bar_index;
+  return o;
+}
+
+/// Paint of a label inside the plot: its colour over a white outline, so that it stays legible on
+/// a bar, band or line.
+std::string halo(std::string_view col) {
+  return fmt::format(
+      "fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" "
+      "paint-order=\"stroke\"",
+      col);
+}
+
+std::string refline_svg(const RefLine& v, DrawContext& c) {
+  const std::string col = colour(v.colour);
+  const auto& lay = c.lay;
+  std::string o;
+  const double w = text_width(v.label, kTickFont);
+  if (v.vertical) {
+    const double X = c.sx.map(v.value);
+    o += fmt::format(
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.2\" "
+        "stroke-dasharray=\"5 4\"/>\n",
+        px(X), px(lay.top), px(X), px(lay.bottom), col);
+    if (!v.label.empty()) {
+      // Right of the line, or left of it when the label would pass the plot's right edge.
+      const bool right = X + 4 + w <= lay.right;
+      const double tx = right ? X + 4 : X - 4;
+      const double ty =
+          c.labels.place(tx, lay.top + kTickFont + 2, w, right ? "start" : "end", kTickFont);
+      o += text_svg(tx, ty, v.label, kTickFont, right ? "start" : "end", halo(col));
+      o += "\n";
+    }
+    return o;
+  }
+  const double Y = c.sy.map(v.value);
+  o += fmt::format(
+      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.2\" "
+      "stroke-dasharray=\"5 4\"/>\n",
+      px(lay.left), px(Y), px(lay.right), px(Y), col);
+  if (!v.label.empty()) {
+    // Above the line, or below it when the line is at the top of the plot.
+    const double ty0 = Y - 5 - kTickFont < lay.top ? Y + 4 + kTickFont : Y - 5;
+    const double ty = c.labels.place(lay.right - 4, ty0, w, "end", kTickFont);
+    o += text_svg(lay.right - 4, ty, v.label, kTickFont, "end", halo(col));
+    o += "\n";
+  }
+  return o;
+}
+
+std::string series_svg(const Series& s, DrawContext& c) {
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Line>) {
+          const std::string d = polyline_path(v.x, v.y, c.sx, c.sy);
+          if (d.empty()) return {};
+          return fmt::format(
+              "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" "
+              "stroke-linejoin=\"round\"{}/>\n",
+              d, colour(v.colour), px(v.width), dash_attr(v.dashed));
+        } else if constexpr (std::is_same_v<T, Step>) {
+          return step_svg(v, c);
+        } else if constexpr (std::is_same_v<T, Band>) {
+          const std::string d = band_path(v, c.sx, c.sy);
+          if (d.empty()) return {};
+          return fmt::format("<path d=\"{}\" fill=\"{}\" fill-opacity=\"{}\" stroke=\"none\"/>\n",
+                             d, colour(v.colour), fixed(v.opacity, 2));
+        } else if constexpr (std::is_same_v<T, Points>) {
+          std::string o;
+          for (std::size_t i = 0; i < v.x.size(); ++i) {
+            if (!usable(v.x[i], c.sx.log10) || !usable(v.y[i], c.sy.log10)) continue;
+            o += marker_svg(v.marker, c.sx.map(v.x[i]), c.sy.map(v.y[i]), v.size, colour(v.colour),
+                            v.filled);
+            o += "\n";
+          }
+          return o;
+        } else if constexpr (std::is_same_v<T, Bars>) {
+          return bars_svg(v, c);
+        } else if constexpr (std::is_same_v<T, RefLine>) {
+          return refline_svg(v, c);
+        } else {
+          IL2SIM_ASSERT(v.anchor == "start" || v.anchor == "middle" || v.anchor == "end",
+                        "Annotation anchor must be start, middle or end");
+          const double X = c.sx.map(v.x);
+          const double Y = c.labels.place(X, c.sy.map(v.y), text_width(v.text, kLabelFont),
+                                          v.anchor, kLabelFont);
+          return text_svg(X, Y, v.text, kLabelFont, v.anchor, halo("#222222")) + "\n";
+        }
+      },
+      s);
+}
+
+std::string data_svg(const Figure& fig, DrawContext& c) {
+  for (const Series& s : fig.series) c.bar_series += std::holds_alternative<Bars>(s) ? 1 : 0;
+  std::string o = fmt::format("<g class=\"data\" clip-path=\"url(#{}-clip)\">\n", fig.id);
   // Areas (bands, bars) first so that no area hides a line or marker; then the rest in order.
   std::vector<const Series*> order;
   for (const Series& s : fig.series) {
@@ -614,111 +873,14 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
   for (const Series& s : fig.series) {
     if (!std::holds_alternative<Band>(s) && !std::holds_alternative<Bars>(s)) order.push_back(&s);
   }
-  for (const Series* sp : order) {
-    const Series& s = *sp;
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, Line>) {
-            const std::string d = polyline_path(v.x, v.y, sx, sy);
-            if (!d.empty()) {
-              o += fmt::format(
-                  "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" "
-                  "stroke-linejoin=\"round\"{}/>\n",
-                  d, colour(v.colour), px(v.width), dash_attr(v.dashed));
-            }
-          } else if constexpr (std::is_same_v<T, Step>) {
-            if (!v.x.empty()) {
-              o += fmt::format(
-                  "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n",
-                  step_path(v, sx, sy), colour(v.colour), px(v.width), dash_attr(v.dashed));
-              if (!v.censor_x.empty()) {
-                std::string d;
-                for (const double c : v.censor_x) {
-                  if (!std::isfinite(c) || c < v.x.front()) continue;
-                  const double X = sx.map(c);
-                  const double Y = sy.map(v.value_at(c));
-                  d += fmt::format("M{},{}V{}M{},{}H{}", px(X), px(Y - 5), px(Y + 5), px(X - 5),
-                                   px(Y), px(X + 5));
-                }
-                o += fmt::format(
-                    "<path class=\"censor\" d=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"/>\n", d,
-                    colour(v.colour));
-              }
-            }
-          } else if constexpr (std::is_same_v<T, Band>) {
-            const std::string d = band_path(v, sx, sy);
-            if (!d.empty()) {
-              o += fmt::format("<path d=\"{}\" fill=\"{}\" fill-opacity=\"{}\" stroke=\"none\"/>\n",
-                               d, colour(v.colour), fixed(v.opacity, 2));
-            }
-          } else if constexpr (std::is_same_v<T, Points>) {
-            for (std::size_t i = 0; i < v.x.size(); ++i) {
-              if (!usable(v.x[i], sx.log10) || !usable(v.y[i], sy.log10)) continue;
-              o += marker_svg(v.marker, sx.map(v.x[i]), sy.map(v.y[i]), v.size, colour(v.colour),
-                              v.filled);
-              o += "\n";
-            }
-          } else if constexpr (std::is_same_v<T, Bars>) {
-            const double sub = v.width / static_cast<double>(bar_series);
-            const double base_value = sy.log10 ? ya.lo : std::clamp(0.0, ya.lo, ya.hi);
-            const double base = sy.map(base_value);
-            for (std::size_t i = 0; i < v.x.size(); ++i) {
-              if (!std::isfinite(v.x[i]) || !usable(v.height[i], sy.log10)) continue;
-              const double x0 = v.x[i] - v.width / 2 + sub * static_cast<double>(bar_index);
-              const double X0 = sx.map(x0);
-              const double X1 = sx.map(x0 + sub);
-              const double Y = sy.map(v.height[i]);
-              o += fmt::format(
-                  "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" "
-                  "stroke=\"#ffffff\" "
-                  "stroke-width=\"0.5\"/>\n",
-                  px(std::min(X0, X1)), px(std::min(Y, base)), px(std::abs(X1 - X0)),
-                  px(std::abs(base - Y)), colour(v.colour));
-            }
-            ++bar_index;
-          } else if constexpr (std::is_same_v<T, RefLine>) {
-            const std::string col = colour(v.colour);
-            if (v.vertical) {
-              const double X = sx.map(v.value);
-              o += fmt::format(
-                  "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
-                  "stroke-width=\"1.2\" "
-                  "stroke-dasharray=\"5 4\"/>\n",
-                  px(X), px(lay.top), px(X), px(lay.bottom), col);
-              if (!v.label.empty()) {
-                o += text_svg(X + 4, lay.top + kTickFont + 2, v.label, kTickFont, "start",
-                              fmt::format("fill=\"{}\"", col));
-                o += "\n";
-              }
-            } else {
-              const double Y = sy.map(v.value);
-              o += fmt::format(
-                  "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
-                  "stroke-width=\"1.2\" "
-                  "stroke-dasharray=\"5 4\"/>\n",
-                  px(lay.left), px(Y), px(lay.right), px(Y), col);
-              if (!v.label.empty()) {
-                // Above the line, or below it when the line is at the top of the plot.
-                const double ty = Y - 5 - kTickFont < lay.top ? Y + 4 + kTickFont : Y - 5;
-                o += text_svg(lay.right - 4, ty, v.label, kTickFont, "end",
-                              fmt::format("fill=\"{}\"", col));
-                o += "\n";
-              }
-            }
-          } else if constexpr (std::is_same_v<T, Annotation>) {
-            IL2SIM_ASSERT(v.anchor == "start" || v.anchor == "middle" || v.anchor == "end",
-                          "Annotation anchor must be start, middle or end");
-            o += text_svg(sx.map(v.x), sy.map(v.y), v.text, kLabelFont, v.anchor);
-            o += "\n";
-          }
-        },
-        s);
-  }
-  o += "</g>\n";
+  for (const Series* sp : order) o += series_svg(*sp, c);
+  return o + "</g>\n";
+}
 
-  // Axes: frame lines, tick marks, tick labels, axis labels.
-  o += "<g class=\"axes\" stroke=\"#333333\" stroke-width=\"1\">\n";
+std::string axes_svg(const Figure& fig, const Layout& lay, const AxisPlan& xa, const AxisPlan& ya,
+                     const Scale& sx, const Scale& sy,
+                     const std::vector<std::vector<std::string>>& x_lines) {
+  std::string o = "<g class=\"axes\" stroke=\"#333333\" stroke-width=\"1\">\n";
   o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", px(lay.left),
                    px(lay.bottom), px(lay.right), px(lay.bottom));
   o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", px(lay.left), px(lay.top),
@@ -734,10 +896,15 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
                      px(lay.left), px(Y));
   }
   o += "</g>\n<g class=\"labels\" fill=\"#222222\">\n";
+  std::size_t rows = 1;
   for (std::size_t i = 0; i < xa.ticks.values.size(); ++i) {
-    o += text_svg(sx.map(xa.ticks.values[i]), lay.bottom + 7 + kTickFont, xa.labels[i], kTickFont,
-                  "middle");
-    o += "\n";
+    rows = std::max(rows, x_lines[i].size());
+    for (std::size_t k = 0; k < x_lines[i].size(); ++k) {
+      o += text_svg(sx.map(xa.ticks.values[i]),
+                    lay.bottom + 7 + kTickFont + kTickRow * static_cast<double>(k), x_lines[i][k],
+                    kTickFont, "middle");
+      o += "\n";
+    }
   }
   for (std::size_t i = 0; i < ya.ticks.values.size(); ++i) {
     o += text_svg(lay.left - 8, sy.map(ya.ticks.values[i]) + 0.35 * kTickFont, ya.labels[i],
@@ -745,8 +912,9 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
     o += "\n";
   }
   if (!fig.x.label.empty()) {
-    o += text_svg((lay.left + lay.right) / 2, lay.bottom + 24 + kLabelFont, fig.x.label, kLabelFont,
-                  "middle");
+    o += text_svg((lay.left + lay.right) / 2,
+                  lay.bottom + 24 + kLabelFont + kTickRow * static_cast<double>(rows - 1),
+                  fig.x.label, kLabelFont, "middle");
     o += "\n";
   }
   if (!fig.y.label.empty()) {
@@ -756,66 +924,176 @@ std::string render_svg(const Figure& fig, SvgMode mode) {
                   fmt::format("transform=\"rotate(-90 {} {})\"", px(cx), px(cy)));
     o += "\n";
   }
-  o += "</g>\n";
+  return o + "</g>\n";
+}
 
-  // Legend.
-  if (!lay.legend.empty()) {
-    o += "<g class=\"legend\">\n";
-    for (const auto& item : lay.legend) {
-      const double x = item.x;
-      const double y = item.y;
-      std::visit(
-          [&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, Line> || std::is_same_v<T, Step>) {
-              o += fmt::format(
-                  "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
-                  "stroke-width=\"{}\"{}/>",
-                  px(x), px(y), px(x + 24), px(y), colour(v.colour), px(v.width),
-                  dash_attr(v.dashed));
-            } else if constexpr (std::is_same_v<T, Band>) {
-              o += fmt::format(
-                  "<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"12\" fill=\"{}\" "
-                  "fill-opacity=\"{}\"/>",
-                  px(x), px(y - 6), colour(v.colour), fixed(v.opacity, 2));
-            } else if constexpr (std::is_same_v<T, Points>) {
-              o += marker_svg(v.marker, x + 12, y, std::min(v.size, 6.0), colour(v.colour),
-                              v.filled);
-            } else if constexpr (std::is_same_v<T, Bars>) {
-              o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"12\" fill=\"{}\"/>",
-                               px(x), px(y - 6), colour(v.colour));
-            }
-          },
-          *item.series);
-      o += text_svg(x + 30, y + 0.35 * kLegendFont, label_of(*item.series), kLegendFont, "start",
-                    "fill=\"#222222\"");
-      o += "\n";
-    }
-    o += "</g>\n";
-  }
-
-  // Risk table: counts under the x positions of `times`.
-  if (fig.risk_table) {
-    const RiskTable& rt = *fig.risk_table;
-    o += "<g class=\"risk-table\">\n";
-    double y = risk_top + 8.0 + kTickFont;
-    o += text_svg(10.0, y, rt.title, kTickFont, "start", "font-weight=\"bold\" fill=\"#222222\"");
+std::string legend_svg(const Layout& lay) {
+  if (lay.legend.empty()) return {};
+  std::string o = "<g class=\"legend\">\n";
+  for (const auto& item : lay.legend) {
+    const double x = item.x;
+    const double y = item.y;
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, Line> || std::is_same_v<T, Step>) {
+            o += fmt::format(
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
+                "stroke-width=\"{}\"{}/>",
+                px(x), px(y), px(x + 24), px(y), colour(v.colour), px(v.width),
+                dash_attr(v.dashed));
+          } else if constexpr (std::is_same_v<T, Band>) {
+            o += fmt::format(
+                "<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"12\" fill=\"{}\" "
+                "fill-opacity=\"{}\"/>",
+                px(x), px(y - 6), colour(v.colour), fixed(v.opacity, 2));
+          } else if constexpr (std::is_same_v<T, Points>) {
+            o += marker_svg(v.marker, x + 12, y, std::min(v.size, 6.0), colour(v.colour), v.filled);
+          } else if constexpr (std::is_same_v<T, Bars>) {
+            o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"12\" fill=\"{}\"/>",
+                             px(x), px(y - 6), colour(v.colour));
+          }
+        },
+        *item.series);
+    o += text_svg(x + 30, y + 0.35 * kLegendFont, label_of(*item.series), kLegendFont, "start",
+                  "fill=\"#222222\"");
     o += "\n";
-    for (const auto& row : rt.rows) {
-      check_lengths(row.counts.size(), rt.times.size(), "RiskTable row and times differ in length");
-      y += kRiskRow;
-      o += text_svg(10.0, y, row.label, kTickFont, "start",
+  }
+  return o + "</g>\n";
+}
+
+/// Counts under the x positions of the risk table's times.
+std::string risk_svg(const RiskTable& rt, double top, const Scale& sx) {
+  std::string o = "<g class=\"risk-table\">\n";
+  double y = top + 8.0 + kTickFont;
+  o += text_svg(10.0, y, rt.title, kTickFont, "start", "font-weight=\"bold\" fill=\"#222222\"");
+  o += "\n";
+  for (const auto& row : rt.rows) {
+    check_lengths(row.counts.size(), rt.times.size(), "RiskTable row and times differ in length");
+    y += kRiskRow;
+    o += text_svg(10.0, y, row.label, kTickFont, "start",
+                  fmt::format("fill=\"{}\"", colour(row.colour)));
+    o += "\n";
+    for (std::size_t i = 0; i < rt.times.size(); ++i) {
+      o += text_svg(sx.map(rt.times[i]), y, std::to_string(row.counts[i]), kTickFont, "middle",
                     fmt::format("fill=\"{}\"", colour(row.colour)));
       o += "\n";
-      for (std::size_t i = 0; i < rt.times.size(); ++i) {
-        o += text_svg(sx.map(rt.times[i]), y, std::to_string(row.counts[i]), kTickFont, "middle",
-                      fmt::format("fill=\"{}\"", colour(row.colour)));
-        o += "\n";
+    }
+  }
+  return o + "</g>\n";
+}
+
+// ---- figure_csv
+
+std::string csv_number(double v) {
+  return std::isfinite(v) ? fmt::format("{}", v) : std::string();
+}
+
+std::string csv_text(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string o = "\"";
+  for (const char c : text) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return o + "\"";
+}
+
+/// One CSV row; x given as text (a number or a category).
+std::string csv_row(std::string_view series, std::string_view kind, const std::string& x,
+                    double x_lower, double x_upper, double y, double y_lower, double y_upper) {
+  return fmt::format("{},{},{},{},{},{},{},{}\n", csv_text(series), kind, csv_text(x),
+                     csv_number(x_lower), csv_number(x_upper), csv_number(y), csv_number(y_lower),
+                     csv_number(y_upper));
+}
+
+constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+
+/// x as text: the category on a categorical axis, else the number.
+std::string x_text(const Axis& axis, double x) {
+  if (!axis.categories.empty()) {
+    const auto i = std::lround(x);
+    if (i >= 0 && static_cast<std::size_t>(i) < axis.categories.size() &&
+        std::abs(x - static_cast<double>(i)) < kEps)
+      return axis.categories[static_cast<std::size_t>(i)];
+  }
+  return csv_number(x);
+}
+
+std::string series_csv(const Figure& fig, const Series& s) {
+  std::string o;
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        const auto row = [&](std::string_view kind, double x, double xl, double xu, double y,
+                             double yl, double yu) {
+          o += csv_row(label_of(s), kind, x_text(fig.x, x), xl, xu, y, yl, yu);
+        };
+        if constexpr (std::is_same_v<T, Line> || std::is_same_v<T, Points>) {
+          const std::string_view kind = std::is_same_v<T, Line> ? "line" : "points";
+          for (std::size_t i = 0; i < v.x.size(); ++i)
+            row(kind, v.x[i], kNone, kNone, v.y[i], kNone, kNone);
+        } else if constexpr (std::is_same_v<T, Step>) {
+          for (std::size_t i = 0; i < v.x.size(); ++i)
+            row("step", v.x[i], kNone, kNone, v.y[i], kNone, kNone);
+          if (v.x_end && !v.x.empty())
+            row("step", *v.x_end, kNone, kNone, v.y.back(), kNone, kNone);
+          for (const double x : v.censor_x) {
+            if (!v.x.empty() && x >= v.x.front())
+              row("censor", x, kNone, kNone, v.value_at(x), kNone, kNone);
+          }
+        } else if constexpr (std::is_same_v<T, Band>) {
+          for (std::size_t i = 0; i < v.x.size(); ++i)
+            row("band", v.x[i], kNone, kNone, kNone, v.lower[i], v.upper[i]);
+          if (v.step && v.x_end && !v.x.empty())
+            row("band", *v.x_end, kNone, kNone, kNone, v.lower.back(), v.upper.back());
+        } else if constexpr (std::is_same_v<T, Bars>) {
+          for (std::size_t i = 0; i < v.x.size(); ++i) {
+            const double lo = v.lower.empty() ? v.x[i] - v.width / 2 : v.lower[i];
+            const double hi = v.upper.empty() ? v.x[i] + v.width / 2 : v.upper[i];
+            row("bar", v.x[i], fig.x.categories.empty() ? lo : kNone,
+                fig.x.categories.empty() ? hi : kNone, v.height[i], kNone, kNone);
+          }
+        } else if constexpr (std::is_same_v<T, RefLine>) {
+          if (v.vertical) {
+            row("reference", v.value, kNone, kNone, kNone, kNone, kNone);
+          } else {
+            o += csv_row(v.label, "reference", "", kNone, kNone, v.value, kNone, kNone);
+          }
+        }
+      },
+      s);
+  return o;
+}
+
+}  // namespace
+
+std::string render_svg(const Figure& fig, SvgMode mode) {
+  check_series(fig);
+  const AxisPlan xa = plan_axis(fig.x, data_range(fig, true));
+  const AxisPlan ya = plan_axis(fig.y, data_range(fig, false));
+  std::vector<std::vector<std::string>> x_lines;
+  const Layout lay = make_layout(fig, xa, ya, x_lines);
+  const Scale sx{xa.lo, xa.hi, lay.left, lay.right, fig.x.log10 && fig.x.categories.empty()};
+  const Scale sy{ya.lo, ya.hi, lay.bottom, lay.top, fig.y.log10 && fig.y.categories.empty()};
+  DrawContext context(lay, ya, sx, sy);
+  std::string o = svg_header(fig, lay, mode);
+  o += grid_svg(fig, lay, xa, ya, sx, sy);
+  o += data_svg(fig, context);
+  o += axes_svg(fig, lay, xa, ya, sx, sy, x_lines);
+  o += legend_svg(lay);
+  if (fig.risk_table) o += risk_svg(*fig.risk_table, fig.height, sx);
+  return o + "</svg>\n";
+}
+
+std::string figure_csv(const Figure& fig) {
+  std::string o = "series,kind,x,x_lower,x_upper,y,y_lower,y_upper\n";
+  for (const Series& s : fig.series) o += series_csv(fig, s);
+  if (fig.risk_table) {
+    for (const auto& row : fig.risk_table->rows) {
+      for (std::size_t i = 0; i < fig.risk_table->times.size(); ++i) {
+        o += csv_row(row.label, "at_risk", csv_number(fig.risk_table->times[i]), kNone, kNone,
+                     static_cast<double>(row.counts[i]), kNone, kNone);
       }
     }
-    o += "</g>\n";
   }
-  o += "</svg>\n";
   return o;
 }
 

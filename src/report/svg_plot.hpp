@@ -44,6 +44,14 @@ inline constexpr double kMinFontPx = 11.0;
 /// the SVG output.
 [[nodiscard]] std::string fixed(double value, int decimals);
 
+/// Estimated width of text in px: 0.6 em per code point (a sans-serif average, a little
+/// generous); the layout's only measure of text.
+[[nodiscard]] double text_width(std::string_view text, double font_px);
+/// Text broken at spaces into lines of at most `max_px` (estimated width); a word longer than
+/// that stays whole on its own line.
+[[nodiscard]] std::vector<std::string> wrap_text(std::string_view text, double font_px,
+                                                 double max_px);
+
 /// Ticks of an axis: the step (for a log axis, 0) and the tick values in increasing order.
 struct Ticks {
   double step = 0.0;
@@ -72,7 +80,11 @@ struct Scale {
 };
 
 /// One axis. Limits default to the data range (plus 0 for bars), widened to nice limits when
-/// `nice` is set. `categories` turns the axis categorical: category i sits at i, ticks are labels.
+/// `nice` is set. `categories` turns the axis categorical: category i sits at i, ticks are labels
+/// (wrapped at spaces onto several lines when wider than a category's room). `step` replaces the
+/// 1-2-5 rule by a fixed step (e.g. 6 or 12 months): ticks at its multiples inside the limits, the
+/// limits widened to multiples when `nice`. `ticks` gives the tick values outright (e.g. 0.5, 0.75,
+/// 1, 1.5 on a log axis of hazard ratios), labelled with up to 6 significant digits ("%g").
 struct Axis {
   std::string label;
   std::optional<double> min, max;
@@ -81,6 +93,8 @@ struct Axis {
   int max_ticks = 8;
   bool grid = true;
   std::vector<std::string> categories;
+  std::optional<double> step;
+  std::vector<double> ticks;
 };
 
 enum class Marker { kCircle, kSquare, kTriangle, kDiamond };
@@ -109,12 +123,16 @@ struct Step {
   [[nodiscard]] double value_at(double t) const;
 };
 
-/// A shaded ribbon between lower and upper (e.g. the 5–95 % band across patients).
+/// A shaded ribbon between lower and upper (e.g. the 5–95 % band across patients). With `step`,
+/// a right-continuous step ribbon like Step (a Kaplan–Meier confidence band): lower[i] and
+/// upper[i] hold on [x[i], x[i+1]), the last to `x_end` when set.
 struct Band {
   std::vector<double> x, lower, upper;
   std::string label;
   std::size_t colour = 0;
   double opacity = 0.25;
+  bool step = false;
+  std::optional<double> x_end;
 };
 
 /// Markers at (x, y); open (outline) or filled.
@@ -129,14 +147,18 @@ struct Points {
 
 /// Vertical bars centred at x with the given heights from 0 (a histogram: x = bin centres,
 /// width = bin width). Several Bars series in one figure are placed side by side within `width`.
+/// `lower`/`upper`, when given (one per bar), are the bars' edges instead of x ± width/2: the bins
+/// of a histogram on a log axis, equal in log scale.
 struct Bars {
   std::vector<double> x, height;
   double width = 0.8;  ///< in x data units
+  std::vector<double> lower, upper;
   std::string label;
   std::size_t colour = 0;
 };
 
-/// A horizontal (or vertical) dashed reference line across the plot, labelled at its end.
+/// A horizontal (or vertical) dashed reference line across the plot, labelled at its end (a label
+/// that would overlap one placed before moves down a row: see render_svg).
 struct RefLine {
   double value = 0.0;
   bool vertical = false;
@@ -186,8 +208,22 @@ enum class SvgMode { kInline, kStandalone };
 
 /// Renders the figure. Layout: title, then legend rows, then the plot area with axes and ticks,
 /// then the risk table. Series are clipped to the plot area and drawn areas first (Band, Bars, in
-/// their order), then the others in their order, so that a band never hides a median line.
+/// their order), then the others in their order, so that a band never hides a median line. Labels
+/// inside the plot (reference lines, annotations) are placed in order; one whose estimated box
+/// would overlap an earlier one moves down by a text row until it is clear (at most 8 rows).
 [[nodiscard]] std::string render_svg(const Figure& figure, SvgMode mode = SvgMode::kInline);
+
+/// The data behind a figure as CSV (RFC 4180, "\n" line ends, numbers as the shortest text that
+/// reads back exactly, empty cells for what a kind does not have): one row per drawn value, in
+/// series order, with the columns
+///   series     the series' legend label (reference lines: their label; risk table: the row)
+///   kind       line, step, censor (a "+" on a step), band, points, bar, reference (a reference
+///              line: x for a vertical one, y for a horizontal one), at_risk (risk table: x the
+///              time, y the count)
+///   x, x_lower, x_upper, y, y_lower, y_upper   in the axes' units (bars: the bin's edges in
+///              x_lower/x_upper; bands: the ribbon in y_lower/y_upper)
+/// Annotations (text) are not data and are left out; categorical axes give the category text in x.
+[[nodiscard]] std::string figure_csv(const Figure& figure);
 
 /// The SVG path data of a step series under the given scales ("M x,y H x V y …"), as render_svg
 /// writes it; exposed for tests.

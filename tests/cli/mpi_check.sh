@@ -16,7 +16,11 @@ for scenario in phase3-autosct-nhl programme; do
   "$build/il2sim" run $scenario --replicates 5 --threads 1 --out "$tmp/one-$scenario"
   mpirun --allow-run-as-root --oversubscribe -np 2 "$build/il2sim" run $scenario --replicates 5 --threads 1 \
     --out "$tmp/two-$scenario"
-  for f in summary.json scenario.toml adsl.csv adtte.csv adlb.csv adae.csv ex.csv report.html results.sqlite; do
+  figures=$(cd "$tmp/one-$scenario" && ls figures/*.csv)
+  [ -n "$figures" ] || { echo "FAIL: $scenario: no figures/*.csv"; status=1; }
+  [ "$figures" = "$(cd "$tmp/two-$scenario" && ls figures/*.csv)" ] ||
+    { echo "FAIL: $scenario: figures/ differs between 1 process and mpirun -np 2"; status=1; }
+  for f in summary.json scenario.toml adsl.csv adtte.csv adlb.csv adae.csv ex.csv report.html results.sqlite $figures; do
     if ! cmp -s "$tmp/one-$scenario/$f" "$tmp/two-$scenario/$f"; then
       echo "FAIL: $scenario: $f differs between 1 process and mpirun -np 2"
       status=1

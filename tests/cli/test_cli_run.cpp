@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -23,6 +24,15 @@ const char* kOutputs[] = {"summary.json", "scenario.toml", "adsl.csv", "adtte.cs
                           "adlb.csv",     "adae.csv",      "ex.csv",   "adtte_cuts.csv",
                           "report.html",  "results.sqlite"};
 
+/// The report's figure data of a run, figures/<id>.csv (docs/report.md), as paths relative to it.
+std::vector<std::string> figure_files(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir + "/figures"))
+    names.push_back("figures/" + e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace
 
 // interfaces.md: every built-in scenario runs, writes the output directory, and the summary has the
@@ -40,6 +50,7 @@ TEST(CliRun, EveryBuiltinScenarioRuns) {
     ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
     for (const char* f : kOutputs)
       EXPECT_TRUE(std::filesystem::exists(dir + "/" + f)) << name << " " << f;
+    EXPECT_FALSE(figure_files(dir).empty()) << name;
     const auto manifest = nlohmann::json::parse(read_text(dir + "/manifest.json"));
     for (const char* k : {"version", "scenario", "scenario_hash", "seed", "threads", "ranks",
                           "start_time", "end_time", "wall_time_seconds"}) {
@@ -77,7 +88,28 @@ TEST(CliRun, SameBytesForAnyThreadCountAndFromTheResolvedScenario) {
     EXPECT_EQ(read_text(a + "/" + f), read_text(b + "/" + f)) << f;
     EXPECT_EQ(read_text(a + "/" + f), read_text(c + "/" + f)) << f;
   }
+  ASSERT_EQ(figure_files(a), figure_files(b));
+  ASSERT_EQ(figure_files(a), figure_files(c));
+  for (const auto& f : figure_files(a)) {
+    EXPECT_EQ(read_text(a + "/" + f), read_text(b + "/" + f)) << f;
+    EXPECT_EQ(read_text(a + "/" + f), read_text(c + "/" + f)) << f;
+  }
   for (const auto& d : {a, b, c}) std::filesystem::remove_all(d);
+}
+
+// docs/report.md: with --force into the directory of an earlier run, figures/ holds this run's
+// figures only (the escalation scenario's s1-path.csv does not survive a phase III run, whose
+// stage 1 is randomized).
+TEST(CliRun, ForceLeavesOnlyThisRunsFigureData) {
+  const std::string dir = temp_dir("force");
+  ASSERT_EQ(run_il2sim("run roche-phase1-autobmt --replicates 1 --out " + dir).exit_code, 0);
+  ASSERT_TRUE(std::filesystem::exists(dir + "/figures/s1-path.csv"));
+  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 1 --force --out " + dir).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/figures/s1-path.csv"));
+  const auto html = read_text(dir + "/report.html");
+  for (const auto& f : figure_files(dir))
+    EXPECT_NE(html.find("Data: " + f + "."), std::string::npos) << f;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliRun, RefusesNonEmptyOutputAndAbsurdInput) {
@@ -132,6 +164,11 @@ void expect_resume_gives_the_same_bytes(const std::string& scenario, int replica
     const auto r = run_il2sim(args + dir + " --resume --threads 1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const char* f : kOutputs) {
+      EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f))
+          << scenario << " " << signal << " " << f;
+    }
+    ASSERT_EQ(figure_files(whole), figure_files(dir)) << scenario << " " << signal;
+    for (const auto& f : figure_files(whole)) {
       EXPECT_EQ(read_text(whole + "/" + f), read_text(dir + "/" + f))
           << scenario << " " << signal << " " << f;
     }

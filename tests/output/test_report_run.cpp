@@ -15,6 +15,7 @@
 
 #include "../cli/cli_runner.hpp"
 #include "core/progress.hpp"
+#include "core/units.hpp"
 #include "survival/cox.hpp"
 #include "survival/csv.hpp"
 #include "survival/data.hpp"
@@ -115,11 +116,90 @@ TEST(ReportRun, PrintedHazardRatiosAndLogrankAreThoseOfAdtte) {
       EXPECT_NEAR(p.p, lr.p, 0.00005 + 1e-12) << endpoint;
     }
   }
-  // Every figure id of the randomized stage is on the page.
-  for (const char* id : {"s1-km-PFS", "s1-km-OS", "s1-cif", "s1-nk", "s1-cd8", "s1-il2", "s1-plt",
-                         "s1-hr-hist", "s1-attrition"}) {
+  // Every figure id of the randomized stage is on the page, with its data beside it.
+  for (const char* id : {"s1-consort", "s1-km-PFS", "s1-km-OS", "s1-cif", "s1-nk", "s1-cd8",
+                         "s1-il2", "s1-plt", "s1-hr-hist", "s1-attrition"}) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+    EXPECT_TRUE(std::filesystem::is_regular_file(dir + "/figures/" + id + ".csv")) << id;
   }
+  std::filesystem::remove_all(dir);
+}
+
+/// The rows of one kind and series of a figure's data (figures/<id>.csv, docs/report.md).
+std::vector<std::vector<std::string>> figure_rows(const survival::CsvTable& t,
+                                                  const std::string& series,
+                                                  const std::string& kind) {
+  std::vector<std::vector<std::string>> out;
+  const std::size_t c_series = t.column("series"), c_kind = t.column("kind");
+  for (const auto& row : t.rows) {
+    if (row[c_series] == series && row[c_kind] == kind) out.push_back(row);
+  }
+  return out;
+}
+
+// The figures' data. The Kaplan–Meier figures' are the survival layer's Kaplan–Meier of adtte.csv,
+// arm by arm: the steps (S at each event time, months = days / 30.4375) and the shaded band (the
+// log-transform Greenwood CI of survfit's default). And the CONSORT flow's randomized and analysed
+// counts per arm are adtte.csv's patients per arm (the example replicate's randomized patients;
+// this scenario analyses intention to treat).
+TEST(ReportRun, FigureDataAreThoseOfAdtte) {
+  const std::string dir = temp_dir("figures");
+  ASSERT_EQ(run_il2sim("run phase3-autosct-nhl --replicates 2 --out " + dir).exit_code, 0);
+  const auto adtte = survival::read_csv(dir + "/adtte.csv");
+  const auto d = read_endpoint(adtte, "PFS");
+  const auto km = survival::read_csv(dir + "/figures/s1-km-PFS.csv");
+  const auto flow = survival::read_csv(dir + "/figures/s1-consort.csv");
+  for (const std::string arm : {"il2", "observation"}) {
+    std::vector<double> t;
+    std::vector<int> e;
+    for (std::size_t i = 0; i < d.time.size(); ++i) {
+      if (d.arm[i] == arm) t.push_back(d.time[i]), e.push_back(d.event[i]);
+    }
+    ASSERT_FALSE(t.empty()) << arm;
+    const auto curve = survival::kaplan_meier(t, e, survival::KmOptions{}, arm);
+    const auto steps = figure_rows(km, arm, "step");
+    const auto band = figure_rows(km, arm + " 95 % CI", "band");
+    std::size_t k = 1;  // row 0 is (0, 1)
+    ASSERT_FALSE(steps.empty()) << arm;
+    EXPECT_EQ(steps[0][2], "0");
+    EXPECT_EQ(steps[0][5], "1");
+    for (std::size_t i = 0; i < curve.time.size(); ++i) {
+      if (curve.n_event[i] == 0) continue;
+      ASSERT_LT(k, steps.size()) << arm;
+      ASSERT_LT(k, band.size()) << arm;
+      EXPECT_DOUBLE_EQ(std::stod(steps[k][2]), curve.time[i] / core::kDaysPerMonth) << arm;
+      EXPECT_DOUBLE_EQ(std::stod(steps[k][5]), curve.surv[i]) << arm;
+      if (std::isfinite(curve.lower[i])) {
+        EXPECT_DOUBLE_EQ(std::stod(band[k][6]), curve.lower[i]) << arm;
+        EXPECT_DOUBLE_EQ(std::stod(band[k][7]), curve.upper[i]) << arm;
+      }
+      ++k;
+    }
+    const auto patients = static_cast<long>(t.size());
+    for (const std::string& box :
+         std::vector<std::string>{"Randomized to " + arm, "Analysed (intention to treat)"}) {
+      bool found = false;
+      for (const auto& row : flow.rows) {
+        if (row[0] != box || row[1] != arm || !row[2].empty()) continue;
+        found = true;
+        EXPECT_EQ(std::stol(row[3]), patients) << box;
+      }
+      EXPECT_TRUE(found) << box << " of " << arm;
+    }
+  }
+  // The HR histogram is on a log axis: its bins have equal width in log HR (docs/report.md) and
+  // hold every replicate's HR (2 replicates, each with a finite Cox HR in this scenario).
+  const auto hist = survival::read_csv(dir + "/figures/s1-hr-hist.csv");
+  const auto bars = figure_rows(hist, "replicates per bin", "bar");
+  ASSERT_GE(bars.size(), 2U);
+  double replicates = 0.0;
+  const double width = std::log10(std::stod(bars[0][4]) / std::stod(bars[0][3]));
+  for (const auto& b : bars) {
+    replicates += std::stod(b[5]);
+    EXPECT_NEAR(std::log10(std::stod(b[4]) / std::stod(b[3])), width, 1e-9);
+  }
+  EXPECT_EQ(replicates, 2.0);
+  EXPECT_EQ(figure_rows(hist, "HR = 1", "reference").at(0)[2], "1");
   std::filesystem::remove_all(dir);
 }
 

@@ -11,8 +11,10 @@
 # 3. A copy with one inline script appended (<name>_check.html) is loaded with --dump-dom. The script
 #    runs after the whole document is parsed and writes, into a <pre id="il2sim-check">, the number of
 #    <svg> elements, each one's rendered box (getBoundingClientRect, which forces layout), the
-#    bounding box of its data group (getBBox) and its element count, and the number of resource
-#    requests the page made (Performance API). Reading the result from the dumped DOM is robust: it
+#    bounding box of its data group (getBBox) and its element count, the rendered box of each of
+#    its non-empty <text> elements (OVERLAP: two that intersect by more than 1 px both ways;
+#    OUTSIDE: one that leaves the figure's box), and the number of resource requests the page made
+#    (Performance API). Reading the result from the dumped DOM is robust: it
 #    needs no DevTools protocol and no log parsing for the measurements.
 # 4. Console messages: Chromium started with --enable-logging=stderr --v=0 writes every console message
 #    of the page to stderr as "INFO:CONSOLE". The report has no scripts, so any such line (an SVG
@@ -84,6 +86,27 @@ probe='<script>
     var n = g ? g.children.length : 0;
     lines.push("FIG " + (s.id || "?") + " " + r.width.toFixed(1) + " " + r.height.toFixed(1) + " " +
                b.width.toFixed(1) + " " + b.height.toFixed(1) + " " + n);
+    // Text labels: the rendered box of every non-empty <text> (transforms included); two that
+    // intersect by more than 1 px in both directions overlap; one that leaves the figure is cut.
+    var boxes = [];
+    s.querySelectorAll("text").forEach(function (t) {
+      var q = t.getBoundingClientRect();
+      if (q.width > 0 && q.height > 0 && t.textContent.trim() !== "") boxes.push({ r: q, t: t.textContent });
+    });
+    lines.push("TEXTS " + (s.id || "?") + " " + boxes.length);
+    for (var i = 0; i < boxes.length; ++i) {
+      var a = boxes[i].r;
+      if (a.left < r.left - 1 || a.right > r.right + 1 || a.top < r.top - 1 || a.bottom > r.bottom + 1)
+        lines.push("OUTSIDE " + (s.id || "?") + " " + JSON.stringify(boxes[i].t));
+      for (var j = i + 1; j < boxes.length; ++j) {
+        var c = boxes[j].r;
+        var w = Math.min(a.right, c.right) - Math.max(a.left, c.left);
+        var h = Math.min(a.bottom, c.bottom) - Math.max(a.top, c.top);
+        if (w > 1 && h > 1)
+          lines.push("OVERLAP " + (s.id || "?") + " " + JSON.stringify(boxes[i].t) + " " +
+                     JSON.stringify(boxes[j].t) + " " + w.toFixed(1) + "x" + h.toFixed(1));
+      }
+    }
   });
   var pre = document.createElement("pre");
   pre.id = "il2sim-check";
@@ -120,6 +143,11 @@ height=$(echo "$result" | awk '$1 == "HEIGHT" { print $2 }')
 [ "$resources" = "0" ] || fail "the page requested $resources resources (it must be self-contained)"
 bad=$(echo "$result" | awk '$1 == "FIG" && !($3 > 0 && $4 > 0 && $5 > 0 && $6 > 0 && $7 > 0)')
 [ -z "$bad" ] || fail "figures that did not render (id, width, height, data bbox w/h, elements): $bad"
+texts=$(echo "$result" | awk '$1 == "TEXTS" { n++ } END { print n + 0 }')
+[ "$texts" = "$svgs" ] || fail "text boxes measured in $texts of $svgs figures"
+overlaps=$(echo "$result" | grep -E '^(OVERLAP|OUTSIDE) ' || true)
+[ -z "$overlaps" ] || fail "labels that overlap or leave their figure (figure, texts, overlap w x h px):
+$overlaps"
 if grep -n 'CONSOLE' "$log"; then fail "console messages while loading the report (log: $log)"; fi
 
 # The screenshot, of the report itself.
@@ -136,4 +164,4 @@ if grep -n 'CONSOLE' "$shot_log"; then fail "console messages while taking the s
 [ -s "$png" ] || fail "no screenshot written"
 [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
   fail "$png is not a PNG file"
-echo "PASS: $svgs figures rendered, no console messages, no requests; screenshot $png"
+echo "PASS: $svgs figures rendered, no overlapping labels, no console messages, no requests; screenshot $png"

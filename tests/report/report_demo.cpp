@@ -531,6 +531,36 @@ int run(const std::string& out_path) {
     f.add(b);
     page.figure(f, "Patients lost between transplant and randomization, by cause.");
   }
+  {
+    // A CONSORT-style flow with made-up counts that add up (200 registered, 96 not randomized,
+    // 104 randomized 52/52), long reasons to exercise the wrapping.
+    report::FlowChart c;
+    c.id = "consort";
+    c.title = "Flow of patients (CONSORT), synthetic counts";
+    c.top = {"Registered at transplant", 200, 199.4, {}};
+    c.side = report::FlowBox{"Not randomized",
+                             96,
+                             95.1,
+                             {{"relapse before the would-be start of IL-2", 40, 39.5},
+                              {"non-relapse mortality", 20, 21.0},
+                              {"GVHD", 22, 20.2},
+                              {"refusal", 14, 14.4}}};
+    c.middle = {"Randomized", 104, 104.3, {}};
+    c.column_names = {"IL-2", "Observation"};
+    c.columns = {
+        {{"Randomized to IL-2", 52, 52.2, {}},
+         {"Started IL-2", 40, 41.0, {{"never started: platelets below the criterion", 12, 11.2}}},
+         {"Analysed (intention to treat)", 52, 52.2, {}}},
+        {{"Randomized to Observation", 52, 52.1, {}},
+         {"Would have started IL-2 (no IL-2 on this arm)",
+          44,
+          42.9,
+          {{"would not have started: refusal", 8, 9.2}}},
+         {"Analysed (intention to treat)", 52, 52.1, {}}}};
+    page.flow(c,
+              "Synthetic counts: registration, exclusions by reason, randomization, start of "
+              "treatment and analysis.");
+  }
   page.end_section();
 
   const double secs =

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <regex>
@@ -296,6 +297,149 @@ TEST(Render, AreasAreDrawnBeforeLines) {
   ASSERT_NE(band_at, std::string::npos);
   ASSERT_NE(line_at, std::string::npos);
   EXPECT_LT(band_at, line_at);
+}
+
+TEST(Axis, FixedStepTicksEverySixMonths) {
+  // Axis::step (svg_plot.hpp): ticks at the multiples of the step inside the limits; with min 0
+  // and max unset and nice, the upper limit widens to the next multiple: 0, 6, ..., 30 for 27.3.
+  Figure f;
+  f.id = "months";
+  f.x.step = 6.0;
+  f.x.min = 0.0;
+  Line l;
+  l.x = {0.0, 27.3};
+  l.y = {0.0, 1.0};
+  f.add(l);
+  const std::string svg = render_svg(f);
+  for (const char* label : {">0<", ">6<", ">12<", ">18<", ">24<", ">30<"})
+    EXPECT_NE(svg.find(label), std::string::npos) << label;
+  EXPECT_EQ(svg.find(">5<"), std::string::npos);  // not the 1-2-5 rule's 0, 5, 10, ...
+  EXPECT_EQ(svg.find(">36<"), std::string::npos);
+}
+
+TEST(Axis, ExplicitTicksOnALogAxis) {
+  Figure f;
+  f.id = "hr";
+  f.x.log10 = true;
+  f.x.min = 0.4;
+  f.x.max = 2.0;
+  f.x.ticks = {0.5, 0.75, 1.0, 1.5};
+  Points p;
+  p.x = {0.7};
+  p.y = {1.0};
+  f.add(p);
+  const std::string svg = render_svg(f);
+  for (const char* label : {">0.5<", ">0.75<", ">1<", ">1.5<"})
+    EXPECT_NE(svg.find(label), std::string::npos) << label;
+}
+
+TEST(Band, StepBandHoldsEachValueToTheNextX) {
+  // A step band with x = 0, 1 and x_end = 2 on the unit scale: lower 0.5 then 0.25 held to 2,
+  // upper 1 then 0.75. Expanded: (0,.5) (1,.5) (1,.25) (2,.25), back along the upper bound.
+  Band b;
+  b.step = true;
+  b.x = {0.0, 1.0};
+  b.lower = {0.5, 0.25};
+  b.upper = {1.0, 0.75};
+  b.x_end = 2.0;
+  Figure f;
+  f.id = "band";
+  f.x.min = 0.0;
+  f.x.max = 2.0;
+  f.x.nice = false;
+  f.y.min = 0.0;
+  f.y.max = 1.0;
+  f.y.nice = false;
+  f.add(b);
+  const std::string svg = render_svg(f);
+  // Eight vertices: M + 7 L, then Z.
+  const auto at = svg.find("<path d=\"M");
+  ASSERT_NE(at, std::string::npos);
+  const std::string d = svg.substr(at, svg.find('"', at + 9) - at);
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'L'), 7);
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'Z'), 1);
+  const std::string csv = figure_csv(f);
+  // The data: one row per value and one for x_end (the last value held), as figure_csv says.
+  EXPECT_NE(csv.find(",band,0,,,,0.5,1\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",band,1,,,,0.25,0.75\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",band,2,,,,0.25,0.75\n"), std::string::npos) << csv;
+}
+
+TEST(FigureCsv, StepsCensorsBarsReferencesAndRiskTable) {
+  Figure f;
+  f.id = "km";
+  Step s;
+  s.x = {0.0, 2.0};
+  s.y = {1.0, 0.5};
+  s.x_end = 3.0;
+  s.censor_x = {1.0};
+  s.label = "Arm, \"A\"";
+  f.add(s);
+  Bars h;
+  h.x = {1.0};
+  h.lower = {0.5};
+  h.upper = {2.0};
+  h.height = {4.0};
+  h.label = "bins";
+  f.add(h);
+  f.add(RefLine{1.5, true, "HR = 1", 6});
+  RiskTable rt;
+  rt.times = {0.0, 3.0};
+  rt.rows = {{"A", 0, {10, 4}}};
+  f.risk_table = rt;
+  const std::string csv = figure_csv(f);
+  EXPECT_EQ(csv,
+            "series,kind,x,x_lower,x_upper,y,y_lower,y_upper\n"
+            "\"Arm, \"\"A\"\"\",step,0,,,1,,\n"
+            "\"Arm, \"\"A\"\"\",step,2,,,0.5,,\n"
+            "\"Arm, \"\"A\"\"\",step,3,,,0.5,,\n"
+            "\"Arm, \"\"A\"\"\",censor,1,,,1,,\n"
+            "bins,bar,1,0.5,2,4,,\n"
+            "HR = 1,reference,1.5,,,,,\n"
+            "A,at_risk,0,,,10,,\n"
+            "A,at_risk,3,,,4,,\n");
+}
+
+TEST(Labels, WrapAtSpacesToTheWidth) {
+  // 0.6 em per code point at 12 px: 7.2 px a character; 80 px hold 11 characters.
+  const auto lines = wrap_text("relapse before the would-be start", 12.0, 80.0);
+  const std::vector<std::string> expected = {"relapse", "before the", "would-be", "start"};
+  EXPECT_EQ(lines, expected);
+  EXPECT_EQ(wrap_text("short", 12.0, 80.0), std::vector<std::string>{"short"});
+}
+
+TEST(Labels, ReferenceLabelsThatWouldCollideMoveDown) {
+  // Two vertical reference lines 1 px apart: their labels start at the same height, so the
+  // second moves down one row (font 12 + 4 px) instead of overlapping the first.
+  Figure f;
+  f.id = "refs";
+  f.x.min = 0.0;
+  f.x.max = 100.0;
+  f.add(RefLine{50.0, true, "first label", 6});
+  f.add(RefLine{50.1, true, "second label", 1});
+  const std::string svg = render_svg(f);
+  const std::regex y_of(R"re(<text x="[0-9.]+" y="([0-9.]+)"[^>]*>(first|second) label<)re");
+  std::vector<double> ys;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), y_of); it != std::sregex_iterator();
+       ++it)
+    ys.push_back(std::stod((*it)[1]));
+  ASSERT_EQ(ys.size(), 2U);
+  EXPECT_NEAR(ys[1] - ys[0], 16.0, 1e-9);
+}
+
+TEST(Labels, LongCategoriesWrapOntoLines) {
+  // Five categories on a 760 px figure have ~140 px each; a 30-character label (216 px) wraps.
+  Figure f;
+  f.id = "cats";
+  f.x.categories = {"relapse before the would-be start", "b", "c", "d", "e"};
+  Bars b;
+  b.x = {0, 1, 2, 3, 4};
+  b.height = {1, 2, 3, 4, 5};
+  f.add(b);
+  const std::string svg = render_svg(f);
+  EXPECT_EQ(svg.find(">relapse before the would-be start<"), std::string::npos);
+  EXPECT_NE(svg.find(">relapse before the<"), std::string::npos);
+  EXPECT_NE(svg.find(">would-be start<"), std::string::npos);
 }
 
 TEST(Palette, OkabeIto) {

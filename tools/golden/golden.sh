@@ -9,8 +9,9 @@
 #                                          scenario and nothing else (the CTest test golden_scenarios)
 #
 # Each output of the run (tools/golden/run_scenario.sh) but manifest.json (timings, ranks) is stored
-# gzip-compressed (gzip -9n: no name, no time stamp) as <file>.gz; results.sqlite is stored as its
-# SQL text (`sqlite3 .dump`: schema, then every row in rowid order) in results.sql.gz.
+# gzip-compressed (gzip -9n: no name, no time stamp) as <file>.gz, files of a folder (figures/) in
+# the same folder; results.sqlite is stored as its SQL text (`sqlite3 .dump`: schema, then every
+# row in rowid order) in results.sql.gz.
 # NOT_YET_DETERMINISTIC is a comma-separated list of output files that are not yet byte-identical
 # between two identical runs; check names them and leaves them out instead of failing on them.
 set -euo pipefail
@@ -28,12 +29,15 @@ texts() {
     case "$name" in
       manifest.json) ;;
       results.sqlite) sqlite3 -readonly "$f" .dump > "$dest/results.sql" ;;
-      *) cp "$f" "$dest/$name" ;;
+      *) cp -R "$f" "$dest/$name" ;;
     esac
   done
 }
 
 scenarios() { "$1" scenarios | awk 'NF {print $1}'; }
+
+# The files under folder $1 as paths relative to it, sorted (hidden files left out).
+files_in() { (cd "$1" && find . -type f -not -name '.*' | sed 's|^\./||' | LC_ALL=C sort); }
 
 regen() {
   local bin=$1 s f
@@ -42,8 +46,11 @@ regen() {
     texts "$tmp/run-$s" "$tmp/text-$s"
     rm -rf "${golden:?}/$s"
     mkdir -p "$golden/$s"
-    for f in "$tmp/text-$s"/*; do gzip -9nc "$f" > "$golden/$s/$(basename "$f").gz"; done
-    echo "tests/golden/$s: $(ls "$golden/$s" | tr '\n' ' ')($(du -sk "$golden/$s" | cut -f1) kB)"
+    for f in $(files_in "$tmp/text-$s"); do
+      mkdir -p "$(dirname "$golden/$s/$f")"
+      gzip -9nc "$tmp/text-$s/$f" > "$golden/$s/$f.gz"
+    done
+    echo "tests/golden/$s: $(files_in "$golden/$s" | wc -l) files ($(du -sk "$golden/$s" | cut -f1) kB)"
   done
   # Folders of scenarios that are no longer built in.
   for f in "$golden"/*/; do
@@ -58,8 +65,8 @@ check() {
   [ -d "$golden/$s" ] || { echo "FAIL: no golden files tests/golden/$s; regenerate: $regen_cmd"; return 1; }
   "$here/run_scenario.sh" "$bin" "$s" "$tmp/run" > /dev/null
   texts "$tmp/run" "$tmp/text"
-  for f in "$tmp/text"/*; do
-    name=$(basename "$f")
+  for name in $(files_in "$tmp/text"); do
+    f=$tmp/text/$name
     source=$name
     [ "$name" = results.sql ] && source=results.sqlite
     if [[ $pending == *",$source,"* ]]; then
@@ -78,8 +85,8 @@ check() {
       status=1
     fi
   done
-  for f in "$golden/$s"/*.gz; do
-    name=$(basename "$f" .gz)
+  for f in $(files_in "$golden/$s"); do
+    name=${f%.gz}
     [ -f "$tmp/text/$name" ] || { echo "FAIL: $s: golden $name but the run no longer writes it"; status=1; }
   done
   if [ $status -ne 0 ]; then

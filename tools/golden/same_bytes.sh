@@ -74,8 +74,10 @@ esac
 
 status=0
 compared=""
-for f in "$tmp/a"/* "$tmp/b"/*; do
-  name=$(basename "$f")
+# Every file of both runs (figures/ included), as paths relative to the run; hidden files (the
+# journal, the lock) are not outputs.
+for name in $( (cd "$tmp/a" && find . -type f -not -path '*/.*'; cd "$tmp/b" && find . -type f -not -path '*/.*') |
+               sed 's|^\./||' | LC_ALL=C sort -u); do
   [ "$name" = manifest.json ] && continue
   [[ ",$compared," == *",$name,"* ]] && continue
   compared="$compared,$name"
