@@ -1,13 +1,15 @@
 #pragma once
 /// @file il2sim/il2sim.hpp
-/// The public C++ API of il2sim (the header set the R and Python bindings call in-process; installed
-/// under include/il2sim/ by `cmake --install`). Every function runs the same library code as the
-/// CLI subcommand of the same name and gives the same numbers for the same scenario, options and
-/// seed. Errors are thrown as il2sim::api::Error carrying the CLI's message (the one it prints after
-/// "il2sim: error: "); nothing is written to disk.
+/// The public C++ API of il2sim (the header set the R and Python bindings call in-process;
+/// installed under include/il2sim/ by `cmake --install`). Every function runs the same library code
+/// as the CLI subcommand of the same name and gives the same numbers for the same scenario, options
+/// and seed. Errors are thrown as il2sim::api::Error carrying the CLI's message (the one it prints
+/// after "il2sim: error: "); nothing is written to disk.
 ///
-/// SPEC GIVEN BY THE LEAD (2026-12-07). Helper bind-py implements it (adjust details if the code
-/// demands, but keep names and shapes stable: helper bind-r builds the R package against it).
+/// Implemented in src/api (component il2sim_api); the bindings link the shared library libil2sim.so
+/// (CMake target il2sim_shared). The CLI calls the same functions of src/api for what they share
+/// (option checks, scenario loading with overrides, the cohort's set-up, the trajectory, the
+/// sweep's grid and point runner), so there is one home for each.
 
 #include <cstdint>
 #include <optional>
@@ -28,9 +30,9 @@ class Error : public std::runtime_error {
 /// where the CLI writes "NA" (R: NA, pandas: NaN/None).
 struct Column {
   enum class Type { real, integer, text };
-  std::string name;         ///< the CSV column name (ADaM-style upper case for the views)
-  std::string label;        ///< the field table's description
-  std::string unit;         ///< the field table's unit ("" when none)
+  std::string name;   ///< the CSV column name (ADaM-style upper case for the views)
+  std::string label;  ///< the field table's description
+  std::string unit;   ///< the field table's unit ("" when none)
   Type type = Type::real;
   std::vector<double> reals;
   std::vector<std::int64_t> integers;
@@ -65,8 +67,10 @@ struct RunOptions {
 };
 
 struct RunResult {
-  Table summary;  ///< operating characteristics: stage, output, value, mc_se (as sweep.csv's columns)
+  Table
+      summary;  ///< operating characteristics: stage, output, value, mc_se (as sweep.csv's columns)
   Table adsl, adtte, adlb, adae, ex;  ///< the CSV views, same rows and values as the files
+  Table adtte_cuts;                   ///< adtte_cuts.csv: ADTTE at each look's data cut
   std::string summary_json;           ///< summary.json, byte for byte
   std::string scenario_toml;          ///< the resolved scenario.toml, byte for byte
 };
@@ -96,8 +100,10 @@ struct TrajectoryOptions {
   std::optional<double> days, step;
   std::optional<std::uint64_t> seed;
   Overrides set;
+  std::optional<std::string> mode;  ///< as --mode: reference or fast (default as the CLI's)
 };
-/// `il2sim trajectory`: the rows and columns of its CSV.
+/// `il2sim trajectory`: the rows and columns of its CSV (the CSV rounds day to 10 and the other
+/// columns to 8 significant digits; the table holds the full doubles).
 [[nodiscard]] Table trajectory(const ScenarioInput& scenario, const TrajectoryOptions& options);
 
 /// `il2sim params`: the parameter table (name, unit, default, IIV, range, source, ...).
@@ -115,5 +121,9 @@ struct SweepOptions {
 
 /// The engine's version (as `il2sim --version`).
 [[nodiscard]] std::string version();
+
+/// A seed given as text (how a binding passes a number its language may not hold exactly): the
+/// integers 0 to 2^63 - 1 in decimal, as `--seed`. @throws Error with the CLI's message otherwise.
+[[nodiscard]] std::uint64_t parse_seed(const std::string& text);
 
 }  // namespace il2sim::api
