@@ -4,7 +4,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden package
+.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden package r
 
 all: build
 
@@ -27,8 +27,9 @@ run: build
 ## target for FUZZ_SECONDS (built with the ASan/UBSan suite: one sanitized build serves both). The
 ## report_browser test opens a report in headless Chromium, so `test` also installs chromium
 ## (--browser), clang-14 for the ASan/UBSan build and the fuzz targets (--fuzz), OpenMPI for the
-## mpirun test (--mpi), clang-format-14 for the format test (--format) and dpkg-dev for the package
-## test (--package); `run` and `build` need none of them.
+## mpirun test (--mpi), clang-format-14 for the format test (--format), dpkg-dev for the package
+## test (--package) and R with Rcpp, testthat, survival and knitr for the R package's tests r_install
+## and r_testthat (--r); `run` and `build` need none of them.
 ## It ends by printing how long each part took (each ctest also prints its "Total Test time").
 test:
 	@t0=$$(date +%s); $(MAKE) --no-print-directory test-release && t1=$$(date +%s) && \
@@ -38,7 +39,7 @@ test:
 	       "suite $$((t2 - t1)) s, fuzz run $$((t3 - t2)) s, total $$((t3 - t0)) s"
 
 test-release: build
-	@bash tools/install-deps.sh --browser --fuzz --mpi --format --package
+	@bash tools/install-deps.sh --browser --fuzz --mpi --format --package --r
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 ## The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/, clang-14 at
@@ -88,6 +89,12 @@ golden: $(BUILD)/CMakeCache.txt
 package: build
 	@bash tools/install-deps.sh --package
 	cmake --build $(BUILD) --target package
+
+## The R package il2sim (bindings/r, docs/r.md) installed into $(BUILD)/R-lib, linked to
+## $(BUILD)/libil2sim.so: then `R_LIBS=$(BUILD)/R-lib Rscript -e 'library(il2sim)'`.
+r: build
+	@bash tools/install-deps.sh --r
+	bash bindings/r/install.sh $(BUILD)
 
 ## Benchmarks (Google Benchmark); not part of `make test`.
 bench: 
