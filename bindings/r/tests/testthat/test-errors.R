@@ -25,9 +25,7 @@ test_that("an unknown scenario name is the CLI's error", {
                    cli_message(c("cohort", "no-such-scenario", "--arm", "il2", "--patients", "1")))
 })
 
-test_that("a bad value in a TOML text is refused, not ignored", {
-  bad <- "format_version = 2\n[protocol]\nrefusal_probability = 1.5\n"
-  expect_error(il2sim_cohort(bad, arm = "il2", patients = 1), class = "il2sim_error")
+test_that("an unknown grid path is refused", {
   expect_error(il2sim_sweep("phase3-autosct-nhl", grid = list("stages.phase3.nope" = 1)),
                class = "il2sim_error")
 })

@@ -42,9 +42,9 @@ test_that("an R list is written as the JSON of the same tree", {
 test_that("TOML text, a file and an R list give the CLI's cohort", {
   f <- tempfile(fileext = ".toml")
   writeLines(small_toml, f, sep = "")
-  from_text <- il2sim_cohort(small_toml, patients = 4, seed = 1)
-  from_file <- il2sim_cohort(f, patients = 4, seed = 1)
-  from_list <- il2sim_cohort(small_list, patients = 4, seed = 1)
+  from_text <- il2sim_cohort(small_toml, arm = "low", patients = 4, seed = 1)
+  from_file <- il2sim_cohort(f, arm = "low", patients = 4, seed = 1)
+  from_list <- il2sim_cohort(small_list, arm = "low", patients = 4, seed = 1)
   dir <- tempfile()
   cli_ok(c("cohort", f, "--arm", "low", "--patients", "4", "--seed", "1", "--out", dir))
   for (v in view_files) {
@@ -53,6 +53,15 @@ test_that("TOML text, a file and an R list give the CLI's cohort", {
     expect_identical(from_list[[v]], from_text[[v]])
   }
   expect_identical(unique(from_list$adsl$ARM), "low")
+  # A value out of range in the same text is refused with the CLI's message (exit 2 there).
+  bad <- sub("refusal_probability = 0.25", "refusal_probability = 1.5", small_toml, fixed = TRUE)
+  writeLines(bad, f, sep = "")
+  err <- tryCatch(il2sim_cohort(bad, arm = "low", patients = 1), il2sim_error = function(e) e)
+  expect_s3_class(err, "il2sim_error")
+  expect_match(conditionMessage(err), "refusal_probability")
+  res <- run_cli(c("cohort", f, "--arm", "low", "--patients", "1", "--out", tempfile()))
+  expect_identical(res$status, 2L)
+  expect_match(res$err, "refusal_probability")
   unlink(c(f, dir), recursive = TRUE)
 })
 
