@@ -34,8 +34,8 @@ api::ScenarioInput scenario_input(const std::string& kind, const std::string& te
   return in;
 }
 
-// The R side passes an optional seed as character(0) or one string of decimal digits; the API checks
-// it as --seed does (0 to 2^63 - 1) and throws api::Error with the CLI's message.
+// The R side passes an optional seed as character(0) or one string of decimal digits; the API
+// checks it as --seed does (0 to 2^63 - 1) and throws api::Error with the CLI's message.
 std::optional<std::uint64_t> seed_of(const Rcpp::CharacterVector& seed) {
   if (seed.size() == 0) return std::nullopt;
   return api::parse_seed(Rcpp::as<std::string>(seed[0]));
@@ -71,8 +71,8 @@ SEXP integers_to_r(const api::Column& c) {
   bool fits = true;
   for (std::size_t i = 0; i < n && fits; ++i) {
     const std::int64_t v = c.integers[i];
-    fits = is_missing(c, i) || (v > std::numeric_limits<int>::min() &&
-                                v <= std::numeric_limits<int>::max());
+    fits = is_missing(c, i) ||
+           (v > std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max());
   }
   if (fits) {
     Rcpp::IntegerVector out(n);
@@ -126,7 +126,8 @@ Rcpp::List table_to_r(const api::Table& table) {
   return columns;
 }
 
-// ---- errors ---------------------------------------------------------------------------------------
+// ---- errors
+// ---------------------------------------------------------------------------------------
 
 // An R condition of class il2sim_error; the R wrapper signals it with stop().
 Rcpp::List user_error(const char* message) {
@@ -145,7 +146,8 @@ SEXP guarded(F&& body) {
   }
 }
 
-// ---- R lists → JSON ------------------------------------------------------------------------------
+// ---- R lists → JSON
+// ------------------------------------------------------------------------------
 
 void json_string(std::string& out, const char* s) {
   out += '"';
@@ -261,12 +263,14 @@ void json_value(std::string& out, SEXP x, const std::string& where) {
 
 }  // namespace
 
-// ---- the functions R/il2sim.R calls ----------------------------------------------------------------
+// ---- the functions R/il2sim.R calls
+// ----------------------------------------------------------------
 
 // [[Rcpp::export(.il2sim_list_to_json)]]
 std::string list_to_json(SEXP x) {
   if (TYPEOF(x) != VECSXP || Rf_getAttrib(x, R_NamesSymbol) == R_NilValue) {
-    Rcpp::stop("scenario list: the top level must be a named list (the scenario's tables and keys)");
+    Rcpp::stop(
+        "scenario list: the top level must be a named list (the scenario's tables and keys)");
   }
   std::string out;
   json_value(out, x, "");
@@ -297,8 +301,8 @@ SEXP run_r(std::string kind, std::string text, Rcpp::CharacterVector seed,
 
 // [[Rcpp::export(.il2sim_cohort)]]
 SEXP cohort_r(std::string kind, std::string text, std::string arm, double patients,
-              Rcpp::NumericVector days, Rcpp::CharacterVector seed,
-              Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values, int threads) {
+              Rcpp::NumericVector days, Rcpp::CharacterVector seed, Rcpp::CharacterVector set_paths,
+              Rcpp::CharacterVector set_values, int threads) {
   return guarded([&]() -> SEXP {
     api::CohortOptions options;
     options.arm = arm;
@@ -316,11 +320,10 @@ SEXP cohort_r(std::string kind, std::string text, std::string arm, double patien
 }
 
 // [[Rcpp::export(.il2sim_trajectory)]]
-SEXP trajectory_r(std::string kind, std::string text, std::string arm,
-                  Rcpp::NumericVector patient, bool typical, Rcpp::NumericVector days,
-                  Rcpp::NumericVector step, Rcpp::CharacterVector seed,
-                  Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values,
-                  Rcpp::CharacterVector mode) {
+SEXP trajectory_r(std::string kind, std::string text, std::string arm, Rcpp::NumericVector patient,
+                  bool typical, Rcpp::NumericVector days, Rcpp::NumericVector step,
+                  Rcpp::CharacterVector seed, Rcpp::CharacterVector set_paths,
+                  Rcpp::CharacterVector set_values, Rcpp::CharacterVector mode) {
   return guarded([&]() -> SEXP {
     api::TrajectoryOptions options;
     options.arm = arm;
@@ -359,12 +362,14 @@ SEXP sweep_r(std::string kind, std::string text, Rcpp::CharacterVector grid_path
 }
 
 // [[Rcpp::export(.il2sim_version)]]
-std::string version_r() { return api::version(); }
+std::string version_r() {
+  return api::version();
+}
 
 // For the tests: each number's shortest round-trip text (std::to_chars, the CLI's CSV numbers are
-// written the same way), "NA" for NA and NaN. The tests compare the data frames with the CLI's files
-// through it because R's own text-to-number conversion is not correctly rounded (1 value in ~20000
-// of a run's CSV files comes out one unit in the last place off).
+// written the same way), "NA" for NA and NaN. The tests compare the data frames with the CLI's
+// files through it because R's own text-to-number conversion is not correctly rounded (1 value in
+// ~20000 of a run's CSV files comes out one unit in the last place off).
 // [[Rcpp::export(.il2sim_shortest)]]
 Rcpp::CharacterVector shortest(Rcpp::NumericVector x) {
   Rcpp::CharacterVector out(x.size());
