@@ -3,7 +3,7 @@ test_that("canon() identifies equal numbers written differently and only those",
   expect_identical(canon(c("1e-05", "0.00001", "1.0e-5")), rep("0.1e-4", 3))
   expect_identical(canon(c("120", "1.2e2", "120.000")), rep("0.12e3", 3))
   expect_false(canon("137.1986419403827") == canon("137.19864194038271"))
-  expect_identical(canon(c("0", "NA", "-2.5")), c("0", "NA", "-0.25e1"))
+  expect_identical(canon(c("0", "NA", "-2.5", "")), c("0", "NA", "-0.25e1", ""))
 })
 
 test_that("shortest() gives the shortest text that reads back as the same double", {

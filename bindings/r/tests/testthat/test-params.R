@@ -18,7 +18,7 @@ test_that("il2sim_params gives the CLI's parameter table", {
   p <- il2sim_params()
   lines <- cli_ok(c("params", "--json"))$out
   names_json <- json_text(json_key_values(lines, "name"))
-  expect_identical(p$name, names_json)
+  expect_identical(as.vector(p$name), names_json)
   expect_gt(nrow(p), 50)
   shared <- intersect(names(p), unique(sub("^\\s*\"([^\"]+)\":.*$", "\\1",
                                            grep("^\\s*\"[^\"]+\": ", lines, value = TRUE))))
@@ -27,7 +27,7 @@ test_that("il2sim_params gives the CLI's parameter table", {
     v <- json_key_values(lines, j)
     expect_identical(length(v), nrow(p), info = j)
     if (is.character(p[[j]])) {
-      expect_identical(p[[j]], json_text(v), info = j)
+      expect_identical(as.vector(p[[j]]), json_text(v), info = j)
     } else {
       got <- canon(il2sim:::.il2sim_shortest(as.double(p[[j]])))
       expect_identical(got, canon(ifelse(v == "null", "NA", v)), info = j)

@@ -42,9 +42,12 @@ test_that("il2sim_run's summary equals the CLI's sweep rows at the same point", 
            "--replicates", "2", "--out", dir))
   csv <- utils::read.csv(file.path(dir, "sweep.csv"), colClasses = "character",
                          na.strings = character(), check.names = FALSE)
-  expect_identical(res$summary$output, csv$output)
-  expect_identical(res$summary$stage, csv$stage)
-  expect_identical(canon(il2sim:::.il2sim_shortest(res$summary$value)), canon(csv$value))
-  expect_identical(canon(il2sim:::.il2sim_shortest(res$summary$mc_se)), canon(csv$mc_se))
+  expect_identical(as.vector(res$summary$output), csv$output)
+  expect_identical(as.vector(res$summary$stage), csv$stage)
+  # sweep.csv leaves a missing number's cell empty (an output without a Monte Carlo SE).
+  na <- function(text) ifelse(text == "", "NA", text)
+  expect_identical(canon(il2sim:::.il2sim_shortest(res$summary$value)), canon(na(csv$value)))
+  expect_identical(canon(il2sim:::.il2sim_shortest(res$summary$mc_se)), canon(na(csv$mc_se)))
+  expect_true(anyNA(res$summary$mc_se))
   unlink(dir, recursive = TRUE)
 })
