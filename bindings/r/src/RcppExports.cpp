@@ -6,143 +6,163 @@
 using namespace Rcpp;
 
 #ifdef RCPP_USE_GLOBAL_ROSTREAM
-Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
+Rcpp::Rostream<true>& Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
 // list_to_json
 std::string list_to_json(SEXP x);
 RcppExport SEXP _il2sim_list_to_json(SEXP xSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(list_to_json(x));
-    return rcpp_result_gen;
-END_RCPP
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  Rcpp::traits::input_parameter<SEXP>::type x(xSEXP);
+  rcpp_result_gen = Rcpp::wrap(list_to_json(x));
+  return rcpp_result_gen;
+  END_RCPP
 }
 // run_r
-SEXP run_r(std::string kind, std::string text, Rcpp::CharacterVector seed, Rcpp::NumericVector replicates, Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values, int threads, std::string patient_data);
-RcppExport SEXP _il2sim_run_r(SEXP kindSEXP, SEXP textSEXP, SEXP seedSEXP, SEXP replicatesSEXP, SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP threadsSEXP, SEXP patient_dataSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
-    Rcpp::traits::input_parameter< std::string >::type text(textSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type replicates(replicatesSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_paths(set_pathsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_values(set_valuesSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    Rcpp::traits::input_parameter< std::string >::type patient_data(patient_dataSEXP);
-    rcpp_result_gen = Rcpp::wrap(run_r(kind, text, seed, replicates, set_paths, set_values, threads, patient_data));
-    return rcpp_result_gen;
-END_RCPP
+SEXP run_r(std::string kind, std::string text, Rcpp::CharacterVector seed,
+           Rcpp::NumericVector replicates, Rcpp::CharacterVector set_paths,
+           Rcpp::CharacterVector set_values, int threads, std::string patient_data);
+RcppExport SEXP _il2sim_run_r(SEXP kindSEXP, SEXP textSEXP, SEXP seedSEXP, SEXP replicatesSEXP,
+                              SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP threadsSEXP,
+                              SEXP patient_dataSEXP) {
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  Rcpp::traits::input_parameter<std::string>::type kind(kindSEXP);
+  Rcpp::traits::input_parameter<std::string>::type text(textSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type seed(seedSEXP);
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type replicates(replicatesSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_paths(set_pathsSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_values(set_valuesSEXP);
+  Rcpp::traits::input_parameter<int>::type threads(threadsSEXP);
+  Rcpp::traits::input_parameter<std::string>::type patient_data(patient_dataSEXP);
+  rcpp_result_gen =
+      Rcpp::wrap(run_r(kind, text, seed, replicates, set_paths, set_values, threads, patient_data));
+  return rcpp_result_gen;
+  END_RCPP
 }
 // cohort_r
-SEXP cohort_r(std::string kind, std::string text, std::string arm, double patients, Rcpp::NumericVector days, Rcpp::CharacterVector seed, Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values, int threads);
-RcppExport SEXP _il2sim_cohort_r(SEXP kindSEXP, SEXP textSEXP, SEXP armSEXP, SEXP patientsSEXP, SEXP daysSEXP, SEXP seedSEXP, SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
-    Rcpp::traits::input_parameter< std::string >::type text(textSEXP);
-    Rcpp::traits::input_parameter< std::string >::type arm(armSEXP);
-    Rcpp::traits::input_parameter< double >::type patients(patientsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type days(daysSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_paths(set_pathsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_values(set_valuesSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cohort_r(kind, text, arm, patients, days, seed, set_paths, set_values, threads));
-    return rcpp_result_gen;
-END_RCPP
+SEXP cohort_r(std::string kind, std::string text, std::string arm, double patients,
+              Rcpp::NumericVector days, Rcpp::CharacterVector seed, Rcpp::CharacterVector set_paths,
+              Rcpp::CharacterVector set_values, int threads);
+RcppExport SEXP _il2sim_cohort_r(SEXP kindSEXP, SEXP textSEXP, SEXP armSEXP, SEXP patientsSEXP,
+                                 SEXP daysSEXP, SEXP seedSEXP, SEXP set_pathsSEXP,
+                                 SEXP set_valuesSEXP, SEXP threadsSEXP) {
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  Rcpp::traits::input_parameter<std::string>::type kind(kindSEXP);
+  Rcpp::traits::input_parameter<std::string>::type text(textSEXP);
+  Rcpp::traits::input_parameter<std::string>::type arm(armSEXP);
+  Rcpp::traits::input_parameter<double>::type patients(patientsSEXP);
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type days(daysSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type seed(seedSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_paths(set_pathsSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_values(set_valuesSEXP);
+  Rcpp::traits::input_parameter<int>::type threads(threadsSEXP);
+  rcpp_result_gen =
+      Rcpp::wrap(cohort_r(kind, text, arm, patients, days, seed, set_paths, set_values, threads));
+  return rcpp_result_gen;
+  END_RCPP
 }
 // trajectory_r
-SEXP trajectory_r(std::string kind, std::string text, std::string arm, Rcpp::NumericVector patient, bool typical, Rcpp::NumericVector days, Rcpp::NumericVector step, Rcpp::CharacterVector seed, Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values, Rcpp::CharacterVector mode);
-RcppExport SEXP _il2sim_trajectory_r(SEXP kindSEXP, SEXP textSEXP, SEXP armSEXP, SEXP patientSEXP, SEXP typicalSEXP, SEXP daysSEXP, SEXP stepSEXP, SEXP seedSEXP, SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP modeSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
-    Rcpp::traits::input_parameter< std::string >::type text(textSEXP);
-    Rcpp::traits::input_parameter< std::string >::type arm(armSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type patient(patientSEXP);
-    Rcpp::traits::input_parameter< bool >::type typical(typicalSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type days(daysSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type step(stepSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_paths(set_pathsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_values(set_valuesSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type mode(modeSEXP);
-    rcpp_result_gen = Rcpp::wrap(trajectory_r(kind, text, arm, patient, typical, days, step, seed, set_paths, set_values, mode));
-    return rcpp_result_gen;
-END_RCPP
+SEXP trajectory_r(std::string kind, std::string text, std::string arm, Rcpp::NumericVector patient,
+                  bool typical, Rcpp::NumericVector days, Rcpp::NumericVector step,
+                  Rcpp::CharacterVector seed, Rcpp::CharacterVector set_paths,
+                  Rcpp::CharacterVector set_values, Rcpp::CharacterVector mode);
+RcppExport SEXP _il2sim_trajectory_r(SEXP kindSEXP, SEXP textSEXP, SEXP armSEXP, SEXP patientSEXP,
+                                     SEXP typicalSEXP, SEXP daysSEXP, SEXP stepSEXP, SEXP seedSEXP,
+                                     SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP modeSEXP) {
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  Rcpp::traits::input_parameter<std::string>::type kind(kindSEXP);
+  Rcpp::traits::input_parameter<std::string>::type text(textSEXP);
+  Rcpp::traits::input_parameter<std::string>::type arm(armSEXP);
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type patient(patientSEXP);
+  Rcpp::traits::input_parameter<bool>::type typical(typicalSEXP);
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type days(daysSEXP);
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type step(stepSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type seed(seedSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_paths(set_pathsSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_values(set_valuesSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type mode(modeSEXP);
+  rcpp_result_gen = Rcpp::wrap(trajectory_r(kind, text, arm, patient, typical, days, step, seed,
+                                            set_paths, set_values, mode));
+  return rcpp_result_gen;
+  END_RCPP
 }
 // params_r
 SEXP params_r();
 RcppExport SEXP _il2sim_params_r() {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    rcpp_result_gen = Rcpp::wrap(params_r());
-    return rcpp_result_gen;
-END_RCPP
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  rcpp_result_gen = Rcpp::wrap(params_r());
+  return rcpp_result_gen;
+  END_RCPP
 }
 // sweep_r
-SEXP sweep_r(std::string kind, std::string text, Rcpp::CharacterVector grid_paths, Rcpp::List grid_values, Rcpp::CharacterVector seed, Rcpp::NumericVector replicates, Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values, int threads);
-RcppExport SEXP _il2sim_sweep_r(SEXP kindSEXP, SEXP textSEXP, SEXP grid_pathsSEXP, SEXP grid_valuesSEXP, SEXP seedSEXP, SEXP replicatesSEXP, SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
-    Rcpp::traits::input_parameter< std::string >::type text(textSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type grid_paths(grid_pathsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::List >::type grid_values(grid_valuesSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type replicates(replicatesSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_paths(set_pathsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type set_values(set_valuesSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(sweep_r(kind, text, grid_paths, grid_values, seed, replicates, set_paths, set_values, threads));
-    return rcpp_result_gen;
-END_RCPP
+SEXP sweep_r(std::string kind, std::string text, Rcpp::CharacterVector grid_paths,
+             Rcpp::List grid_values, Rcpp::CharacterVector seed, Rcpp::NumericVector replicates,
+             Rcpp::CharacterVector set_paths, Rcpp::CharacterVector set_values, int threads);
+RcppExport SEXP _il2sim_sweep_r(SEXP kindSEXP, SEXP textSEXP, SEXP grid_pathsSEXP,
+                                SEXP grid_valuesSEXP, SEXP seedSEXP, SEXP replicatesSEXP,
+                                SEXP set_pathsSEXP, SEXP set_valuesSEXP, SEXP threadsSEXP) {
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  Rcpp::traits::input_parameter<std::string>::type kind(kindSEXP);
+  Rcpp::traits::input_parameter<std::string>::type text(textSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type grid_paths(grid_pathsSEXP);
+  Rcpp::traits::input_parameter<Rcpp::List>::type grid_values(grid_valuesSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type seed(seedSEXP);
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type replicates(replicatesSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_paths(set_pathsSEXP);
+  Rcpp::traits::input_parameter<Rcpp::CharacterVector>::type set_values(set_valuesSEXP);
+  Rcpp::traits::input_parameter<int>::type threads(threadsSEXP);
+  rcpp_result_gen = Rcpp::wrap(sweep_r(kind, text, grid_paths, grid_values, seed, replicates,
+                                       set_paths, set_values, threads));
+  return rcpp_result_gen;
+  END_RCPP
 }
 // version_r
 std::string version_r();
 RcppExport SEXP _il2sim_version_r() {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    rcpp_result_gen = Rcpp::wrap(version_r());
-    return rcpp_result_gen;
-END_RCPP
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  rcpp_result_gen = Rcpp::wrap(version_r());
+  return rcpp_result_gen;
+  END_RCPP
 }
 // shortest
 Rcpp::CharacterVector shortest(Rcpp::NumericVector x);
 RcppExport SEXP _il2sim_shortest(SEXP xSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(shortest(x));
-    return rcpp_result_gen;
-END_RCPP
+  BEGIN_RCPP
+  Rcpp::RObject rcpp_result_gen;
+  Rcpp::RNGScope rcpp_rngScope_gen;
+  Rcpp::traits::input_parameter<Rcpp::NumericVector>::type x(xSEXP);
+  rcpp_result_gen = Rcpp::wrap(shortest(x));
+  return rcpp_result_gen;
+  END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
-    {"_il2sim_list_to_json", (DL_FUNC) &_il2sim_list_to_json, 1},
-    {"_il2sim_run_r", (DL_FUNC) &_il2sim_run_r, 8},
-    {"_il2sim_cohort_r", (DL_FUNC) &_il2sim_cohort_r, 9},
-    {"_il2sim_trajectory_r", (DL_FUNC) &_il2sim_trajectory_r, 11},
-    {"_il2sim_params_r", (DL_FUNC) &_il2sim_params_r, 0},
-    {"_il2sim_sweep_r", (DL_FUNC) &_il2sim_sweep_r, 9},
-    {"_il2sim_version_r", (DL_FUNC) &_il2sim_version_r, 0},
-    {"_il2sim_shortest", (DL_FUNC) &_il2sim_shortest, 1},
-    {NULL, NULL, 0}
-};
+    {"_il2sim_list_to_json", (DL_FUNC)&_il2sim_list_to_json, 1},
+    {"_il2sim_run_r", (DL_FUNC)&_il2sim_run_r, 8},
+    {"_il2sim_cohort_r", (DL_FUNC)&_il2sim_cohort_r, 9},
+    {"_il2sim_trajectory_r", (DL_FUNC)&_il2sim_trajectory_r, 11},
+    {"_il2sim_params_r", (DL_FUNC)&_il2sim_params_r, 0},
+    {"_il2sim_sweep_r", (DL_FUNC)&_il2sim_sweep_r, 9},
+    {"_il2sim_version_r", (DL_FUNC)&_il2sim_version_r, 0},
+    {"_il2sim_shortest", (DL_FUNC)&_il2sim_shortest, 1},
+    {NULL, NULL, 0}};
 
-RcppExport void R_init_il2sim(DllInfo *dll) {
-    R_registerRoutines(dll, NULL, CallEntries, NULL, NULL);
-    R_useDynamicSymbols(dll, FALSE);
+RcppExport void R_init_il2sim(DllInfo* dll) {
+  R_registerRoutines(dll, NULL, CallEntries, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
 }
