@@ -79,19 +79,21 @@
        call. = FALSE)
 }
 
-# NULL → numeric(0); else one number (whole if `whole`).
+# NULL → numeric(0); else one number (whole if `whole`: then within ±2^53, so that C++ converts it
+# exactly; the engine checks the range it allows, with the CLI's message).
 .optional_number <- function(x, what, whole = FALSE) {
   if (is.null(x)) return(numeric())
   if (!is.numeric(x) || length(x) != 1L || is.na(x) || !is.finite(x) ||
-      (whole && x != floor(x))) {
+      (whole && (x != floor(x) || abs(x) > 2^53))) {
     stop(what, ": expected one ", if (whole) "whole " else "", "number", call. = FALSE)
   }
   as.numeric(x)
 }
 
+# One whole number >= 1 that R's integers hold (the engine checks its own limit, 1 to 1024).
 .threads <- function(threads) {
   if (!is.numeric(threads) || length(threads) != 1L || is.na(threads) || threads < 1 ||
-      threads != floor(threads)) {
+      threads != floor(threads) || threads > .Machine$integer.max) {
     stop("threads: expected one whole number >= 1", call. = FALSE)
   }
   as.integer(threads)
@@ -132,7 +134,7 @@ il2sim_cohort <- function(scenario = NULL, arm = NULL, patients = 100L, days = N
   s <- .scenario(scenario)
   o <- .overrides(set)
   if (!is.numeric(patients) || length(patients) != 1L || is.na(patients) ||
-      patients != floor(patients) || patients < 1) {
+      patients != floor(patients) || patients < 1 || patients > 2^53) {
     stop("patients: expected one whole number >= 1", call. = FALSE)
   }
   r <- .il2sim_cohort(s$kind, s$text, .string(arm, "arm"), as.numeric(patients),

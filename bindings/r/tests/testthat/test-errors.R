@@ -30,11 +30,29 @@ test_that("an unknown grid path is refused", {
                class = "il2sim_error")
 })
 
+test_that("options out of the engine's range are the CLI's errors", {
+  expect_cli_error <- function(expr, args) {
+    err <- tryCatch(expr, il2sim_error = function(e) e)
+    expect_s3_class(err, "il2sim_error")
+    expect_identical(conditionMessage(err), cli_message(args))
+  }
+  expect_cli_error(il2sim_run("phase3-autosct-nhl", replicates = 0),
+                   c("run", "phase3-autosct-nhl", "--replicates", "0"))
+  expect_cli_error(il2sim_run("phase3-autosct-nhl", replicates = 1, threads = 2000),
+                   c("run", "phase3-autosct-nhl", "--replicates", "1", "--threads", "2000"))
+  expect_cli_error(il2sim_run("phase3-autosct-nhl", replicates = 1,
+                              seed = "9223372036854775808"),  # 2^63
+                   c("run", "phase3-autosct-nhl", "--replicates", "1",
+                     "--seed", "9223372036854775808"))
+})
+
 test_that("arguments R cannot pass on are refused in R", {
   expect_error(il2sim_run(set = list(1)), "named list")
   expect_error(il2sim_run(seed = -1), "seed")
   expect_error(il2sim_run(seed = 1.5), "seed")
   expect_error(il2sim_run(replicates = 2.5), "replicates")
+  expect_error(il2sim_run(replicates = 1e300), "replicates")
+  expect_error(il2sim_run(threads = 1e10), "threads")
   expect_error(il2sim_run(set = list(a = NA)), "NA")
   expect_error(il2sim_run(set = list(a = Inf)), "finite")
   expect_error(il2sim_cohort(patients = 0), "patients")

@@ -17,11 +17,16 @@ test_that("the power vignette runs end to end", {
   grDevices::pdf(NULL)
   source(code, local = env)
   grDevices::dev.off()
-  expect_identical(env$answer$design, c("A: all start", "B: 48 % never start"))
+  expect_identical(env$answer$design, names(env$designs))
+  expect_identical(nrow(env$answer), 3L)
   expect_true(all(env$answer$power >= 0 & env$answer$power <= 1))
   expect_true(all(env$answer$power_mc_se >= 0))
   expect_identical(env$answer$il2_not_started[1], 0)  # design A: everybody starts
-  expect_gt(env$answer$il2_not_started[2], 0)
+  expect_gt(env$answer$il2_not_started[2], 0)         # B: never_start_probability
+  expect_gt(env$answer$il2_not_started[3], 0)         # C: the attrition after registration
+  # C randomizes every registrant: 200 registered for 200 randomized; A registers more.
+  expect_identical(env$answer$registered[3], 200)
+  expect_gt(env$answer$registered[1], 200)
   # survfit on the returned ADTTE: one curve per arm, every PFS row of the first replicate used.
   expect_identical(length(env$fit$strata), 2L)
   expect_identical(sum(env$fit$n), nrow(env$pfs))
