@@ -6,7 +6,7 @@ set -uo pipefail
 root=${1:-.}
 command -v clang-format-14 >/dev/null || { echo "clang-format-14 not installed: skipped"; exit 77; }
 cd "$root" || exit 2
-out=$(find src apps tests bench fuzz \( -name '*.cpp' -o -name '*.hpp' \) -print0 |
+out=$(find src include bindings apps tests bench fuzz \( -name '*.cpp' -o -name '*.hpp' \) -print0 |
       xargs -0 clang-format-14 --dry-run -Werror 2>&1)
 if [ -n "$out" ]; then
   echo "$out" | grep -o '^[^: ]*\.[ch]pp' | sort -u | sed 's/^/not formatted: /'

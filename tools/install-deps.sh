@@ -7,6 +7,8 @@
 #                                    the R package il2sim needs (`make r`: Rcpp, testthat, knitr)
 #   tools/install-deps.sh --format   also clang-format-14 (`make format` and the format test)
 #   tools/install-deps.sh --package  also dpkg-dev (dpkg-shlibdeps: `make package` and the package test)
+#   tools/install-deps.sh --python   also pybind11, Python's headers, pandas and pytest (`make python`
+#                                    and the Python module's tests; Debian's /usr/bin/python3)
 set -euo pipefail
 
 pkgs=(
@@ -25,7 +27,8 @@ for arg in "$@"; do
     --format) pkgs+=(clang-format-14) ;;
     --browser) pkgs+=(chromium) ;;
     --package) pkgs+=(dpkg-dev) ;;
-    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --format --browser --package)" >&2; exit 2 ;;
+    --python) pkgs+=(pybind11-dev python3-dev python3-pandas python3-pytest) ;;
+    *) echo "install-deps.sh: unknown option '$arg' (allowed: --bench --r --fuzz --mpi --format --browser --package --python)" >&2; exit 2 ;;
   esac
 done
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "api/commands.hpp"
 #include "cli/app.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
@@ -30,7 +32,7 @@ struct CohortArgs {
   std::string scenario;
   std::string arm;
   long patients = 0;
-  double days = 1826.0;
+  double days = api::kCohortDays;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sets;  ///< --set PATH=VALUE, in order
   unsigned threads = 1;
@@ -46,52 +48,27 @@ struct PatientRows {
 };
 
 void run_cohort(const CohortArgs& a) {
-  if (a.patients < 1 || a.patients > 10'000'000) {
-    throw UserError(
-        fmt::format("--patients {}: must be a whole number from 1 to 10000000", a.patients));
-  }
-  if (!(a.days > 0.0) || a.days > 36500.0) {
-    throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", a.days));
-  }
-  if (a.threads < 1 || a.threads > 1024)
-    throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
-  auto scenario = scenario::load_scenario(a.scenario, set_overrides(a.sets));
-  if (a.seed) scenario.seed = *a.seed;
-  const auto* arm = scenario.find_arm(a.arm);
-  if (arm == nullptr) {
-    std::string allowed;
-    for (const auto& x : scenario.arms) allowed += (allowed.empty() ? "" : ", ") + x.name;
-    throw UserError({"", std::nullopt, std::nullopt, "--arm"},
-                    fmt::format("scenario '{}' has no arm '{}'", scenario.name, a.arm), allowed);
-  }
-  const auto* cohort = scenario.find_cohort(arm->cohort);
+  const auto load = [&a](std::span<const scenario::Override> o) {
+    return scenario::load_scenario(a.scenario, o);
+  };
+  const auto setup =
+      api::cohort_setup(load, set_overrides(a.sets), a.arm, a.patients, a.days, a.seed, a.threads);
+  const auto& scenario = setup.scenario;
+  const auto& arm = setup.arm_spec();
+  const auto& cohort = setup.cohort();
   const auto lock = prepare_output_dir(a.out, a.force);
-
-  // NK/CD8 fold change: 24 h after the last planned infusion of the scenario's first IL-2 regimen.
-  double fold_offset = 19.0;
-  for (const auto& x : scenario.arms) {
-    if (x.regimen) {
-      fold_offset = scenario.regimens.at(*x.regimen).total_days() + 1.0;
-      break;
-    }
-  }
-  const std::string product =
-      arm->regimen ? std::string(dosing::to_string(scenario.regimens.at(*arm->regimen).product))
-                   : "";
-  // A cohort has no stage: STAGE and STAGE_INDEX are missing; STUDYID is the scenario.
-  const output::RowContext context{scenario.name, 0, 0.0, product, "", std::nullopt};
+  const output::RowContext context = setup.context();
   const InterruptGuard interrupt;  // before the views open: a signal never leaves their files
   output::ViewFiles views(a.out);
-  output::CohortSummary summary(fold_offset);
-  long rhs_evals = 0;
-  std::vector<std::string> failures;
+  output::CohortSummary summary(setup.fold_offset);
+  api::CohortTotals totals{a.patients, a.days, 0, {}};
 
   const std::function<PatientRows(std::size_t)> produce = [&](std::size_t i) {
     if (InterruptGuard::requested()) return PatientRows{};  // no new patient after a signal
     const auto patient =
-        clinic::make_patient(scenario, *cohort, 0, static_cast<std::uint32_t>(i + 1));
+        clinic::make_patient(scenario, cohort, 0, static_cast<std::uint32_t>(i + 1));
     PatientRows rows;
-    rows.summary_record = clinic::simulate_patient(scenario, *arm, patient, a.days);
+    rows.summary_record = clinic::simulate_patient(scenario, arm, patient, a.days);
     // Room for the largest rows of a patient so far on this thread: a patient's ADLB rows (~30 kB)
     // would otherwise be copied at each doubling of the string.
     thread_local std::array<std::size_t, output::kPatientViewCount> largest{};
@@ -107,8 +84,9 @@ void run_cohort(const CohortArgs& a) {
     if (InterruptGuard::requested()) return;  // the cohort stops; nothing will be written
     views.write(rows.views);
     summary.add(rows.summary_record);
-    rhs_evals += rows.summary_record.rhs_evals;
-    if (rows.summary_record.numerical_failure) failures.push_back(rows.summary_record.failure);
+    totals.rhs_evals += rows.summary_record.rhs_evals;
+    if (rows.summary_record.numerical_failure)
+      totals.failures.push_back(rows.summary_record.failure);
     progress.update(static_cast<long>(i + 1));
   };
   core::ordered_parallel_for<PatientRows>(static_cast<std::size_t>(a.patients), a.threads, produce,
@@ -122,18 +100,9 @@ void run_cohort(const CohortArgs& a) {
         a.out));
   }
   views.commit();
-  nlohmann::json j = summary.to_json();
-  j["scenario"] = scenario.name;
-  j["arm"] = arm->name;
-  j["cohort"] = arm->cohort;
-  j["seed"] = scenario.seed;
-  j["patients"] = a.patients;
-  j["days"] = a.days;
-  j["solver_mode"] = scenario.solver.mode == sim::SolverMode::kFast ? "fast" : "reference";
-  j["rhs_evals_per_patient"] = static_cast<double>(rhs_evals) / static_cast<double>(a.patients);
-  j["numerical_failure_messages"] = failures;
-  core::write_file_atomically(a.out + "/summary.json", j.dump(2) + "\n");
-  for (const auto& f : failures) std::fprintf(stderr, "il2sim: warning: %s\n", f.c_str());
+  core::write_file_atomically(a.out + "/summary.json",
+                              api::cohort_json(setup, summary, totals).dump(2) + "\n");
+  for (const auto& f : totals.failures) std::fprintf(stderr, "il2sim: warning: %s\n", f.c_str());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -13,17 +14,7 @@
 namespace il2sim::cli {
 namespace {
 
-std::string_view scaling_text(model::BsaScaling s) {
-  switch (s) {
-    case model::BsaScaling::kNone:
-      return "";
-    case model::BsaScaling::kPerM2:
-      return "x BSA";
-    case model::BsaScaling::kPerRefM2:
-      return "x BSA/1.8";
-  }
-  return "";
-}
+using model::scaling_text;
 
 std::string range_text(const model::ParamSpec& p) {
   return fmt::format("{:g}-{:g}", p.lower, p.upper);
@@ -61,19 +52,18 @@ void print_text() {
   std::fputs(out.c_str(), stdout);
 }
 
+/// A field value as JSON (the parameter table has numbers and text only).
+nlohmann::json json_of(const core::FieldValue& v) {
+  if (std::holds_alternative<double>(v)) return std::get<double>(v);
+  return std::string(core::text_of(v));
+}
+
 void print_json() {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& p : model::parameter_table()) {
-    rows.push_back({{"name", p.name},
-                    {"unit", p.unit},
-                    {"default", p.default_value},
-                    {"omega", p.omega},
-                    {"lower", p.lower},
-                    {"upper", p.upper},
-                    {"bsa_scaling", scaling_text(p.scaling)},
-                    {"description", p.description},
-                    {"source", p.source},
-                    {"calibration", p.calibration}});
+    nlohmann::json row = nlohmann::json::object();
+    for (const auto& f : model::parameter_fields()) row[std::string(f.name)] = json_of(f.get(p));
+    rows.push_back(std::move(row));
   }
   const nlohmann::json doc{{"parameters", rows}};
   std::puts(doc.dump(2).c_str());

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/commands.hpp"
 #include "calibration/ensemble.hpp"
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
@@ -90,22 +92,11 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
 /// The scenario of `il2sim run` with the command line's seed and replicates.
 /// @throws UserError on an option out of range or a scenario without trial stages.
 scenario::Scenario scenario_of(const RunArgs& a) {
-  if (a.threads < 1 || a.threads > 1024)
-    throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
-  if (a.replicates && (*a.replicates < 1 || *a.replicates > 1'000'000)) {
-    throw UserError(
-        fmt::format("--replicates {}: must be a whole number from 1 to 1000000", *a.replicates));
-  }
-  auto s = scenario::load_scenario(a.scenario, set_overrides(a.sets));
-  if (a.seed) s.seed = *a.seed;
-  if (a.replicates) s.replicates = static_cast<int>(*a.replicates);
-  (void)output::parse_patient_data(a.patient_data, s.replicates);  // refused before any run
-  if (s.stages.empty()) {
-    throw UserError({"", std::nullopt, std::nullopt, "stages"},
-                    fmt::format("scenario '{}' has no trial stages to run", s.name),
-                    "a scenario with [[stages]]; for one arm of patients use `il2sim cohort`");
-  }
-  return s;
+  const auto load = [&a](std::span<const scenario::Override> o) {
+    return scenario::load_scenario(a.scenario, o);
+  };
+  return api::run_scenario(load, set_overrides(a.sets), a.seed, a.replicates, a.threads,
+                           a.patient_data);
 }
 
 /// The patient-level data of the replicates `choice` names, into the CSV views of `out` and the
@@ -117,27 +108,20 @@ void write_patient_data(const RunArgs& a, const std::string& out, const scenario
                         const trial::ReplicateResult& first, output::ResultsDb& db,
                         const trial::ReplicateRunner& run) {
   output::ViewFiles views(out);
-  const auto add = [&](const trial::ReplicateResult& r) {
-    output::for_each_patient_row(s, r, [&](const output::PatientRow& p) { views.write(p); });
-    db.add_patients(r);
-  };
-  if (choice.kind == output::PatientDataChoice::Kind::kFirst) {
-    add(first);
-  } else {
-    std::vector<std::uint32_t> chosen = choice.replicates;
-    if (choice.kind == output::PatientDataChoice::Kind::kAll) {
-      for (int r = 0; r < s.replicates; ++r) chosen.push_back(static_cast<std::uint32_t>(r));
-    }
-    for (const auto r : chosen) {
-      if (InterruptGuard::requested()) {
-        InterruptGuard::stop(fmt::format(
-            "interrupted while writing the patient data of replicate {}; no output was written "
-            "(the replicates are kept in {}/.journal: resume with --resume)",
-            r, out));
-      }
-      add(run(r, true, a.threads));
-    }
-  }
+  output::for_each_chosen_replicate(
+      s, choice, first, run, a.threads,
+      [&](const trial::ReplicateResult& r) {
+        output::for_each_patient_row(s, r, [&](const output::PatientRow& p) { views.write(p); });
+        db.add_patients(r);
+      },
+      [&](std::uint32_t r) {
+        if (InterruptGuard::requested()) {
+          InterruptGuard::stop(fmt::format(
+              "interrupted while writing the patient data of replicate {}; no output was written "
+              "(the replicates are kept in {}/.journal: resume with --resume)",
+              r, out));
+        }
+      });
   views.commit();
 }
 

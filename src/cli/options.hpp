@@ -14,11 +14,6 @@
 
 namespace il2sim::cli {
 
-/// The largest seed: the scenario's `seed` is a TOML integer (signed 64-bit), so a seed given on
-/// the command line must fit there too, or the resolved scenario.toml written with the outputs
-/// could not be run again.
-inline constexpr std::uint64_t kMaxSeed = 9223372036854775807ULL;  // 2^63 - 1
-
 /// Adds `--seed N` accepting exactly the integers 0..2^63-1 written in decimal; anything else (a
 /// sign, a fraction, a larger number) is a parse error, exit 2, naming the option, the value and
 /// the range.

@@ -235,6 +235,49 @@ std::span<const ParamSpec> parameter_table() {
   return kTable;
 }
 
+std::string_view scaling_text(BsaScaling s) {
+  switch (s) {
+    case BsaScaling::kNone:
+      return "";
+    case BsaScaling::kPerM2:
+      return "x BSA";
+    case BsaScaling::kPerRefM2:
+      return "x BSA/1.8";
+  }
+  return "";
+}
+
+core::FieldTable<ParamSpec> parameter_fields() {
+  using core::FieldType;
+  using core::FieldValue;
+  using P = const ParamSpec&;
+  constexpr auto kReal = FieldType::kReal;
+  constexpr auto kText = FieldType::kText;
+  static constexpr std::array<core::Field<ParamSpec>, 10> kFields{{
+      {"name", kText, "", "name, as written in scenarios and outputs",
+       +[](P p) { return FieldValue(p.name); }},
+      {"unit", kText, "", "unit of the default (before BSA scaling)",
+       +[](P p) { return FieldValue(p.unit); }},
+      {"default", kReal, "", "the shipped default, in the parameter's unit",
+       +[](P p) { return FieldValue(p.default_value); }},
+      {"omega", kReal, "", "SD of log(individual / typical); 0 = no variability",
+       +[](P p) { return FieldValue(p.omega); }},
+      {"lower", kReal, "", "smallest value a scenario or calibration may set",
+       +[](P p) { return FieldValue(p.lower); }},
+      {"upper", kReal, "", "largest value a scenario or calibration may set",
+       +[](P p) { return FieldValue(p.upper); }},
+      {"bsa_scaling", kText, "", "how the value scales with BSA: \"\", x BSA or x BSA/1.8",
+       +[](P p) { return FieldValue(scaling_text(p.scaling)); }},
+      {"description", kText, "", "what it is, in one line",
+       +[](P p) { return FieldValue(p.description); }},
+      {"source", kText, "", "where the default comes from",
+       +[](P p) { return FieldValue(p.source); }},
+      {"calibration", kText, "", "how `il2sim calibrate` moved the default, if it did",
+       +[](P p) { return FieldValue(p.calibration); }},
+  }};
+  return kFields;
+}
+
 const ParamSpec& spec(ParamId id) {
   const auto index = static_cast<std::size_t>(id);
   IL2SIM_ASSERT(index < kParamCount, "parameter id out of range");

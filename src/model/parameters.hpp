@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/fields.hpp"
+
 namespace il2sim::model {
 
 /// How a default scales with the patient's body-surface area.
@@ -152,6 +154,11 @@ struct ParamSpec {
 
 /// The table, in ParamId order.
 [[nodiscard]] std::span<const ParamSpec> parameter_table();
+/// How a value scales with BSA, as `il2sim params` writes it: "", "x BSA" or "x BSA/1.8".
+[[nodiscard]] std::string_view scaling_text(BsaScaling s);
+/// The columns of the parameter reference (`il2sim params --json` keys, the API's params table):
+/// name, unit, default, omega, lower, upper, bsa_scaling, description, source, calibration.
+[[nodiscard]] core::FieldTable<ParamSpec> parameter_fields();
 [[nodiscard]] const ParamSpec& spec(ParamId id);
 /// Looks a parameter up by its name; nullopt if there is none.
 [[nodiscard]] std::optional<ParamId> find_parameter(std::string_view name);

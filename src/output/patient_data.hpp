@@ -33,6 +33,30 @@ struct PatientDataChoice {
 /// @throws UserError naming the option, the value and what is allowed.
 [[nodiscard]] PatientDataChoice parse_patient_data(std::string_view text, int replicates);
 
+/// Calls add(result) for each replicate whose patient data `choice` names, with its patient
+/// records: `first` (the example replicates, already run with their patients) for kFirst; any other
+/// replicate is run again by `run` with its patient records, which gives the same numbers as in the
+/// run (every draw is keyed by seed, replicate and patient). before(r) is called before replicate r
+/// is run (the CLI stops there on an interrupt).
+template <class Add, class Before>
+void for_each_chosen_replicate(const scenario::Scenario& s, const PatientDataChoice& choice,
+                               const trial::ReplicateResult& first,
+                               const trial::ReplicateRunner& run, unsigned threads, Add&& add,
+                               Before&& before) {
+  if (choice.kind == PatientDataChoice::Kind::kFirst) {
+    add(first);
+    return;
+  }
+  std::vector<std::uint32_t> chosen = choice.replicates;
+  if (choice.kind == PatientDataChoice::Kind::kAll) {
+    for (int r = 0; r < s.replicates; ++r) chosen.push_back(static_cast<std::uint32_t>(r));
+  }
+  for (const auto r : chosen) {
+    before(r);
+    add(run(r, true, threads));
+  }
+}
+
 /// Calls f(const PatientRow&) for every kept patient of `r`, stage by stage in scenario order:
 /// the one place a stage patient's row context (study, replicate, origin, product, stage, trial
 /// calendar) is made.

@@ -239,7 +239,7 @@ std::string_view stage_type_text(scenario::StageType t) {
   return "";
 }
 
-std::string_view scaling_text(model::BsaScaling s) {
+std::string_view bsa_scaling_code(model::BsaScaling s) {
   switch (s) {
     case model::BsaScaling::kNone:
       return "none";
@@ -288,8 +288,8 @@ void write_run(Db& db, const RunData& d) {
                      "upper, bsa_scaling, description, source, calibration"));
   for (const auto& p : model::parameter_table()) {
     params.row(static_cast<std::size_t>(p.id), p.name, p.unit, s.parameters[p.id], p.default_value,
-               s.parameters.is_default(p.id), p.omega, p.lower, p.upper, scaling_text(p.scaling),
-               p.description, p.source, p.calibration);
+               s.parameters.is_default(p.id), p.omega, p.lower, p.upper,
+               bsa_scaling_code(p.scaling), p.description, p.source, p.calibration);
   }
   if (d.ensemble != nullptr) write_ensemble(db, d);
 }

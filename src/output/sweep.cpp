@@ -1,6 +1,7 @@
 #include "output/sweep.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -310,13 +311,40 @@ void align_outputs(SweepTable& table) {
   }
 }
 
+std::vector<SweepStage> sweep_stages(const scenario::Scenario& s,
+                                     const std::vector<trial::StageSummary>& stats) {
+  std::vector<SweepStage> out;
+  for (std::size_t i = 0; i < stats.size(); ++i) {
+    const auto& st = s.stages[i];
+    out.push_back({st.name, stage_outputs(trial::stage_json(st, stats[i]))});
+  }
+  return out;
+}
+
+core::FieldTable<SweepRow> sweep_row_fields() {
+  using core::FieldType;
+  using core::FieldValue;
+  static constexpr std::array<core::Field<SweepRow>, 4> kFields{{
+      {"stage", FieldType::kText, "", "trial stage (its name in the scenario)",
+       +[](const SweepRow& r) { return FieldValue(std::string_view(r.stage.name)); }},
+      {"output", FieldType::kText, "",
+       "operating characteristic: a numeric leaf of the stage's summary.json object",
+       +[](const SweepRow& r) { return FieldValue(std::string_view(r.output.name)); }},
+      {"value", FieldType::kReal, "", "its value over the replicates",
+       +[](const SweepRow& r) { return FieldValue(r.output.value); }},
+      {"mc_se", FieldType::kReal, "", "its Monte Carlo standard error, where there is one",
+       +[](const SweepRow& r) { return FieldValue(r.output.mc_se); }},
+  }};
+  return kFields;
+}
+
 std::string sweep_csv(const SweepTable& table) {
   std::string out;
   for (const auto& p : table.paths) {
     put_field(out, p);
     out += ',';
   }
-  out += "stage,output,value,mc_se\n";
+  out += core::csv_header(sweep_row_fields()) + '\n';
   const auto num = [&out](double v) {
     if (std::isfinite(v)) put_num(out, v);
   };

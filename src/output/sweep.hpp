@@ -18,6 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/fields.hpp"
+#include "scenario/scenario.hpp"
+#include "trial/summary.hpp"
+
 namespace il2sim::output {
 
 /// One output of one stage at one grid point. NaN is a missing value (CSV empty, SQL NULL, JSON
@@ -44,6 +48,19 @@ struct SweepStage {
   std::string name;
   std::vector<SweepOutput> outputs;
 };
+
+/// Every stage of `s` with its outputs (stage_outputs of its summary.json object), in stage order.
+[[nodiscard]] std::vector<SweepStage> sweep_stages(const scenario::Scenario& s,
+                                                   const std::vector<trial::StageSummary>& stats);
+
+/// One row of the tidy table after the swept values: a stage and one of its outputs.
+struct SweepRow {
+  const SweepStage& stage;
+  const SweepOutput& output;
+};
+/// The columns `stage, output, value, mc_se` of sweep.csv (and of the operating characteristics
+/// the API returns from a run); a NaN value or SE is missing.
+[[nodiscard]] core::FieldTable<SweepRow> sweep_row_fields();
 
 struct SweepPoint {
   std::vector<GridValue> set;  ///< one per grid path, in the order of SweepTable::paths
