@@ -134,16 +134,13 @@ CohortResult cohort(const ScenarioInput& scenario, const CohortOptions& options)
     CohortTotals totals{options.patients, days, 0, {}};
     ViewTables views;
     const std::function<clinic::PatientRecord(std::size_t)> produce = [&](std::size_t i) {
-      const auto patient =
-          clinic::make_patient(c.scenario, c.cohort(), 0, static_cast<std::uint32_t>(i + 1));
-      return clinic::simulate_patient(c.scenario, c.arm_spec(), patient, days);
+      return c.simulate(i, days);
     };
     const std::function<void(std::size_t, clinic::PatientRecord&)> consume =
         [&](std::size_t, clinic::PatientRecord& r) {
           views.add(output::PatientRow{context, r, output::usubjid(context.studyid, r.id)});
           summary.add(r);
-          totals.rhs_evals += r.rhs_evals;
-          if (r.numerical_failure) totals.failures.push_back(r.failure);
+          totals.add(r);
         };
     core::ordered_parallel_for<clinic::PatientRecord>(static_cast<std::size_t>(options.patients),
                                                       options.threads, produce, consume);

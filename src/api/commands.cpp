@@ -119,6 +119,17 @@ output::RowContext CohortSetup::context() const {
   return output::RowContext{scenario.name, 0, 0.0, product, "", std::nullopt};
 }
 
+clinic::PatientRecord CohortSetup::simulate(std::size_t i, double days) const {
+  const auto patient =
+      clinic::make_patient(scenario, cohort(), 0, static_cast<std::uint32_t>(i + 1));
+  return clinic::simulate_patient(scenario, arm_spec(), patient, days);
+}
+
+void CohortTotals::add(const clinic::PatientRecord& r) {
+  rhs_evals += r.rhs_evals;
+  if (r.numerical_failure) failures.push_back(r.failure);
+}
+
 CohortSetup cohort_setup(const ScenarioLoader& load, std::span<const scenario::Override> sets,
                          const std::string& arm, long patients, double days,
                          const std::optional<std::uint64_t>& seed, unsigned threads) {

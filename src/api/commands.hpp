@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clinic/patient.hpp"
 #include "output/cohort_summary.hpp"
 #include "output/patient_fields.hpp"
 #include "output/sweep.hpp"
@@ -68,6 +69,8 @@ struct CohortSetup {
   [[nodiscard]] const scenario::CohortSpec& cohort() const;
   /// A cohort has no stage: STAGE and STAGE_INDEX are missing; STUDYID is the scenario.
   [[nodiscard]] output::RowContext context() const;
+  /// Virtual patient i + 1 of the arm (replicate 0) through the clinic for `days`.
+  [[nodiscard]] clinic::PatientRecord simulate(std::size_t i, double days) const;
 };
 
 /// `cohort`: the options checked, the scenario loaded with its seed, the arm found (`arm` empty:
@@ -83,6 +86,8 @@ struct CohortTotals {
   double days = 0.0;
   long rhs_evals = 0;
   std::vector<std::string> failures;  ///< numerical failure messages, in patient order
+  /// Counts patient `r` (call in patient order).
+  void add(const clinic::PatientRecord& r);
 };
 /// summary.json of `cohort`.
 [[nodiscard]] nlohmann::json cohort_json(const CohortSetup& c, const output::CohortSummary& s,

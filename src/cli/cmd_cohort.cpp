@@ -53,9 +53,6 @@ void run_cohort(const CohortArgs& a) {
   };
   const auto setup =
       api::cohort_setup(load, set_overrides(a.sets), a.arm, a.patients, a.days, a.seed, a.threads);
-  const auto& scenario = setup.scenario;
-  const auto& arm = setup.arm_spec();
-  const auto& cohort = setup.cohort();
   const auto lock = prepare_output_dir(a.out, a.force);
   const output::RowContext context = setup.context();
   const InterruptGuard interrupt;  // before the views open: a signal never leaves their files
@@ -65,10 +62,8 @@ void run_cohort(const CohortArgs& a) {
 
   const std::function<PatientRows(std::size_t)> produce = [&](std::size_t i) {
     if (InterruptGuard::requested()) return PatientRows{};  // no new patient after a signal
-    const auto patient =
-        clinic::make_patient(scenario, cohort, 0, static_cast<std::uint32_t>(i + 1));
     PatientRows rows;
-    rows.summary_record = clinic::simulate_patient(scenario, arm, patient, a.days);
+    rows.summary_record = setup.simulate(i, a.days);
     // Room for the largest rows of a patient so far on this thread: a patient's ADLB rows (~30 kB)
     // would otherwise be copied at each doubling of the string.
     thread_local std::array<std::size_t, output::kPatientViewCount> largest{};
@@ -84,9 +79,7 @@ void run_cohort(const CohortArgs& a) {
     if (InterruptGuard::requested()) return;  // the cohort stops; nothing will be written
     views.write(rows.views);
     summary.add(rows.summary_record);
-    totals.rhs_evals += rows.summary_record.rhs_evals;
-    if (rows.summary_record.numerical_failure)
-      totals.failures.push_back(rows.summary_record.failure);
+    totals.add(rows.summary_record);
     progress.update(static_cast<long>(i + 1));
   };
   core::ordered_parallel_for<PatientRows>(static_cast<std::size_t>(a.patients), a.threads, produce,
