@@ -155,9 +155,10 @@ Table trajectory(const ScenarioInput& scenario, const TrajectoryOptions& options
   return guarded([&] {
     check_seed(options.seed);
     if (options.typical && options.patient) throw UserError("--typical excludes --patient");
-    if (options.patient && (*options.patient < 1 || *options.patient > 100'000'000)) {
+    // The CLI's checks of --patient and --typical (CLI11's Range and excludes, same messages).
+    if (options.patient && (*options.patient < 1 || *options.patient > kMaxPatient)) {
       throw UserError(
-          fmt::format("--patient: Value {} not in range 1 to 100000000", *options.patient));
+          fmt::format("--patient: Value {} not in range 1 to {}", *options.patient, kMaxPatient));
     }
     TrajectorySettings t;
     t.arm = options.arm;

@@ -29,6 +29,8 @@ namespace il2sim::api {
 inline constexpr double kCohortDays = 1826.0;
 inline constexpr double kTrajectoryDays = 730.0;
 inline constexpr double kTrajectoryStep = 0.25;
+/// The largest virtual patient number of `trajectory --patient K` (K from 1).
+inline constexpr std::uint32_t kMaxPatient = 100'000'000;
 /// The most grid points one sweep runs: the product of the value counts above it is refused
 /// before anything runs (a typo such as a 50-value list on three paths is 125,000 runs).
 inline constexpr std::size_t kMaxGridPoints = 1000;

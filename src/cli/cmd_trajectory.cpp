@@ -61,7 +61,7 @@ void register_trajectory(CLI::App& app) {
       cmd->add_option("--patient", args->patient,
                       "Virtual patient K (1, 2, ...) of `cohort --arm ARM` with the same seed: its "
                       "covariates, variability, disease and clinical course")
-          ->check(CLI::Range(1U, 100000000U));
+          ->check(CLI::Range(1U, api::kMaxPatient));
   add_seed_option(*cmd, args->seed);
   add_set_option(*cmd, args->sets);
   cmd->add_flag("--typical", args->typical,

@@ -196,6 +196,23 @@ TEST(Api, UnknownSetPathThrowsTheCliMessage) {
   }
 }
 
+TEST(Api, PatientOutOfRangeThrowsTheCliMessage) {
+  const auto r = run_il2sim("trajectory --patient 0 --out " + temp_path("api", "refused.csv"));
+  ASSERT_EQ(r.exit_code, 2);
+  const std::string prefix = "il2sim: error: ";
+  ASSERT_EQ(r.err.rfind(prefix, 0), 0U) << r.err;
+  std::string message = r.err.substr(prefix.size());
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  api::TrajectoryOptions o;
+  o.patient = 0;
+  try {
+    (void)api::trajectory(builtin(""), o);
+    ADD_FAILURE() << "no error";
+  } catch (const api::Error& e) {
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
 TEST(Api, SeedAboveTheTomlRangeIsRefusedAsByTheCli) {
   EXPECT_THROW((void)api::parse_seed("9223372036854775808"), api::Error);
   EXPECT_EQ(api::parse_seed("9223372036854775807"), 9223372036854775807ULL);
