@@ -44,6 +44,8 @@ test_that("options out of the engine's range are the CLI's errors", {
                               seed = "9223372036854775808"),  # 2^63
                    c("run", "phase3-autosct-nhl", "--replicates", "1",
                      "--seed", "9223372036854775808"))
+  expect_cli_error(il2sim_trajectory("chiron-regimen", arm = "il2", patient = 0),
+                   c("trajectory", "chiron-regimen", "--arm", "il2", "--patient", "0"))
 })
 
 test_that("arguments R cannot pass on are refused in R", {
