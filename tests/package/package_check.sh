@@ -57,7 +57,11 @@ needed=$(objdump -p "$build/il2sim" | awk '$1 == "NEEDED" { print $2 }')
 [ -n "$needed" ] || fail "objdump -p build/il2sim lists no NEEDED library"
 paths=()
 for lib in $needed; do
-  file=$(ldd "$build/il2sim" | awk -v l="$lib" '$1 == l && $2 == "=>" { print $3 }')
+  # ldd writes "LIB => FILE (address)", and for the dynamic loader (NEEDED when the position-
+  # independent libraries call __tls_get_addr: libil2sim.so, docs/api.md) "FILE (address)".
+  file=$(ldd "$build/il2sim" | awk -v l="$lib" -v sl="/$lib" '
+    $1 == l && $2 == "=>" { print $3; exit }
+    substr($1, length($1) - length(sl) + 1) == sl { print $1; exit }')
   [ -n "$file" ] || fail "ldd build/il2sim does not resolve $lib"
   file=$(readlink -f "$file")
   paths+=("$file" "${file#/usr}" "/usr${file#/usr}" "$(dirname "$file")/$lib" "/usr$(dirname "${file#/usr}")/$lib"
