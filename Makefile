@@ -4,7 +4,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden package python
+.PHONY: all deps build run test test-release test-asan fuzz fuzz-build bench format clean golden package python r
 
 all: build
 
@@ -28,9 +28,10 @@ run: build
 ## report_browser test opens a report in headless Chromium, so `test` also installs chromium
 ## (--browser), clang-14 for the ASan/UBSan build and the fuzz targets (--fuzz), OpenMPI for the
 ## mpirun test (--mpi), clang-format-14 for the format test (--format), dpkg-dev for the package
-## test (--package) and pybind11, pandas and pytest for the Python module and its tests (--python,
-## installed before the build so that the module is configured and built with it); `run` and
-## `build` need none of them.
+## test (--package), pybind11, pandas and pytest for the Python module and its tests (--python,
+## installed before the build so that the module is configured and built with it) and R with
+## Rcpp, testthat, survival and knitr for the R package's tests r_install and r_testthat (--r);
+## `run` and `build` need none of them.
 ## It ends by printing how long each part took (each ctest also prints its "Total Test time").
 test:
 	@t0=$$(date +%s); $(MAKE) --no-print-directory test-release && t1=$$(date +%s) && \
@@ -40,7 +41,7 @@ test:
 	       "suite $$((t2 - t1)) s, fuzz run $$((t3 - t2)) s, total $$((t3 - t0)) s"
 
 test-release: deps
-	@bash tools/install-deps.sh --browser --fuzz --mpi --format --package --python
+	@bash tools/install-deps.sh --browser --fuzz --mpi --format --package --python --r
 	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
@@ -104,6 +105,14 @@ python: build
 	@echo "Python module built in $(BUILD)/python. Use it with Debian's Python:"
 	@echo "  PYTHONPATH=$(BUILD)/python /usr/bin/python3 -c 'import il2sim; print(il2sim.version())'"
 	@echo "(docs/python.md; its tests: ctest --test-dir $(BUILD) -R python_module)"
+
+## The R package il2sim (bindings/r, docs/r.md) installed into $(BUILD)/R-lib, linked to
+## $(BUILD)/libil2sim.so (the only target it builds): then
+## `R_LIBS=$(BUILD)/R-lib Rscript -e 'library(il2sim)'`.
+r: deps $(BUILD)/CMakeCache.txt
+	@bash tools/install-deps.sh --r
+	cmake --build $(BUILD) -j $(JOBS) --target il2sim_shared
+	bash bindings/r/install.sh $(BUILD)
 
 ## Benchmarks (Google Benchmark); not part of `make test`.
 bench: 

@@ -3,7 +3,8 @@
 # missing, so `make run` / `make test` call it every time at little cost.
 #   tools/install-deps.sh            build + test dependencies
 #   tools/install-deps.sh --bench    also what `make bench` needs
-#   tools/install-deps.sh --r        also R and the packages that regenerate reference fixtures
+#   tools/install-deps.sh --r        also R, the packages that regenerate reference fixtures, and what
+#                                    the R package il2sim needs (`make r`: Rcpp, testthat, knitr)
 #   tools/install-deps.sh --format   also clang-format-14 (`make format` and the format test)
 #   tools/install-deps.sh --package  also dpkg-dev (dpkg-shlibdeps: `make package` and the package test)
 #   tools/install-deps.sh --python   also pybind11, Python's headers, pandas and pytest (`make python`
@@ -19,7 +20,8 @@ pkgs=(
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(libbenchmark-dev) ;;
-    --r) pkgs+=(r-base-core r-cran-survival r-cran-cmprsk r-cran-desolve r-cran-rpact) ;;
+    --r) pkgs+=(r-base-core r-base-dev r-cran-rcpp r-cran-testthat r-cran-knitr r-cran-survival r-cran-cmprsk
+           r-cran-desolve r-cran-rpact) ;;
     --fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
     --mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
     --format) pkgs+=(clang-format-14) ;;

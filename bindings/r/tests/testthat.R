@@ -1,0 +1,3 @@
+library(testthat)
+library(il2sim)
+test_check("il2sim")
