@@ -52,9 +52,11 @@ test-release: deps
 ## preset leaves out:
 ## - mpi_same_bytes and same_bytes_mpi_*: LeakSanitizer reports OpenMPI's own start-up allocations
 ##   in libmpi and its plugins, not il2sim's; the release suite runs them.
-## - report_browser: it checks how an external, unsanitized program (Chromium) renders the demo
-##   report, which the release suite already does; the report code it drives runs under ASan in
-##   test_report.
+## - report_browser and report_run_browser: they check how an external, unsanitized program
+##   (Chromium) renders the demo report and two real runs' reports, which the release suite already
+##   does; the report code they drive runs under ASan in test_report and test_report_run.
+##   report_run_browser runs alone (RUN_SERIAL): 48 s of the ASan suite's wall time (clean clone,
+##   2026-12-07).
 ## - same_bytes_threads_* and same_bytes_resume_*: they compare output bytes between two runs of each
 ##   built-in scenario, which the release suite does; the code they drive (threads, kill -9, the
 ##   journal, --resume) runs under ASan in CliRun.SameBytesForAnyThreadCount*, CliRun.Resume*,
