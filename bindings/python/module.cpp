@@ -80,6 +80,26 @@ std::optional<std::uint64_t> seed_of(const std::optional<std::string>& text) {
   return api::parse_seed(*text);
 }
 
+/// f() with the GIL released: the engine runs while other Python threads go on.
+template <class F>
+auto without_gil(F&& f) {
+  const py::gil_scoped_release unlocked;
+  return f();
+}
+
+/// The five ADaM views and summary.json that RunResult and CohortResult both hold.
+template <class Result>
+py::dict views_dict(const Result& r) {
+  py::dict d;
+  d["adsl"] = table_list(r.adsl);
+  d["adtte"] = table_list(r.adtte);
+  d["adlb"] = table_list(r.adlb);
+  d["adae"] = table_list(r.adae);
+  d["ex"] = table_list(r.ex);
+  d["summary_json"] = r.summary_json;
+  return d;
+}
+
 py::dict run(const std::string& kind, const std::string& text,
              const std::optional<std::string>& seed, std::optional<long> replicates,
              const api::Overrides& set, unsigned threads, const std::string& patient_data) {
@@ -90,20 +110,10 @@ py::dict run(const std::string& kind, const std::string& text,
   o.threads = threads;
   o.patient_data = patient_data;
   const auto in = input_of(kind, text);
-  api::RunResult r;
-  {
-    const py::gil_scoped_release unlocked;
-    r = api::run(in, o);
-  }
-  py::dict d;
+  const auto r = without_gil([&] { return api::run(in, o); });
+  py::dict d = views_dict(r);
   d["summary"] = table_list(r.summary);
-  d["adsl"] = table_list(r.adsl);
-  d["adtte"] = table_list(r.adtte);
-  d["adlb"] = table_list(r.adlb);
-  d["adae"] = table_list(r.adae);
-  d["ex"] = table_list(r.ex);
   d["adtte_cuts"] = table_list(r.adtte_cuts);
-  d["summary_json"] = r.summary_json;
   d["scenario_toml"] = r.scenario_toml;
   return d;
 }
@@ -119,19 +129,7 @@ py::dict cohort(const std::string& kind, const std::string& text, const std::str
   o.set = set;
   o.threads = threads;
   const auto in = input_of(kind, text);
-  api::CohortResult r;
-  {
-    const py::gil_scoped_release unlocked;
-    r = api::cohort(in, o);
-  }
-  py::dict d;
-  d["adsl"] = table_list(r.adsl);
-  d["adtte"] = table_list(r.adtte);
-  d["adlb"] = table_list(r.adlb);
-  d["adae"] = table_list(r.adae);
-  d["ex"] = table_list(r.ex);
-  d["summary_json"] = r.summary_json;
-  return d;
+  return views_dict(without_gil([&] { return api::cohort(in, o); }));
 }
 
 py::list trajectory(const std::string& kind, const std::string& text, const std::string& arm,
@@ -148,12 +146,7 @@ py::list trajectory(const std::string& kind, const std::string& text, const std:
   o.set = set;
   o.mode = std::move(mode);
   const auto in = input_of(kind, text);
-  api::Table t;
-  {
-    const py::gil_scoped_release unlocked;
-    t = api::trajectory(in, o);
-  }
-  return table_list(t);
+  return table_list(without_gil([&] { return api::trajectory(in, o); }));
 }
 
 py::list sweep(const std::string& kind, const std::string& text,
@@ -167,12 +160,7 @@ py::list sweep(const std::string& kind, const std::string& text,
   o.set = set;
   o.threads = threads;
   const auto in = input_of(kind, text);
-  api::Table t;
-  {
-    const py::gil_scoped_release unlocked;
-    t = api::sweep(in, o);
-  }
-  return table_list(t);
+  return table_list(without_gil([&] { return api::sweep(in, o); }));
 }
 
 }  // namespace
