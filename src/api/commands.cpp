@@ -40,9 +40,14 @@ sim::TrajectoryRecorder patient_trajectory(scenario::Scenario s, const scenario:
   return trajectory;
 }
 
+/// --days of `cohort` and `trajectory`: (0, 100 years].
+void check_days(double days) {
+  if (!(days > 0.0) || days > 36500.0)
+    throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", days));
+}
+
 void check_trajectory_options(const TrajectorySettings& t) {
-  if (!(t.days > 0.0) || t.days > 36500.0)
-    throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", t.days));
+  check_days(t.days);
   if (!(t.step > 0.0) || t.step > t.days) {
     throw UserError(
         fmt::format("--step {}: must be positive and at most --days ({})", t.step, t.days));
@@ -137,8 +142,7 @@ CohortSetup cohort_setup(const ScenarioLoader& load, std::span<const scenario::O
     throw UserError(
         fmt::format("--patients {}: must be a whole number from 1 to 10000000", patients));
   }
-  if (!(days > 0.0) || days > 36500.0)
-    throw UserError(fmt::format("--days {}: must be a number of days in (0, 36500]", days));
+  check_days(days);
   check_threads(threads);
   CohortSetup c;
   c.scenario = load(sets);

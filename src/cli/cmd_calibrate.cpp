@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/commands.hpp"
 #include "calibration/fit.hpp"
 #include "calibration/plan.hpp"
 #include "cli/app.hpp"
@@ -134,8 +135,7 @@ std::string evaluation_markdown(const calibration::TargetSet& set,
 }
 
 calibration::EvaluationOptions evaluation_options(const CalibrateArgs& a) {
-  if (a.threads < 1 || a.threads > 1024)
-    throw UserError(fmt::format("--threads {}: must be 1 to 1024", a.threads));
+  api::check_threads(a.threads);
   return {a.threads, a.patients_scale, a.only};
 }
 
