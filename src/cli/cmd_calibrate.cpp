@@ -18,6 +18,7 @@
 #include "calibration/fit.hpp"
 #include "calibration/plan.hpp"
 #include "cli/app.hpp"
+#include "cli/calibrate_posterior.hpp"
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
@@ -43,6 +44,7 @@ struct CalibrateArgs {
   std::string optimizer = "neldermead";
   bool force = false;
   std::string plan;
+  PosteriorArgs posterior;  ///< --posterior and its own options
 };
 
 nlohmann::json number_or_null(double x) {
@@ -422,6 +424,59 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
                at_priors.met, at_end.met, at_end.counted, seconds, a.out.c_str());
 }
 
+/// The options of `--posterior` alone, in the order they are registered; the first is --posterior.
+std::vector<CLI::Option*> register_posterior_options(CLI::App& cmd, PosteriorArgs& p) {
+  return {
+      cmd.add_option("--posterior", p.method,
+                     "The posterior ensemble of --parameters given the targets (abc-smc), or their "
+                     "prior ensemble with its prior predictive check (prior); docs/posterior.md"),
+      cmd.add_option("--particles", p.particles, "--posterior: number of parameter sets")
+          ->capture_default_str(),
+      cmd.add_option("--prior", p.priors,
+                     "--posterior: NAME=LO:HI, the prior range of a parameter (repeatable)"),
+      cmd.add_option("--prior-factor", p.prior_factor,
+                     "--posterior: default prior = the plan's prior value x/÷ this factor")
+          ->capture_default_str(),
+      cmd.add_option("--max-moves", p.max_moves,
+                     "--posterior abc-smc: Metropolis moves per particle and step, at most")
+          ->capture_default_str(),
+      cmd.add_option("--seed", p.seed, "--posterior: seed of the sampler's random streams")
+          ->capture_default_str()};
+}
+
+/// Runs `--posterior` when it is given (true), after refusing the options it cannot honour; refuses
+/// its own options without it.
+bool posterior_requested(CalibrateArgs& a, const std::vector<CLI::Option*>& own,
+                         const std::vector<CLI::Option*>& fit_only) {
+  if (own.front()->count() == 0) {
+    for (const auto* o : own) {
+      if (o->count() > 0)
+        throw UserError({"", std::nullopt, std::nullopt, o->get_name()},
+                        "only with --posterior abc-smc|prior");
+    }
+    return false;
+  }
+  if (a.check) throw UserError({"", std::nullopt, std::nullopt, "--check"}, "not with --posterior");
+  for (const auto* o : fit_only) {
+    if (o->count() > 0)
+      throw UserError({"", std::nullopt, std::nullopt, o->get_name()},
+                      "a setting of NLopt fits, not of --posterior");
+  }
+  auto& p = a.posterior;
+  p.scenario = a.scenario;
+  p.targets = a.targets;
+  p.plan = a.plan;
+  p.parameters = a.parameters;
+  p.only = a.only;
+  p.threads = a.threads;
+  p.patients_scale = a.patients_scale;
+  p.out = a.out;
+  p.force = a.force;
+  p.json = a.json;
+  run_posterior(p);
+  return true;
+}
+
 }  // namespace
 
 void register_calibrate(CLI::App& app) {
@@ -435,7 +490,7 @@ void register_calibrate(CLI::App& app) {
                 "Evaluate the targets at the parameters and print met/unmet");
   cmd->add_option("--targets", args->targets,
                   "Targets file (default: the shipped calibration/targets.toml)");
-  cmd->add_flag("--json", args->json, "--check: one JSON document on stdout");
+  cmd->add_flag("--json", args->json, "--check, --posterior: one JSON document on stdout");
   cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str();
   cmd->add_option("--patients-scale", args->patients_scale,
                   "Multiply every experiment's number of patients")
@@ -456,7 +511,10 @@ void register_calibrate(CLI::App& app) {
       "Without --parameters: the calibration plan to run (default: the shipped "
       "calibration/plan.toml, which reproduces the shipped defaults from their priors)");
   auto* max_evals = cmd->get_option("--max-evals");
-  cmd->callback([args, max_evals] {
+  auto* optimizer = cmd->get_option("--optimizer");
+  const auto posterior_options = register_posterior_options(*cmd, args->posterior);
+  cmd->callback([args, max_evals, optimizer, posterior_options] {
+    if (posterior_requested(*args, posterior_options, {max_evals, optimizer})) return;
     if (args->check) {
       run_check(*args);
       return;

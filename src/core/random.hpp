@@ -38,6 +38,7 @@ enum class Purpose : std::uint32_t {
   kSensitivityMorris = 24,     ///< `sensitivity --method morris`: trajectories' start and order
   kSensitivityBootstrap = 25,  ///< `sensitivity`: bootstrap resamples of the indices' intervals
   kEnsembleSet = 26,           ///< `run --ensemble`: the parameter set of a replicate (patient = 0)
+  kPosterior = 27,             ///< `calibrate --posterior`: draws, resampling, moves (step)
   kTest = 99                   ///< tests and benchmarks
 };
 

@@ -1,0 +1,184 @@
+#include "calibration/posterior.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/statistics.hpp"
+#include "core/text.hpp"
+
+namespace il2sim::calibration {
+namespace {
+
+constexpr double kZ975 = 1.959963984540054;  // the normal's 97.5 % quantile
+
+[[noreturn]] void refuse_prior(const std::string& text, const std::string& problem,
+                               const std::string& allowed) {
+  throw UserError(fmt::format("--prior {}: {}; allowed: {}", text, problem, allowed));
+}
+
+double prior_number(const std::string& text, const std::string& part) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(part, &used);
+    if (used == part.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {
+    // refused below
+  }
+  refuse_prior(text, fmt::format("'{}' is not a number", part), "NAME=LO:HI with finite LO < HI");
+}
+
+PriorRange make_range(const model::ParamSpec& spec, double lo, double hi) {
+  return {std::string(spec.name), lo, hi, lo > 0.0 && hi / lo > 10.0};
+}
+
+std::string toml_array(const std::vector<double>& xs) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + core::format_double(xs[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+double target_log_likelihood(const TargetResult& r, double weight) {
+  if (r.informational) return 0.0;
+  const double d = standardized_distance(r.simulated, r.lower, r.upper);
+  if (std::isinf(d)) return -std::numeric_limits<double>::infinity();
+  const double z = kZ975 * d;
+  return -0.5 * weight * z * z;
+}
+
+double log_likelihood(const TargetSet& set, const Evaluation& ev) {
+  double l = 0.0;
+  for (const auto& r : ev.targets) {
+    const auto it = std::find_if(set.targets.begin(), set.targets.end(),
+                                 [&](const Target& t) { return t.id == r.id; });
+    IL2SIM_ASSERT(it != set.targets.end(), "an evaluated target is in its set");
+    l += target_log_likelihood(r, it->weight);
+  }
+  return l;
+}
+
+PriorRange default_prior(model::ParamId id, double centre, double factor) {
+  const auto& spec = model::spec(id);
+  const double lo = std::max(spec.lower, centre / factor);
+  const double hi = std::min(spec.upper, centre * factor);
+  if (!(centre > 0.0) || !(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi)) {
+    throw UserError(
+        fmt::format("--parameters {}: no default prior around the value {} within the bounds [{}, "
+                    "{}]; allowed: "
+                    "give one with --prior {}=LO:HI",
+                    spec.name, centre, spec.lower, spec.upper, spec.name));
+  }
+  return make_range(spec, lo, hi);
+}
+
+void apply_prior_override(std::vector<PriorRange>& prior, const std::string& text) {
+  const std::size_t eq = text.find('='), colon = text.find(':', eq == text.npos ? 0 : eq);
+  if (eq == std::string::npos || colon == std::string::npos)
+    refuse_prior(text, "expected NAME=LO:HI", "e.g. --prior kN=1e-5:8e-5");
+  const std::string name = text.substr(0, eq);
+  const auto at =
+      std::find_if(prior.begin(), prior.end(), [&](const PriorRange& p) { return p.name == name; });
+  if (at == prior.end())
+    refuse_prior(text, "the parameter is not sampled", "a name of --parameters");
+  const double lo = prior_number(text, text.substr(eq + 1, colon - eq - 1));
+  const double hi = prior_number(text, text.substr(colon + 1));
+  const auto& spec = model::spec(*model::find_parameter(name));
+  if (!(lo < hi)) refuse_prior(text, "LO >= HI", "LO < HI");
+  if (lo < spec.lower || hi > spec.upper) {
+    refuse_prior(text, "outside the parameter table's bounds",
+                 fmt::format("{} <= LO < HI <= {}", spec.lower, spec.upper));
+  }
+  *at = make_range(spec, lo, hi);
+}
+
+LogLikelihood target_likelihood(const Evaluator& evaluator, ParameterPatch fixed,
+                                const std::vector<model::ParamId>& ids) {
+  return [&evaluator, fixed = std::move(fixed), ids](const std::vector<double>& theta) {
+    ParameterPatch patch = fixed;
+    for (std::size_t j = 0; j < ids.size(); ++j) patch.emplace_back(ids[j], theta[j]);
+    const auto ev = evaluator.evaluate(patch);
+    LikelihoodDraw d{log_likelihood(evaluator.targets(), ev), {}};
+    for (const auto& r : ev.targets) d.outputs.push_back(r.simulated);
+    return d;
+  };
+}
+
+PosteriorSummary summarize(const SmcResult& r, const Evaluator& evaluator) {
+  PosteriorSummary s;
+  for (std::size_t j = 0; j < r.prior.size(); ++j) {
+    std::vector<double> x;
+    for (const auto& p : r.particles) x.push_back(p[j]);
+    s.parameters.push_back({r.prior[j].name, r.prior[j], core::quantile(x, 0.05),
+                            core::quantile(x, 0.5), core::quantile(x, 0.95)});
+  }
+  const auto& selected = evaluator.selected();
+  for (std::size_t k = 0; k < selected.size(); ++k) {
+    const auto& t = evaluator.targets().targets[selected[k]];
+    std::vector<double> x;
+    std::size_t inside = 0;
+    for (const auto& d : r.draws) {
+      const double v = d.outputs.at(k);
+      x.push_back(v);
+      inside += v >= t.lower && v <= t.upper ? 1 : 0;
+    }
+    s.checks.push_back({t.id, t.lower, t.upper, core::quantile(x, 0.05), core::quantile(x, 0.5),
+                        core::quantile(x, 0.95),
+                        static_cast<double>(inside) / static_cast<double>(x.size()),
+                        t.informational});
+  }
+  return s;
+}
+
+std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>& ids,
+                           const std::string& method, const SmcOptions& options,
+                           const Evaluator& evaluator) {
+  Ensemble e;
+  e.method = method;
+  e.parameters = ids;
+  for (const auto& p : r.particles) e.sets.push_back({1.0, p});
+  std::vector<std::string> targets;
+  for (const auto k : evaluator.selected()) targets.push_back(evaluator.targets().targets[k].id);
+  std::string meta = fmt::format(
+      "seed = {}\nparticles = {}\ntargets_file = {}\ntargets_hash = {}\ntargets_seed = {}\n"
+      "targets = {}\nlikelihood = {}\n",
+      options.seed, options.particles, nlohmann::json(evaluator.targets().origin).dump(),
+      nlohmann::json(text_hash(evaluator.targets().text)).dump(), evaluator.targets().seed,
+      nlohmann::json(targets).dump(),
+      nlohmann::json("range error model: flat inside each target's range, Gaussian outside with "
+                     "SD = half-width / 1.96 (docs/posterior.md)")
+          .dump());
+  meta += fmt::format("ess_fraction = {}\nmax_moves = {}\nmove_probability = {}\n",
+                      core::format_double(options.ess_fraction), options.max_moves,
+                      core::format_double(options.move_probability));
+  meta += "\n[ensemble.prior]\n";
+  for (const auto& p : r.prior) {
+    meta += fmt::format("{} = {{ lower = {}, upper = {}, scale = \"{}\" }}\n", p.name,
+                        core::format_double(p.lower), core::format_double(p.upper),
+                        p.log_scale ? "log-uniform" : "uniform");
+  }
+  std::vector<double> temperature, ess, acceptance, moves, unique, evaluations;
+  for (const auto& s : r.steps) {
+    temperature.push_back(s.temperature);
+    ess.push_back(s.ess);
+    acceptance.push_back(s.acceptance);
+    moves.push_back(s.moves);
+    unique.push_back(static_cast<double>(s.unique));
+    evaluations.push_back(static_cast<double>(s.evaluations));
+  }
+  meta += fmt::format(
+      "\n[ensemble.diagnostics]\nlog_evidence = {}\nevaluations = {}\nsteps = {}\n"
+      "temperature = {}\ness = {}\nacceptance = {}\nmoves = {}\nunique = {}\nstep_evaluations = "
+      "{}\n",
+      core::format_double(r.log_evidence), r.evaluations, r.steps.size(), toml_array(temperature),
+      toml_array(ess), toml_array(acceptance), toml_array(moves), toml_array(unique),
+      toml_array(evaluations));
+  return ensemble_to_toml(e, meta);
+}
+
+}  // namespace il2sim::calibration

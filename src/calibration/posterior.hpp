@@ -1,0 +1,72 @@
+#pragma once
+/// @file posterior.hpp
+/// The posterior of chosen model parameters given the calibration targets (`il2sim calibrate
+/// --posterior`, docs/posterior.md): the targets' likelihood, the prior, the ABC-SMC run (smc.hpp)
+/// over the target evaluator (evaluate.hpp), and its summaries — the parameters' posterior
+/// quantiles and each target's posterior predictive interval against its range. The posterior is
+/// written as an ensemble file (ensemble.hpp) that `il2sim run --ensemble` reads.
+
+#include <string>
+#include <vector>
+
+#include "calibration/ensemble.hpp"
+#include "calibration/evaluate.hpp"
+#include "calibration/smc.hpp"
+
+namespace il2sim::calibration {
+
+/// The targets' error model: the range is the central 95 % of what the evidence allows, flat inside
+/// and Gaussian outside with SD = the range's half-width / 1.959964 (one-sided ranges: the scale of
+/// standardized_distance), so a target's log-likelihood is
+///     −½ · weight · (1.959964 · standardized_distance(simulated, lower, upper))²,
+/// 0 inside its range and −∞ for a statistic no virtual patient gave. Informational targets add 0.
+[[nodiscard]] double target_log_likelihood(const TargetResult& r, double weight);
+/// Σ of target_log_likelihood over an evaluation's targets (weights from the targets file).
+[[nodiscard]] double log_likelihood(const TargetSet& set, const Evaluation& ev);
+
+/// The default prior of a parameter: log-uniform over centre ×/÷ factor (uniform when the range so
+/// clipped spans a factor of 10 or less), clipped to the parameter table's bounds. `centre` is the
+/// value before calibration (the plan's [priors]) or else the scenario's value.
+/// @throws UserError (naming `--parameters`) when the clipped range is empty.
+[[nodiscard]] PriorRange default_prior(model::ParamId id, double centre, double factor);
+
+/// `NAME=LO:HI` of `--prior`, replacing that parameter's range in `prior` (scale rule as above).
+/// @throws UserError naming --prior, the text and what is allowed.
+void apply_prior_override(std::vector<PriorRange>& prior, const std::string& text);
+
+/// One parameter's posterior summary.
+struct ParameterSummary {
+  std::string name;
+  PriorRange prior;
+  double q05 = 0.0, median = 0.0, q95 = 0.0;
+};
+
+/// One target's posterior predictive check: the simulated statistic over the particles.
+struct PredictiveCheck {
+  std::string id;
+  double lower = 0.0, upper = 0.0;  ///< the target's range
+  double q05 = 0.0, median = 0.0, q95 = 0.0;
+  double share_in_range = 0.0;  ///< particles whose statistic lies in the range
+  bool informational = false;
+};
+
+struct PosteriorSummary {
+  std::vector<ParameterSummary> parameters;
+  std::vector<PredictiveCheck> checks;
+};
+
+/// The log-likelihood the sampler calls: evaluates the targets with `fixed` and θ (the values of
+/// `ids`), and keeps each selected target's simulated statistic as the draw's outputs. Thread-safe.
+[[nodiscard]] LogLikelihood target_likelihood(const Evaluator& evaluator, ParameterPatch fixed,
+                                              const std::vector<model::ParamId>& ids);
+
+/// The summaries of a sampler's result (outputs in the evaluator's selected-target order).
+[[nodiscard]] PosteriorSummary summarize(const SmcResult& r, const Evaluator& evaluator);
+
+/// The posterior as an ensemble (every particle a set of weight 1) and the metadata lines of its
+/// [ensemble] table: seed, particles, targets, the prior, the steps' diagnostics, the evidence.
+[[nodiscard]] std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>& ids,
+                                         const std::string& method, const SmcOptions& options,
+                                         const Evaluator& evaluator);
+
+}  // namespace il2sim::calibration

@@ -1,0 +1,248 @@
+// `il2sim calibrate --posterior abc-smc|prior`: the posterior (or prior) ensemble of chosen model
+// parameters given the calibration targets, with its predictive checks (docs/posterior.md).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "api/commands.hpp"
+#include "calibration/plan.hpp"
+#include "calibration/posterior.hpp"
+#include "cli/calibrate_posterior.hpp"
+#include "cli/options.hpp"
+#include "cli/output_dir.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+#include "core/version.hpp"
+#include "scenario/scenario.hpp"
+
+namespace il2sim::cli {
+namespace {
+
+[[noreturn]] void refuse_setting(const std::string& key, const std::string& problem) {
+  throw UserError({"", std::nullopt, std::nullopt, key}, problem);
+}
+
+void check_settings(const PosteriorArgs& a) {
+  if (a.method != "abc-smc" && a.method != "prior")
+    refuse_setting("--posterior",
+                   fmt::format("'{}' is not a method; allowed: abc-smc, prior", a.method));
+  if (a.particles < 2 || a.particles > 100'000)
+    refuse_setting("--particles", fmt::format("{}: allowed 2 to 100000", a.particles));
+  if (!(a.prior_factor > 1.0 && a.prior_factor <= 1000.0))
+    refuse_setting("--prior-factor", fmt::format("{}: allowed > 1 and <= 1000", a.prior_factor));
+  if (a.max_moves < 1 || a.max_moves > 100)
+    refuse_setting("--max-moves", fmt::format("{}: allowed 1 to 100", a.max_moves));
+  api::check_threads(a.threads);
+  if (a.out.empty()) refuse_setting("--out", "--out DIR is required with --posterior");
+}
+
+std::vector<model::ParamId> sampled_parameters(const PosteriorArgs& a,
+                                               const calibration::Plan& plan) {
+  std::vector<model::ParamId> ids;
+  for (const auto& name : a.parameters) {
+    const auto id = parameter_named("--parameters", name);
+    if (std::find(ids.begin(), ids.end(), id) != ids.end())
+      refuse_setting("--parameters", fmt::format("'{}' is listed twice", name));
+    ids.push_back(id);
+  }
+  if (!ids.empty()) return ids;
+  for (const auto& f : plan.fits) {
+    if (f.name == "disease") return f.parameters;
+  }
+  refuse_setting("--parameters", fmt::format("the plan {} has no fit 'disease' to take the default "
+                                             "parameters from; name them with --parameters",
+                                             plan.origin));
+}
+
+/// --only, or else the targets of every plan fit that fits one of the sampled parameters.
+std::vector<std::string> selected_targets(const PosteriorArgs& a, const calibration::Plan& plan,
+                                          const std::vector<model::ParamId>& ids) {
+  if (!a.only.empty()) return a.only;
+  std::vector<std::string> out;
+  for (const auto& f : plan.fits) {
+    const bool fits_one = std::any_of(f.parameters.begin(), f.parameters.end(), [&](auto id) {
+      return std::find(ids.begin(), ids.end(), id) != ids.end();
+    });
+    if (!fits_one) continue;
+    for (const auto& t : f.targets) {
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+  }
+  if (out.empty()) {
+    refuse_setting("--only",
+                   fmt::format("no fit of the plan {} fits these parameters, so there is no "
+                               "default set of targets; name them with --only",
+                               plan.origin));
+  }
+  return out;
+}
+
+std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
+                                                const calibration::Plan& plan,
+                                                const model::ParameterSet& values,
+                                                const std::vector<model::ParamId>& ids) {
+  std::vector<calibration::PriorRange> prior;
+  for (const auto id : ids) {
+    double centre = values[id];
+    for (const auto& [pid, v] : plan.priors) {
+      if (pid == id) centre = v;
+    }
+    prior.push_back(calibration::default_prior(id, centre, a.prior_factor));
+  }
+  for (const auto& text : a.priors) calibration::apply_prior_override(prior, text);
+  return prior;
+}
+
+std::string number(double x) {
+  return std::isfinite(x) ? fmt::format("{:.4g}", x) : "NA";
+}
+
+std::string report_markdown(const PosteriorArgs& a, const calibration::SmcResult& r,
+                            const calibration::PosteriorSummary& s, double seconds) {
+  std::string md = fmt::format(
+      "# Posterior report\n\n`il2sim calibrate --posterior {}`: {} particles, seed {}, targets' "
+      "patients × {}; {} target evaluations, wall time {:.0f} s with {} thread(s).\n",
+      a.method, a.particles, a.seed, a.patients_scale, r.evaluations, seconds, a.threads);
+  if (a.method == "abc-smc") {
+    md += fmt::format("Log evidence {:.4g} (the range error model of docs/posterior.md).\n\n",
+                      r.log_evidence);
+    md +=
+        "| step | temperature | ESS | moves | acceptance | distinct | evaluations |\n"
+        "|---|---|---|---|---|---|---|\n";
+    for (const auto& st : r.steps) {
+      md += fmt::format("| {} | {:.4g} | {:.1f} | {} | {:.3f} | {} | {} |\n", st.step,
+                        st.temperature, st.ess, st.moves, st.acceptance, st.unique, st.evaluations);
+    }
+  }
+  const char* which = a.method == "prior" ? "Prior" : "Posterior";
+  md += fmt::format(
+      "\n## Parameters\n\n| parameter | prior | scale | {0} median | {0} 5 % | {0} "
+      "95 % |\n|---|---|---|---|---|---|\n",
+      a.method == "prior" ? "prior" : "posterior");
+  for (const auto& p : s.parameters) {
+    md += fmt::format("| {} | {}–{} | {} | {} | {} | {} |\n", p.name, number(p.prior.lower),
+                      number(p.prior.upper), p.prior.log_scale ? "log-uniform" : "uniform",
+                      number(p.median), number(p.q05), number(p.q95));
+  }
+  md += fmt::format(
+      "\n## {} predictive checks\n\nEach target's simulated statistic over the "
+      "particles (5 %, median, 95 %) against its range.\n\n| target | range | 5 % | "
+      "median | 95 % | share in range |\n|---|---|---|---|---|---|\n",
+      which);
+  for (const auto& c : s.checks) {
+    md += fmt::format("| {}{} | {}–{} | {} | {} | {} | {:.2f} |\n", c.id,
+                      c.informational ? " (informational)" : "", number(c.lower), number(c.upper),
+                      number(c.q05), number(c.median), number(c.q95), c.share_in_range);
+  }
+  return md;
+}
+
+nlohmann::json finite_or_null(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
+
+nlohmann::json report_json(const PosteriorArgs& a, const calibration::SmcResult& r,
+                           const calibration::PosteriorSummary& s, double seconds) {
+  nlohmann::json params = nlohmann::json::array(), checks = nlohmann::json::array(),
+                 steps = nlohmann::json::array();
+  for (const auto& p : s.parameters) {
+    params.push_back({{"name", p.name},
+                      {"prior_lower", p.prior.lower},
+                      {"prior_upper", p.prior.upper},
+                      {"prior_scale", p.prior.log_scale ? "log-uniform" : "uniform"},
+                      {"q05", p.q05},
+                      {"median", p.median},
+                      {"q95", p.q95}});
+  }
+  for (const auto& c : s.checks) {
+    checks.push_back({{"id", c.id},
+                      {"lower", finite_or_null(c.lower)},
+                      {"upper", finite_or_null(c.upper)},
+                      {"q05", finite_or_null(c.q05)},
+                      {"median", finite_or_null(c.median)},
+                      {"q95", finite_or_null(c.q95)},
+                      {"share_in_range", c.share_in_range},
+                      {"informational", c.informational}});
+  }
+  for (const auto& st : r.steps) {
+    steps.push_back({{"step", st.step},
+                     {"temperature", st.temperature},
+                     {"ess", st.ess},
+                     {"moves", st.moves},
+                     {"acceptance", st.acceptance},
+                     {"unique", st.unique},
+                     {"evaluations", st.evaluations}});
+  }
+  return {{"method", a.method},
+          {"particles", a.particles},
+          {"seed", a.seed},
+          {"evaluations", r.evaluations},
+          {"log_evidence", r.log_evidence},
+          {"steps", steps},
+          {"parameters", params},
+          {"checks", checks},
+          {"wall_seconds", seconds},
+          {"threads", a.threads},
+          {"version", kVersion}};
+}
+
+}  // namespace
+
+void run_posterior(const PosteriorArgs& a) {
+  check_settings(a);
+  const auto start = std::chrono::steady_clock::now();
+  const auto set = a.targets.empty() ? calibration::builtin_targets()
+                                     : calibration::load_targets_file(a.targets);
+  const auto plan =
+      a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
+  const auto scenario = scenario::load_scenario(a.scenario);
+  const auto ids = sampled_parameters(a, plan);
+  auto prior = make_prior(a, plan, scenario.parameters, ids);
+  // One evaluation per thread at a time: particles are evaluated in parallel instead.
+  const calibration::Evaluator evaluator(
+      set, calibration::EvaluationOptions{1, a.patients_scale, selected_targets(a, plan, ids)});
+  calibration::ParameterPatch fixed;
+  for (const auto& p : model::parameter_table()) {
+    if (std::find(ids.begin(), ids.end(), p.id) == ids.end() &&
+        !scenario.parameters.is_default(p.id))
+      fixed.emplace_back(p.id, scenario.parameters[p.id]);
+  }
+  const auto lock = prepare_output_dir(a.out, a.force);
+  const auto ll = calibration::target_likelihood(evaluator, fixed, ids);
+  calibration::SmcOptions o;
+  o.particles = a.particles;
+  o.max_moves = a.max_moves;
+  o.seed = a.seed;
+  o.threads = a.threads;
+  std::fprintf(stderr, "calibrate: %s over %zu parameters and %zu targets, %zu particles\n",
+               a.method.c_str(), ids.size(), evaluator.selected().size(), a.particles);
+  const auto r =
+      a.method == "prior"
+          ? calibration::prior_predictive(prior, ll, a.particles, a.seed, a.threads)
+          : calibration::abc_smc(prior, ll, o, [](const calibration::SmcStep& s) {
+              std::fprintf(stderr,
+                           "calibrate: step %d, temperature %.4g, ESS %.1f, %d moves, acceptance "
+                           "%.3f, %zu distinct, %ld evaluations\n",
+                           s.step, s.temperature, s.ess, s.moves, s.acceptance, s.unique,
+                           s.evaluations);
+            });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto summary = calibration::summarize(r, evaluator);
+  const std::string file = a.method == "prior" ? "prior.toml" : "posterior.toml";
+  core::write_file_atomically(a.out + "/" + file,
+                              calibration::posterior_toml(r, ids, a.method, o, evaluator));
+  core::write_file_atomically(a.out + "/posterior-report.md",
+                              report_markdown(a, r, summary, seconds));
+  const auto json = report_json(a, r, summary, seconds);
+  core::write_file_atomically(a.out + "/posterior-report.json", json.dump(2) + "\n");
+  if (a.json) std::fputs((json.dump(2) + "\n").c_str(), stdout);
+  std::fprintf(stderr, "calibrate: %ld evaluations in %.0f s; wrote %s/%s and posterior-report.*\n",
+               r.evaluations, seconds, a.out.c_str(), file.c_str());
+}
+
+}  // namespace il2sim::cli

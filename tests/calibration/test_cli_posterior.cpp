@@ -1,0 +1,122 @@
+// `il2sim calibrate --posterior abc-smc|prior` end to end (docs/posterior.md): refusals (exit 2,
+// nothing written), the same posterior bytes for any thread count, the posterior read back by
+// `run --ensemble`, and the prior ensemble's law.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../cli/cli_runner.hpp"
+
+namespace il2sim::testing {
+namespace {
+
+std::string out_dir(const std::string& name) {
+  return std::string(IL2SIM_BINARY_DIR) + "/tests/posterior-" + name;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(CliPosterior, SettingsItCannotHonourAreRefused) {
+  const std::string never = out_dir("never");
+  std::filesystem::remove_all(never);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--posterior mcmc", "'mcmc' is not a method; allowed: abc-smc, prior"},
+      {"--posterior abc-smc --particles 1", "--particles: 1: allowed 2 to 100000"},
+      {"--posterior abc-smc --parameters kN --prior kN=1:2",
+       "--prior kN=1:2: outside the parameter table's bounds"},
+      {"--posterior abc-smc --parameters kN --prior kE=1e-5:2e-5",
+       "--prior kE=1e-5:2e-5: the parameter is not sampled"},
+      {"--posterior abc-smc --parameters kN --prior kN=3e-5:1e-5", "LO >= HI"},
+      {"--posterior abc-smc --parameters kN --prior kN=abc:1e-5", "'abc' is not a number"},
+      {"--posterior abc-smc --prior-factor 1", "--prior-factor: 1: allowed > 1"},
+      {"--posterior abc-smc --optimizer bobyqa", "--optimizer: a setting of NLopt fits"},
+      {"--posterior abc-smc --max-evals 5", "--max-evals: a setting of NLopt fits"},
+      {"--posterior abc-smc --check", "--check: not with --posterior"},
+      {"--particles 10", "--particles: only with --posterior"},
+      {"--posterior prior --parameters kN --only DZ99", "no target 'DZ99'"},
+      {"--posterior prior --parameters kWW", "kWW: unknown parameter; did you mean 'kW'?"},
+      {"--posterior prior --parameters V1",
+       "no fit of the plan calibration/plan.toml fits these parameters"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = run_il2sim("calibrate " + args + " --out " + never);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(never)) << args;
+  }
+}
+
+// A small posterior (two parameters, two targets, a tenth of the patients): the same bytes for one
+// thread and two; the file is an ensemble that `run --ensemble` reads; the report's keys.
+TEST(CliPosterior, SameBytesForAnyThreadCountAndReadByRunEnsemble) {
+  const std::string args =
+      "calibrate --posterior abc-smc --parameters kN,r_nhl --only DZ1_median,DZ2_pfs4 "
+      "--particles 12 --max-moves 2 --patients-scale 0.1 --seed 5 --force --out ";
+  std::string first;
+  for (const char* threads : {"1", "2"}) {
+    const std::string dir = out_dir(std::string("t") + threads);
+    const auto r = run_il2sim(args + dir + " --threads " + threads);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto text = slurp(dir + "/posterior.toml");
+    if (first.empty()) {
+      first = text;
+    } else {
+      EXPECT_EQ(text, first);
+    }
+  }
+  const std::string dir = out_dir("t1");
+  const auto report = nlohmann::json::parse(slurp(dir + "/posterior-report.json"));
+  EXPECT_EQ(report["method"], "abc-smc");
+  EXPECT_EQ(report["steps"].back()["temperature"], 1.0);
+  ASSERT_EQ(report["parameters"].size(), 2U);
+  EXPECT_EQ(report["parameters"][0]["name"], "kN");
+  ASSERT_EQ(report["checks"].size(), 2U);
+  for (const auto& p : report["parameters"]) {
+    EXPECT_LE(p["prior_lower"].get<double>(), p["q05"].get<double>());
+    EXPECT_LE(p["q95"].get<double>(), p["prior_upper"].get<double>());
+  }
+  const auto run = run_il2sim("run phase3-autosct-nhl --replicates 2 --ensemble " + dir +
+                              "/posterior.toml --force --out " + out_dir("run"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto summary = nlohmann::json::parse(slurp(out_dir("run") + "/summary.json"));
+  EXPECT_TRUE(summary["stages"][0].contains("assurance"));
+}
+
+// The prior ensemble: kN's default prior is log-uniform over the plan's prior value 4e-5 ×/÷ 4
+// (calibration/plan.toml, docs/posterior.md), so log10 kN ~ U(log10 1e-5, log10 1.6e-4): median
+// log10 4e-5. With 200 sets the median's SE is sqrt(0.25 / 200) × 1.204 = 0.043 log10 units:
+// tolerance 0.13 (3 SEs). No tempering steps; the prior predictive check has the target.
+TEST(CliPosterior, PriorEnsembleFollowsThePrior) {
+  const std::string dir = out_dir("prior");
+  const auto r = run_il2sim(
+      "calibrate --posterior prior --parameters kN --only DZ2_pfs4 --particles 200 "
+      "--patients-scale 0.05 --threads 2 --force --out " +
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(slurp(dir + "/posterior-report.json"));
+  EXPECT_TRUE(report["steps"].empty());
+  EXPECT_DOUBLE_EQ(report["parameters"][0]["prior_lower"].get<double>(), 1e-5);
+  EXPECT_DOUBLE_EQ(report["parameters"][0]["prior_upper"].get<double>(), 1.6e-4);
+  EXPECT_NEAR(std::log10(report["parameters"][0]["median"].get<double>()), std::log10(4e-5), 0.13);
+  EXPECT_EQ(report["checks"][0]["id"], "DZ2_pfs4");
+  const auto toml = slurp(dir + "/prior.toml");
+  EXPECT_NE(toml.find("method = \"prior\""), std::string::npos);
+  std::size_t sets = 0;
+  for (std::size_t at = toml.find("[[sets]]"); at != std::string::npos;
+       at = toml.find("[[sets]]", at + 1))
+    ++sets;
+  EXPECT_EQ(sets, 200U);
+}
+
+}  // namespace
+}  // namespace il2sim::testing
