@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/random.hpp"
+#include "core/statistics.hpp"
 #include "core/text.hpp"
 #include "scenario/toml_input.hpp"
 
@@ -177,6 +178,29 @@ std::uint32_t draw_set(const Ensemble& e, std::uint64_t seed, std::uint32_t repl
     if (u < cumulative) return static_cast<std::uint32_t>(k);
   }
   return static_cast<std::uint32_t>(e.sets.size() - 1);  // u * total rounded up to the total
+}
+
+double ensemble_quantile(const Ensemble& e, std::size_t index, double q) {
+  std::vector<std::pair<double, double>> vw;  // value, weight
+  double total = 0.0;
+  bool equal = true;
+  for (const auto& s : e.sets) {
+    vw.emplace_back(s.values.at(index), s.weight);
+    total += s.weight;
+    equal = equal && s.weight == e.sets.front().weight;
+  }
+  if (equal) {
+    std::vector<double> values;
+    for (const auto& [v, w] : vw) values.push_back(v);
+    return core::quantile(std::move(values), q);
+  }
+  std::sort(vw.begin(), vw.end());
+  double cumulative = 0.0;
+  for (const auto& [v, w] : vw) {
+    cumulative += w / total;
+    if (cumulative >= q) return v;
+  }
+  return vw.back().first;
 }
 
 void apply_set(const Ensemble& e, std::uint32_t k, model::ParameterSet& parameters) {

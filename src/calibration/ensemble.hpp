@@ -59,6 +59,11 @@ struct Ensemble {
 [[nodiscard]] std::uint32_t draw_set(const Ensemble& e, std::uint64_t seed,
                                      std::uint32_t replicate);
 
+/// The quantile q in [0, 1] of the ensemble's values of its `index`-th parameter: with equal
+/// weights R's type 7 (core::quantile), otherwise the weighted inverse distribution function (the
+/// least value whose cumulative normalised weight reaches q).
+[[nodiscard]] double ensemble_quantile(const Ensemble& e, std::size_t index, double q);
+
 /// Writes set `k`'s values into `parameters`.
 void apply_set(const Ensemble& e, std::uint32_t k, model::ParameterSet& parameters);
 

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "calibration/ensemble.hpp"
 #include "calibration/plan.hpp"
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
@@ -42,6 +43,7 @@ struct SensitivityArgs : PointRunOptions {
   std::string method;
   std::string parameters;
   std::vector<std::string> ranges;
+  std::string ranges_from;  ///< an ensemble file whose 5–95 % marginal intervals are the ranges
   std::optional<long> samples;
   int levels = 4;
 };
@@ -65,10 +67,13 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-/// The studied parameters: --parameters, or the parameters of the calibration plan's `disease`
-/// fit (tumour kill, growth, residual disease, survival after relapse: what sets relapse timing).
-std::vector<model::ParamId> studied_parameters(const SensitivityArgs& a) {
+/// The studied parameters: --parameters, or the parameters of the --ranges-from ensemble, or the
+/// parameters of the calibration plan's `disease` fit (tumour kill, growth, residual disease,
+/// survival after relapse: what sets relapse timing).
+std::vector<model::ParamId> studied_parameters(const SensitivityArgs& a,
+                                               const std::optional<calibration::Ensemble>& from) {
   std::vector<model::ParamId> ids;
+  if (a.parameters.empty() && from) return from->parameters;
   if (a.parameters.empty()) {
     for (const auto& fit : calibration::builtin_plan().fits) {
       if (fit.name == "disease") ids = fit.parameters;
@@ -121,12 +126,34 @@ output::SensitivityParameter default_range(const model::ParamSpec& spec, double 
   return p;
 }
 
-/// The parameter space: default ranges, then the --range overrides, checked against the table.
-std::vector<output::SensitivityParameter> parameter_space(const SensitivityArgs& a,
-                                                          const std::vector<model::ParamId>& ids,
-                                                          const scenario::Scenario& base) {
+/// The parameter's 5–95 % interval over the --ranges-from ensemble, when it sets the parameter.
+void posterior_range(const calibration::Ensemble& e, const std::string& file, model::ParamId id,
+                     output::SensitivityParameter& p) {
+  const auto at = std::find(e.parameters.begin(), e.parameters.end(), id);
+  if (at == e.parameters.end()) return;
+  const auto k = static_cast<std::size_t>(at - e.parameters.begin());
+  const double lo = calibration::ensemble_quantile(e, k, 0.05);
+  const double hi = calibration::ensemble_quantile(e, k, 0.95);
+  if (!(lo < hi)) {
+    fail("--ranges-from", file,
+         fmt::format("the ensemble's 5–95 % interval of {} is a single value ({})", p.name, lo),
+         fmt::format("an ensemble whose values of {} differ, or --range {}=LO:HI", p.name, p.name));
+  }
+  p.lower = lo;
+  p.upper = hi;
+  p.origin = "5–95 % interval of the ensemble " + file;
+}
+
+/// The parameter space: default ranges, the --ranges-from ensemble's intervals, then the --range
+/// overrides, checked against the table.
+std::vector<output::SensitivityParameter> parameter_space(
+    const SensitivityArgs& a, const std::vector<model::ParamId>& ids,
+    const scenario::Scenario& base, const std::optional<calibration::Ensemble>& from) {
   std::vector<output::SensitivityParameter> space;
-  for (const auto id : ids) space.push_back(default_range(model::spec(id), base.parameters[id]));
+  for (const auto id : ids) {
+    space.push_back(default_range(model::spec(id), base.parameters[id]));
+    if (from) posterior_range(*from, a.ranges_from, id, space.back());
+  }
   for (const auto& text : a.ranges) {
     const std::size_t eq = text.find('='), colon = text.find(':', eq == text.npos ? 0 : eq);
     if (eq == std::string::npos || colon == std::string::npos)
@@ -397,7 +424,9 @@ void run_sensitivity(const SensitivityArgs& args) {
   SensitivityArgs a = args;
   if (a.outputs.empty()) fail("--outputs", "", "no output named", "e.g. --outputs hr_median,power");
   if (!a.samples) a.samples = a.method == "sobol" ? 64 : 10;
-  const auto ids = studied_parameters(a);
+  std::optional<calibration::Ensemble> from;
+  if (!a.ranges_from.empty()) from = calibration::read_ensemble(a.ranges_from);
+  const auto ids = studied_parameters(a, from);
   check_counts(a, ids.size());
   for (const auto& o : set_overrides(a.sets)) {
     for (const auto id : ids) {
@@ -421,7 +450,7 @@ void run_sensitivity(const SensitivityArgs& args) {
   t.samples = *a.samples;
   t.levels = a.method == "morris" ? a.levels : 0;
   t.sets = a.sets;
-  t.parameters = parameter_space(a, ids, base);
+  t.parameters = parameter_space(a, ids, base, from);
   const Design d = make_design(a, t.parameters, static_cast<std::size_t>(t.samples), t.seed);
   const auto scenarios = point_scenarios(a, t.parameters, d, t.points);
   std::fprintf(stderr, "sensitivity: %s over %zu parameters: %zu evaluations x %ld replicates\n",
@@ -458,6 +487,9 @@ void register_sensitivity(CLI::App& app) {
                   "2 within the parameter table's bounds)")
       ->type_name("NAME=LO:HI")
       ->allow_extra_args(false);
+  cmd->add_option("--ranges-from", a->ranges_from,
+                  "An ensemble file (a posterior of calibrate --posterior): each parameter it sets "
+                  "varies over its 5–95 % interval; default parameters: the ensemble's");
   cmd->add_option("--samples", a->samples,
                   "Sobol: N rows of A and B, N(k+2) evaluations (default 64); Morris: r "
                   "trajectories, r(k+1) evaluations (default 10)");

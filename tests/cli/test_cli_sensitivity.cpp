@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -93,6 +94,50 @@ struct BadCase {
   const char* args;
   const char* message;
 };
+
+// --ranges-from: kN varies over the ensemble's 5–95 % interval. Five equally weighted sets with kN
+// 1, 2, 3, 4, 5 (×1e-5): R's quantile(type = 7) gives 1.2e-5 and 4.8e-5; kE, not in the ensemble,
+// keeps its default range (the scenario's value ×/÷ 2). Without --parameters, the ensemble's
+// parameter alone is studied; an ensemble whose interval is one value is refused.
+TEST(CliSensitivity, RangesFromAnEnsembleAreItsNinetyPercentIntervals) {
+  const std::string file = testing::temp_path("sensitivity", "ensemble.toml");
+  std::string text = "[ensemble]\nmethod = \"manual\"\n";
+  for (int k = 1; k <= 5; ++k) text += "[[sets]]\nkN = " + std::to_string(k) + "e-5\n";
+  std::ofstream(file) << text;
+  const std::string dir = temp_dir("ranges-from");
+  auto r = run_il2sim("sensitivity" + kBase + " --method morris --samples 2 --ranges-from " + file +
+                      " --json --out " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto points = lines(read_text(dir + "/points.csv"));
+  ASSERT_EQ(points.size(), 1U + 6U);
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    std::istringstream row(points[i]);
+    std::vector<std::string> cells;
+    for (std::string c; std::getline(row, c, ',');) cells.push_back(c);
+    const double kn = std::stod(cells.at(3));
+    EXPECT_GE(kn, 1.2e-5 * (1 - 1e-12)) << points[i];
+    EXPECT_LE(kn, 4.8e-5 * (1 + 1e-12)) << points[i];
+  }
+  EXPECT_NE(read_text(dir + "/sensitivity.html").find("5–95 % interval of the ensemble"),
+            std::string::npos);
+  const std::string only = temp_dir("ranges-from-only");
+  r = run_il2sim(
+      "sensitivity phase3-autosct-nhl --outputs hr_median --replicates 2 --set "
+      "stages.phase3.registered=120 --method morris --samples 2 --ranges-from " +
+      file + " --out " + only);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(read_text(only + "/points.csv"))[0], "point,block,role,kN,hr_median");
+  std::ofstream(file) << "[ensemble]\nmethod = \"manual\"\n[[sets]]\nkN = 2e-5\n";
+  const std::string bad = temp_dir("ranges-from-bad");
+  r = run_il2sim("sensitivity" + kBase + " --method morris --samples 2 --ranges-from " + file +
+                 " --out " + bad);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("5–95 % interval of kN is a single value"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(bad + "/sensitivity.csv"));
+  fs::remove_all(dir);
+  fs::remove_all(only);
+  fs::remove_all(bad);
+}
 
 TEST(CliSensitivity, BadInputExits2NamingTheOptionAndWritesNothing) {
   const BadCase cases[] = {
