@@ -16,22 +16,6 @@ namespace {
 
 constexpr double kZ975 = 1.959963984540054;  // the normal's 97.5 % quantile
 
-[[noreturn]] void refuse_prior(const std::string& text, const std::string& problem,
-                               const std::string& allowed) {
-  throw UserError(fmt::format("--prior {}: {}; allowed: {}", text, problem, allowed));
-}
-
-double prior_number(const std::string& text, const std::string& part) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(part, &used);
-    if (used == part.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-    // refused below
-  }
-  refuse_prior(text, fmt::format("'{}' is not a number", part), "NAME=LO:HI with finite LO < HI");
-}
-
 PriorRange make_range(const model::ParamSpec& spec, double lo, double hi) {
   return {std::string(spec.name), lo, hi, lo > 0.0 && hi / lo > 10.0};
 }
@@ -77,24 +61,8 @@ PriorRange default_prior(model::ParamId id, double centre, double factor) {
   return make_range(spec, lo, hi);
 }
 
-void apply_prior_override(std::vector<PriorRange>& prior, const std::string& text) {
-  const std::size_t eq = text.find('='), colon = text.find(':', eq == text.npos ? 0 : eq);
-  if (eq == std::string::npos || colon == std::string::npos)
-    refuse_prior(text, "expected NAME=LO:HI", "e.g. --prior kN=1e-5:8e-5");
-  const std::string name = text.substr(0, eq);
-  const auto at =
-      std::find_if(prior.begin(), prior.end(), [&](const PriorRange& p) { return p.name == name; });
-  if (at == prior.end())
-    refuse_prior(text, "the parameter is not sampled", "a name of --parameters");
-  const double lo = prior_number(text, text.substr(eq + 1, colon - eq - 1));
-  const double hi = prior_number(text, text.substr(colon + 1));
-  const auto& spec = model::spec(*model::find_parameter(name));
-  if (!(lo < hi)) refuse_prior(text, "LO >= HI", "LO < HI");
-  if (lo < spec.lower || hi > spec.upper) {
-    refuse_prior(text, "outside the parameter table's bounds",
-                 fmt::format("{} <= LO < HI <= {}", spec.lower, spec.upper));
-  }
-  *at = make_range(spec, lo, hi);
+PriorRange range_prior(model::ParamId id, double lower, double upper) {
+  return make_range(model::spec(id), lower, upper);
 }
 
 LogLikelihood target_likelihood(const Evaluator& evaluator, ParameterPatch fixed,

@@ -30,9 +30,8 @@ namespace il2sim::calibration {
 /// @throws UserError (naming `--parameters`) when the clipped range is empty.
 [[nodiscard]] PriorRange default_prior(model::ParamId id, double centre, double factor);
 
-/// `NAME=LO:HI` of `--prior`, replacing that parameter's range in `prior` (scale rule as above).
-/// @throws UserError naming --prior, the text and what is allowed.
-void apply_prior_override(std::vector<PriorRange>& prior, const std::string& text);
+/// The prior of a parameter over [lower, upper] (given with --prior), by the same scale rule.
+[[nodiscard]] PriorRange range_prior(model::ParamId id, double lower, double upper);
 
 /// One parameter's posterior summary.
 struct ParameterSummary {

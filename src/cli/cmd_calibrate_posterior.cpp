@@ -93,7 +93,16 @@ std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
     }
     prior.push_back(calibration::default_prior(id, centre, a.prior_factor));
   }
-  for (const auto& text : a.priors) calibration::apply_prior_override(prior, text);
+  for (const auto& text : a.priors) {
+    const auto range = parse_named_range("--prior", text);
+    const auto at = std::find(ids.begin(), ids.end(), range.id);
+    if (at == ids.end()) {
+      throw UserError({"--prior", std::nullopt, std::nullopt, text}, "the parameter is not sampled",
+                      "a parameter of --parameters");
+    }
+    prior[static_cast<std::size_t>(at - ids.begin())] =
+        calibration::range_prior(range.id, range.lower, range.upper);
+  }
   return prior;
 }
 

@@ -92,18 +92,6 @@ std::vector<model::ParamId> studied_parameters(const SensitivityArgs& a,
   return ids;
 }
 
-double range_number(const std::string& text, const std::string& part) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(part, &used);
-    if (used == part.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-    // reported below
-  }
-  fail("--range", text, fmt::format("'{}' is not a number", part),
-       "NAME=LO:HI with finite LO < HI");
-}
-
 /// The default range: the scenario's value ×/÷ 2, clipped to the table's bounds; a value <= 0
 /// (no ratio scale) takes the table's bounds when they are finite.
 output::SensitivityParameter default_range(const model::ParamSpec& spec, double value) {
@@ -155,25 +143,13 @@ std::vector<output::SensitivityParameter> parameter_space(
     if (from) posterior_range(*from, a.ranges_from, id, space.back());
   }
   for (const auto& text : a.ranges) {
-    const std::size_t eq = text.find('='), colon = text.find(':', eq == text.npos ? 0 : eq);
-    if (eq == std::string::npos || colon == std::string::npos)
-      fail("--range", text, "expected NAME=LO:HI", "e.g. --range kN=1e-5:8e-5");
-    const std::string name = text.substr(0, eq);
-    const auto id = parameter_named("--range", name);
-    const auto at = std::find(ids.begin(), ids.end(), id);
+    const auto range = parse_named_range("--range", text);
+    const auto at = std::find(ids.begin(), ids.end(), range.id);
     if (at == ids.end())
       fail("--range", text, "the parameter is not studied", "a parameter of --parameters");
-    const double lo = range_number(text, text.substr(eq + 1, colon - eq - 1));
-    const double hi = range_number(text, text.substr(colon + 1));
-    const auto& spec = model::spec(id);
-    if (!(lo < hi)) fail("--range", text, "LO >= HI", "LO < HI");
-    if (lo < spec.lower || hi > spec.upper) {
-      fail("--range", text, "outside the parameter table's bounds",
-           fmt::format("{} <= LO < HI <= {}", spec.lower, spec.upper));
-    }
     auto& p = space[static_cast<std::size_t>(at - ids.begin())];
-    p.lower = lo;
-    p.upper = hi;
+    p.lower = range.lower;
+    p.upper = range.upper;
     p.origin = "--range";
   }
   for (auto& p : space) p.log_scale = p.lower > 0.0 && p.upper / p.lower > 10.0;

@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "api/commands.hpp"
@@ -48,6 +50,45 @@ void add_point_run_options(CLI::App& cmd, PointRunOptions& o, const std::string&
                fmt::format("Also print {} as JSON on standard output", json_what));
   cmd.add_flag("--progress", o.progress,
                "Show a progress bar on stderr even when it is not a terminal");
+}
+
+namespace {
+
+[[noreturn]] void bad_range(const std::string& option, const std::string& text,
+                            const std::string& problem, const std::string& allowed) {
+  throw UserError({option, std::nullopt, std::nullopt, text}, problem, allowed);
+}
+
+double range_number(const std::string& option, const std::string& text, const std::string& part) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(part, &used);
+    if (used == part.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {
+    // reported below
+  }
+  bad_range(option, text, fmt::format("'{}' is not a number", part),
+            "NAME=LO:HI with finite LO < HI");
+}
+
+}  // namespace
+
+NamedRange parse_named_range(const std::string& option, const std::string& text) {
+  const std::size_t eq = text.find('='), colon = text.find(':', eq == text.npos ? 0 : eq);
+  if (eq == std::string::npos || colon == std::string::npos)
+    bad_range(option, text, "expected NAME=LO:HI", "e.g. " + option + " kN=1e-5:8e-5");
+  NamedRange r;
+  r.name = text.substr(0, eq);
+  r.id = parameter_named(option, r.name);
+  r.lower = range_number(option, text, text.substr(eq + 1, colon - eq - 1));
+  r.upper = range_number(option, text, text.substr(colon + 1));
+  const auto& spec = model::spec(r.id);
+  if (!(r.lower < r.upper)) bad_range(option, text, "LO >= HI", "LO < HI");
+  if (r.lower < spec.lower || r.upper > spec.upper) {
+    bad_range(option, text, "outside the parameter table's bounds",
+              fmt::format("{} <= LO < HI <= {}", spec.lower, spec.upper));
+  }
+  return r;
 }
 
 model::ParamId parameter_named(const std::string& option, const std::string& name) {

@@ -50,4 +50,16 @@ void add_point_run_options(CLI::App& cmd, PointRunOptions& o, const std::string&
 /// @throws UserError naming the option and the value, with the closest name (did you mean).
 [[nodiscard]] model::ParamId parameter_named(const std::string& option, const std::string& name);
 
+/// A parameter's range as given to `--range` or `--prior`.
+struct NamedRange {
+  model::ParamId id{};
+  std::string name;
+  double lower = 0.0, upper = 0.0;
+};
+
+/// Reads `NAME=LO:HI` given to `option`: a parameter of the table (did you mean), finite numbers
+/// LO < HI within the table's [lower, upper]. @throws UserError naming the option, the text, the
+/// problem and what is allowed.
+[[nodiscard]] NamedRange parse_named_range(const std::string& option, const std::string& text);
+
 }  // namespace il2sim::cli
