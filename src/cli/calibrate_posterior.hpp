@@ -5,6 +5,7 @@
 /// check.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ struct PosteriorArgs {
   double prior_factor = 4.0;
   std::size_t particles = 200;
   int max_moves = 8;
-  std::uint64_t seed = 1;
+  std::optional<std::uint64_t> seed;  ///< default 1
   unsigned threads = 1;
   double patients_scale = 1.0;
   std::string out;

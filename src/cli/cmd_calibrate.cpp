@@ -440,8 +440,9 @@ std::vector<CLI::Option*> register_posterior_options(CLI::App& cmd, PosteriorArg
       cmd.add_option("--max-moves", p.max_moves,
                      "--posterior abc-smc: Metropolis moves per particle and step, at most")
           ->capture_default_str(),
-      cmd.add_option("--seed", p.seed, "--posterior: seed of the sampler's random streams")
-          ->capture_default_str()};
+      add_seed_option(cmd, p.seed)
+          ->description("--posterior: seed of the sampler's random streams, 0 to 2^63-1 "
+                        "(default 1)")};
 }
 
 /// Runs `--posterior` when it is given (true), after refusing the options it cannot honour; refuses

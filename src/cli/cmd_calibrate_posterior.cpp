@@ -115,7 +115,8 @@ std::string report_markdown(const PosteriorArgs& a, const calibration::SmcResult
   std::string md = fmt::format(
       "# Posterior report\n\n`il2sim calibrate --posterior {}`: {} particles, seed {}, targets' "
       "patients × {}; {} target evaluations, wall time {:.0f} s with {} thread(s).\n",
-      a.method, a.particles, a.seed, a.patients_scale, r.evaluations, seconds, a.threads);
+      a.method, a.particles, a.seed.value_or(1), a.patients_scale, r.evaluations, seconds,
+      a.threads);
   if (a.method == "abc-smc") {
     md += fmt::format("Log evidence {:.4g} (the range error model of docs/posterior.md).\n\n",
                       r.log_evidence);
@@ -188,7 +189,7 @@ nlohmann::json report_json(const PosteriorArgs& a, const calibration::SmcResult&
   }
   return {{"method", a.method},
           {"particles", a.particles},
-          {"seed", a.seed},
+          {"seed", a.seed.value_or(1)},
           {"evaluations", r.evaluations},
           {"log_evidence", r.log_evidence},
           {"steps", steps},
@@ -225,13 +226,13 @@ void run_posterior(const PosteriorArgs& a) {
   calibration::SmcOptions o;
   o.particles = a.particles;
   o.max_moves = a.max_moves;
-  o.seed = a.seed;
+  o.seed = a.seed.value_or(1);
   o.threads = a.threads;
   std::fprintf(stderr, "calibrate: %s over %zu parameters and %zu targets, %zu particles\n",
                a.method.c_str(), ids.size(), evaluator.selected().size(), a.particles);
   const auto r =
       a.method == "prior"
-          ? calibration::prior_predictive(prior, ll, a.particles, a.seed, a.threads)
+          ? calibration::prior_predictive(prior, ll, a.particles, o.seed, a.threads)
           : calibration::abc_smc(prior, ll, o, [](const calibration::SmcStep& s) {
               std::fprintf(stderr,
                            "calibrate: step %d, temperature %.4g, ESS %.1f, %d moves, acceptance "
