@@ -52,11 +52,10 @@ PriorRange default_prior(model::ParamId id, double centre, double factor) {
   const double lo = std::max(spec.lower, centre / factor);
   const double hi = std::min(spec.upper, centre * factor);
   if (!(centre > 0.0) || !(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi)) {
-    throw UserError(
-        fmt::format("--parameters {}: no default prior around the value {} within the bounds [{}, "
-                    "{}]; allowed: "
-                    "give one with --prior {}=LO:HI",
-                    spec.name, centre, spec.lower, spec.upper, spec.name));
+    throw UserError({"--parameters", std::nullopt, std::nullopt, std::string(spec.name)},
+                    fmt::format("no default prior around the value {} within the bounds [{}, {}]",
+                                centre, spec.lower, spec.upper),
+                    fmt::format("give one with --prior {}=LO:HI", spec.name));
   }
   return make_range(spec, lo, hi);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -81,18 +82,13 @@ std::vector<std::string> selected_targets(const PosteriorArgs& a, const calibrat
   return out;
 }
 
+/// The prior: each --prior range, or else the default around the plan's prior value (the
+/// scenario's value for a parameter the plan has none for).
 std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
                                                 const calibration::Plan& plan,
                                                 const model::ParameterSet& values,
                                                 const std::vector<model::ParamId>& ids) {
-  std::vector<calibration::PriorRange> prior;
-  for (const auto id : ids) {
-    double centre = values[id];
-    for (const auto& [pid, v] : plan.priors) {
-      if (pid == id) centre = v;
-    }
-    prior.push_back(calibration::default_prior(id, centre, a.prior_factor));
-  }
+  std::vector<std::optional<calibration::PriorRange>> given(ids.size());
   for (const auto& text : a.priors) {
     const auto range = parse_named_range("--prior", text);
     const auto at = std::find(ids.begin(), ids.end(), range.id);
@@ -100,8 +96,20 @@ std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
       throw UserError({"--prior", std::nullopt, std::nullopt, text}, "the parameter is not sampled",
                       "a parameter of --parameters");
     }
-    prior[static_cast<std::size_t>(at - ids.begin())] =
+    given[static_cast<std::size_t>(at - ids.begin())] =
         calibration::range_prior(range.id, range.lower, range.upper);
+  }
+  std::vector<calibration::PriorRange> prior;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    if (given[k]) {
+      prior.push_back(*given[k]);
+      continue;
+    }
+    double centre = values[ids[k]];
+    for (const auto& [pid, v] : plan.priors) {
+      if (pid == ids[k]) centre = v;
+    }
+    prior.push_back(calibration::default_prior(ids[k], centre, a.prior_factor));
   }
   return prior;
 }

@@ -118,5 +118,31 @@ TEST(CliPosterior, PriorEnsembleFollowsThePrior) {
   EXPECT_EQ(sets, 200U);
 }
 
+// A sampled parameter whose value is 0 in the scenario (and has no plan prior) has no default
+// prior ×/÷ a factor: refused naming it and --prior; with --prior it runs.
+TEST(CliPosterior, AZeroValueNeedsAnExplicitPrior) {
+  const std::string scenario = out_dir("zero.toml");
+  std::filesystem::create_directories(std::filesystem::path(scenario).parent_path());
+  std::ofstream(scenario) << slurp(std::string(IL2SIM_SOURCE_DIR) +
+                                   "/scenarios/phase3-autosct-nhl.toml")
+                          << "\n[parameters]\npN = 0.0\n";
+  const std::string dir = out_dir("zero");
+  std::filesystem::remove_all(dir);
+  const std::string args = "calibrate " + scenario +
+                           " --posterior prior --parameters pN --only DZ6_nhl --particles 5 "
+                           "--patients-scale 0.02 --out " +
+                           dir;
+  auto r = run_il2sim(args);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--parameters: pN: no default prior around the value 0"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--prior pN=LO:HI"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  r = run_il2sim(args + " --prior pN=0.1:1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(slurp(dir + "/prior.toml").find("pN = { lower = 0.1, upper = 1, scale = \"uniform\" }"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace il2sim::testing
