@@ -120,9 +120,11 @@ std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>
       nlohmann::json("range error model: flat inside each target's range, Gaussian outside with "
                      "SD = half-width / 1.96 (docs/posterior.md)")
           .dump());
-  meta += fmt::format("ess_fraction = {}\nmax_moves = {}\nmove_probability = {}\n",
-                      core::format_double(options.ess_fraction), options.max_moves,
-                      core::format_double(options.move_probability));
+  if (method != "prior") {
+    meta += fmt::format("ess_fraction = {}\nmax_moves = {}\nmove_probability = {}\n",
+                        core::format_double(options.ess_fraction), options.max_moves,
+                        core::format_double(options.move_probability));
+  }
   meta += "\n[ensemble.prior]\n";
   for (const auto& p : r.prior) {
     meta += fmt::format("{} = {{ lower = {}, upper = {}, scale = \"{}\" }}\n", p.name,

@@ -21,7 +21,7 @@ struct PosteriorArgs {
   std::vector<std::string> priors;  ///< NAME=LO:HI overrides
   double prior_factor = 4.0;
   std::size_t particles = 200;
-  int max_moves = 8;
+  std::optional<int> max_moves;       ///< abc-smc only; default 8
   std::optional<std::uint64_t> seed;  ///< default 1
   unsigned threads = 1;
   double patients_scale = 1.0;

@@ -438,8 +438,8 @@ std::vector<CLI::Option*> register_posterior_options(CLI::App& cmd, PosteriorArg
                      "--posterior: default prior = the plan's prior value x/÷ this factor")
           ->capture_default_str(),
       cmd.add_option("--max-moves", p.max_moves,
-                     "--posterior abc-smc: Metropolis moves per particle and step, at most")
-          ->capture_default_str(),
+                     "--posterior abc-smc: Metropolis moves per particle and step, at most "
+                     "(default 8)"),
       add_seed_option(cmd, p.seed)
           ->description("--posterior: seed of the sampler's random streams, 0 to 2^63-1 "
                         "(default 1)")};

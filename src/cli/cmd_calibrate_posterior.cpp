@@ -35,8 +35,10 @@ void check_settings(const PosteriorArgs& a) {
     refuse_setting("--particles", fmt::format("{}: allowed 2 to 100000", a.particles));
   if (!(a.prior_factor > 1.0 && a.prior_factor <= 1000.0))
     refuse_setting("--prior-factor", fmt::format("{}: allowed > 1 and <= 1000", a.prior_factor));
-  if (a.max_moves < 1 || a.max_moves > 100)
-    refuse_setting("--max-moves", fmt::format("{}: allowed 1 to 100", a.max_moves));
+  if (a.max_moves && a.method == "prior")
+    refuse_setting("--max-moves", "a setting of --posterior abc-smc, not of --posterior prior");
+  if (a.max_moves && (*a.max_moves < 1 || *a.max_moves > 100))
+    refuse_setting("--max-moves", fmt::format("{}: allowed 1 to 100", *a.max_moves));
   api::check_threads(a.threads);
   if (a.out.empty()) refuse_setting("--out", "--out DIR is required with --posterior");
 }
@@ -233,7 +235,7 @@ void run_posterior(const PosteriorArgs& a) {
   const auto ll = calibration::target_likelihood(evaluator, fixed, ids);
   calibration::SmcOptions o;
   o.particles = a.particles;
-  o.max_moves = a.max_moves;
+  o.max_moves = a.max_moves.value_or(o.max_moves);
   o.seed = a.seed.value_or(1);
   o.threads = a.threads;
   std::fprintf(stderr, "calibrate: %s over %zu parameters and %zu targets, %zu particles\n",

@@ -42,6 +42,8 @@ TEST(CliPosterior, SettingsItCannotHonourAreRefused) {
       {"--posterior abc-smc --optimizer bobyqa", "--optimizer: a setting of NLopt fits"},
       {"--posterior abc-smc --max-evals 5", "--max-evals: a setting of NLopt fits"},
       {"--posterior abc-smc --check", "--check: not with --posterior"},
+      {"--posterior prior --max-moves 3", "--max-moves: a setting of --posterior abc-smc"},
+      {"--posterior abc-smc --max-moves 0", "--max-moves: 0: allowed 1 to 100"},
       {"--particles 10", "--particles: only with --posterior"},
       {"--posterior prior --parameters kN --only DZ99", "no target 'DZ99'"},
       {"--posterior prior --parameters kWW", "kWW: unknown parameter; did you mean 'kW'?"},
@@ -111,6 +113,7 @@ TEST(CliPosterior, PriorEnsembleFollowsThePrior) {
   EXPECT_EQ(report["checks"][0]["id"], "DZ2_pfs4");
   const auto toml = slurp(dir + "/prior.toml");
   EXPECT_NE(toml.find("method = \"prior\""), std::string::npos);
+  EXPECT_EQ(toml.find("max_moves"), std::string::npos);  // no sampler settings in a prior ensemble
   std::size_t sets = 0;
   for (std::size_t at = toml.find("[[sets]]"); at != std::string::npos;
        at = toml.find("[[sets]]", at + 1))
