@@ -17,7 +17,7 @@ namespace {
 constexpr double kZ975 = 1.959963984540054;  // the normal's 97.5 % quantile
 
 PriorRange make_range(const model::ParamSpec& spec, double lo, double hi) {
-  return {std::string(spec.name), lo, hi, lo > 0.0 && hi / lo > 10.0};
+  return {std::string(spec.name), lo, hi, log_scale_range(lo, hi)};
 }
 
 std::string toml_array(const std::vector<double>& xs) {

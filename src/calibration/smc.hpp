@@ -29,6 +29,12 @@ struct PriorRange {
   bool log_scale = false;
 };
 
+/// Whether a parameter's range [lower, upper] is sampled on a log scale: above 0 and spanning more
+/// than a factor of 10 (the rule of the posterior's priors and of `sensitivity`'s ranges).
+[[nodiscard]] inline bool log_scale_range(double lower, double upper) {
+  return lower > 0.0 && upper / lower > 10.0;
+}
+
 /// What the log-likelihood returns for one parameter set.
 struct LikelihoodDraw {
   double log_likelihood = 0.0;  ///< may be -inf (an impossible set); NaN is treated as -inf

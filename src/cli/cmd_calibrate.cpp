@@ -18,7 +18,7 @@
 #include "calibration/fit.hpp"
 #include "calibration/plan.hpp"
 #include "cli/app.hpp"
-#include "cli/calibrate_posterior.hpp"
+#include "cli/calibrate.hpp"
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
@@ -30,26 +30,20 @@
 namespace il2sim::cli {
 namespace {
 
-struct CalibrateArgs {
-  std::string scenario;
+struct CalibrateArgs : CalibrateInputs {
   bool check = false;
-  std::string targets;
-  bool json = false;
-  unsigned threads = 1;
-  double patients_scale = 1.0;
-  std::vector<std::string> only;
-  std::vector<std::string> parameters;
-  std::string out;
   int max_evals = 100;
   std::string optimizer = "neldermead";
-  bool force = false;
-  std::string plan;
   PosteriorArgs posterior;  ///< --posterior and its own options
 };
+
+}  // namespace
 
 nlohmann::json number_or_null(double x) {
   return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
+
+namespace {
 
 calibration::TargetSet read_targets(const CalibrateArgs& a) {
   return a.targets.empty() ? calibration::builtin_targets()
@@ -100,11 +94,15 @@ nlohmann::json evaluation_json(const calibration::TargetSet& set,
           {"targets_hash", calibration::text_hash(set.text)}};
 }
 
+}  // namespace
+
 std::string fmt_value(double x) {
   if (std::isnan(x)) return "NA";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   return fmt::format("{:.4g}", x);
 }
+
+namespace {
 
 /// The table of a fit report or of `--check` as Markdown.
 std::string evaluation_markdown(const calibration::TargetSet& set,
@@ -447,7 +445,7 @@ std::vector<CLI::Option*> register_posterior_options(CLI::App& cmd, PosteriorArg
 
 /// Runs `--posterior` when it is given (true), after refusing the options it cannot honour; refuses
 /// its own options without it.
-bool posterior_requested(CalibrateArgs& a, const std::vector<CLI::Option*>& own,
+bool posterior_requested(const CalibrateArgs& a, const std::vector<CLI::Option*>& own,
                          const std::vector<CLI::Option*>& fit_only) {
   if (own.front()->count() == 0) {
     for (const auto* o : own) {
@@ -463,18 +461,7 @@ bool posterior_requested(CalibrateArgs& a, const std::vector<CLI::Option*>& own,
       throw UserError({"", std::nullopt, std::nullopt, o->get_name()},
                       "a setting of NLopt fits, not of --posterior");
   }
-  auto& p = a.posterior;
-  p.scenario = a.scenario;
-  p.targets = a.targets;
-  p.plan = a.plan;
-  p.parameters = a.parameters;
-  p.only = a.only;
-  p.threads = a.threads;
-  p.patients_scale = a.patients_scale;
-  p.out = a.out;
-  p.force = a.force;
-  p.json = a.json;
-  run_posterior(p);
+  run_posterior(a, a.posterior);
   return true;
 }
 

@@ -12,7 +12,7 @@
 #include "api/commands.hpp"
 #include "calibration/plan.hpp"
 #include "calibration/posterior.hpp"
-#include "cli/calibrate_posterior.hpp"
+#include "cli/calibrate.hpp"
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
@@ -27,7 +27,7 @@ namespace {
   throw UserError({"", std::nullopt, std::nullopt, key}, problem);
 }
 
-void check_settings(const PosteriorArgs& a) {
+void check_settings(const CalibrateInputs& in, const PosteriorArgs& a) {
   if (a.method != "abc-smc" && a.method != "prior")
     refuse_setting("--posterior",
                    fmt::format("'{}' is not a method; allowed: abc-smc, prior", a.method));
@@ -39,14 +39,14 @@ void check_settings(const PosteriorArgs& a) {
     refuse_setting("--max-moves", "a setting of --posterior abc-smc, not of --posterior prior");
   if (a.max_moves && (*a.max_moves < 1 || *a.max_moves > 100))
     refuse_setting("--max-moves", fmt::format("{}: allowed 1 to 100", *a.max_moves));
-  api::check_threads(a.threads);
-  if (a.out.empty()) refuse_setting("--out", "--out DIR is required with --posterior");
+  api::check_threads(in.threads);
+  if (in.out.empty()) refuse_setting("--out", "--out DIR is required with --posterior");
 }
 
-std::vector<model::ParamId> sampled_parameters(const PosteriorArgs& a,
+std::vector<model::ParamId> sampled_parameters(const CalibrateInputs& in,
                                                const calibration::Plan& plan) {
   std::vector<model::ParamId> ids;
-  for (const auto& name : a.parameters) {
+  for (const auto& name : in.parameters) {
     const auto id = parameter_named("--parameters", name);
     if (std::find(ids.begin(), ids.end(), id) != ids.end())
       refuse_setting("--parameters", fmt::format("'{}' is listed twice", name));
@@ -62,9 +62,9 @@ std::vector<model::ParamId> sampled_parameters(const PosteriorArgs& a,
 }
 
 /// --only, or else the targets of every plan fit that fits one of the sampled parameters.
-std::vector<std::string> selected_targets(const PosteriorArgs& a, const calibration::Plan& plan,
+std::vector<std::string> selected_targets(const CalibrateInputs& in, const calibration::Plan& plan,
                                           const std::vector<model::ParamId>& ids) {
-  if (!a.only.empty()) return a.only;
+  if (!in.only.empty()) return in.only;
   std::vector<std::string> out;
   for (const auto& f : plan.fits) {
     const bool fits_one = std::any_of(f.parameters.begin(), f.parameters.end(), [&](auto id) {
@@ -116,17 +116,14 @@ std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
   return prior;
 }
 
-std::string number(double x) {
-  return std::isfinite(x) ? fmt::format("{:.4g}", x) : "NA";
-}
-
-std::string report_markdown(const PosteriorArgs& a, const calibration::SmcResult& r,
-                            const calibration::PosteriorSummary& s, double seconds) {
+std::string report_markdown(const CalibrateInputs& in, const PosteriorArgs& a,
+                            const calibration::SmcResult& r, const calibration::PosteriorSummary& s,
+                            double seconds) {
   std::string md = fmt::format(
       "# Posterior report\n\n`il2sim calibrate --posterior {}`: {} particles, seed {}, targets' "
       "patients × {}; {} target evaluations, wall time {:.0f} s with {} thread(s).\n",
-      a.method, a.particles, a.seed.value_or(1), a.patients_scale, r.evaluations, seconds,
-      a.threads);
+      a.method, a.particles, a.seed.value_or(1), in.patients_scale, r.evaluations, seconds,
+      in.threads);
   if (a.method == "abc-smc") {
     md += fmt::format("Log evidence {:.4g} (the range error model of docs/posterior.md).\n\n",
                       r.log_evidence);
@@ -144,9 +141,9 @@ std::string report_markdown(const PosteriorArgs& a, const calibration::SmcResult
       "95 % |\n|---|---|---|---|---|---|\n",
       a.method == "prior" ? "prior" : "posterior");
   for (const auto& p : s.parameters) {
-    md += fmt::format("| {} | {}–{} | {} | {} | {} | {} |\n", p.name, number(p.prior.lower),
-                      number(p.prior.upper), p.prior.log_scale ? "log-uniform" : "uniform",
-                      number(p.median), number(p.q05), number(p.q95));
+    md += fmt::format("| {} | {}–{} | {} | {} | {} | {} |\n", p.name, fmt_value(p.prior.lower),
+                      fmt_value(p.prior.upper), p.prior.log_scale ? "log-uniform" : "uniform",
+                      fmt_value(p.median), fmt_value(p.q05), fmt_value(p.q95));
   }
   md += fmt::format(
       "\n## {} predictive checks\n\nEach target's simulated statistic over the "
@@ -155,18 +152,16 @@ std::string report_markdown(const PosteriorArgs& a, const calibration::SmcResult
       which);
   for (const auto& c : s.checks) {
     md += fmt::format("| {}{} | {}–{} | {} | {} | {} | {:.2f} |\n", c.id,
-                      c.informational ? " (informational)" : "", number(c.lower), number(c.upper),
-                      number(c.q05), number(c.median), number(c.q95), c.share_in_range);
+                      c.informational ? " (informational)" : "", fmt_value(c.lower),
+                      fmt_value(c.upper), fmt_value(c.q05), fmt_value(c.median), fmt_value(c.q95),
+                      c.share_in_range);
   }
   return md;
 }
 
-nlohmann::json finite_or_null(double x) {
-  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
-
-nlohmann::json report_json(const PosteriorArgs& a, const calibration::SmcResult& r,
-                           const calibration::PosteriorSummary& s, double seconds) {
+nlohmann::json report_json(const CalibrateInputs& in, const PosteriorArgs& a,
+                           const calibration::SmcResult& r, const calibration::PosteriorSummary& s,
+                           double seconds) {
   nlohmann::json params = nlohmann::json::array(), checks = nlohmann::json::array(),
                  steps = nlohmann::json::array();
   for (const auto& p : s.parameters) {
@@ -180,11 +175,11 @@ nlohmann::json report_json(const PosteriorArgs& a, const calibration::SmcResult&
   }
   for (const auto& c : s.checks) {
     checks.push_back({{"id", c.id},
-                      {"lower", finite_or_null(c.lower)},
-                      {"upper", finite_or_null(c.upper)},
-                      {"q05", finite_or_null(c.q05)},
-                      {"median", finite_or_null(c.median)},
-                      {"q95", finite_or_null(c.q95)},
+                      {"lower", number_or_null(c.lower)},
+                      {"upper", number_or_null(c.upper)},
+                      {"q05", number_or_null(c.q05)},
+                      {"median", number_or_null(c.median)},
+                      {"q95", number_or_null(c.q95)},
                       {"share_in_range", c.share_in_range},
                       {"informational", c.informational}});
   }
@@ -206,43 +201,43 @@ nlohmann::json report_json(const PosteriorArgs& a, const calibration::SmcResult&
           {"parameters", params},
           {"checks", checks},
           {"wall_seconds", seconds},
-          {"threads", a.threads},
+          {"threads", in.threads},
           {"version", kVersion}};
 }
 
 }  // namespace
 
-void run_posterior(const PosteriorArgs& a) {
-  check_settings(a);
+void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
+  check_settings(in, a);
   const auto start = std::chrono::steady_clock::now();
-  const auto set = a.targets.empty() ? calibration::builtin_targets()
-                                     : calibration::load_targets_file(a.targets);
+  const auto set = in.targets.empty() ? calibration::builtin_targets()
+                                      : calibration::load_targets_file(in.targets);
   const auto plan =
-      a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
-  const auto scenario = scenario::load_scenario(a.scenario);
-  const auto ids = sampled_parameters(a, plan);
+      in.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(in.plan);
+  const auto scenario = scenario::load_scenario(in.scenario);
+  const auto ids = sampled_parameters(in, plan);
   auto prior = make_prior(a, plan, scenario.parameters, ids);
   // One evaluation per thread at a time: particles are evaluated in parallel instead.
   const calibration::Evaluator evaluator(
-      set, calibration::EvaluationOptions{1, a.patients_scale, selected_targets(a, plan, ids)});
+      set, calibration::EvaluationOptions{1, in.patients_scale, selected_targets(in, plan, ids)});
   calibration::ParameterPatch fixed;
   for (const auto& p : model::parameter_table()) {
     if (std::find(ids.begin(), ids.end(), p.id) == ids.end() &&
         !scenario.parameters.is_default(p.id))
       fixed.emplace_back(p.id, scenario.parameters[p.id]);
   }
-  const auto lock = prepare_output_dir(a.out, a.force);
+  const auto lock = prepare_output_dir(in.out, in.force);
   const auto ll = calibration::target_likelihood(evaluator, fixed, ids);
   calibration::SmcOptions o;
   o.particles = a.particles;
   o.max_moves = a.max_moves.value_or(o.max_moves);
   o.seed = a.seed.value_or(1);
-  o.threads = a.threads;
+  o.threads = in.threads;
   std::fprintf(stderr, "calibrate: %s over %zu parameters and %zu targets, %zu particles\n",
                a.method.c_str(), ids.size(), evaluator.selected().size(), a.particles);
   const auto r =
       a.method == "prior"
-          ? calibration::prior_predictive(prior, ll, a.particles, o.seed, a.threads)
+          ? calibration::prior_predictive(prior, ll, a.particles, o.seed, in.threads)
           : calibration::abc_smc(prior, ll, o, [](const calibration::SmcStep& s) {
               std::fprintf(stderr,
                            "calibrate: step %d, temperature %.4g, ESS %.1f, %d moves, acceptance "
@@ -254,15 +249,15 @@ void run_posterior(const PosteriorArgs& a) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto summary = calibration::summarize(r, evaluator);
   const std::string file = a.method == "prior" ? "prior.toml" : "posterior.toml";
-  core::write_file_atomically(a.out + "/" + file,
+  core::write_file_atomically(in.out + "/" + file,
                               calibration::posterior_toml(r, ids, a.method, o, evaluator));
-  core::write_file_atomically(a.out + "/posterior-report.md",
-                              report_markdown(a, r, summary, seconds));
-  const auto json = report_json(a, r, summary, seconds);
-  core::write_file_atomically(a.out + "/posterior-report.json", json.dump(2) + "\n");
-  if (a.json) std::fputs((json.dump(2) + "\n").c_str(), stdout);
+  core::write_file_atomically(in.out + "/posterior-report.md",
+                              report_markdown(in, a, r, summary, seconds));
+  const auto json = report_json(in, a, r, summary, seconds);
+  core::write_file_atomically(in.out + "/posterior-report.json", json.dump(2) + "\n");
+  if (in.json) std::fputs((json.dump(2) + "\n").c_str(), stdout);
   std::fprintf(stderr, "calibrate: %ld evaluations in %.0f s; wrote %s/%s and posterior-report.*\n",
-               r.evaluations, seconds, a.out.c_str(), file.c_str());
+               r.evaluations, seconds, in.out.c_str(), file.c_str());
 }
 
 }  // namespace il2sim::cli

@@ -16,6 +16,7 @@
 
 #include "calibration/ensemble.hpp"
 #include "calibration/plan.hpp"
+#include "calibration/smc.hpp"
 #include "cli/app.hpp"
 #include "cli/distributed.hpp"
 #include "cli/interrupt.hpp"
@@ -152,7 +153,7 @@ std::vector<output::SensitivityParameter> parameter_space(
     p.upper = range.upper;
     p.origin = "--range";
   }
-  for (auto& p : space) p.log_scale = p.lower > 0.0 && p.upper / p.lower > 10.0;
+  for (auto& p : space) p.log_scale = calibration::log_scale_range(p.lower, p.upper);
   return space;
 }
 

@@ -1,0 +1,54 @@
+#pragma once
+/// @file calibrate.hpp
+/// What the `il2sim calibrate` command's two files share: its common inputs, `--posterior
+/// abc-smc|prior` (docs/posterior.md: the posterior ensemble of chosen parameters given the
+/// calibration targets, or the prior ensemble with its prior predictive check), and the reports'
+/// number formats.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace il2sim::cli {
+
+/// What every `calibrate` run reads: the options shared by --check, the fits, the plan and
+/// --posterior.
+struct CalibrateInputs {
+  std::string scenario;  ///< starting values / values of what is not sampled (default: shipped)
+  std::string targets;   ///< targets file (default: the shipped one)
+  std::string plan;      ///< plan (default: the shipped one)
+  std::vector<std::string> parameters;
+  std::vector<std::string> only;  ///< target ids
+  unsigned threads = 1;
+  double patients_scale = 1.0;
+  std::string out;
+  bool force = false;
+  bool json = false;
+};
+
+/// The options of --posterior alone. With it, `parameters` defaults to the plan's `disease` fit and
+/// `only` to the targets of the plan's fits of those parameters; the plan's [priors] centre the
+/// default prior.
+struct PosteriorArgs {
+  std::string method;               ///< "abc-smc" or "prior"
+  std::vector<std::string> priors;  ///< NAME=LO:HI overrides
+  double prior_factor = 4.0;
+  std::size_t particles = 200;
+  std::optional<int> max_moves;       ///< abc-smc only; default 8
+  std::optional<std::uint64_t> seed;  ///< default 1
+};
+
+/// Runs it and writes DIR/posterior.toml (prior: DIR/prior.toml) and
+/// DIR/posterior-report.{md,json}.
+/// @throws UserError (exit 2, nothing written) for any setting it cannot honour.
+void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a);
+
+/// A number for the calibrate reports' JSON: null when not finite.
+[[nodiscard]] nlohmann::json number_or_null(double x);
+/// A number for the calibrate reports' Markdown: 4 significant digits, "NA", "inf" or "-inf".
+[[nodiscard]] std::string fmt_value(double x);
+
+}  // namespace il2sim::cli
