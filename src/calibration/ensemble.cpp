@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -12,6 +13,7 @@
 #include "core/random.hpp"
 #include "core/statistics.hpp"
 #include "core/text.hpp"
+#include "scenario/section_settings.hpp"
 #include "scenario/toml_input.hpp"
 
 namespace il2sim::calibration {
@@ -57,19 +59,35 @@ class EnsembleReader {
          "a number");
   }
 
-  /// One [[sets]] table: its weight and its parameter values (in file order).
-  EnsembleSet set(const toml::table& t, std::size_t index, Ensemble& e) const {
-    EnsembleSet out;
-    const std::string path = fmt::format("sets[{}]", index);
+  /// One [[sets]] table as written: its weight, model and parameter values (in file order).
+  struct RawSet {
+    const toml::table* table = nullptr;
+    std::string path;
+    EnsembleSet set;  ///< values in the order of `named`
     std::vector<model::ParamId> named;
+  };
+
+  RawSet set(const toml::table& t, std::size_t index) const {
+    RawSet raw{&t, fmt::format("sets[{}]", index), {}, {}};
     for (const auto& [key, value] : t) {
       const std::string name(key.str());
-      const std::string where = path + "." + name;
+      const std::string where = raw.path + "." + name;
       if (name == "weight") {
-        out.weight = number(value, where);
-        if (!std::isfinite(out.weight) || out.weight <= 0)
-          fail(&value, where, fmt::format("{} is not a weight", core::format_double(out.weight)),
+        raw.set.weight = number(value, where);
+        if (!std::isfinite(raw.set.weight) || raw.set.weight <= 0)
+          fail(&value, where,
+               fmt::format("{} is not a weight", core::format_double(raw.set.weight)),
                "a finite number > 0 (default 1)");
+        continue;
+      }
+      if (name == "model") {
+        const auto* table = value.as_table();
+        if (table == nullptr)
+          fail(&value, where, fmt::format("{} is not a table", scenario::node_description(value)),
+               "an inline table of [model] switches, e.g. model = { kill = \"saturating\" }");
+        model::Structure structure;
+        scenario::parse_settings(origin_, *table, where, scenario::model_settings(), structure);
+        raw.set.structure = structure;
         continue;
       }
       const auto id = parameter(&value, where, name);
@@ -78,34 +96,46 @@ class EnsembleReader {
       if (!(v >= sp.lower && v <= sp.upper))
         fail(&value, where, fmt::format("{} is out of range", core::format_double(v)),
              fmt::format("{:g} to {:g} (the parameter table's bounds)", sp.lower, sp.upper));
-      named.push_back(id);
-      out.values.push_back(v);
+      raw.named.push_back(id);
+      raw.set.values.push_back(v);
     }
-    if (index == 0) {
-      if (named.empty())
-        fail(&t, path, "names no parameter", "at least one parameter = value of `il2sim params`");
-      e.parameters = named;
-      return out;
-    }
-    return reorder(t, path, e.parameters, named, out);
+    if (raw.named.empty())
+      fail(&t, raw.path, "names no parameter", "at least one parameter = value of `il2sim params`");
+    return raw;
   }
 
-  /// The values of a later set in the first set's order; refuses other parameters than the first's.
-  EnsembleSet reorder(const toml::table& t, const std::string& path,
-                      const std::vector<model::ParamId>& first,
-                      const std::vector<model::ParamId>& named, EnsembleSet in) const {
-    EnsembleSet out{in.weight, {}};
-    for (const auto id : first) {
-      const auto it = std::find(named.begin(), named.end(), id);
-      if (it == named.end())
-        fail(&t, path, fmt::format("does not name '{}'", model::spec(id).name),
-             "every set names the parameters of sets[0]");
-      out.values.push_back(in.values[static_cast<std::size_t>(it - named.begin())]);
-    }
-    for (const auto id : named) {
-      if (std::find(first.begin(), first.end(), id) == first.end())
-        fail(t.get(model::spec(id).name), path + "." + std::string(model::spec(id).name),
-             "is not named by sets[0]", "every set names the parameters of sets[0]");
+  /// The sets with their values in the order of `parameters` (NaN where a set's model does not
+  /// read the parameter); refuses a set that names a parameter its model does not read, or omits
+  /// one it reads, and `model` in some sets only.
+  std::vector<EnsembleSet> align(const std::vector<RawSet>& raw,
+                                 const std::vector<model::ParamId>& parameters) const {
+    std::vector<EnsembleSet> out;
+    for (const auto& r : raw) {
+      if (r.set.structure.has_value() != raw.front().set.structure.has_value())
+        fail(
+            r.table, r.path + ".model",
+            r.set.structure ? "given here but not in sets[0]" : "missing here but given in sets[0]",
+            "model = {...} in every set or in none");
+      EnsembleSet e{r.set.weight, {}, r.set.structure};
+      for (const auto id : parameters) {
+        const auto it = std::find(r.named.begin(), r.named.end(), id);
+        const bool reads = !r.set.structure || model::uses_parameter(*r.set.structure, id);
+        const std::string name(model::spec(id).name);
+        if (it != r.named.end() && !reads)
+          fail(r.table->get(name), r.path + "." + name,
+               fmt::format("the set's model does not read it (only {} does)",
+                           model::form_reading(id)),
+               fmt::format("no value for {} in a set whose model is not {}", name,
+                           model::form_reading(id)));
+        if (it == r.named.end() && reads)
+          fail(r.table, r.path, fmt::format("does not name '{}'", name),
+               "every set names the parameters the other sets name, apart from those its model "
+               "does not read");
+        e.values.push_back(it == r.named.end()
+                               ? std::numeric_limits<double>::quiet_NaN()
+                               : r.set.values[static_cast<std::size_t>(it - r.named.begin())]);
+      }
+      out.push_back(std::move(e));
     }
     return out;
   }
@@ -118,6 +148,11 @@ class EnsembleReader {
 
 bool Ensemble::sets_parameter(model::ParamId id) const {
   return std::find(parameters.begin(), parameters.end(), id) != parameters.end();
+}
+
+bool Ensemble::mixes_structures() const {
+  return std::any_of(sets.begin(), sets.end(),
+                     [&](const EnsembleSet& s) { return s.structure != sets.front().structure; });
 }
 
 Ensemble parse_ensemble(std::string_view text, const std::string& origin) {
@@ -134,13 +169,18 @@ Ensemble parse_ensemble(std::string_view text, const std::string& origin) {
                 sets == nullptr ? "missing: the ensemble is empty" : "the ensemble is empty",
                 "one or more [[sets]] tables of parameter = value");
   }
+  std::vector<EnsembleReader::RawSet> raw;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const auto* t = (*list)[i].as_table();
     if (t == nullptr)
       reader.fail(&(*list)[i], fmt::format("sets[{}]", i), "expected a table",
                   "[[sets]] tables of parameter = value");
-    e.sets.push_back(reader.set(*t, i, e));
+    raw.push_back(reader.set(*t, i));
+    for (const auto id : raw.back().named) {
+      if (!e.sets_parameter(id)) e.parameters.push_back(id);
+    }
   }
+  e.sets = reader.align(raw, e.parameters);
   e.text = std::string(text);
   e.hash = core::fnv1a_hex(text);
   return e;
@@ -159,7 +199,16 @@ std::string ensemble_to_toml(const Ensemble& e, std::string_view metadata) {
   if (!metadata.empty() && metadata.back() != '\n') out += '\n';
   for (const auto& set : e.sets) {
     out += fmt::format("\n[[sets]]\nweight = {}\n", core::format_double(set.weight));
+    if (set.structure) {
+      std::string inline_table;
+      for (const auto& row : scenario::model_settings()) {
+        inline_table += fmt::format("{}{} = {}", inline_table.empty() ? "" : ", ", row.info.key,
+                                    scenario::toml_text(row.get(*set.structure)));
+      }
+      out += "model = { " + inline_table + " }\n";
+    }
     for (std::size_t i = 0; i < e.parameters.size(); ++i) {
+      if (std::isnan(set.values[i])) continue;  // not read by the set's model
       out += fmt::format("{} = {}\n", model::spec(e.parameters[i]).name,
                          core::format_double(set.values[i]));
     }
@@ -185,10 +234,12 @@ double ensemble_quantile(const Ensemble& e, std::size_t index, double q) {
   double total = 0.0;
   bool equal = true;
   for (const auto& s : e.sets) {
+    if (std::isnan(s.values.at(index))) continue;  // a set whose model does not read it
     vw.emplace_back(s.values.at(index), s.weight);
     total += s.weight;
-    equal = equal && s.weight == e.sets.front().weight;
+    equal = equal && s.weight == vw.front().second;
   }
+  if (vw.empty()) return std::numeric_limits<double>::quiet_NaN();
   if (equal) {
     std::vector<double> values;
     for (const auto& [v, w] : vw) values.push_back(v);
@@ -203,10 +254,26 @@ double ensemble_quantile(const Ensemble& e, std::size_t index, double q) {
   return vw.back().first;
 }
 
-void apply_set(const Ensemble& e, std::uint32_t k, model::ParameterSet& parameters) {
+void apply_set(const Ensemble& e, std::uint32_t k, scenario::Scenario& scenario) {
   const auto& set = e.sets.at(k);
-  for (std::size_t i = 0; i < e.parameters.size(); ++i)
-    parameters.set(e.parameters[i], set.values[i]);
+  if (set.structure) scenario.structure = *set.structure;
+  for (std::size_t i = 0; i < e.parameters.size(); ++i) {
+    if (!std::isnan(set.values[i])) scenario.parameters.set(e.parameters[i], set.values[i]);
+  }
+}
+
+void check_structure(const Ensemble& e, const std::string& origin,
+                     const scenario::Scenario& scenario) {
+  if (e.sets.front().structure) return;  // each set's own model reads what it names (parse)
+  for (const auto id : e.parameters) {
+    if (model::uses_parameter(scenario.structure, id)) continue;
+    throw UserError({origin, std::nullopt, std::nullopt, std::string(model::spec(id).name)},
+                    fmt::format("the ensemble's sets give {} but name no model, and the model of "
+                                "scenario '{}' does not read it (only {} does)",
+                                model::spec(id).name, scenario.name, model::form_reading(id)),
+                    fmt::format("a scenario whose [model] has {}, or sets with model = {{ {} }}",
+                                model::form_reading(id), model::form_reading(id)));
+  }
 }
 
 void check_overrides(const Ensemble& e, const std::string& origin,

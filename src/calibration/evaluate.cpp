@@ -432,7 +432,23 @@ Evaluator::Evaluator(TargetSet targets, EvaluationOptions options)
   }
 }
 
+namespace {
+
+/// Refuses a patched parameter that `structure` does not read: the patch would move nothing.
+void check_reads(const model::Structure& structure, const ParameterPatch& patch) {
+  for (const auto& [id, value] : patch) {
+    if (!model::uses_parameter(structure, id))
+      throw UserError({"", std::nullopt, std::nullopt, std::string(model::spec(id).name)},
+                      fmt::format("the calibration's model does not read it (only {} does)",
+                                  model::form_reading(id)),
+                      "--set " + model::set_reading(id));
+  }
+}
+
+}  // namespace
+
 Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
+  check_reads(options_.structure, patch);
   // Experiments needed by the selection, each with its scenario under the patched parameters.
   std::vector<Prepared> prepared;
   std::map<std::string, std::size_t> index;
@@ -444,6 +460,7 @@ Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
       const auto& e = set_.experiments.at(t.experiment);
       Prepared p{&e, scenario::load_scenario(e.scenario), {}, {}, 1};
       p.scenario.seed = set_.seed;
+      p.scenario.structure = options_.structure;
       for (const auto& [id, value] : patch) p.scenario.parameters.set(id, value);
       p.arm.name = e.name;
       p.arm.cohort = e.cohort;

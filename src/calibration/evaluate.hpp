@@ -11,6 +11,7 @@
 
 #include "calibration/targets.hpp"
 #include "model/parameters.hpp"
+#include "model/structure.hpp"
 
 namespace il2sim::calibration {
 
@@ -42,6 +43,8 @@ struct EvaluationOptions {
   unsigned threads = 1;
   double patients_scale = 1.0;    ///< multiplies every experiment's number of patients
   std::vector<std::string> only;  ///< target ids to evaluate (empty: all)
+  /// The structural variant every experiment is simulated under (replaces its scenario's [model]).
+  model::Structure structure{};
 };
 
 /// Standardized distance of `value` outside [lower, upper]: the distance divided by the range's
@@ -60,9 +63,12 @@ class Evaluator {
   /// @throws UserError for an unknown id in `options.only` or a scenario that cannot be loaded.
   Evaluator(TargetSet targets, EvaluationOptions options);
   /// Evaluates the selected targets with the scenarios' parameters changed by `patch`.
+  /// @throws UserError for a patched parameter that options.structure does not read.
   [[nodiscard]] Evaluation evaluate(const ParameterPatch& patch) const;
   [[nodiscard]] const TargetSet& targets() const { return set_; }
   [[nodiscard]] const std::vector<std::size_t>& selected() const { return selected_; }
+  [[nodiscard]] const model::Structure& structure() const { return options_.structure; }
+  [[nodiscard]] double patients_scale() const { return options_.patients_scale; }
 
  private:
   TargetSet set_;

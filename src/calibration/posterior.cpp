@@ -108,15 +108,15 @@ std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>
   Ensemble e;
   e.method = method;
   e.parameters = ids;
-  for (const auto& p : r.particles) e.sets.push_back({1.0, p});
+  for (const auto& p : r.particles) e.sets.push_back({1.0, p, evaluator.structure()});
   std::vector<std::string> targets;
   for (const auto k : evaluator.selected()) targets.push_back(evaluator.targets().targets[k].id);
   std::string meta = fmt::format(
       "seed = {}\nparticles = {}\ntargets_file = {}\ntargets_hash = {}\ntargets_seed = {}\n"
-      "targets = {}\nlikelihood = {}\n",
+      "targets = {}\npatients_scale = {}\nlikelihood = {}\n",
       options.seed, options.particles, nlohmann::json(evaluator.targets().origin).dump(),
       nlohmann::json(text_hash(evaluator.targets().text)).dump(), evaluator.targets().seed,
-      nlohmann::json(targets).dump(),
+      nlohmann::json(targets).dump(), core::format_double(evaluator.patients_scale()),
       nlohmann::json("range error model: flat inside each target's range, Gaussian outside with "
                      "SD = half-width / 1.96 (docs/posterior.md)")
           .dump());

@@ -62,7 +62,8 @@ struct PosteriorSummary {
 /// The summaries of a sampler's result (outputs in the evaluator's selected-target order).
 [[nodiscard]] PosteriorSummary summarize(const SmcResult& r, const Evaluator& evaluator);
 
-/// The posterior as an ensemble (every particle a set of weight 1) and the metadata lines of its
+/// The posterior as an ensemble (every particle a set of weight 1, with the evaluator's model) and
+/// the metadata lines of its
 /// [ensemble] table: seed, particles, targets, the prior, the steps' diagnostics, the evidence.
 [[nodiscard]] std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>& ids,
                                          const std::string& method, const SmcOptions& options,

@@ -29,6 +29,7 @@ void build_app(CLI::App& app) {
   register_design(app);
   register_survival(app);
   register_calibrate(app);
+  register_ensemble(app);
   register_schema(app);
   register_completion(app);
 }

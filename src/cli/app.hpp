@@ -31,6 +31,7 @@ void register_scenario_tools(CLI::App& scenarios);
 void register_design(CLI::App& app);
 void register_survival(CLI::App& app);
 void register_calibrate(CLI::App& app);
+void register_ensemble(CLI::App& app);
 void register_schema(CLI::App& app);
 /// `completion bash` and the hidden `manpage`, generated from `app` as registered so far: call
 /// last.

@@ -12,14 +12,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/structure.hpp"
+#include "scenario/scenario.hpp"
+
 namespace il2sim::cli {
 
 /// What every `calibrate` run reads: the options shared by --check, the fits, the plan and
 /// --posterior.
 struct CalibrateInputs {
   std::string scenario;  ///< starting values / values of what is not sampled (default: shipped)
-  std::string targets;   ///< targets file (default: the shipped one)
-  std::string plan;      ///< plan (default: the shipped one)
+  std::vector<std::string> sets;  ///< --set PATH=VALUE on that scenario (its [model] is the
+                                  ///< structure every experiment is simulated under)
+  std::string targets;            ///< targets file (default: the shipped one)
+  std::string plan;               ///< plan (default: the shipped one)
   std::vector<std::string> parameters;
   std::vector<std::string> only;  ///< target ids
   unsigned threads = 1;
@@ -45,6 +50,14 @@ struct PosteriorArgs {
 /// DIR/posterior-report.{md,json}.
 /// @throws UserError (exit 2, nothing written) for any setting it cannot honour.
 void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a);
+
+/// The scenario of `calibrate` (positional, default the shipped defaults) with its --set.
+[[nodiscard]] scenario::Scenario start_scenario(const CalibrateInputs& in);
+
+/// Refuses (exit 2, naming `option`) a parameter the structure does not read: fitting or sampling
+/// it would move nothing.
+void check_read(const std::string& option, const model::Structure& structure,
+                const std::vector<model::ParamId>& ids);
 
 /// A number for the calibrate reports' JSON: null when not finite.
 [[nodiscard]] nlohmann::json number_or_null(double x);

@@ -39,6 +39,21 @@ struct CalibrateArgs : CalibrateInputs {
 
 }  // namespace
 
+scenario::Scenario start_scenario(const CalibrateInputs& in) {
+  return scenario::load_scenario(in.scenario, set_overrides(in.sets));
+}
+
+void check_read(const std::string& option, const model::Structure& structure,
+                const std::vector<model::ParamId>& ids) {
+  for (const auto id : ids) {
+    if (!model::uses_parameter(structure, id))
+      throw UserError({"", std::nullopt, std::nullopt, option},
+                      fmt::format("{}: the calibration's model does not read it (only {} does)",
+                                  model::spec(id).name, model::form_reading(id)),
+                      "--set " + model::set_reading(id));
+  }
+}
+
 nlohmann::json number_or_null(double x) {
   return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
@@ -134,21 +149,20 @@ std::string evaluation_markdown(const calibration::TargetSet& set,
   return out;
 }
 
-calibration::EvaluationOptions evaluation_options(const CalibrateArgs& a) {
+calibration::EvaluationOptions evaluation_options(const CalibrateArgs& a,
+                                                  const scenario::Scenario& start) {
   api::check_threads(a.threads);
-  return {a.threads, a.patients_scale, a.only};
+  return {a.threads, a.patients_scale, a.only, start.structure};
 }
 
 void run_check(const CalibrateArgs& a) {
   const auto start = std::chrono::steady_clock::now();
   auto set = read_targets(a);
-  const calibration::Evaluator evaluator(set, evaluation_options(a));
+  const auto s = start_scenario(a);
+  const calibration::Evaluator evaluator(set, evaluation_options(a, s));
   calibration::ParameterPatch patch;
-  if (!a.scenario.empty()) {
-    const auto s = scenario::load_scenario(a.scenario);
-    for (const auto& p : model::parameter_table()) {
-      if (!s.parameters.is_default(p.id)) patch.emplace_back(p.id, s.parameters[p.id]);
-    }
+  for (const auto& p : model::parameter_table()) {
+    if (!s.parameters.is_default(p.id)) patch.emplace_back(p.id, s.parameters[p.id]);
   }
   const auto ev = evaluator.evaluate(patch);
   const double seconds =
@@ -283,7 +297,7 @@ void check_max_evals(int n) {
 void run_fit(const CalibrateArgs& a) {
   check_max_evals(a.max_evals);
   const auto set = read_targets(a);
-  const auto s = scenario::load_scenario(a.scenario);
+  const auto s = start_scenario(a);
   FitJob job{{}, a.optimizer, a.max_evals, s.parameters, "scenario " + s.name, a.out};
   for (const auto& name : a.parameters) {
     const auto id = parameter_named("--parameters", name);
@@ -293,8 +307,9 @@ void run_fit(const CalibrateArgs& a) {
     }
     job.parameters.push_back(id);
   }
+  check_read("--parameters", s.structure, job.parameters);
   // An unknown target id (--only) is refused here, before the output folder is touched.
-  const calibration::Evaluator evaluator(set, evaluation_options(a));
+  const calibration::Evaluator evaluator(set, evaluation_options(a, s));
   const auto lock = prepare_output_dir(a.out, a.force);
   (void)run_fit_job(a, set, evaluator, job);
 }
@@ -307,8 +322,9 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
   const auto set = read_targets(a);
   const auto plan =
       a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
-  const auto s = scenario::load_scenario(a.scenario);
+  const auto s = start_scenario(a);
   for (const auto& f : plan.fits) {
+    check_read(fmt::format("{}: fit {}", plan.origin, f.name), s.structure, f.parameters);
     for (const auto& id : f.targets) {
       const bool known = std::any_of(set.targets.begin(), set.targets.end(),
                                      [&](const auto& t) { return t.id == id; });
@@ -348,7 +364,7 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
                      current,
                      start_name,
                      dir};
-    auto fit_options = evaluation_options(a);
+    auto fit_options = evaluation_options(a, s);
     fit_options.only = f.targets;
     const auto result = run_fit_job(a, set, calibration::Evaluator(set, fit_options), job);
     for (std::size_t i = 0; i < result.parameters.size(); ++i) {
@@ -358,7 +374,7 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
         moved.push_back(result.parameters[i]);
     }
   }
-  auto options = evaluation_options(a);
+  auto options = evaluation_options(a, s);
   options.only.clear();
   const calibration::Evaluator evaluator(set, options);
   const auto at_priors = evaluator.evaluate(non_default(priors));
@@ -473,7 +489,9 @@ void register_calibrate(CLI::App& app) {
       "calibrate", "Calibration targets: evaluate them (--check) or fit parameters to them");
   cmd->add_option(
       "scenario", args->scenario,
-      "Scenario whose parameters are the starting point (default: the shipped defaults)");
+      "Scenario whose parameters are the starting point (default: the shipped defaults); its "
+      "[model] is the structure every experiment is simulated under");
+  add_set_option(*cmd, args->sets);
   cmd->add_flag("--check", args->check,
                 "Evaluate the targets at the parameters and print met/unmet");
   cmd->add_option("--targets", args->targets,

@@ -43,8 +43,11 @@ void check_settings(const CalibrateInputs& in, const PosteriorArgs& a) {
   if (in.out.empty()) refuse_setting("--out", "--out DIR is required with --posterior");
 }
 
+/// --parameters, or else the plan's `disease` fit and the parameters only the structure's forms
+/// read (kill_max under kill = "saturating").
 std::vector<model::ParamId> sampled_parameters(const CalibrateInputs& in,
-                                               const calibration::Plan& plan) {
+                                               const calibration::Plan& plan,
+                                               const model::Structure& structure) {
   std::vector<model::ParamId> ids;
   for (const auto& name : in.parameters) {
     const auto id = parameter_named("--parameters", name);
@@ -52,9 +55,17 @@ std::vector<model::ParamId> sampled_parameters(const CalibrateInputs& in,
       refuse_setting("--parameters", fmt::format("'{}' is listed twice", name));
     ids.push_back(id);
   }
+  check_read("--parameters", structure, ids);
   if (!ids.empty()) return ids;
   for (const auto& f : plan.fits) {
-    if (f.name == "disease") return f.parameters;
+    if (f.name != "disease") continue;
+    ids = f.parameters;
+    for (const auto& sw : model::structure_switches()) {
+      for (const auto id : sw.forms[static_cast<std::size_t>(sw.get(structure))].parameters) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+    }
+    return ids;
   }
   refuse_setting("--parameters", fmt::format("the plan {} has no fit 'disease' to take the default "
                                              "parameters from; name them with --parameters",
@@ -118,11 +129,11 @@ std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
 
 std::string report_markdown(const CalibrateInputs& in, const PosteriorArgs& a,
                             const calibration::SmcResult& r, const calibration::PosteriorSummary& s,
-                            double seconds) {
+                            const std::string& model, double seconds) {
   std::string md = fmt::format(
-      "# Posterior report\n\n`il2sim calibrate --posterior {}`: {} particles, seed {}, targets' "
-      "patients × {}; {} target evaluations, wall time {:.0f} s with {} thread(s).\n",
-      a.method, a.particles, a.seed.value_or(1), in.patients_scale, r.evaluations, seconds,
+      "# Posterior report\n\n`il2sim calibrate --posterior {}`: model {{ {} }}, {} particles, seed "
+      "{}, targets' patients × {}; {} target evaluations, wall time {:.0f} s with {} thread(s).\n",
+      a.method, model, a.particles, a.seed.value_or(1), in.patients_scale, r.evaluations, seconds,
       in.threads);
   if (a.method == "abc-smc") {
     md += fmt::format("Log evidence {:.4g} (the range error model of docs/posterior.md).\n\n",
@@ -161,7 +172,7 @@ std::string report_markdown(const CalibrateInputs& in, const PosteriorArgs& a,
 
 nlohmann::json report_json(const CalibrateInputs& in, const PosteriorArgs& a,
                            const calibration::SmcResult& r, const calibration::PosteriorSummary& s,
-                           double seconds) {
+                           const std::string& model, double seconds) {
   nlohmann::json params = nlohmann::json::array(), checks = nlohmann::json::array(),
                  steps = nlohmann::json::array();
   for (const auto& p : s.parameters) {
@@ -193,6 +204,7 @@ nlohmann::json report_json(const CalibrateInputs& in, const PosteriorArgs& a,
                      {"evaluations", st.evaluations}});
   }
   return {{"method", a.method},
+          {"model", model},
           {"particles", a.particles},
           {"seed", a.seed.value_or(1)},
           {"evaluations", r.evaluations},
@@ -214,12 +226,13 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
                                       : calibration::load_targets_file(in.targets);
   const auto plan =
       in.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(in.plan);
-  const auto scenario = scenario::load_scenario(in.scenario);
-  const auto ids = sampled_parameters(in, plan);
+  const auto scenario = start_scenario(in);
+  const auto ids = sampled_parameters(in, plan, scenario.structure);
   auto prior = make_prior(a, plan, scenario.parameters, ids);
   // One evaluation per thread at a time: particles are evaluated in parallel instead.
   const calibration::Evaluator evaluator(
-      set, calibration::EvaluationOptions{1, in.patients_scale, selected_targets(in, plan, ids)});
+      set, calibration::EvaluationOptions{1, in.patients_scale, selected_targets(in, plan, ids),
+                                          scenario.structure});
   calibration::ParameterPatch fixed;
   for (const auto& p : model::parameter_table()) {
     if (std::find(ids.begin(), ids.end(), p.id) == ids.end() &&
@@ -248,12 +261,13 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto summary = calibration::summarize(r, evaluator);
+  const std::string model = model::describe(evaluator.structure());
   const std::string file = a.method == "prior" ? "prior.toml" : "posterior.toml";
   core::write_file_atomically(in.out + "/" + file,
                               calibration::posterior_toml(r, ids, a.method, o, evaluator));
   core::write_file_atomically(in.out + "/posterior-report.md",
-                              report_markdown(in, a, r, summary, seconds));
-  const auto json = report_json(in, a, r, summary, seconds);
+                              report_markdown(in, a, r, summary, model, seconds));
+  const auto json = report_json(in, a, r, summary, model, seconds);
   core::write_file_atomically(in.out + "/posterior-report.json", json.dump(2) + "\n");
   if (in.json) std::fputs((json.dump(2) + "\n").c_str(), stdout);
   std::fprintf(stderr, "calibrate: %ld evaluations in %.0f s; wrote %s/%s and posterior-report.*\n",

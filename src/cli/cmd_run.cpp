@@ -60,11 +60,13 @@ struct EnsembleRun {
 };
 
 /// The ensemble of `--ensemble`, with its sets drawn for the replicates of `s`; none without one.
-/// @throws UserError for a bad file, or a `--set parameters.X` on a parameter it sets.
+/// @throws UserError for a bad file, a `--set parameters.X` on a parameter it sets, or sets without
+/// a model giving a parameter the scenario's model does not read.
 std::optional<EnsembleRun> ensemble_of(const RunArgs& a, const scenario::Scenario& s) {
   if (a.ensemble.empty()) return std::nullopt;
   EnsembleRun e{calibration::read_ensemble(a.ensemble), {}};
   calibration::check_overrides(e.ensemble, a.ensemble, set_overrides(a.sets));
+  calibration::check_structure(e.ensemble, a.ensemble, s);
   for (int r = 0; r < s.replicates; ++r)
     e.sets.push_back(calibration::draw_set(e.ensemble, s.seed, static_cast<std::uint32_t>(r)));
   return e;
@@ -75,7 +77,7 @@ trial::ReplicateRunner replicate_runner(const scenario::Scenario& s, const Ensem
   return [&s, e](std::uint32_t r, bool keep, unsigned threads) {
     if (e == nullptr) return trial::run_replicate(s, r, keep, threads);
     scenario::Scenario with_set = s;
-    calibration::apply_set(e->ensemble, e->sets.at(r), with_set.parameters);
+    calibration::apply_set(e->ensemble, e->sets.at(r), with_set);
     return trial::run_replicate(with_set, r, keep, threads);
   };
 }

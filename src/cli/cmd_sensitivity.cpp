@@ -395,6 +395,31 @@ void run_and_estimate(const SensitivityArgs& a, const std::vector<scenario::Scen
   }
 }
 
+/// Refuses a studied parameter the scenario's model does not read (it would vary nothing), and a
+/// --ranges-from ensemble of other structural variants than the scenario's.
+void check_structure(const std::vector<model::ParamId>& ids, const scenario::Scenario& base,
+                     const std::optional<calibration::Ensemble>& from, const std::string& file) {
+  for (const auto id : ids) {
+    if (!model::uses_parameter(base.structure, id))
+      fail("--parameters", std::string(model::spec(id).name),
+           fmt::format("the model of scenario '{}' does not read it (only {} does)", base.name,
+                       model::form_reading(id)),
+           "--set " + model::set_reading(id));
+  }
+  if (!from || !from->sets.front().structure) return;
+  if (from->mixes_structures())
+    fail("--ranges-from", file, "the ensemble mixes structural variants (sets of different model)",
+         "an ensemble of one model: the sensitivity of each variant is studied on its own");
+  if (*from->sets.front().structure != base.structure)
+    fail(
+        "--ranges-from", file,
+        fmt::format("the ensemble's sets were calibrated under model {{ {} }}, scenario '{}' is {{ "
+                    "{} }}",
+                    model::describe(*from->sets.front().structure), base.name,
+                    model::describe(base.structure)),
+        "--set model.KEY=FORM as the ensemble's model = {...}");
+}
+
 void run_sensitivity(const SensitivityArgs& args) {
   if (Distributed::current().size() > 1)
     throw UserError("sensitivity runs in one process; use --threads instead of mpirun");
@@ -417,6 +442,7 @@ void run_sensitivity(const SensitivityArgs& args) {
                     fmt::format("scenario '{}' has no trial stages", base.name),
                     "a scenario with [[stages]]");
   }
+  check_structure(ids, base, from, a.ranges_from);
   precheck_outputs(a.outputs, base);
   output::SensitivityTable t;
   t.method = a.method;

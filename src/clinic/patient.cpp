@@ -154,7 +154,8 @@ VirtualPatient make_patient(const scenario::Scenario& s, const scenario::CohortS
   v.covariates.bsa_m2 =
       dosing::body_surface_area(v.covariates.height_cm, v.covariates.weight_kg, s.bsa_formula);
   const auto etas = population::sample_etas(s.parameters, s.seed, replicate, id);
-  v.parameters = model::resolve(s.parameters, v.covariates, v.disease, v.transplant, etas);
+  v.parameters =
+      model::resolve(s.parameters, v.covariates, v.disease, v.transplant, etas, s.structure);
 
   v.streams = {s.seed, replicate, id, perturbed};
   RandomStream disease = v.streams(Purpose::kDisease);

@@ -19,7 +19,7 @@ model::IndividualParameters typical_parameters(const scenario::Scenario& s,
   cov.height_cm = 175.0;
   cov.weight_kg = s.typical.bsa_m2 * s.typical.bsa_m2 * 3600.0 / cov.height_cm;
   return model::resolve(s.parameters, cov, cohort->disease, cohort->transplant,
-                        model::typical_etas());
+                        model::typical_etas(), s.structure);
 }
 
 TypicalRun simulate_typical(const scenario::Scenario& s, const scenario::ArmSpec& arm, double days,

@@ -130,13 +130,16 @@ UntreatedPools Il2Model::untreated_pools(double t, const ModelInputs& u) const {
 
 double Il2Model::kill_rate(double t, std::span<const double> y, double L,
                            const ModelInputs& u) const {
+  double z = 0.0;  // the effectors' kill capacity Z (model/structure.hpp)
   if (u.untreated_kill) {
     // Without IL-2: activation a = 0 and no LAK cells (K = 0); the pools as they would be.
     const auto pools = untreated_pools(t, u);
-    return (p_.kN * pools.N + p_.kE * p_.fGVL * pools.E) / (1.0 + L / p_.Lsat);
+    z = p_.kN * pools.N + p_.kE * p_.fGVL * pools.E;
+  } else {
+    z = (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]);
   }
-  return (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]) /
-         (1.0 + L / p_.Lsat);
+  if (p_.structure.kill == KillForm::kSaturating) z /= 1.0 + z / p_.kill_max;
+  return z / (1.0 + L / p_.Lsat);
 }
 
 Il2Model::TimeTerms Il2Model::time_terms(double t) const {

@@ -226,6 +226,10 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
   {kKDOff, "kD_off", "1/day", 1.0 / 14.0, 0.0, 0.001, 10.0, kNone,
    "decay rate of the high-affinity drive when IL-2 falls below its level (build-up: kD)",
    "assumption: as kD (model.md 2 has one rate)"},
+  {kKillMax, "kill_max", "1/day", 0.1, 0.0, 1e-3, 10.0, kNone,
+   "maximal per-cell tumour kill; read only under [model] kill = \"saturating\"",
+   "assumption: 3.5 x r_nhl, so that the kill can exceed tumour growth; the posterior of the "
+   "saturating variant (calibration/posterior-saturating) is its calibration"},
 }};
 // clang-format on
 

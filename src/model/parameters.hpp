@@ -129,6 +129,7 @@ enum class ParamId : std::size_t {
   // Appended last: IIV draws are one per row in table order (population.cpp);
   // earlier rows keep theirs.
   kKDOff,
+  kKillMax,  ///< read only by [model] kill = "saturating" (model/structure.hpp)
   kCount
 };
 

@@ -45,7 +45,7 @@ Etas typical_etas() {
 }
 
 IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Disease disease,
-                             Transplant transplant, const Etas& etas) {
+                             Transplant transplant, const Etas& etas, const Structure& structure) {
   using enum ParamId;
   // Individual value: typical × exp(eta) × BSA scaling.
   auto v = [&](ParamId id) {
@@ -138,6 +138,7 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.Lsat = v(kLsat);
   p.kN = v(kKN);
   p.kE = v(kKE);
+  p.kill_max = v(kKillMax);
   p.kK = pop[kKKRel] * p.kN;
   p.fGVL = transplant == Transplant::kAllogeneic ? v(kFGvlAllo) : 1.0;
   p.d0 = v(kD0);
@@ -151,6 +152,7 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.kappa_D = v(kKappaD);
   p.other_lymph = v(kOtherLymph);
   p.blood_volume_ul = pop[kBloodVolume] * cov.weight_kg * 1000.0;
+  p.structure = structure;
   return p;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "model/parameters.hpp"
+#include "model/structure.hpp"
 
 namespace il2sim::model {
 
@@ -46,21 +47,24 @@ struct IndividualParameters {
   double Pss, kP, tauP, kPil2, EC50P, P0;
   double S0, kS0, kS, ES, EC50S, kSout;
   // Tumour
-  double r, Kcap, Lsat, kN, kE, fGVL, d0, L_rel, L_MRD, L_stoch;
+  double r, Kcap, Lsat, kN, kE, kill_max, fGVL, d0, L_rel, L_MRD, L_stoch;
   // GVHD
   double h0_gvhd, betaG, EC50G;
   // Observation
   double kappa_K, kappa_D, other_lymph;
   // Dosing-related
   double blood_volume_ul;  ///< whole-blood volume in µL (LAK dosing)
+  // Structural variants
+  Structure structure;
 };
 
 /// Resolves individual values: typical × exp(eta) for parameters with variability, BSA scaling, and
 /// the disease/transplant-specific parameters (growth rate, relapse threshold, CD8 reconstitution,
-/// GVL).
+/// GVL), under the structural variant `structure`.
 [[nodiscard]] IndividualParameters resolve(const ParameterSet& population,
                                            const Covariates& covariates, Disease disease,
-                                           Transplant transplant, const Etas& etas);
+                                           Transplant transplant, const Etas& etas,
+                                           const Structure& structure);
 
 /// Zero random effects: the typical patient.
 [[nodiscard]] Etas typical_etas();

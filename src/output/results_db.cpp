@@ -23,6 +23,7 @@
 #include "output/patient_data.hpp"
 #include "output/patient_tables.hpp"
 #include "output/views.hpp"
+#include "scenario/section_settings.hpp"
 #include "trial/result_fields.hpp"
 
 namespace il2sim::output {
@@ -54,6 +55,9 @@ CREATE TABLE ensemble_values (
   PRIMARY KEY (set_index, parameter));
 CREATE TABLE ensemble_sets (
   replicate INTEGER PRIMARY KEY, set_index INTEGER NOT NULL);
+CREATE TABLE ensemble_models (
+  set_index INTEGER NOT NULL, switch TEXT NOT NULL, form TEXT NOT NULL,
+  PRIMARY KEY (set_index, switch));
 )sql";
 
 constexpr std::string_view kIndexes = R"sql(
@@ -267,8 +271,16 @@ void write_ensemble(Db& db, const RunData& d) {
       .row(d.ensemble_file, e.hash, e.method, e.sets.size(), e.parameters.size());
   Insert values(db, insert_sql("ensemble_values", "set_index, weight, parameter, value"));
   for (std::size_t k = 0; k < e.sets.size(); ++k) {
-    for (std::size_t i = 0; i < e.parameters.size(); ++i)
+    for (std::size_t i = 0; i < e.parameters.size(); ++i) {
+      if (std::isnan(e.sets[k].values[i])) continue;  // not read by the set's model
       values.row(k, e.sets[k].weight, model::spec(e.parameters[i]).name, e.sets[k].values[i]);
+    }
+  }
+  Insert models(db, insert_sql("ensemble_models", "set_index, switch, form"));
+  for (std::size_t k = 0; k < e.sets.size(); ++k) {
+    if (!e.sets[k].structure) continue;
+    for (const auto& row : scenario::model_settings())
+      models.row(k, row.info.key, std::get<std::string>(row.get(*e.sets[k].structure)));
   }
   Insert sets(db, insert_sql("ensemble_sets", "replicate, set_index"));
   const auto& chosen = d.summary.ensemble_sets();
@@ -287,6 +299,7 @@ void write_run(Db& db, const RunData& d) {
                      "param_index, name, unit, value, default_value, is_default, omega, lower, "
                      "upper, bsa_scaling, description, source, calibration"));
   for (const auto& p : model::parameter_table()) {
+    if (!model::uses_parameter(s.structure, p.id)) continue;  // not read by the scenario's model
     params.row(static_cast<std::size_t>(p.id), p.name, p.unit, s.parameters[p.id], p.default_value,
                s.parameters.is_default(p.id), p.omega, p.lower, p.upper,
                bsa_scaling_code(p.scaling), p.description, p.source, p.calibration);

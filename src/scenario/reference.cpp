@@ -151,6 +151,7 @@ std::vector<ReferenceRow> scenario_reference() {
   const Scenario d;
   add_top(rows);
   add_section(rows, "solver", solver_settings(), d.solver);
+  add_section(rows, "model", model_settings(), d.structure);
   rows.push_back({"population.bsa_formula", "string (one of)", "", "\"mosteller\"",
                   "mosteller, dubois, haycock", "body-surface area formula for m²-based doses"});
   add_section(rows, "population.adult", population_settings(), d.adults);

@@ -1214,9 +1214,9 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
                     "a TOML file with at least format_version and name");
   }
   check.check_keys(root, "",
-                   {"format_version", "name", "description", "seed", "solver", "population",
-                    "parameters", "cohorts", "products", "regimens", "arms", "typical", "protocol",
-                    "toxicity", "events", "assays", "stages", "replicates"});
+                   {"format_version", "name", "description", "seed", "solver", "model",
+                    "population", "parameters", "cohorts", "products", "regimens", "arms",
+                    "typical", "protocol", "toxicity", "events", "assays", "stages", "replicates"});
   Scenario s;
   const auto* version = find(root, "format_version");
   if (version == nullptr)
@@ -1240,6 +1240,10 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
   if (const auto* node = find(root, "solver")) {
     parse_settings(check.origin(), check.table(*node, "solver"), "solver", solver_settings(),
                    s.solver);
+  }
+  if (const auto* node = find(root, "model")) {
+    parse_settings(check.origin(), check.table(*node, "model"), "model", model_settings(),
+                   s.structure);
   }
   if (const auto* node = find(root, "population")) {
     const auto& t = check.table(*node, "population");
@@ -1276,6 +1280,13 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
       if (!id) {
         check.fail(&value, path, model::unknown_parameter(key.str(), false),
                    std::string(model::kParameterNamesAllowed));
+      }
+      if (!model::uses_parameter(s.structure, *id)) {
+        check.fail(
+            &value, path,
+            fmt::format("the model of this scenario does not read it (only [model] {} does)",
+                        model::form_reading(*id)),
+            fmt::format("[model] {}, or no value for {}", model::form_reading(*id), key.str()));
       }
       const auto& spec = model::spec(*id);
       s.parameters.set(*id, check.number(value, path, spec.lower, spec.upper));

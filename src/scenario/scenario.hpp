@@ -97,6 +97,7 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 20261130;
   model::ParameterSet parameters;
+  model::Structure structure;  ///< [model]: the structural variant (model/structure.hpp)
   dosing::BsaFormula bsa_formula = dosing::BsaFormula::kMosteller;
   population::PopulationSettings adults = population::adult_population();  ///< [population.adult]
   population::PopulationSettings children =

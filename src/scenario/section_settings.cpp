@@ -70,6 +70,29 @@ std::vector<Setting<sim::SimulationOptions>> make_solver() {
   return rows;
 }
 
+std::vector<Setting<model::Structure>> make_model() {
+  std::vector<Setting<model::Structure>> rows;
+  for (const auto& sw : model::structure_switches()) {
+    Setting<model::Structure> row;
+    std::string meaning(sw.meaning);
+    for (const auto& form : sw.forms) {
+      meaning += fmt::format("; {}: {}", form.name, form.meaning);
+      row.info.choices.emplace_back(form.name);
+    }
+    row.info.key = std::string(sw.key);
+    row.info.kind = SettingKind::kChoice;
+    row.info.meaning = meaning + " (docs/model.md \"Structural variants\")";
+    row.get = [&sw](const model::Structure& s) {
+      return SettingValue(std::string(sw.forms[static_cast<std::size_t>(sw.get(s))].name));
+    };
+    row.set = [&sw](model::Structure& s, const SettingValue& v) {
+      sw.set(s, model::find_form(sw, std::get<std::string>(v)).value());
+    };
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::vector<Setting<population::PopulationSettings>> make_population() {
   using S = population::PopulationSettings;
   using R = Rows<S>;
@@ -279,6 +302,10 @@ std::vector<T> joined(std::initializer_list<std::vector<T>> parts) {
 
 std::span<const Setting<sim::SimulationOptions>> solver_settings() {
   static const auto rows = make_solver();
+  return rows;
+}
+std::span<const Setting<model::Structure>> model_settings() {
+  static const auto rows = make_model();
   return rows;
 }
 std::span<const Setting<population::PopulationSettings>> population_settings() {

@@ -15,6 +15,10 @@
 namespace il2sim::scenario {
 
 [[nodiscard]] std::span<const Setting<sim::SimulationOptions>> solver_settings();
+/// [model]: one choice per structural switch of model::structure_switches() (the resolved scenario
+/// writes the section only when a switch is not at its default form, so that resolved v1 scenarios
+/// keep their bytes).
+[[nodiscard]] std::span<const Setting<model::Structure>> model_settings();
 [[nodiscard]] std::span<const Setting<population::PopulationSettings>> population_settings();
 [[nodiscard]] std::span<const Setting<TypicalSpec>> typical_settings();
 [[nodiscard]] std::span<const Setting<ProtocolSettings>> protocol_settings();

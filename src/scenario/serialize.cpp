@@ -312,6 +312,9 @@ std::string to_toml(const Scenario& s) {
   out += fmt::format("seed = {}\n", s.seed);
   out += fmt::format("replicates = {}\n\n", s.replicates);
   out += "[solver]\n" + write_settings(solver_settings(), s.solver) + "\n";
+  if (s.structure != model::Structure{}) {
+    out += "[model]\n" + write_settings(model_settings(), s.structure) + "\n";
+  }
   out += "[population]\n";
   out += fmt::format("bsa_formula = \"{}\"\n\n", dosing::to_string(s.bsa_formula));
   for (const auto& [key, ps] :
@@ -327,6 +330,8 @@ std::string to_toml(const Scenario& s) {
   out += "[assays]\n" + write_settings(assay_settings(), s.assays) + "\n";
   out += "[parameters]\n";
   for (const auto& p : model::parameter_table()) {
+    if (!model::uses_parameter(s.structure, p.id))
+      continue;  // the scenario's model does not read it
     out += fmt::format("{} = {}  # {}\n", p.name, format_double(s.parameters[p.id]), p.unit);
   }
   out += products_toml(s);

@@ -99,7 +99,8 @@ TEST(Ensemble, RefusalsNameFileLineKeyValueAndAllowed) {
       {with("r_nhl = 0.013", "r_nhl = -0.1"), {"sets[0].r_nhl", "-0.1 is out of range", "0 to 1"}},
       {with("r_nhl = 0.02\n", ""), {"posterior.toml:12", "sets[1]", "does not name 'r_nhl'"}},
       {with("r_nhl = 0.02", "r_nhl = 0.02\nkE = 1e-5"),
-       {"sets[1].kE", "is not named by sets[0]", "every set names the parameters of sets[0]"}},
+       {"posterior.toml:7", "sets[0]: does not name 'kE'",
+        "every set names the parameters the other sets name"}},
       {with("method = \"manual\"\n", ""), {"ensemble.method", "missing", "a string"}},
       {with("method = \"manual\"", "method = 3"), {"ensemble.method", "is not a method name", ""}},
       {with("[ensemble]", "[ensembel]"), {"ensembel", "did you mean 'ensemble'?", ""}},
@@ -142,11 +143,13 @@ TEST(Ensemble, DrawFollowsTheWeightsAndIsAFunctionOfSeedAndReplicate) {
 
 TEST(Ensemble, ApplySetWritesOnlyItsParameters) {
   const auto e = parse_ensemble(kTwoSets, "posterior.toml");
-  model::ParameterSet p;
-  apply_set(e, 1, p);
+  scenario::Scenario s;
+  apply_set(e, 1, s);
+  const auto& p = s.parameters;
   EXPECT_EQ(p[model::ParamId::kKN], 3e-5);
   EXPECT_EQ(p[model::ParamId::kRNhl], 0.02);
   EXPECT_TRUE(p.is_default(model::ParamId::kKE));
+  EXPECT_EQ(s.structure, model::Structure{});  // sets without model keep the scenario's
 }
 
 TEST(Ensemble, SetOnAParameterOfTheEnsembleIsRefused) {
@@ -166,4 +169,70 @@ TEST(Ensemble, SetOnAParameterOfTheEnsembleIsRefused) {
 }
 
 }  // namespace
+}  // namespace il2sim::calibration
+
+namespace il2sim::calibration {
+
+// Sets with model = {...} (structural variants): a set omits the parameters its model does not
+// read (NaN in memory, not written back), names none it does not read, and either every set gives
+// a model or none does; apply_set switches the scenario's [model].
+TEST(Ensemble, SetsOfStructuralVariants) {
+  const std::string text = R"([ensemble]
+method = "model-average"
+
+[[sets]]
+model = { kill = "mass_action" }
+kN = 2e-5
+
+[[sets]]
+weight = 3
+model = { kill = "saturating" }
+kill_max = 0.05
+kN = 3e-5
+)";
+  const auto e = parse_ensemble(text, "mix.toml");
+  ASSERT_EQ(e.parameters.size(), 2U);
+  EXPECT_EQ(e.parameters[1], model::ParamId::kKillMax);
+  EXPECT_TRUE(std::isnan(e.sets[0].values[1]));
+  EXPECT_DOUBLE_EQ(e.sets[1].values[1], 0.05);
+  EXPECT_TRUE(e.mixes_structures());
+  // The quantiles of kill_max are over the set that gives it.
+  EXPECT_DOUBLE_EQ(ensemble_quantile(e, 1, 0.05), 0.05);
+  const auto back = parse_ensemble(ensemble_to_toml(e), "back.toml");
+  EXPECT_EQ(ensemble_to_toml(back), ensemble_to_toml(e));
+  EXPECT_EQ(ensemble_to_toml(e).find("kill_max = nan"), std::string::npos);
+  scenario::Scenario s;
+  apply_set(e, 1, s);
+  EXPECT_EQ(s.structure.kill, model::KillForm::kSaturating);
+  EXPECT_DOUBLE_EQ(s.parameters[model::ParamId::kKillMax], 0.05);
+  apply_set(e, 0, s);
+  EXPECT_EQ(s.structure.kill, model::KillForm::kMassAction);
+  EXPECT_DOUBLE_EQ(s.parameters[model::ParamId::kKN], 2e-5);
+}
+
+TEST(EnsembleErrors, StructuralVariantRefusals) {
+  const std::string head = "[ensemble]\nmethod = \"m\"\n";
+  EXPECT_EQ(error_of(head + "[[sets]]\nmodel = { kill = \"mass_action\" }\nkN = 2e-5\nkill_max = "
+                            "0.1\n"),
+            "posterior.toml:6:12: sets[0].kill_max: the set's model does not read it (only kill = "
+            "\"saturating\" does) (allowed: no value for kill_max in a set whose model is not "
+            "kill = \"saturating\")");
+  EXPECT_EQ(error_of(head + "[[sets]]\nmodel = { kill = \"saturating\" }\nkN = 2e-5\nkill_max = "
+                            "0.1\n[[sets]]\nmodel = { kill = \"saturating\" }\nkN = 2e-5\n"),
+            "posterior.toml:7:1: sets[1]: does not name 'kill_max' (allowed: every set names the "
+            "parameters the other sets name, apart from those its model does not read)");
+  EXPECT_EQ(error_of(head + "[[sets]]\nkN = 2e-5\n[[sets]]\nmodel = { kill = \"saturating\" }\n"
+                            "kN = 3e-5\n"),
+            "posterior.toml:5:1: sets[1].model: given here but not in sets[0] (allowed: model = "
+            "{...} in every set or in none)");
+  EXPECT_EQ(
+      error_of(head + "[[sets]]\nmodel = \"saturating\"\nkN = 2e-5\n"),
+      "posterior.toml:4:9: sets[0].model: the string \"saturating\" is not a table (allowed: an "
+      "inline "
+      "table of [model] switches, e.g. model = { kill = \"saturating\" })");
+  EXPECT_EQ(error_of(head + "[[sets]]\nmodel = { kil = \"saturating\" }\nkN = 2e-5\n"),
+            "posterior.toml:4:17: sets[0].model.kil: unknown key; did you mean 'kill'? (allowed: "
+            "kill)");
+}
+
 }  // namespace il2sim::calibration

@@ -4,7 +4,6 @@
 // single-set powers, and the refusals exit 2 with nothing written. Small trials (a phase III of 60
 // registered patients, few replicates) keep the suite fast under ASan.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "sqlite_column.hpp"
 
 namespace il2sim {
 namespace {
@@ -46,18 +46,7 @@ nlohmann::json stage0(const std::string& out) {
   return nlohmann::json::parse(read_text(out + "/summary.json"))["stages"][0];
 }
 
-/// Per replicate (in order): the PFS HR of stage 0 and, with `sets`, the ensemble set index.
-std::vector<double> column(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::vector<double> out;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-  while (sqlite3_step(st) == SQLITE_ROW) out.push_back(sqlite3_column_double(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
+const auto& column = testing::sqlite_column;
 
 const std::string kHrSql = "SELECT hr FROM replicates WHERE stage_index = 0 ORDER BY replicate";
 const std::string kSetSql = "SELECT set_index FROM ensemble_sets ORDER BY replicate";

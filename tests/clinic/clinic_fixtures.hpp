@@ -35,7 +35,7 @@ inline VirtualPatient typical_patient(const scenario::Scenario& s) {
   v.id = 1;
   v.covariates.bsa_m2 = 1.8;
   v.parameters = model::resolve(s.parameters, v.covariates, model::Disease::kNhl,
-                                model::Transplant::kAutologous, model::typical_etas());
+                                model::Transplant::kAutologous, model::typical_etas(), s.structure);
   v.L0 = 0.0;
   v.scheduling_delay_days = 0;
   v.refuses = false;

@@ -113,8 +113,9 @@ log10_L0_mean = "log10_L0_mean_aml_cr1"
 TEST(Cohorts, SalvageFractionLengthensSurvivalAfterRelapse) {
   auto base = testing::default_scenario();
   const double median_months = base.parameters[ParamId::kPostRelapseMedianAml];
-  const auto typical = model::resolve(base.parameters, {}, model::Disease::kAml,
-                                      model::Transplant::kAutologous, model::typical_etas());
+  const auto typical =
+      model::resolve(base.parameters, {}, model::Disease::kAml, model::Transplant::kAutologous,
+                     model::typical_etas(), base.structure);
   // Every patient relapses early (L0 half a log below L_rel) and nothing else kills (NRM 0).
   const std::string common = fmt::format(
       "disease = \"aml\"\nsetting = \"autologous\"\np_no_disease = 0\nlog10_L0_mean = {}\n"

@@ -82,8 +82,8 @@ void check_post_relapse(const std::string& cohort, ParamId median_id) {
   const auto* c = scenario::find_cohort(cohort);
   ASSERT_NE(c, nullptr);
   const scenario::ArmSpec arm{"observation", cohort, std::nullopt};
-  const auto typical =
-      model::resolve(s.parameters, {}, c->disease, c->transplant, model::typical_etas());
+  const auto typical = model::resolve(s.parameters, {}, c->disease, c->transplant,
+                                      model::typical_etas(), s.structure);
   s.parameters.set(ParamId::kPNoDisease, 0.0);
   s.parameters.set(ParamId::kLog10L0Mean, std::log10(typical.L_rel) - 0.5);
   s.parameters.set(ParamId::kLog10L0Sd, 0.01);

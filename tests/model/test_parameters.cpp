@@ -37,7 +37,8 @@ TEST(ParameterTable, LookupAndSuggestion) {
 // at S0.
 TEST(IndividualParameters, SolubleReceptorSteadyStateIsS0) {
   const ParameterSet pop;
-  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
+  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas(),
+                         Structure{});
   const double healthy = p.sN_inf / p.dN + p.sE_inf / p.dE;
   EXPECT_NEAR(p.kS0 + p.kS * healthy - p.kSout * p.S0, 0.0, 1e-9 * p.kSout * p.S0);
 }
@@ -47,7 +48,8 @@ TEST(IndividualParameters, BsaScaling) {
   const ParameterSet pop;
   Covariates cov;
   cov.bsa_m2 = 2.0;
-  const auto p = resolve(pop, cov, Disease::kAml, Transplant::kAllogeneic, typical_etas());
+  const auto p =
+      resolve(pop, cov, Disease::kAml, Transplant::kAllogeneic, typical_etas(), Structure{});
   EXPECT_DOUBLE_EQ(p.V1, 1540.0 * 2.0);
   EXPECT_DOUBLE_EQ(p.CL_lin, 150.0 * 1440.0 * 2.0 / 1.8);
   EXPECT_DOUBLE_EQ(p.r, 0.045);     // AML growth rate
@@ -60,7 +62,8 @@ TEST(IndividualParameters, BsaScaling) {
 // QSS concentration solves R = (CL_lin + CL_cell(C))·C (model.md §7).
 TEST(Il2Model, QuasiSteadyStateSolvesTheClearanceEquation) {
   const ParameterSet pop;
-  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
+  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas(),
+                         Structure{});
   Il2Model m(p);
   for (const double rate : {1e4, 1.6e6 * 1.8, 9e6 * 1.8, 1e9}) {
     for (const double cells : {0.0, 300.0, 3000.0}) {
@@ -78,7 +81,8 @@ TEST(Il2Model, DriveBuildsUpAtKdAndDecaysAtKdOff) {
   ParameterSet pop;
   pop.set(ParamId::kKD, 0.05);
   pop.set(ParamId::kKDOff, 0.5);
-  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas());
+  const auto p = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas(),
+                         Structure{});
   const Il2Model m(p);
   ModelInputs u;
   u.pk = PkMode::kDynamic;
@@ -93,6 +97,63 @@ TEST(Il2Model, DriveBuildsUpAtKdAndDecaysAtKdOff) {
   y[kA1] = 0.0;  // no IL-2: H = 0 < D
   m.rhs(50.0, y, dy, u);
   EXPECT_NEAR(dy[kD], -0.5 * 0.4, 1e-12);
+}
+
+}  // namespace il2sim::model
+
+namespace il2sim::model {
+
+// The saturating kill (model/structure.hpp, docs/model.md "Structural variants"): per-cell kill
+// = Z / (1 + Z / kill_max) / (1 + L / Lsat) with Z the mass-action kill capacity; closed form at
+// a state with Z set by hand: Z = kill_max gives half of kill_max, and mass action is its limit.
+TEST(Il2Model, SaturatingKillIsMichaelisMentenInTheMassActionKill) {
+  ParameterSet pop;
+  pop.set(ParamId::kKN, 1e-4);
+  pop.set(ParamId::kKE, 0.0);
+  pop.set(ParamId::kLsat, 1e14);
+  const auto mass = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous,
+                            typical_etas(), Structure{});
+  Structure saturating{KillForm::kSaturating};
+  pop.set(ParamId::kKillMax, 0.05);
+  const auto sat = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous,
+                           typical_etas(), saturating);
+  EXPECT_EQ(sat.structure, saturating);
+  EXPECT_DOUBLE_EQ(sat.kill_max, 0.05);
+  ModelInputs u;
+  auto y = Il2Model(mass).initial_state(1e6);
+  y[kE] = 0.0;
+  y[kK] = 0.0;
+  y[kAct] = 0.0;
+  y[kN] = 500.0;  // Z = 1e-4 · 500 = 0.05 = kill_max
+  const double lsat = 1.0 + 1e6 / 1e14;
+  EXPECT_NEAR(Il2Model(mass).kill_rate(60.0, y, 1e6, u), 0.05 / lsat, 1e-15);
+  EXPECT_NEAR(Il2Model(sat).kill_rate(60.0, y, 1e6, u), 0.025 / lsat, 1e-15);
+  y[kAct] = 1.0;  // Z = 0.1: 0.1 / (1 + 2) = 0.0333...
+  EXPECT_NEAR(Il2Model(sat).kill_rate(60.0, y, 1e6, u), 0.1 / 3.0 / lsat, 1e-15);
+  // kill_max far above Z: within Z/kill_max (relative) of mass action.
+  pop.set(ParamId::kKillMax, 10.0);
+  const auto wide = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous,
+                            typical_etas(), saturating);
+  const double z = Il2Model(mass).kill_rate(60.0, y, 1e6, u);
+  EXPECT_NEAR(Il2Model(wide).kill_rate(60.0, y, 1e6, u), z, z * 0.1 / 10.0);
+}
+
+// The switch table: kill_max is read only by kill = "saturating"; every other parameter by both.
+TEST(Structure, OnlyTheSaturatingKillReadsKillMax) {
+  const Structure mass{}, sat{KillForm::kSaturating};
+  EXPECT_FALSE(uses_parameter(mass, ParamId::kKillMax));
+  EXPECT_TRUE(uses_parameter(sat, ParamId::kKillMax));
+  for (const auto& p : parameter_table()) {
+    if (p.id == ParamId::kKillMax) continue;
+    EXPECT_TRUE(uses_parameter(mass, p.id) && uses_parameter(sat, p.id)) << p.name;
+  }
+  EXPECT_EQ(form_reading(ParamId::kKillMax), "kill = \"saturating\"");
+  EXPECT_EQ(set_reading(ParamId::kKillMax), "model.kill=saturating");
+  EXPECT_EQ(form_reading(ParamId::kKN), "");
+  EXPECT_EQ(describe(sat), "kill = \"saturating\"");
+  ASSERT_NE(find_switch("kill"), nullptr);
+  EXPECT_EQ(find_form(*find_switch("kill"), "saturating"), 1);
+  EXPECT_FALSE(find_form(*find_switch("kill"), "linear").has_value());
 }
 
 }  // namespace il2sim::model

@@ -461,3 +461,34 @@ TEST(ScenarioRandomizedV2, RefusesAmbiguousOrUnusedSettings) {
 }
 
 }  // namespace il2sim::scenario
+
+namespace il2sim::scenario {
+
+// [model] (model/structure.hpp): the switch is parsed, written back only when it is not the
+// default (so that resolved v1 scenarios keep their bytes), and a parameter the scenario's model
+// does not read is refused at its line, whatever the order of the sections.
+TEST(Scenario, ModelSectionSwitchesTheStructure) {
+  const auto mass = parse_scenario(kValid, "s.toml");
+  EXPECT_EQ(mass.structure, model::Structure{});
+  EXPECT_EQ(to_toml(mass).find("[model]"), std::string::npos);
+  const auto sat = parse_scenario(
+      kValid + "[parameters]\nkill_max = 0.2\n[model]\nkill = \"saturating\"\n", "s.toml");
+  EXPECT_EQ(sat.structure.kill, model::KillForm::kSaturating);
+  EXPECT_DOUBLE_EQ(sat.parameters[model::ParamId::kKillMax], 0.2);
+  const std::string resolved = to_toml(sat);
+  EXPECT_NE(resolved.find("[model]\nkill = \"saturating\"\n"), std::string::npos);
+  const auto back = parse_scenario(resolved, "resolved");
+  EXPECT_EQ(back.structure, sat.structure);
+  EXPECT_EQ(to_toml(back), resolved);
+}
+
+TEST(ScenarioErrors, ModelSwitchAndParametersItDoesNotRead) {
+  EXPECT_EQ(error_of(kValid + "[model]\nkill = \"linear\"\n"),
+            "s.toml:11:8: model.kill: unknown value 'linear' (allowed: mass_action, saturating)");
+  EXPECT_EQ(error_of(kValid + "[parameters]\nkill_max = 0.2\n"),
+            "s.toml:11:12: parameters.kill_max: the model of this scenario does not read it (only "
+            "[model] kill = \"saturating\" does) (allowed: [model] kill = \"saturating\", or no "
+            "value for kill_max)");
+}
+
+}  // namespace il2sim::scenario

@@ -13,7 +13,7 @@ inline model::IndividualParameters adult(const model::ParameterSet& pop, double 
   model::Covariates cov;
   cov.bsa_m2 = bsa;
   return model::resolve(pop, cov, model::Disease::kNhl, model::Transplant::kAutologous,
-                        model::typical_etas());
+                        model::typical_etas(), model::Structure{});
 }
 
 struct Run {
