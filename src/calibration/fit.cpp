@@ -94,7 +94,8 @@ FitResult fit(const Evaluator& evaluator, const model::ParameterSet& start,
       values.push_back(std::exp(lx[i]));
       patch.emplace_back(c.options->parameters[i], values.back());
     }
-    const double f = c.evaluator->evaluate(patch).objective;
+    const auto ev = c.evaluator->evaluate(patch);
+    const double f = c.options->objective ? c.options->objective(ev) : ev.objective;
     if (++c.count == 1) c.first = f;  // every algorithm here evaluates the starting point first
     if (f < c.best) {
       c.best = f;

@@ -21,6 +21,9 @@ struct FitOptions {
   double xtol_rel = 1e-4;     ///< relative tolerance on log-parameters
   double ftol_abs = 1e-10;    ///< absolute tolerance on the objective
   double initial_step = 0.2;  ///< in log units (0.2 ≈ ±22 %), capped by the bounds
+  /// What is minimised (≥ 0; 0 stops the fit); empty: the evaluation's objective (the aiming
+  /// distance above). A profile likelihood minimises −log L instead (profile.hpp).
+  std::function<double(const Evaluation&)> objective;
   /// Called after every evaluation (1-based count, values, objective).
   std::function<void(int, const std::vector<double>&, double)> on_evaluation;
 };

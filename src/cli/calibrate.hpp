@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "calibration/plan.hpp"
 #include "model/structure.hpp"
 #include "scenario/scenario.hpp"
 
@@ -45,6 +46,37 @@ struct PosteriorArgs {
   std::optional<int> max_moves;       ///< abc-smc only; default 8
   std::optional<std::uint64_t> seed;  ///< default 1
 };
+
+/// The sampled (posterior) or fitted-along (profile) parameters: --parameters, or else the plan's
+/// `disease` fit and the parameters only the structure's forms read (kill_max under kill =
+/// "saturating"). @throws UserError for a repeated name or one the structure does not read.
+[[nodiscard]] std::vector<model::ParamId> sampled_parameters(const CalibrateInputs& in,
+                                                             const calibration::Plan& plan,
+                                                             const model::Structure& structure);
+
+/// --only, or else the targets of every plan fit that fits one of `ids`.
+[[nodiscard]] std::vector<std::string> selected_targets(const CalibrateInputs& in,
+                                                        const calibration::Plan& plan,
+                                                        const std::vector<model::ParamId>& ids);
+
+/// The centre of a parameter's default prior or profile range: its value in the plan's [priors]
+/// (before calibration), else `values`' (the scenario's).
+[[nodiscard]] double prior_centre(const calibration::Plan& plan, const model::ParameterSet& values,
+                                  model::ParamId id);
+
+/// `calibrate --profile NAME`: the options of the profile alone (docs/posterior.md "Profile
+/// likelihoods").
+struct ProfileArgs {
+  std::string parameter;  ///< NAME
+  std::string range;      ///< LO:HI, empty: the plan's prior value ×/÷ 4
+  int points = 9;
+  int max_evals = 100;  ///< per grid value
+  std::string optimizer = "neldermead";
+};
+
+/// Runs it and writes DIR/profile.csv and DIR/profile-report.{md,json}.
+/// @throws UserError (exit 2, nothing written) for any setting it cannot honour.
+void run_profile(const CalibrateInputs& in, const ProfileArgs& a);
 
 /// Runs it and writes DIR/posterior.toml (prior: DIR/prior.toml) and
 /// DIR/posterior-report.{md,json}.

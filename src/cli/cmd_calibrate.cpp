@@ -35,6 +35,7 @@ struct CalibrateArgs : CalibrateInputs {
   int max_evals = 100;
   std::string optimizer = "neldermead";
   PosteriorArgs posterior;  ///< --posterior and its own options
+  ProfileArgs profile;      ///< --profile and its own options
 };
 
 }  // namespace
@@ -459,24 +460,47 @@ std::vector<CLI::Option*> register_posterior_options(CLI::App& cmd, PosteriorArg
                         "(default 1)")};
 }
 
+/// Whether the mode whose option is own.front() is requested; without it, refuses the mode's other
+/// options (`problem`, naming the option); with it, refuses --check and any of `excluded`.
+bool mode_requested(const CalibrateArgs& a, const std::vector<CLI::Option*>& own,
+                    const std::string& without, const std::vector<CLI::Option*>& excluded,
+                    const std::string& excluded_problem) {
+  const auto refuse = [](const std::string& option, const std::string& problem) {
+    throw UserError({"", std::nullopt, std::nullopt, option}, problem);
+  };
+  if (own.front()->count() == 0) {
+    for (const auto* o : own) {
+      if (o->count() > 0) refuse(o->get_name(), without);
+    }
+    return false;
+  }
+  if (a.check) refuse("--check", "not with " + own.front()->get_name());
+  for (const auto* o : excluded) {
+    if (o->count() > 0) refuse(o->get_name(), excluded_problem);
+  }
+  return true;
+}
+
+/// Runs `--profile` when it is given (true), after refusing the modes it cannot be combined with;
+/// refuses its own options without it.
+bool profile_requested(CalibrateArgs& a, const std::vector<CLI::Option*>& own,
+                       const std::vector<CLI::Option*>& posterior) {
+  if (!mode_requested(a, own, "only with --profile NAME", posterior, "not with --profile"))
+    return false;
+  a.profile.max_evals = a.max_evals;
+  a.profile.optimizer = a.optimizer;
+  check_max_evals(a.max_evals);
+  run_profile(a, a.profile);
+  return true;
+}
+
 /// Runs `--posterior` when it is given (true), after refusing the options it cannot honour; refuses
 /// its own options without it.
 bool posterior_requested(const CalibrateArgs& a, const std::vector<CLI::Option*>& own,
                          const std::vector<CLI::Option*>& fit_only) {
-  if (own.front()->count() == 0) {
-    for (const auto* o : own) {
-      if (o->count() > 0)
-        throw UserError({"", std::nullopt, std::nullopt, o->get_name()},
-                        "only with --posterior abc-smc|prior");
-    }
+  if (!mode_requested(a, own, "only with --posterior abc-smc|prior", fit_only,
+                      "a setting of NLopt fits, not of --posterior"))
     return false;
-  }
-  if (a.check) throw UserError({"", std::nullopt, std::nullopt, "--check"}, "not with --posterior");
-  for (const auto* o : fit_only) {
-    if (o->count() > 0)
-      throw UserError({"", std::nullopt, std::nullopt, o->get_name()},
-                      "a setting of NLopt fits, not of --posterior");
-  }
   run_posterior(a, a.posterior);
   return true;
 }
@@ -519,7 +543,17 @@ void register_calibrate(CLI::App& app) {
   auto* max_evals = cmd->get_option("--max-evals");
   auto* optimizer = cmd->get_option("--optimizer");
   const auto posterior_options = register_posterior_options(*cmd, args->posterior);
-  cmd->callback([args, max_evals, optimizer, posterior_options] {
+  auto* profile = cmd->add_option("--profile", args->profile.parameter,
+                                  "The profile likelihood of this parameter: held at each value "
+                                  "of a grid, --parameters refitted (docs/posterior.md)");
+  auto* points =
+      cmd->add_option("--profile-points", args->profile.points, "--profile: grid values, 3 to 101")
+          ->capture_default_str();
+  auto* range = cmd->add_option("--profile-range", args->profile.range,
+                                "--profile: LO:HI of the grid (default: the plan's prior value "
+                                "x/÷ 4)");
+  cmd->callback([args, max_evals, optimizer, posterior_options, profile, points, range] {
+    if (profile_requested(*args, {profile, points, range}, posterior_options)) return;
     if (posterior_requested(*args, posterior_options, {max_evals, optimizer})) return;
     if (args->check) {
       run_check(*args);

@@ -43,8 +43,16 @@ void check_settings(const CalibrateInputs& in, const PosteriorArgs& a) {
   if (in.out.empty()) refuse_setting("--out", "--out DIR is required with --posterior");
 }
 
-/// --parameters, or else the plan's `disease` fit and the parameters only the structure's forms
-/// read (kill_max under kill = "saturating").
+}  // namespace
+
+double prior_centre(const calibration::Plan& plan, const model::ParameterSet& values,
+                    model::ParamId id) {
+  for (const auto& [pid, v] : plan.priors) {
+    if (pid == id) return v;
+  }
+  return values[id];
+}
+
 std::vector<model::ParamId> sampled_parameters(const CalibrateInputs& in,
                                                const calibration::Plan& plan,
                                                const model::Structure& structure) {
@@ -95,6 +103,8 @@ std::vector<std::string> selected_targets(const CalibrateInputs& in, const calib
   return out;
 }
 
+namespace {
+
 /// The prior: each --prior range, or else the default around the plan's prior value (the
 /// scenario's value for a parameter the plan has none for).
 std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
@@ -118,11 +128,8 @@ std::vector<calibration::PriorRange> make_prior(const PosteriorArgs& a,
       prior.push_back(*given[k]);
       continue;
     }
-    double centre = values[ids[k]];
-    for (const auto& [pid, v] : plan.priors) {
-      if (pid == ids[k]) centre = v;
-    }
-    prior.push_back(calibration::default_prior(ids[k], centre, a.prior_factor));
+    prior.push_back(
+        calibration::default_prior(ids[k], prior_centre(plan, values, ids[k]), a.prior_factor));
   }
   return prior;
 }

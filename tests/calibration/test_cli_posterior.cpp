@@ -149,3 +149,61 @@ TEST(CliPosterior, AZeroValueNeedsAnExplicitPrior) {
 
 }  // namespace
 }  // namespace il2sim::testing
+
+namespace il2sim::testing {
+
+// calibrate --profile on a target with a closed form: the doubling time ln 2 / r_nhl against the
+// range [20, 30] days, where −log L = ½·(1.96·d)² with d the distance outside the range over its
+// half-width 5 (docs/posterior.md), so the deviance 2·(−log L) reaches χ²₁(0.95) = 3.8415 at
+// d = 1.0000 (1.959964 / 1.96): doubling times 15 and 35 days, r_nhl = ln 2 / 35 = 0.019804 and
+// ln 2 / 15 = 0.046210. On 101 grid values (step 0.0009) the interpolated crossing is within 1e-4.
+TEST(CliProfile, DoublingTimeProfileHasItsClosedFormInterval) {
+  const std::string dir = out_dir("profile");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/dt.toml")
+      << "format_version = 1\nseed = 1\n\n[experiments.typical-nhl]\nkind = \"typical\"\n"
+         "scenario = \"chiron-regimen\"\ncohort = \"adult-auto-nhl\"\nregimen = \"none\"\n"
+         "start_day = 46\ndays = 50\nstep = 1\n\n[[targets]]\nid = \"DT\"\ndescription = \"t\"\n"
+         "source = \"test\"\nexperiment = \"typical-nhl\"\nstatistic = \"doubling_time\"\n"
+         "parameter = \"r_nhl\"\nunit = \"days\"\ntarget = 25\nlower = 20\nupper = 30\n";
+  const auto r = run_il2sim("calibrate --targets " + dir +
+                            "/dt.toml --profile r_nhl --parameters "
+                            "kN --only DT --profile-range 0.01:0.1 --profile-points 101 "
+                            "--max-evals 5 --json --out " +
+                            dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["ci_lower"].get<double>(), std::log(2.0) / 35.0, 1e-4);
+  EXPECT_NEAR(j["ci_upper"].get<double>(), std::log(2.0) / 15.0, 1e-4);
+  EXPECT_FALSE(j["lower_open"].get<bool>());
+  EXPECT_EQ(j["points"].size(), 101U);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/out/profile-report.json")), j);
+  const auto csv = slurp(dir + "/out/profile.csv");
+  EXPECT_EQ(csv.rfind("r_nhl,neg_log_likelihood,deviance,met,counted,evaluations,stop,kN\n", 0),
+            0U);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliProfile, SettingsItCannotHonourAreRefused) {
+  const std::string never = out_dir("profile-never");
+  std::filesystem::remove_all(never);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--profile kN --profile-points 2", "--profile-points 2: out of range (allowed: 3 to 101)"},
+      {"--profile-points 5", "--profile-points: only with --profile NAME"},
+      {"--profile kN --check", "--check: not with --profile"},
+      {"--profile kN --posterior abc-smc", "--posterior: not with --profile"},
+      {"--profile kN --parameters kN,kE", "--parameters kN: is the profiled parameter"},
+      {"--profile kill_max", "kill_max: the calibration's model does not read it"},
+      {"--profile kN --profile-range 1:2", "outside the parameter table's bounds"},
+      {"--profile kNN", "unknown parameter"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = run_il2sim("calibrate " + args + " --out " + never);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(never)) << args;
+  }
+}
+
+}  // namespace il2sim::testing
