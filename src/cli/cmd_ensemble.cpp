@@ -1,5 +1,9 @@
 // `il2sim ensemble mix`: posteriors of structural variants mixed into one ensemble for
 // `run --ensemble`, weighted by their evidence (Bayesian model averaging), equally, or as given.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
