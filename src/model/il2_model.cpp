@@ -1,6 +1,7 @@
 #include "model/il2_model.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace il2sim::model {
 
@@ -138,7 +139,8 @@ double Il2Model::kill_rate(double t, std::span<const double> y, double L,
   } else {
     z = (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]);
   }
-  if (p_.structure.kill == KillForm::kSaturating) z /= 1.0 + z / p_.kill_max;
+  if (p_.kill_max < std::numeric_limits<double>::infinity())
+    z /= 1.0 + z / p_.kill_max;  // saturating
   return z / (1.0 + L / p_.Lsat);
 }
 

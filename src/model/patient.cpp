@@ -1,6 +1,7 @@
 #include "model/patient.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace il2sim::model {
 
@@ -138,7 +139,8 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.Lsat = v(kLsat);
   p.kN = v(kKN);
   p.kE = v(kKE);
-  p.kill_max = v(kKillMax);
+  p.kill_max = structure.kill == KillForm::kSaturating ? v(kKillMax)
+                                                       : std::numeric_limits<double>::infinity();
   p.kK = pop[kKKRel] * p.kN;
   p.fGVL = transplant == Transplant::kAllogeneic ? v(kFGvlAllo) : 1.0;
   p.d0 = v(kD0);
@@ -152,7 +154,6 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.kappa_D = v(kKappaD);
   p.other_lymph = v(kOtherLymph);
   p.blood_volume_ul = pop[kBloodVolume] * cov.weight_kg * 1000.0;
-  p.structure = structure;
   return p;
 }
 

@@ -47,6 +47,8 @@ struct IndividualParameters {
   double Pss, kP, tauP, kPil2, EC50P, P0;
   double S0, kS0, kS, ES, EC50S, kSout;
   // Tumour
+  /// kill_max: the saturating kill's maximum (1/day); +inf under [model] kill = "mass_action", the
+  /// saturating form's limit, which is mass action exactly (Il2Model::kill_rate).
   double r, Kcap, Lsat, kN, kE, kill_max, fGVL, d0, L_rel, L_MRD, L_stoch;
   // GVHD
   double h0_gvhd, betaG, EC50G;
@@ -54,8 +56,6 @@ struct IndividualParameters {
   double kappa_K, kappa_D, other_lymph;
   // Dosing-related
   double blood_volume_ul;  ///< whole-blood volume in µL (LAK dosing)
-  // Structural variants
-  Structure structure;
 };
 
 /// Resolves individual values: typical × exp(eta) for parameters with variability, BSA scaling, and
