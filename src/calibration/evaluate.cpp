@@ -432,23 +432,21 @@ Evaluator::Evaluator(TargetSet targets, EvaluationOptions options)
   }
 }
 
-namespace {
-
-/// Refuses a patched parameter that `structure` does not read: the patch would move nothing.
-void check_reads(const model::Structure& structure, const ParameterPatch& patch) {
-  for (const auto& [id, value] : patch) {
+void check_reads(const model::Structure& structure, const std::vector<model::ParamId>& ids,
+                 const std::string& option) {
+  for (const auto id : ids) {
     if (!model::uses_parameter(structure, id))
-      throw UserError({"", std::nullopt, std::nullopt, std::string(model::spec(id).name)},
-                      fmt::format("the calibration's model does not read it (only {} does)",
-                                  model::form_reading(id)),
+      throw UserError({"", std::nullopt, std::nullopt, option},
+                      fmt::format("{}: the calibration's model does not read it (only {} does)",
+                                  model::spec(id).name, model::form_reading(id)),
                       "--set " + model::set_reading(id));
   }
 }
 
-}  // namespace
-
 Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
-  check_reads(options_.structure, patch);
+  std::vector<model::ParamId> patched;
+  for (const auto& [id, value] : patch) patched.push_back(id);
+  check_reads(options_.structure, patched, "parameters");
   // Experiments needed by the selection, each with its scenario under the patched parameters.
   std::vector<Prepared> prepared;
   std::map<std::string, std::size_t> index;

@@ -58,6 +58,12 @@ inline constexpr double kAimInside = 0.1;
 /// standardized_distance() to the range shrunk by kAimInside (the objective's term); 0 well inside.
 [[nodiscard]] double aiming_distance(double value, double lower, double upper);
 
+/// Refuses (UserError naming `option`, exit 2) a parameter `structure` does not read: fitting,
+/// sampling or patching it would move nothing. The one check of `calibrate`'s options and of
+/// Evaluator::evaluate.
+void check_reads(const model::Structure& structure, const std::vector<model::ParamId>& ids,
+                 const std::string& option);
+
 class Evaluator {
  public:
   /// @throws UserError for an unknown id in `options.only` or a scenario that cannot be loaded.

@@ -86,11 +86,6 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a);
 /// The scenario of `calibrate` (positional, default the shipped defaults) with its --set.
 [[nodiscard]] scenario::Scenario start_scenario(const CalibrateInputs& in);
 
-/// Refuses (exit 2, naming `option`) a parameter the structure does not read: fitting or sampling
-/// it would move nothing.
-void check_read(const std::string& option, const model::Structure& structure,
-                const std::vector<model::ParamId>& ids);
-
 /// A number for the calibrate reports' JSON: null when not finite.
 [[nodiscard]] nlohmann::json number_or_null(double x);
 /// A number for the calibrate reports' Markdown: 4 significant digits, "NA", "inf" or "-inf".

@@ -44,17 +44,6 @@ scenario::Scenario start_scenario(const CalibrateInputs& in) {
   return scenario::load_scenario(in.scenario, set_overrides(in.sets));
 }
 
-void check_read(const std::string& option, const model::Structure& structure,
-                const std::vector<model::ParamId>& ids) {
-  for (const auto id : ids) {
-    if (!model::uses_parameter(structure, id))
-      throw UserError({"", std::nullopt, std::nullopt, option},
-                      fmt::format("{}: the calibration's model does not read it (only {} does)",
-                                  model::spec(id).name, model::form_reading(id)),
-                      "--set " + model::set_reading(id));
-  }
-}
-
 nlohmann::json number_or_null(double x) {
   return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
@@ -308,7 +297,7 @@ void run_fit(const CalibrateArgs& a) {
     }
     job.parameters.push_back(id);
   }
-  check_read("--parameters", s.structure, job.parameters);
+  calibration::check_reads(s.structure, job.parameters, "--parameters");
   // An unknown target id (--only) is refused here, before the output folder is touched.
   const calibration::Evaluator evaluator(set, evaluation_options(a, s));
   const auto lock = prepare_output_dir(a.out, a.force);
@@ -325,7 +314,8 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
       a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
   const auto s = start_scenario(a);
   for (const auto& f : plan.fits) {
-    check_read(fmt::format("{}: fit {}", plan.origin, f.name), s.structure, f.parameters);
+    calibration::check_reads(s.structure, f.parameters,
+                             fmt::format("{}: fit {}", plan.origin, f.name));
     for (const auto& id : f.targets) {
       const bool known = std::any_of(set.targets.begin(), set.targets.end(),
                                      [&](const auto& t) { return t.id == id; });

@@ -63,7 +63,7 @@ std::vector<model::ParamId> sampled_parameters(const CalibrateInputs& in,
       refuse_setting("--parameters", fmt::format("'{}' is listed twice", name));
     ids.push_back(id);
   }
-  check_read("--parameters", structure, ids);
+  calibration::check_reads(structure, ids, "--parameters");
   if (!ids.empty()) return ids;
   for (const auto& f : plan.fits) {
     if (f.name != "disease") continue;

@@ -123,7 +123,7 @@ void run_profile(const CalibrateInputs& in, const ProfileArgs& a) {
   const auto plan =
       in.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(in.plan);
   const auto scenario = start_scenario(in);
-  check_read("--profile", scenario.structure, {id});
+  calibration::check_reads(scenario.structure, {id}, "--profile");
   auto others = sampled_parameters(in, plan, scenario.structure);
   if (!in.parameters.empty() && std::find(others.begin(), others.end(), id) != others.end())
     refuse_profile("--parameters", a.parameter, "is the profiled parameter",
