@@ -14,8 +14,6 @@
 namespace il2sim::calibration {
 namespace {
 
-constexpr double kZ975 = 1.959963984540054;  // the normal's 97.5 % quantile
-
 PriorRange make_range(const model::ParamSpec& spec, double lo, double hi) {
   return {std::string(spec.name), lo, hi, log_scale_range(lo, hi)};
 }
@@ -27,25 +25,6 @@ std::string toml_array(const std::vector<double>& xs) {
 }
 
 }  // namespace
-
-double target_log_likelihood(const TargetResult& r, double weight) {
-  if (r.informational) return 0.0;
-  const double d = standardized_distance(r.simulated, r.lower, r.upper);
-  if (std::isinf(d)) return -std::numeric_limits<double>::infinity();
-  const double z = kZ975 * d;
-  return -0.5 * weight * z * z;
-}
-
-double log_likelihood(const TargetSet& set, const Evaluation& ev) {
-  double l = 0.0;
-  for (const auto& r : ev.targets) {
-    const auto it = std::find_if(set.targets.begin(), set.targets.end(),
-                                 [&](const Target& t) { return t.id == r.id; });
-    IL2SIM_ASSERT(it != set.targets.end(), "an evaluated target is in its set");
-    l += target_log_likelihood(r, it->weight);
-  }
-  return l;
-}
 
 PriorRange default_prior(model::ParamId id, double centre, double factor) {
   const auto& spec = model::spec(id);
@@ -65,12 +44,12 @@ PriorRange range_prior(model::ParamId id, double lower, double upper) {
 }
 
 LogLikelihood target_likelihood(const Evaluator& evaluator, ParameterPatch fixed,
-                                const std::vector<model::ParamId>& ids) {
-  return [&evaluator, fixed = std::move(fixed), ids](const std::vector<double>& theta) {
+                                const std::vector<model::ParamId>& ids, Likelihood likelihood) {
+  return [&evaluator, fixed = std::move(fixed), ids, likelihood](const std::vector<double>& theta) {
     ParameterPatch patch = fixed;
     for (std::size_t j = 0; j < ids.size(); ++j) patch.emplace_back(ids[j], theta[j]);
     const auto ev = evaluator.evaluate(patch);
-    LikelihoodDraw d{log_likelihood(evaluator.targets(), ev), {}};
+    LikelihoodDraw d{log_likelihood(evaluator.targets(), ev, likelihood), {}};
     for (const auto& r : ev.targets) d.outputs.push_back(r.simulated);
     return d;
   };
@@ -104,7 +83,7 @@ PosteriorSummary summarize(const SmcResult& r, const Evaluator& evaluator) {
 
 std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>& ids,
                            const std::string& method, const SmcOptions& options,
-                           const Evaluator& evaluator) {
+                           const Evaluator& evaluator, Likelihood likelihood) {
   Ensemble e;
   e.method = method;
   e.parameters = ids;
@@ -117,9 +96,7 @@ std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>
       options.seed, options.particles, nlohmann::json(evaluator.targets().origin).dump(),
       nlohmann::json(text_hash(evaluator.targets().text)).dump(), evaluator.targets().seed,
       nlohmann::json(targets).dump(), core::format_double(evaluator.patients_scale()),
-      nlohmann::json("range error model: flat inside each target's range, Gaussian outside with "
-                     "SD = half-width / 1.96 (docs/posterior.md)")
-          .dump());
+      nlohmann::json(likelihood_info(likelihood).description).dump());
   if (method != "prior") {
     meta += fmt::format("ess_fraction = {}\nmax_moves = {}\nmove_probability = {}\n",
                         core::format_double(options.ess_fraction), options.max_moves,

@@ -11,18 +11,10 @@
 
 #include "calibration/ensemble.hpp"
 #include "calibration/evaluate.hpp"
+#include "calibration/likelihood.hpp"
 #include "calibration/smc.hpp"
 
 namespace il2sim::calibration {
-
-/// The targets' error model: the range is the central 95 % of what the evidence allows, flat inside
-/// and Gaussian outside with SD = the range's half-width / 1.959964 (one-sided ranges: the scale of
-/// standardized_distance), so a target's log-likelihood is
-///     −½ · weight · (1.959964 · standardized_distance(simulated, lower, upper))²,
-/// 0 inside its range and −∞ for a statistic no virtual patient gave. Informational targets add 0.
-[[nodiscard]] double target_log_likelihood(const TargetResult& r, double weight);
-/// Σ of target_log_likelihood over an evaluation's targets (weights from the targets file).
-[[nodiscard]] double log_likelihood(const TargetSet& set, const Evaluation& ev);
 
 /// The default prior of a parameter: log-uniform over centre ×/÷ factor (uniform when the range so
 /// clipped spans a factor of 10 or less), clipped to the parameter table's bounds. `centre` is the
@@ -55,9 +47,11 @@ struct PosteriorSummary {
 };
 
 /// The log-likelihood the sampler calls: evaluates the targets with `fixed` and θ (the values of
-/// `ids`), and keeps each selected target's simulated statistic as the draw's outputs. Thread-safe.
+/// `ids`), scores them by `likelihood`, and keeps each selected target's simulated statistic as
+/// the draw's outputs. Thread-safe.
 [[nodiscard]] LogLikelihood target_likelihood(const Evaluator& evaluator, ParameterPatch fixed,
-                                              const std::vector<model::ParamId>& ids);
+                                              const std::vector<model::ParamId>& ids,
+                                              Likelihood likelihood);
 
 /// The summaries of a sampler's result (outputs in the evaluator's selected-target order).
 [[nodiscard]] PosteriorSummary summarize(const SmcResult& r, const Evaluator& evaluator);
@@ -67,6 +61,6 @@ struct PosteriorSummary {
 /// [ensemble] table: seed, particles, targets, the prior, the steps' diagnostics, the evidence.
 [[nodiscard]] std::string posterior_toml(const SmcResult& r, const std::vector<model::ParamId>& ids,
                                          const std::string& method, const SmcOptions& options,
-                                         const Evaluator& evaluator);
+                                         const Evaluator& evaluator, Likelihood likelihood);
 
 }  // namespace il2sim::calibration

@@ -28,7 +28,8 @@ namespace {
 
 /// One grid value: the others fitted from `from` with the profiled parameter fixed at `value`.
 ProfilePoint fit_point(const Evaluator& evaluator, const model::ParameterSet& from,
-                       model::ParamId parameter, double value, const FitOptions& base) {
+                       model::ParamId parameter, double value, const FitOptions& base,
+                       Likelihood likelihood) {
   FitOptions o = base;
   o.fixed.emplace_back(parameter, value);
   const auto result = fit(evaluator, from, o);
@@ -37,7 +38,7 @@ ProfilePoint fit_point(const Evaluator& evaluator, const model::ParameterSet& fr
     patch.emplace_back(result.parameters[i], result.best[i]);
   const auto ev = evaluator.evaluate(patch);
   return {value,
-          0.0 - log_likelihood(evaluator.targets(), ev),
+          0.0 - log_likelihood(evaluator.targets(), ev, likelihood),
           0.0,
           result.best,
           ev.met,
@@ -50,11 +51,13 @@ ProfilePoint fit_point(const Evaluator& evaluator, const model::ParameterSet& fr
 
 Profile profile_likelihood(const Evaluator& evaluator, const model::ParameterSet& start,
                            model::ParamId parameter, const std::vector<double>& grid,
-                           FitOptions fit,
+                           FitOptions fit, Likelihood likelihood,
                            const std::function<void(const ProfilePoint&)>& on_point) {
   IL2SIM_ASSERT(std::is_sorted(grid.begin(), grid.end()) && !grid.empty(), "an ascending grid");
   const auto& set = evaluator.targets();
-  fit.objective = [&set](const Evaluation& ev) { return 0.0 - log_likelihood(set, ev); };
+  fit.objective = [&set, likelihood](const Evaluation& ev) {
+    return 0.0 - log_likelihood(set, ev, likelihood);
+  };
   Profile p{parameter, fit.parameters, std::vector<ProfilePoint>(grid.size()), 0, 0, false, false,
             0};
   // The first fit at the grid value nearest the starting value, then outward, each from its
@@ -74,7 +77,7 @@ Profile profile_likelihood(const Evaluator& evaluator, const model::ParameterSet
     return s;
   };
   const auto run = [&](std::size_t k, const model::ParameterSet& s) {
-    p.points[k] = fit_point(evaluator, s, parameter, grid[k], fit);
+    p.points[k] = fit_point(evaluator, s, parameter, grid[k], fit, likelihood);
     p.evaluations += p.points[k].evaluations;
     if (on_point) on_point(p.points[k]);
   };

@@ -2,7 +2,7 @@
 /// @file profile.hpp
 /// Profile likelihoods (`il2sim calibrate --profile NAME`, docs/posterior.md "Profile
 /// likelihoods"): one parameter held at each value of a grid while the others are fitted to the
-/// targets by maximum likelihood (the range error model of posterior.hpp), warm-started from the
+/// targets by maximum likelihood (a likelihood of likelihood.hpp), warm-started from the
 /// neighbouring grid value, outward from the grid value nearest the starting point. The deviance
 /// 2·(−log L − min −log L) against χ²₁ gives the profile's 95 % interval (Venzon & Moolgavkar 1988
 /// by grid and linear interpolation).
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "calibration/fit.hpp"
+#include "calibration/likelihood.hpp"
 #include "calibration/smc.hpp"
 
 namespace il2sim::calibration {
@@ -40,11 +41,12 @@ struct Profile {
 [[nodiscard]] std::vector<double> profile_grid(const PriorRange& range, int points);
 
 /// The profile of `parameter` over `grid` with `fit.parameters` (not containing it) refitted at
-/// each value by fit() under `fit`'s settings, minimising −log L (fit.objective is replaced).
+/// each value by fit() under `fit`'s settings, minimising −log L under `likelihood`
+/// (fit.objective is replaced).
 /// `start` gives the starting values of the first fit. `on_point` (optional) reports each point.
 [[nodiscard]] Profile profile_likelihood(
     const Evaluator& evaluator, const model::ParameterSet& start, model::ParamId parameter,
-    const std::vector<double>& grid, FitOptions fit,
+    const std::vector<double>& grid, FitOptions fit, Likelihood likelihood,
     const std::function<void(const ProfilePoint&)>& on_point = {});
 
 /// The interval where the deviance of `points` (ascending values) is at most `threshold`, by

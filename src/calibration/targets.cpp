@@ -188,6 +188,59 @@ Experiment read_experiment(const Reader& r, const std::string& name, const toml:
   return e;
 }
 
+/// A target's evidence (targets.hpp, Evidence): its successes/trials, or its `evidence` table —
+/// { successes, trials } or { estimate, patients } for a proportion statistic, { events, patients }
+/// for a rate. Refused: evidence the statistic's scale cannot carry, both forms, bad counts.
+Evidence read_evidence(const Reader& r, const toml::table& t, const std::string& path,
+                       const Target& g) {
+  const auto scale = statistic_scale(g.statistic.name);
+  const bool plain = scale != StatisticScale::kOther && g.statistic.scale == 1.0;
+  const auto* node = t.get("evidence");
+  if (g.successes) {
+    if (node != nullptr)
+      r.fail(node, path + ".evidence", "given twice", "successes/trials or evidence, not both");
+    if (scale != StatisticScale::kProportion || !plain) {
+      r.fail(t.get("successes"), path + ".successes",
+             fmt::format("counts for the statistic '{}'", g.statistic.name),
+             "successes/trials for a proportion statistic (fraction_*, km_at) with scale 1");
+    }
+    return {scale, static_cast<double>(*g.successes) / *g.trials, static_cast<double>(*g.trials)};
+  }
+  if (node == nullptr) return {};
+  const std::string key = path + ".evidence";
+  const auto* e = node->as_table();
+  if (e == nullptr) r.fail(node, key, "expected a table", "{ successes, trials } etc.");
+  if (!plain) {
+    r.fail(node, key, fmt::format("evidence for the statistic '{}'", g.statistic.name),
+           "a proportion statistic (fraction_*, km_at) or grade4_events_per_patient, scale 1");
+  }
+  const bool rate = scale == StatisticScale::kRate;
+  const std::string allowed = rate ? "{ events = E, patients = N } (events >= 0, patients > 0)"
+                                   : "{ successes = X, trials = N } (whole, 0 <= X <= N >= 1) or "
+                                     "{ estimate = P, patients = N } (0 <= P <= 1, N > 0)";
+  if (rate) {
+    r.check_keys(*e, key, {"events", "patients"});
+    const double events = r.number(*e, key, "events", 0.0, true);
+    const double n = r.number(*e, key, "patients", 0.0, true);
+    if (!(events >= 0 && n > 0) || std::isinf(events) || std::isinf(n))
+      r.fail(node, key, "out of range", allowed);
+    return {scale, events / n, n};
+  }
+  r.check_keys(*e, key, {"successes", "trials", "estimate", "patients"});
+  if (e->contains("successes") || e->contains("trials")) {
+    if (e->contains("estimate") || e->contains("patients")) r.fail(node, key, "two forms", allowed);
+    const double x = r.number(*e, key, "successes", 0.0, true);
+    const double n = r.number(*e, key, "trials", 0.0, true);
+    if (n < 1 || x < 0 || x > n || n != std::floor(n) || x != std::floor(x) || std::isinf(n))
+      r.fail(node, key, "out of range", allowed);
+    return {scale, x / n, n};
+  }
+  const double p = r.number(*e, key, "estimate", 0.0, true);
+  const double n = r.number(*e, key, "patients", 0.0, true);
+  if (!(p >= 0 && p <= 1 && n > 0) || std::isinf(n)) r.fail(node, key, "out of range", allowed);
+  return {scale, p, n};
+}
+
 Target read_target(const Reader& r, const toml::table& t, std::size_t index, const TargetSet& set) {
   const std::string path = fmt::format("targets[{}]", index);
   r.check_keys(t, path,
@@ -196,7 +249,7 @@ Target read_target(const Reader& r, const toml::table& t, std::size_t index, con
                 "unit",    "column",      "paramcd",    "term",       "endpoint",  "cause",
                 "kind",    "parameter",   "population", "aggregate",  "p",         "day",
                 "ref_day", "from",        "to",         "near",       "et_ratio",  "scale",
-                "grade",   "complement",  "unmet_note"});
+                "grade",   "complement",  "unmet_note", "evidence"});
   Target g;
   g.line = Reader::line_of(t);
   g.id = r.string(t, path, "id", "", true);
@@ -326,6 +379,7 @@ Target read_target(const Reader& r, const toml::table& t, std::size_t index, con
     if (!(g.lower < g.upper))
       r.fail(t.get("upper"), path + ".upper", "the range is empty", "lower < upper");
   }
+  g.evidence = read_evidence(r, t, path, g);
   return g;
 }
 
@@ -356,6 +410,23 @@ const std::vector<std::string_view>& statistic_names() {
       // parameters
       "doubling_time"};
   return names;
+}
+
+StatisticScale statistic_scale(std::string_view statistic) {
+  static const std::vector<std::string_view> proportions{"fraction_completed_induction",
+                                                         "fraction_with_grade",
+                                                         "fraction_dlt",
+                                                         "fraction_toxic_death",
+                                                         "fraction_gvhd",
+                                                         "fraction_not_treated",
+                                                         "km_at",
+                                                         "fraction_relapses_by",
+                                                         "fraction_alive_in_cr",
+                                                         "fraction_relapsed_by"};
+  if (std::find(proportions.begin(), proportions.end(), statistic) != proportions.end())
+    return StatisticScale::kProportion;
+  if (statistic == "grade4_events_per_patient") return StatisticScale::kRate;
+  return StatisticScale::kOther;
 }
 
 Interval wilson_interval(int successes, int trials) {

@@ -62,6 +62,25 @@ struct StatisticSpec {
   bool complement = false;  ///< km_at: 1 − S(day) (cumulative incidence of the endpoint)
 };
 
+/// What a statistic's value is, which decides the evidence a target of it can carry.
+enum class StatisticScale {
+  kProportion,  ///< a fraction of patients or a Kaplan–Meier probability, in [0, 1]
+  kRate,        ///< events per patient (Poisson)
+  kOther        ///< a concentration, fold, day, median…: a range only
+};
+[[nodiscard]] StatisticScale statistic_scale(std::string_view statistic);
+
+/// The source's data behind a target, as `calibrate --likelihood binomial` reads them
+/// (docs/posterior.md "The binomial likelihood"): a proportion `observed` among `patients`
+/// (successes/trials, or a percentage or Kaplan–Meier estimate with its number of patients), or
+/// `observed` events per patient among `patients` (Poisson). scale kOther: no evidence, the target
+/// is its range only.
+struct Evidence {
+  StatisticScale scale = StatisticScale::kOther;
+  double observed = 0.0;
+  double patients = 0.0;
+};
+
 struct Target {
   std::string id;  ///< as in calibration-targets.md, with a suffix for rows with two numbers
   std::string description;
@@ -73,6 +92,7 @@ struct Target {
   double upper = 0.0;  ///< may be +inf (one-sided "at least" ranges)
   double weight = 1.0;
   std::optional<int> successes, trials;  ///< n/N rows: the range is the Wilson 95 % interval
+  Evidence evidence;  ///< from successes/trials or the `evidence` table; none for a range only
   bool informational = false;  ///< reported, never counted in met_fraction or the objective
   std::string unit;
   /// Why the shipped defaults do not meet this target (structure, conflicting sources…); printed in

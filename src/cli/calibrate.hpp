@@ -33,6 +33,7 @@ struct CalibrateInputs {
   std::string out;
   bool force = false;
   bool json = false;
+  std::string likelihood = "range";  ///< --posterior, --profile: a name of likelihoods()
 };
 
 /// The options of --posterior alone. With it, `parameters` defaults to the plan's `disease` fit and

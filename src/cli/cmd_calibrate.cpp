@@ -542,9 +542,19 @@ void register_calibrate(CLI::App& app) {
   auto* range = cmd->add_option("--profile-range", args->profile.range,
                                 "--profile: LO:HI of the grid (default: the plan's prior value "
                                 "x/÷ 4)");
-  cmd->callback([args, max_evals, optimizer, posterior_options, profile, points, range] {
+  auto* likelihood =
+      cmd->add_option("--likelihood", args->likelihood,
+                      "--posterior, --profile: range (each target's range as an error model) or "
+                      "binomial (the sources' data by their sample sizes; docs/posterior.md)")
+          ->capture_default_str();
+  cmd->callback([args, max_evals, optimizer, posterior_options, profile, points, range,
+                 likelihood] {
     if (profile_requested(*args, {profile, points, range}, posterior_options)) return;
     if (posterior_requested(*args, posterior_options, {max_evals, optimizer})) return;
+    if (likelihood->count() > 0) {
+      throw UserError({"", std::nullopt, std::nullopt, "--likelihood"},
+                      "only with --posterior or --profile (fits and --check read the ranges)");
+    }
     if (args->check) {
       run_check(*args);
       return;

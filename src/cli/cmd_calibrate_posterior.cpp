@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/commands.hpp"
+#include "calibration/likelihood.hpp"
 #include "calibration/plan.hpp"
 #include "calibration/posterior.hpp"
 #include "cli/calibrate.hpp"
@@ -143,8 +144,8 @@ std::string report_markdown(const CalibrateInputs& in, const PosteriorArgs& a,
       a.method, model, a.particles, a.seed.value_or(1), in.patients_scale, r.evaluations, seconds,
       in.threads);
   if (a.method == "abc-smc") {
-    md += fmt::format("Log evidence {:.4g} (the range error model of docs/posterior.md).\n\n",
-                      r.log_evidence);
+    md += fmt::format("Log evidence {:.4g} (likelihood `{}`, docs/posterior.md).\n\n",
+                      r.log_evidence, in.likelihood);
     md +=
         "| step | temperature | ESS | moves | acceptance | distinct | evaluations |\n"
         "|---|---|---|---|---|---|---|\n";
@@ -212,6 +213,7 @@ nlohmann::json report_json(const CalibrateInputs& in, const PosteriorArgs& a,
   }
   return {{"method", a.method},
           {"model", model},
+          {"likelihood", in.likelihood},
           {"particles", a.particles},
           {"seed", a.seed.value_or(1)},
           {"evaluations", r.evaluations},
@@ -228,6 +230,7 @@ nlohmann::json report_json(const CalibrateInputs& in, const PosteriorArgs& a,
 
 void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
   check_settings(in, a);
+  const auto likelihood = calibration::parse_likelihood(in.likelihood, "--likelihood");
   const auto start = std::chrono::steady_clock::now();
   const auto set = in.targets.empty() ? calibration::builtin_targets()
                                       : calibration::load_targets_file(in.targets);
@@ -247,7 +250,7 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
       fixed.emplace_back(p.id, scenario.parameters[p.id]);
   }
   const auto lock = prepare_output_dir(in.out, in.force);
-  const auto ll = calibration::target_likelihood(evaluator, fixed, ids);
+  const auto ll = calibration::target_likelihood(evaluator, fixed, ids, likelihood);
   calibration::SmcOptions o;
   o.particles = a.particles;
   o.max_moves = a.max_moves.value_or(o.max_moves);
@@ -270,8 +273,8 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
   const auto summary = calibration::summarize(r, evaluator);
   const std::string model = model::describe(evaluator.structure());
   const std::string file = a.method == "prior" ? "prior.toml" : "posterior.toml";
-  core::write_file_atomically(in.out + "/" + file,
-                              calibration::posterior_toml(r, ids, a.method, o, evaluator));
+  core::write_file_atomically(
+      in.out + "/" + file, calibration::posterior_toml(r, ids, a.method, o, evaluator, likelihood));
   core::write_file_atomically(in.out + "/posterior-report.md",
                               report_markdown(in, a, r, summary, model, seconds));
   const auto json = report_json(in, a, r, summary, model, seconds);

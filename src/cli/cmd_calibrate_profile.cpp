@@ -1,6 +1,6 @@
 // `il2sim calibrate --profile NAME`: the profile likelihood of one parameter (docs/posterior.md
 // "Profile likelihoods"): NAME held at each value of a grid, the other parameters refitted by
-// maximum likelihood (the targets' range error model), the deviance and its 95 % interval.
+// maximum likelihood (--likelihood, likelihood.hpp), the deviance and its 95 % interval.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "calibration/likelihood.hpp"
 #include "calibration/posterior.hpp"
 #include "calibration/profile.hpp"
 #include "cli/calibrate.hpp"
@@ -62,11 +63,11 @@ std::string profile_markdown(const CalibrateInputs& in, const ProfileArgs& a,
                              double seconds) {
   const auto name = model::spec(p.parameter).name;
   std::string md = fmt::format(
-      "# Profile likelihood of {}\n\n`il2sim calibrate --profile {}`: model {{ {} }}, {} grid "
-      "values, the other {} parameters refitted at each ({}, at most {} evaluations); {} target "
-      "evaluations, wall time {:.0f} s with {} thread(s).\n\n",
-      name, name, model, p.points.size(), p.others.size(), a.optimizer, a.max_evals, p.evaluations,
-      seconds, in.threads);
+      "# Profile likelihood of {}\n\n`il2sim calibrate --profile {}`: model {{ {} }}, likelihood "
+      "`{}`, {} grid values, the other {} parameters refitted at each ({}, at most {} "
+      "evaluations); {} target evaluations, wall time {:.0f} s with {} thread(s).\n\n",
+      name, name, model, in.likelihood, p.points.size(), p.others.size(), a.optimizer, a.max_evals,
+      p.evaluations, seconds, in.threads);
   md += fmt::format(
       "95 % profile interval (deviance ≤ {:.3f}, χ²₁): **{}** (an end marked ≤ or ≥ is the "
       "grid's edge: the deviance stays below the threshold there).\n\n| {} | −log L | deviance | "
@@ -96,6 +97,7 @@ nlohmann::json profile_json(const CalibrateInputs& in, const calibration::Profil
   }
   return {{"parameter", model::spec(p.parameter).name},
           {"model", model},
+          {"likelihood", in.likelihood},
           {"ci_lower", p.ci_lower},
           {"ci_upper", p.ci_upper},
           {"lower_open", p.lower_open},
@@ -113,6 +115,7 @@ nlohmann::json profile_json(const CalibrateInputs& in, const calibration::Profil
 void run_profile(const CalibrateInputs& in, const ProfileArgs& a) {
   const auto start_time = std::chrono::steady_clock::now();
   const auto id = parameter_named("--profile", a.parameter);
+  const auto likelihood = calibration::parse_likelihood(in.likelihood, "--likelihood");
   if (a.points < 3 || a.points > 101)
     refuse_profile("--profile-points", std::to_string(a.points), "out of range", "3 to 101");
   if (in.out.empty())
@@ -151,7 +154,8 @@ void run_profile(const CalibrateInputs& in, const ProfileArgs& a) {
                "targets\n",
                a.parameter.c_str(), grid.size(), others.size(), evaluator.selected().size());
   const auto profile = calibration::profile_likelihood(
-      evaluator, scenario.parameters, id, grid, fit, [&](const calibration::ProfilePoint& q) {
+      evaluator, scenario.parameters, id, grid, fit, likelihood,
+      [&](const calibration::ProfilePoint& q) {
         std::fprintf(stderr, "calibrate: %s = %g: -log L %.4g, %d of %d met, %d evaluations\n",
                      a.parameter.c_str(), q.value, q.neg_log_likelihood, q.met, q.counted,
                      q.evaluations);
