@@ -158,7 +158,7 @@ TEST(Targets, ShippedEvidence) {
   check("ST3_fatal_toxicity", StatisticScale::kProportion, 30.0 / 394.0, 394.0);
   check("DZ1_2y", StatisticScale::kProportion, 180.0 / 215.0, 215.0);
   check("DZ2_pfs4", StatisticScale::kProportion, 0.34, 376.0);
-  check("DZ4", StatisticScale::kProportion, 0.68, 56.0);
+  check("DZ4", StatisticScale::kProportion, 0.68, 39.0);
   check("TX6", StatisticScale::kRate, 14.0 / 97.0, 97.0);
   check("TX2", StatisticScale::kProportion, 42.0 / 52.0, 52.0);
   EXPECT_EQ(target(set, "PK1").evidence.scale, StatisticScale::kOther);

@@ -17,7 +17,9 @@ namespace {
 const std::vector<std::string> kRows{"PK1", "PK2", "PK3", "PK4", "PK5", "PK6", "IM1", "IM2", "IM3",
                                      "IM4", "IM5", "IM6", "IM7", "IM8", "TX1", "TX2", "TX3", "TX4",
                                      "TX5", "TX6", "TX7", "TX8", "TX9", "GV1", "ST1", "ST2", "ST3",
-                                     "DZ1", "DZ2", "DZ3", "DZ4", "DZ5", "DZ6", "DZ7", "DZ8"};
+                                     "DZ1", "DZ2", "DZ3", "DZ4", "DZ5", "DZ6", "DZ7", "DZ8",
+                                     // section "v2" (DZ11 and DZ12: docs/model.md "Calibration")
+                                     "DZ9", "DZ10", "DZ13"};
 
 bool belongs_to(const std::string& id, const std::string& row) {
   return id == row || id.rfind(row + "_", 0) == 0;
@@ -47,9 +49,13 @@ TEST(Targets, ShippedFileHasEveryRowOfTheTable) {
   }
 }
 
-TEST(Targets, OnlyDz8IsInformational) {
-  // DZ8 has no range in the table ("–").
-  for (const auto& t : builtin_targets().targets) EXPECT_EQ(t.informational, t.id == "DZ8") << t.id;
+TEST(Targets, OnlyDz8AndTheV2ControlArmTargetsAreInformational) {
+  // DZ8 has no range in the table ("–"); the v2 control-arm targets are reported, not counted, until
+  // model v2 is refitted to them (docs/model.md "Calibration").
+  for (const auto& t : builtin_targets().targets) {
+    const bool v2 = t.id == "DZ9" || t.id.rfind("DZ10_", 0) == 0 || t.id.rfind("DZ13_", 0) == 0;
+    EXPECT_EQ(t.informational, t.id == "DZ8" || v2) << t.id;
+  }
 }
 
 struct Printed {
