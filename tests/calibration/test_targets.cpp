@@ -50,8 +50,8 @@ TEST(Targets, ShippedFileHasEveryRowOfTheTable) {
 }
 
 TEST(Targets, OnlyDz8AndTheV2ControlArmTargetsAreInformational) {
-  // DZ8 has no range in the table ("–"); the v2 control-arm targets are reported, not counted, until
-  // model v2 is refitted to them (docs/model.md "Calibration").
+  // DZ8 has no range in the table ("–"); the v2 control-arm targets are reported, not counted,
+  // until model v2 is refitted to them (docs/model.md "Calibration").
   for (const auto& t : builtin_targets().targets) {
     const bool v2 = t.id == "DZ9" || t.id.rfind("DZ10_", 0) == 0 || t.id.rfind("DZ13_", 0) == 0;
     EXPECT_EQ(t.informational, t.id == "DZ8" || v2) << t.id;
