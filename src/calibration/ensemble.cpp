@@ -122,9 +122,7 @@ class EnsembleReader {
         const bool reads = !r.set.structure || model::uses_parameter(*r.set.structure, id);
         const std::string name(model::spec(id).name);
         if (it != r.named.end() && !reads)
-          fail(r.table->get(name), r.path + "." + name,
-               fmt::format("the set's model does not read it (only {} does)",
-                           model::form_reading(id)),
+          fail(r.table->get(name), r.path + "." + name, model::not_read(id, "the set's model"),
                fmt::format("no value for {} in a set whose model is not {}", name,
                            model::form_reading(id)));
         if (it == r.named.end() && reads)
@@ -267,12 +265,12 @@ void check_structure(const Ensemble& e, const std::string& origin,
   if (e.sets.front().structure) return;  // each set's own model reads what it names (parse)
   for (const auto id : e.parameters) {
     if (model::uses_parameter(scenario.structure, id)) continue;
-    throw UserError({origin, std::nullopt, std::nullopt, std::string(model::spec(id).name)},
-                    fmt::format("the ensemble's sets give {} but name no model, and the model of "
-                                "scenario '{}' does not read it (only {} does)",
-                                model::spec(id).name, scenario.name, model::form_reading(id)),
-                    fmt::format("a scenario whose [model] has {}, or sets with model = {{ {} }}",
-                                model::form_reading(id), model::form_reading(id)));
+    throw UserError(
+        {origin, std::nullopt, std::nullopt, std::string(model::spec(id).name)},
+        fmt::format("the ensemble's sets give {} but name no model, and {}", model::spec(id).name,
+                    model::not_read(id, fmt::format("the model of scenario '{}'", scenario.name))),
+        fmt::format("a scenario whose [model] has {}, or sets with model = {{ {} }}",
+                    model::form_reading(id), model::form_reading(id)));
   }
 }
 

@@ -437,8 +437,8 @@ void check_reads(const model::Structure& structure, const std::vector<model::Par
   for (const auto id : ids) {
     if (!model::uses_parameter(structure, id))
       throw UserError({"", std::nullopt, std::nullopt, option},
-                      fmt::format("{}: the calibration's model does not read it (only {} does)",
-                                  model::spec(id).name, model::form_reading(id)),
+                      fmt::format("{}: {}", model::spec(id).name,
+                                  model::not_read(id, "the calibration's model")),
                       "--set " + model::set_reading(id));
   }
 }

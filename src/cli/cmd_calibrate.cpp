@@ -22,6 +22,7 @@
 #include "cli/options.hpp"
 #include "cli/output_dir.hpp"
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "core/output_file.hpp"
 #include "core/text.hpp"
 #include "core/version.hpp"
@@ -45,7 +46,7 @@ scenario::Scenario start_scenario(const CalibrateInputs& in) {
 }
 
 nlohmann::json number_or_null(double x) {
-  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+  return core::json_number(x);
 }
 
 namespace {

@@ -402,8 +402,7 @@ void check_structure(const std::vector<model::ParamId>& ids, const scenario::Sce
   for (const auto id : ids) {
     if (!model::uses_parameter(base.structure, id))
       fail("--parameters", std::string(model::spec(id).name),
-           fmt::format("the model of scenario '{}' does not read it (only {} does)", base.name,
-                       model::form_reading(id)),
+           model::not_read(id, fmt::format("the model of scenario '{}'", base.name)),
            "--set " + model::set_reading(id));
   }
   if (!from || !from->sets.front().structure) return;

@@ -72,6 +72,10 @@ std::string set_reading(ParamId id) {
   return sw == nullptr ? std::string() : fmt::format("model.{}={}", sw->key, form->name);
 }
 
+std::string not_read(ParamId id, std::string_view whose_model) {
+  return fmt::format("{} does not read it (only {} does)", whose_model, form_reading(id));
+}
+
 std::string describe(const Structure& s) {
   std::string out;
   for (const auto& sw : structure_switches()) {

@@ -60,6 +60,9 @@ struct StructureSwitch {
 [[nodiscard]] std::string form_reading(ParamId id);
 /// The same as the `--set` that chooses it: `model.key=form`.
 [[nodiscard]] std::string set_reading(ParamId id);
+/// The one wording of the refusal of a parameter that `whose_model` ("the model of this scenario",
+/// "the set's model", …) does not read: `<whose_model> does not read it (only key = "form" does)`.
+[[nodiscard]] std::string not_read(ParamId id, std::string_view whose_model);
 
 /// `key = "form"` of every switch, comma-separated.
 [[nodiscard]] std::string describe(const Structure& s);

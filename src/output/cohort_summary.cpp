@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "clinic/endpoints.hpp"
+#include "core/json_number.hpp"
 #include "survival/cuminc.hpp"
 #include "survival/data.hpp"
 #include "survival/km.hpp"
@@ -17,7 +18,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kYear = 365.25;
 
 nlohmann::json number_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+  return core::json_number(v);
 }
 
 nlohmann::json distribution(const std::vector<double>& v) {

@@ -18,6 +18,7 @@
 
 #include "clinic/endpoints.hpp"
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "design/three_plus_three.hpp"
 #include "output/json_leaves.hpp"
 #include "output/patient_data.hpp"
@@ -168,8 +169,7 @@ class Insert {
       bind(i, *d);
     } else if (const auto* l = std::get_if<std::vector<double>>(&v)) {
       nlohmann::json a = nlohmann::json::array();
-      for (const double x : *l)
-        a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json());
+      for (const double x : *l) a.push_back(core::json_number(x));
       bind(i, a.dump());
     } else if (core::is_null(v)) {
       sqlite3_bind_null(stmt_, i);

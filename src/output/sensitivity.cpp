@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "output/csv_fields.hpp"
 #include "output/sqlite_db.hpp"
 #include "report/html.hpp"
@@ -24,7 +25,7 @@ void num(std::string& out, double v) {
 }
 
 nlohmann::json jnum(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+  return core::json_number(v);
 }
 
 nlohmann::json parameters_json(const SensitivityTable& t) {

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "output/csv_fields.hpp"
 #include "output/json_leaves.hpp"
 #include "output/sqlite_db.hpp"
@@ -372,9 +373,7 @@ std::string sweep_csv(const SweepTable& table) {
 }
 
 nlohmann::json sweep_json(const SweepTable& table) {
-  const auto num = [](double v) {
-    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-  };
+  const auto num = [](double v) { return core::json_number(v); };
   nlohmann::json points = nlohmann::json::array();
   for (const auto& point : table.points) {
     nlohmann::json set = nlohmann::json::object();

@@ -1283,9 +1283,7 @@ Scenario parse_scenario(std::string_view text, const std::string& origin,
       }
       if (!model::uses_parameter(s.structure, *id)) {
         check.fail(
-            &value, path,
-            fmt::format("the model of this scenario does not read it (only [model] {} does)",
-                        model::form_reading(*id)),
+            &value, path, model::not_read(*id, "the model of this scenario"),
             fmt::format("[model] {}, or no value for {}", model::form_reading(*id), key.str()));
       }
       const auto& spec = model::spec(*id);

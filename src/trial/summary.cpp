@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/json_number.hpp"
 #include "core/statistics.hpp"
 #include "core/text.hpp"
 
@@ -53,7 +54,7 @@ double rate(int responses, int treated) {
 // ---- JSON from field tables -------------------------------------------------------------------
 
 nlohmann::json num(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+  return core::json_number(v);
 }
 nlohmann::json json_of(const FieldValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;

@@ -487,8 +487,8 @@ TEST(ScenarioErrors, ModelSwitchAndParametersItDoesNotRead) {
             "s.toml:11:8: model.kill: unknown value 'linear' (allowed: mass_action, saturating)");
   EXPECT_EQ(error_of(kValid + "[parameters]\nkill_max = 0.2\n"),
             "s.toml:11:12: parameters.kill_max: the model of this scenario does not read it (only "
-            "[model] kill = \"saturating\" does) (allowed: [model] kill = \"saturating\", or no "
-            "value for kill_max)");
+            "kill = \"saturating\" does) (allowed: [model] kill = \"saturating\", or no value for "
+            "kill_max)");
 }
 
 }  // namespace il2sim::scenario
