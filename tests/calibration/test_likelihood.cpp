@@ -18,7 +18,7 @@
 namespace il2sim::calibration {
 namespace {
 
-constexpr double kBig = 1e9;  // virtual patients: the floor 0.5/(M + 1) plays no part
+constexpr int kBig = 1000000000;  // virtual patients: the floor 0.5/(M + 1) plays no part
 
 const Target& target(const TargetSet& set, const std::string& id) {
   const auto it = std::find_if(set.targets.begin(), set.targets.end(),
