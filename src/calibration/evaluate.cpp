@@ -37,16 +37,21 @@ struct Observation {
 
 enum class Aggregate { kFraction, kMean, kQuantile, kKaplanMeier, kSingle };
 
+/// How a statistic aggregates over virtual patients. A cohort statistic's aggregate follows its
+/// scale (targets.hpp, statistic_scale): proportions by fraction or Kaplan–Meier, rates by mean,
+/// the others (the medians: parse_targets admits no other cohort statistic) by quantile.
 Aggregate aggregate_of(const StatisticSpec& s, ExperimentKind kind) {
   if (kind == ExperimentKind::kTypical || s.name == "doubling_time") return Aggregate::kSingle;
   if (kind == ExperimentKind::kPopulation) return Aggregate::kQuantile;
-  if (s.name == "km_at") return Aggregate::kKaplanMeier;
-  if (s.name == "grade4_events_per_patient") return Aggregate::kMean;
-  if (s.name == "median_lab_fold" || s.name == "median_start_day" ||
-      s.name == "median_relapse_months_among_relapsed") {
-    return Aggregate::kQuantile;
+  switch (statistic_scale(s.name)) {
+    case StatisticScale::kProportion:
+      return s.name == "km_at" ? Aggregate::kKaplanMeier : Aggregate::kFraction;
+    case StatisticScale::kRate:
+      return Aggregate::kMean;
+    case StatisticScale::kOther:
+      break;
   }
-  return Aggregate::kFraction;
+  return Aggregate::kQuantile;
 }
 
 // ---- Trajectory statistics (typical and population experiments)
