@@ -1,10 +1,9 @@
 // The targets' likelihoods (calibration/likelihood.hpp, docs/posterior.md): the binomial and
 // Poisson log-likelihood ratios in closed form, their tempering by the simulation's Monte Carlo
-// error, the range error model, the evidence the shipped targets carry and the refusals of bad
-// evidence, and the ABC-SMC posterior of a binomial likelihood, which is a Beta in closed form.
+// error, the range error model, and the ABC-SMC posterior of a binomial likelihood, which is a Beta
+// in closed form. (The evidence of the targets file: test_targets.cpp.)
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -19,13 +18,6 @@ namespace il2sim::calibration {
 namespace {
 
 constexpr int kBig = 1000000000;  // virtual patients: the floor 0.5/(M + 1) plays no part
-
-const Target& target(const TargetSet& set, const std::string& id) {
-  const auto it = std::find_if(set.targets.begin(), set.targets.end(),
-                               [&](const Target& t) { return t.id == id; });
-  if (it == set.targets.end()) throw std::runtime_error("no target " + id);
-  return *it;
-}
 
 // The binomial coefficients cancel from the ratio, leaving 2 log(0.1 / (2/52)) + 50 log(0.9 /
 // (50/52)); R: dbinom(2, 52, 0.1, log = TRUE) - dbinom(2, 52, 2/52, log = TRUE) = -1.395967235.
@@ -141,104 +133,6 @@ TEST(Likelihood, AbcSmcOfTheBinomialIsTheBetaPosterior) {
   s = std::sqrt(s / static_cast<double>(r.particles.size() - 1));
   EXPECT_NEAR(m, 8.0 / 22.0, 0.019);
   EXPECT_NEAR(s, std::sqrt(8.0 * 14.0 / (22.0 * 22.0 * 23.0)), 0.010);
-}
-
-// The evidence of the shipped targets file: the S9438 registration counts (facts.md §4), the
-// Kaplan–Meier estimates with their cohorts' sizes, the grade-4 events as a rate, counts rows as
-// evidence, and a continuous target without any.
-TEST(Targets, ShippedEvidence) {
-  const auto set = builtin_targets();
-  const auto check = [&](const char* id, StatisticScale scale, double observed, double n) {
-    const auto& e = target(set, id).evidence;
-    EXPECT_EQ(e.scale, scale) << id;
-    EXPECT_DOUBLE_EQ(e.observed, observed) << id;
-    EXPECT_DOUBLE_EQ(e.patients, n) << id;
-  };
-  check("ST2", StatisticScale::kProportion, 190.0 / 394.0, 394.0);
-  check("ST3_fatal_toxicity", StatisticScale::kProportion, 30.0 / 394.0, 394.0);
-  check("DZ1_2y", StatisticScale::kProportion, 180.0 / 215.0, 215.0);
-  check("DZ2_pfs4", StatisticScale::kProportion, 0.34, 376.0);
-  check("DZ4", StatisticScale::kProportion, 0.68, 39.0);
-  check("TX6", StatisticScale::kRate, 14.0 / 97.0, 97.0);
-  check("TX2", StatisticScale::kProportion, 42.0 / 52.0, 52.0);
-  EXPECT_EQ(target(set, "PK1").evidence.scale, StatisticScale::kOther);
-  EXPECT_EQ(target(set, "DZ1_median").evidence.scale, StatisticScale::kOther);
-  // Every evidence estimate lies in its target's range.
-  for (const auto& t : set.targets) {
-    if (t.evidence.scale == StatisticScale::kOther) continue;
-    EXPECT_GE(t.evidence.observed, t.lower) << t.id;
-    EXPECT_LE(t.evidence.observed, t.upper) << t.id;
-  }
-}
-
-const char* kCohort = R"(format_version = 1
-seed = 1
-[experiments.c]
-kind = "cohort"
-scenario = "chiron-regimen"
-cohort = "adult-auto-nhl"
-regimen = "chiron"
-patients = 10
-days = 100
-[experiments.e]
-kind = "typical"
-scenario = "chiron-regimen"
-cohort = "adult-auto-nhl"
-regimen = "chiron"
-days = 60
-[[targets]]
-id = "A"
-description = "d"
-source = "s"
-experiment = "c"
-statistic = "fraction_toxic_death"
-target = 0.1
-lower = 0
-upper = 0.2
-EVIDENCE
-)";
-
-std::string error_with(const std::string& evidence, const std::string& statistic = {}) {
-  std::string text = kCohort;
-  text.replace(text.find("EVIDENCE"), 8, evidence);
-  const std::string fraction = "experiment = \"c\"\nstatistic = \"fraction_toxic_death\"";
-  if (!statistic.empty()) text.replace(text.find(fraction), fraction.size(), statistic);
-  try {
-    (void)parse_targets(text, "t.toml");
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-TEST(Targets, EvidenceForms) {
-  EXPECT_EQ(error_with("evidence = { successes = 3, trials = 30 }"), "");
-  EXPECT_EQ(error_with("evidence = { estimate = 0.1, patients = 52.5 }"), "");
-  EXPECT_EQ(error_with("evidence = { events = 3, patients = 30 }",
-                       "experiment = \"c\"\nstatistic = \"grade4_events_per_patient\""),
-            "");
-}
-
-TEST(Targets, BadEvidenceIsRefusedNamingFileLineAndKey) {
-  const std::vector<std::pair<std::string, std::string>> cases{
-      {"evidence = { successes = 3, trials = 2 }",
-       "t.toml:25:12: targets[0].evidence: out of range"},
-      {"evidence = { successes = 1.5, trials = 2 }", "targets[0].evidence: out of range"},
-      {"evidence = { estimate = 1.5, patients = 10 }", "targets[0].evidence: out of range"},
-      {"evidence = { estimate = 0.1, patients = 0 }", "targets[0].evidence: out of range"},
-      {"evidence = { estimate = 0.1 }", "targets[0].evidence.patients: missing"},
-      {"evidence = { successes = 1, trials = 10, patients = 10 }", "two forms"},
-      {"evidence = { events = 1, patients = 10 }", "targets[0].evidence.events: unknown key"},
-      {"evidence = 3", "targets[0].evidence: expected a table"},
-  };
-  for (const auto& [evidence, message] : cases) {
-    const auto e = error_with(evidence);
-    EXPECT_NE(e.find(message), std::string::npos) << evidence << "\n" << e;
-  }
-  // Evidence on a statistic that is not a proportion or a rate.
-  const auto e = error_with("evidence = { estimate = 0.1, patients = 10 }",
-                            "experiment = \"e\"\nstatistic = \"value_at\"\ncolumn = \"C\"");
-  EXPECT_NE(e.find("evidence for the statistic 'value_at'"), std::string::npos) << e;
 }
 
 }  // namespace
