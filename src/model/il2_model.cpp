@@ -41,13 +41,13 @@ double Il2Model::qss_concentration(double rate, double cells) const {
 double Il2Model::concentration(std::span<const double> y, const ModelInputs& u) const {
   if (u.pk == PkMode::kQuasiSteadyState) {
     // Depot absorption (SC) enters the central compartment like an infusion.
-    return qss_concentration(u.infusion_rate + p_.ka_sc * y[kAd], y[kN] + y[kE] + y[kK]);
+    return qss_concentration(u.infusion_rate + p_.ka_sc * y[kAd], nk_cells(y) + y[kE] + y[kK]);
   }
   return y[kA1] / p_.V1;
 }
 
 double Il2Model::clearance(double C, std::span<const double> y) const {
-  const double cells = y[kN] + y[kE] + y[kK];
+  const double cells = nk_cells(y) + y[kE] + y[kK];
   return p_.CL_lin + p_.CLcell0 * (cells / p_.Eref) * p_.KC / (p_.KC + std::max(C, 0.0));
 }
 
@@ -67,7 +67,7 @@ double Il2Model::qss_concentration_slope(double rate, double cells) const {
 }
 
 PkTransient Il2Model::linear_transient(double t0, std::span<const double> y, double rate) const {
-  const double cells = y[kN] + y[kE] + y[kK];
+  const double cells = nk_cells(y) + y[kE] + y[kK];
   const double css = qss_concentration(rate, cells);
   // The deviations from the quasi-steady amounts V1·css, V2·css follow the two-compartment model
   // linearised at css: elimination rate d(CL·C)/dC there.
@@ -137,11 +137,28 @@ double Il2Model::kill_rate(double t, std::span<const double> y, double L,
     const auto pools = untreated_pools(t, u);
     z = p_.kN * pools.N + p_.kE * p_.fGVL * pools.E;
   } else {
-    z = (p_.kN * y[kN] + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]);
+    z = (p_.kN * nk_cells(y) + p_.kE * p_.fGVL * y[kE] + p_.kK * y[kK]) * (1.0 + y[kAct]);
   }
   if (p_.kill_max < std::numeric_limits<double>::infinity())
     z /= 1.0 + z / p_.kill_max;  // saturating
   return z / (1.0 + L / p_.Lsat);
+}
+
+void Il2Model::nk_derivatives(double sN, double C, std::span<const double> y,
+                              std::span<double> dy) const {
+  const double proliferation = p_.pN * hill(C, p_.EC50pN);
+  if (!p_.nk_il2_dependent) {
+    dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (proliferation - p_.dN) * y[kN];
+    dy[kNb] = 0.0;
+    return;
+  }
+  // [model] nk = "il2_dependent": reconstitution feeds the resting pool only; the cells IL-2 adds
+  // (the drive's extra production, while the high-affinity receptor is engaged, and the
+  // proliferation of every NK cell) are IL-2-dependent and die at dN + dNb without it.
+  const double h_survival = hill(C, p_.EC50Nb);
+  dy[kN] = sN - p_.dN * y[kN];
+  dy[kNb] = sN * p_.asN * y[kD] * h_survival + proliferation * (y[kN] + y[kNb]) -
+            (p_.dN + p_.dNb * (1.0 - h_survival)) * y[kNb];
 }
 
 Il2Model::TimeTerms Il2Model::time_terms(double t) const {
@@ -177,7 +194,7 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy,
   // difference is zero, so dD/dt stays continuous.
   const double h_drive = hill(C, p_.EC50D);
   dy[kD] = (h_drive >= y[kD] ? p_.kD : p_.kD_off) * (h_drive - y[kD]);
-  dy[kN] = sN * (1.0 + p_.asN * y[kD]) + (p_.pN * hill(C, p_.EC50pN) - p_.dN) * y[kN];
+  nk_derivatives(sN, C, y, dy);
   dy[kBN] = u.quiet ? 0.0 : p_.kret * (1.0 - y[kBN]) - p_.kmarg * h_marg * y[kBN];
   dy[kBE] = u.quiet ? 0.0 : p_.kret * (1.0 - y[kBE]) - p_.fmE * p_.kmarg * h_marg * y[kBE];
   dy[kE] = sE + (p_.pE * hill(C, p_.EC50pE) - p_.dE) * y[kE];
@@ -189,7 +206,7 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy,
   // Platelets and sIL-2Rα
   dy[kP] = tt.platelet_production - p_.kP * y[kP] - p_.kPil2 * hill(C, p_.EC50P) * y[kP];
   dy[kS] = u.quiet ? 0.0
-                   : p_.kS0 + p_.kS * (y[kN] + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) -
+                   : p_.kS0 + p_.kS * (nk_cells(y) + y[kE]) * (1.0 + p_.ES * hill(C, p_.EC50S)) -
                          p_.kSout * y[kS];
   if (u.pk == PkMode::kLinearTransient) {
     // A1 = V1·css(cells) + the transient's exponentials, A2 = V2·css(cells) + its own: the
@@ -198,8 +215,8 @@ void Il2Model::rhs(double t, std::span<const double> y, std::span<double> dy,
     const auto& tr = u.pk_transient;
     const double ea = std::exp(-tr.alpha * (t - tr.t0));
     const double eb = std::exp(-tr.beta * (t - tr.t0));
-    const double dcss = qss_concentration_slope(u.infusion_rate, y[kN] + y[kE] + y[kK]) *
-                        (dy[kN] + dy[kE] + dy[kK]);
+    const double dcss = qss_concentration_slope(u.infusion_rate, nk_cells(y) + y[kE] + y[kK]) *
+                        (dy[kN] + dy[kNb] + dy[kE] + dy[kK]);
     dy[kA1] = p_.V1 * dcss - tr.alpha * tr.c1[0] * ea - tr.beta * tr.c1[1] * eb;
     dy[kA2] = p_.V2 * dcss - tr.alpha * tr.c2[0] * ea - tr.beta * tr.c2[1] * eb;
     dy[kElim] = u.infusion_rate - dy[kA1] - dy[kA2];  // what enters and does not stay
@@ -217,9 +234,11 @@ double Il2Model::quasi_steady_S(double t, std::span<const double> y) const {
   // a = kS0 + kS·(N + E) without IL-2; a' = kS·(dN/dt + dE/dt) from the same equations as rhs().
   const double sN = p_.sN_inf * (1.0 - std::exp(-t / p_.tauN));
   const double sE = p_.sE_inf * (1.0 - std::exp(-t / p_.tauE));
-  const double dN = sN * (1.0 + p_.asN * y[kD]) - p_.dN * y[kN];
+  std::array<double, kStateCount> d{};
+  nk_derivatives(sN, 0.0, y, d);
+  const double dN = d[kN] + d[kNb];
   const double dE = sE - p_.dE * y[kE];
-  const double a = p_.kS0 + p_.kS * (y[kN] + y[kE]);
+  const double a = p_.kS0 + p_.kS * (nk_cells(y) + y[kE]);
   const double a_dot = p_.kS * (dN + dE);
   return a / p_.kSout - a_dot / (p_.kSout * p_.kSout);
 }
@@ -248,7 +267,7 @@ Observation observe(const Il2Model& model, const ModelInputs& u, std::span<const
   const auto& p = model.parameters();
   Observation o;
   o.C = std::max(model.concentration(y, u), 0.0);
-  o.NK_blood = y[kN] * y[kBN];
+  o.NK_blood = nk_cells(y) * y[kBN];
   o.CD8_blood = y[kE] * y[kBE];
   o.lymph_blood = o.NK_blood + o.CD8_blood + p.other_lymph * y[kBE];
   const double phi = o.lymph_blood > 0.0 ? o.NK_blood / o.lymph_blood : 0.0;

@@ -31,17 +31,25 @@ enum State : std::size_t {
   kElim,  ///< cumulative IL-2 eliminated (IU), for mass balance
   kAuc,   ///< cumulative area under the IL-2 concentration curve (IU·day/mL)
   kGvhd,  ///< cumulative GVHD drive ∫(1 + βG·H(C;EC50G)·E/Eref)dt over the GVHD window (days)
+  /// IL-2-dependent NK pool (cells/µL): [model] nk = "il2_dependent" only, 0 otherwise; the NK
+  /// count everywhere is N + Nb (nk_cells)
+  kNb,
   kStateCount
 };
 
 inline constexpr std::array<std::string_view, kStateCount> kStateNames{
-    "A1",  "A2",        "Ad", "Ce", "W", "a", "D",   "BN",
-    "BE",  "N",         "E",  "K",  "P", "S", "lnL", "IL2_eliminated",
-    "AUC", "GVHD_drive"};
+    "A1",  "A2",         "Ad", "Ce", "W", "a", "D",   "BN",
+    "BE",  "N",          "E",  "K",  "P", "S", "lnL", "IL2_eliminated",
+    "AUC", "GVHD_drive", "Nb"};
 inline constexpr std::array<std::string_view, kStateCount> kStateUnits{
-    "IU",     "IU",    "IU",        "IU/mL",    "% body weight", "-",
-    "-",      "-",     "-",         "cells/uL", "cells/uL",      "cells/uL",
-    "10^9/L", "pg/mL", "ln(cells)", "IU",       "IU*day/mL",     "day"};
+    "IU",        "IU", "IU",        "IU/mL",    "% body weight", "-",      "-",
+    "-",         "-",  "cells/uL",  "cells/uL", "cells/uL",      "10^9/L", "pg/mL",
+    "ln(cells)", "IU", "IU*day/mL", "day",      "cells/uL"};
+
+/// All NK cells of the body pool, cells/µL: the resting (or only) pool N and the IL-2-dependent Nb.
+[[nodiscard]] inline double nk_cells(std::span<const double> y) {
+  return y[kN] + y[kNb];
+}
 
 /// How the PK is computed.
 enum class PkMode {
@@ -158,6 +166,9 @@ class Il2Model {
     double platelet_production = 0.0;
   };
   [[nodiscard]] TimeTerms time_terms(double t) const;
+  /// dN/dt and dNb/dt into dy at reconstitution source sN and concentration C, under the NK form
+  /// of the structure ([model] nk; model/structure.hpp).
+  void nk_derivatives(double sN, double C, std::span<const double> y, std::span<double> dy) const;
 
   IndividualParameters p_;
 };

@@ -230,6 +230,14 @@ constexpr std::array<ParamSpec, kParamCount> kTable{{
    "maximal per-cell tumour kill; read only under [model] kill = \"saturating\"",
    "assumption: 3.5 x r_nhl, so that the kill can exceed tumour growth; the posterior of the "
    "saturating variant (calibration/posterior-saturating) is its calibration"},
+  {kDNb, "dNb", "1/day", 0.3, 0.0, 0.0, 10.0, kNone,
+   "extra death rate of IL-2-dependent NK cells without IL-2 (total dN + dNb); read only under "
+   "[model] nk = \"il2_dependent\"",
+   "assumption: expanded NK back near baseline about 2 weeks after a 6-day CIV (J Hematother 1995)"},
+  {kEC50Nb, "EC50Nb", "IU/mL", 2.5, 0.0, 0.01, 100.0, kNone,
+   "IL-2 for half-maximal survival and high-affinity expansion of IL-2-dependent NK cells; read "
+   "only under [model] nk = \"il2_dependent\"",
+   "alpha-beta-gamma Kd ~ 10 pM ~ 2.5 IU/mL (as EC50D)"},
 }};
 // clang-format on
 

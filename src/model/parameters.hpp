@@ -130,6 +130,8 @@ enum class ParamId : std::size_t {
   // earlier rows keep theirs.
   kKDOff,
   kKillMax,  ///< read only by [model] kill = "saturating" (model/structure.hpp)
+  kDNb,      ///< read only by [model] nk = "il2_dependent"
+  kEC50Nb,   ///< read only by [model] nk = "il2_dependent"
   kCount
 };
 

@@ -85,6 +85,9 @@ IndividualParameters resolve(const ParameterSet& pop, const Covariates& cov, Dis
   p.EC50D = v(kEC50D);
   p.kD = v(kKD);
   p.kD_off = v(kKDOff);
+  p.nk_il2_dependent = structure.nk == NkForm::kIl2Dependent;
+  p.dNb = p.nk_il2_dependent ? v(kDNb) : 0.0;
+  p.EC50Nb = p.nk_il2_dependent ? v(kEC50Nb) : 0.0;
   p.sE_inf = v(kSEinf);
   p.dE = v(kDE);
   p.tauE = transplant == Transplant::kAllogeneic ? v(kTauEAllo) : v(kTauE);

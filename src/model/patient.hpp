@@ -41,6 +41,10 @@ struct IndividualParameters {
   double V1, V2, Q, CL_lin, CLcell0, Eref, KC, ka_sc, F_sc;
   // Immune
   double N0, E0, sN_inf, dN, tauN, pN, EC50pN, asN, EC50D, kD, kD_off;
+  /// [model] nk = "il2_dependent": the IL-2-dependent NK pool Nb exists (Il2Model::rhs), with its
+  /// extra death rate dNb without IL-2 and its survival EC50Nb. Under "single_pool" Nb stays 0.
+  bool nk_il2_dependent;
+  double dNb, EC50Nb;
   double sE_inf, dE, tauE, pE, EC50pE, Amax, EC50a, ka, kmarg, fmE, kret, EC50m, dK, kK;
   // Toxicity and biomarkers
   double ke0, kW, Wmax, EC50W, gW, W_hyp, EC50_fever;

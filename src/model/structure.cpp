@@ -18,7 +18,21 @@ std::span<const StructureSwitch> structure_switches() {
          "less and less and the kill never exceeds kill_max",
          {ParamId::kKillMax}}},
        [](const Structure& s) { return static_cast<int>(s.kill); },
-       [](Structure& s, int k) { s.kill = static_cast<KillForm>(k); }}};
+       [](Structure& s, int k) { s.kill = static_cast<KillForm>(k); }},
+      {"nk",
+       "how NK cells respond to IL-2 and contract after it stops",
+       {{"single_pool",
+         "one NK pool N: the high-affinity drive's extra production and the proliferation on IL-2 "
+         "add cells that die at dN like any other (model.md §2; v1)",
+         {}},
+        {"il2_dependent",
+         "a resting pool N (reconstitution only) and an IL-2-dependent pool Nb (CD56bright and "
+         "IL-2-expanded cells): the high-affinity drive's extra production, gated by IL-2 at "
+         "EC50Nb, and all proliferation on IL-2 enter Nb, which dies at dN + dNb·(1 − H(C; "
+         "EC50Nb)), so the expansion contracts within days of the last IL-2",
+         {ParamId::kDNb, ParamId::kEC50Nb}}},
+       [](const Structure& s) { return static_cast<int>(s.nk); },
+       [](Structure& s, int k) { s.nk = static_cast<NkForm>(k); }}};
   return rows;
 }
 

@@ -23,9 +23,16 @@ enum class KillForm {
   kSaturating   ///< kill = Z / (1 + Z / kill_max): Michaelis–Menten in Z, at most kill_max
 };
 
+/// How NK cells respond to IL-2 and contract after it (docs/model.md "IL-2-dependent NK survival").
+enum class NkForm {
+  kSinglePool,   ///< one NK pool: IL-2's extra production and proliferation make long-lived cells
+  kIl2Dependent  ///< a resting pool and an IL-2-dependent pool that dies fast without IL-2
+};
+
 /// Every structural switch's current form. The default is the v1 model of model.md.
 struct Structure {
   KillForm kill = KillForm::kMassAction;
+  NkForm nk = NkForm::kSinglePool;
   bool operator==(const Structure&) const = default;
 };
 

@@ -36,6 +36,7 @@ std::vector<double> absolute_tolerances() {
   atol[model::kCe] = 1e-6;
   atol[model::kW] = 1e-6;
   atol[model::kN] = 1e-6;
+  atol[model::kNb] = 1e-6;
   atol[model::kE] = 1e-6;
   atol[model::kK] = 1e-6;
   atol[model::kP] = 1e-6;

@@ -30,7 +30,7 @@ const std::vector<TrajectoryColumn>& trajectory_columns() {
       {"IL2_eliminated", "IU", "cumulative IL-2 eliminated"},
       {"AUC", "IU*day/mL", "cumulative area under the IL-2 concentration curve"},
       {"CL_total", "mL/min", "total IL-2 clearance (linear + cell-mediated)"},
-      {"NK_blood", "cells/uL", "blood NK count (N x BN)"},
+      {"NK_blood", "cells/uL", "blood NK count ((N + Nb) x BN)"},
       {"CD8_blood", "cells/uL", "blood CD8 count (E x BE)"},
       {"lymph_blood", "cells/uL", "blood lymphocytes (NK + CD8 + other)"},
       {"K562_lysis_40", "%", "K562 specific lysis at 40:1"},
@@ -47,6 +47,9 @@ const std::vector<TrajectoryColumn>& trajectory_columns() {
       {"platelets", "10^9/L", "platelets as measured"},
       {"weight_gain", "% body weight", "weight gain"},
       {"MRD_positive", "0/1", "MRD assay positive (L >= L_MRD)"},
+      {"Nb", "cells/uL",
+       "IL-2-dependent NK pool ([model] nk = \"il2_dependent\"; N is then the resting pool; 0 "
+       "under \"single_pool\")"},
   };
   return columns;
 }
@@ -91,8 +94,9 @@ Observer TrajectoryRecorder::observer() {
                           o.sIL2Ra,
                           o.platelets,
                           o.weight_gain,
-                          o.mrd_positive ? 1.0 : 0.0};
-    static_assert(std::size(row) == 37);
+                          o.mrd_positive ? 1.0 : 0.0,
+                          y[model::kNb]};
+    static_assert(std::size(row) == 38);
     IL2SIM_ASSERT(std::size(row) == trajectory_columns().size(),
                   "trajectory row matches its columns");
     values_.insert(values_.end(), std::begin(row), std::end(row));

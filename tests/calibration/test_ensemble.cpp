@@ -232,7 +232,7 @@ TEST(EnsembleErrors, StructuralVariantRefusals) {
       "table of [model] switches, e.g. model = { kill = \"saturating\" })");
   EXPECT_EQ(error_of(head + "[[sets]]\nmodel = { kil = \"saturating\" }\nkN = 2e-5\n"),
             "posterior.toml:4:17: sets[0].model.kil: unknown key; did you mean 'kill'? (allowed: "
-            "kill)");
+            "kill, nk)");
 }
 
 }  // namespace il2sim::calibration

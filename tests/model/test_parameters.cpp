@@ -139,22 +139,86 @@ TEST(Il2Model, SaturatingKillIsMichaelisMentenInTheMassActionKill) {
   EXPECT_NEAR(Il2Model(wide).kill_rate(60.0, y, 1e6, u), z, z * 0.1 / 10.0);
 }
 
-// The switch table: kill_max is read only by kill = "saturating"; every other parameter by both.
-TEST(Structure, OnlyTheSaturatingKillReadsKillMax) {
-  const Structure mass{}, sat{KillForm::kSaturating};
-  EXPECT_FALSE(uses_parameter(mass, ParamId::kKillMax));
+// The switch table: kill_max is read only by kill = "saturating", dNb and EC50Nb only by
+// nk = "il2_dependent"; every other parameter by every structure.
+TEST(Structure, EachFormReadsOnlyItsOwnParameters) {
+  const Structure v1{}, sat{KillForm::kSaturating};
+  const Structure two_pool{KillForm::kMassAction, NkForm::kIl2Dependent};
+  EXPECT_FALSE(uses_parameter(v1, ParamId::kKillMax));
   EXPECT_TRUE(uses_parameter(sat, ParamId::kKillMax));
+  for (const auto id : {ParamId::kDNb, ParamId::kEC50Nb}) {
+    EXPECT_FALSE(uses_parameter(v1, id));
+    EXPECT_FALSE(uses_parameter(sat, id));
+    EXPECT_TRUE(uses_parameter(two_pool, id));
+    EXPECT_EQ(form_reading(id), "nk = \"il2_dependent\"");
+  }
   for (const auto& p : parameter_table()) {
-    if (p.id == ParamId::kKillMax) continue;
-    EXPECT_TRUE(uses_parameter(mass, p.id) && uses_parameter(sat, p.id)) << p.name;
+    if (p.id == ParamId::kKillMax || p.id == ParamId::kDNb || p.id == ParamId::kEC50Nb) continue;
+    EXPECT_TRUE(uses_parameter(v1, p.id) && uses_parameter(sat, p.id) &&
+                uses_parameter(two_pool, p.id))
+        << p.name;
   }
   EXPECT_EQ(form_reading(ParamId::kKillMax), "kill = \"saturating\"");
   EXPECT_EQ(set_reading(ParamId::kKillMax), "model.kill=saturating");
+  EXPECT_EQ(set_reading(ParamId::kDNb), "model.nk=il2_dependent");
   EXPECT_EQ(form_reading(ParamId::kKN), "");
-  EXPECT_EQ(describe(sat), "kill = \"saturating\"");
+  EXPECT_EQ(describe(sat), "kill = \"saturating\", nk = \"single_pool\"");
   ASSERT_NE(find_switch("kill"), nullptr);
   EXPECT_EQ(find_form(*find_switch("kill"), "saturating"), 1);
   EXPECT_FALSE(find_form(*find_switch("kill"), "linear").has_value());
+  ASSERT_NE(find_switch("nk"), nullptr);
+  EXPECT_EQ(find_form(*find_switch("nk"), "il2_dependent"), 1);
+}
+
+// The NK forms' right-hand sides (docs/model.md "IL-2-dependent NK survival"), against their
+// closed forms at states set by hand. nk = "single_pool" is model.md §2's
+// dN/dt = sN·(1 + asN·D) + (pN·H(C;EC50pN) − dN)·N with Nb held at 0; nk = "il2_dependent" feeds
+// the resting pool by reconstitution only, dN/dt = sN − dN·N, and the IL-2-dependent pool by the
+// drive (gated by H(C;EC50Nb)) and by the proliferation of all NK cells:
+// dNb/dt = sN·asN·D·H(C;EC50Nb) + pN·H(C;EC50pN)·(N + Nb) − (dN + dNb·(1 − H(C;EC50Nb)))·Nb.
+TEST(Il2Model, NkFormsFollowTheirEquations) {
+  ParameterSet pop;
+  pop.set(ParamId::kDNb, 0.3);
+  pop.set(ParamId::kEC50Nb, 2.0);
+  const auto v1 = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas(),
+                          Structure{});
+  const auto v2 = resolve(pop, Covariates{}, Disease::kNhl, Transplant::kAutologous, typical_etas(),
+                          Structure{KillForm::kMassAction, NkForm::kIl2Dependent});
+  EXPECT_FALSE(v1.nk_il2_dependent);
+  EXPECT_TRUE(v2.nk_il2_dependent);
+  const double t = 1000.0;  // sN = sN_inf·(1 − e^(−t/tauN)) = sN_inf to double precision
+  const double sN = v1.sN_inf * (1.0 - std::exp(-t / v1.tauN));
+  ModelInputs u;
+  u.tumour_ode = false;
+  auto y = Il2Model(v1).initial_state(0.0);
+  y[kN] = 300.0;
+  y[kNb] = 0.0;
+  y[kD] = 0.4;
+  const double C = 2.0;  // = EC50Nb: H(C;EC50Nb) = 1/2
+  y[kA1] = C * v1.V1;
+  std::array<double, kStateCount> dy{};
+  Il2Model(v1).rhs(t, y, dy, u);
+  const double prolif = v1.pN * C / (v1.EC50pN + C);
+  EXPECT_NEAR(dy[kN], sN * (1.0 + v1.asN * 0.4) + (prolif - v1.dN) * 300.0, 1e-9);
+  EXPECT_EQ(dy[kNb], 0.0);
+  y[kNb] = 500.0;
+  Il2Model(v2).rhs(t, y, dy, u);
+  EXPECT_NEAR(dy[kN], sN - v2.dN * 300.0, 1e-9);
+  EXPECT_NEAR(dy[kNb], sN * v2.asN * 0.4 * 0.5 + prolif * 800.0 - (v2.dN + 0.3 * 0.5) * 500.0,
+              1e-9);
+  // Without IL-2 neither the drive nor proliferation adds cells: Nb decays at dN + dNb.
+  y[kA1] = 0.0;
+  y[kA2] = 0.0;
+  Il2Model(v2).rhs(t, y, dy, u);
+  EXPECT_NEAR(dy[kNb], -(v2.dN + 0.3) * 500.0, 1e-9);
+  // Every NK count reads N + Nb: the blood count, the cells that clear IL-2, the kill.
+  const auto o = observe(Il2Model(v2), u, y);
+  EXPECT_NEAR(o.NK_blood, 800.0 * y[kBN], 1e-9);
+  auto y1 = y;
+  y1[kN] = 800.0;
+  y1[kNb] = 0.0;
+  EXPECT_EQ(Il2Model(v2).clearance(10.0, y), Il2Model(v2).clearance(10.0, y1));
+  EXPECT_EQ(Il2Model(v2).kill_rate(t, y, 1e3, u), Il2Model(v2).kill_rate(t, y1, 1e3, u));
 }
 
 }  // namespace il2sim::model
