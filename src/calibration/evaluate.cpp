@@ -33,9 +33,10 @@ struct Observation {
   double x = kNaN;  ///< value (fractions: 0 or 1)
   double t = 0.0;   ///< km_at: time
   bool event = false;
+  double w = 1.0;  ///< per-event statistics: the patient's number of events (x: of them fatal)
 };
 
-enum class Aggregate { kFraction, kMean, kQuantile, kKaplanMeier, kSingle };
+enum class Aggregate { kFraction, kMean, kQuantile, kKaplanMeier, kRatio, kSingle };
 
 /// How a statistic aggregates over virtual patients. A cohort statistic's aggregate follows its
 /// scale (targets.hpp, statistic_scale): proportions by fraction or Kaplan–Meier, rates by mean,
@@ -45,7 +46,8 @@ Aggregate aggregate_of(const StatisticSpec& s, ExperimentKind kind) {
   if (kind == ExperimentKind::kPopulation) return Aggregate::kQuantile;
   switch (statistic_scale(s.name)) {
     case StatisticScale::kProportion:
-      return s.name == "km_at" ? Aggregate::kKaplanMeier : Aggregate::kFraction;
+      if (s.name == "km_at") return Aggregate::kKaplanMeier;
+      return s.name == "toxic_deaths_per_grade4_event" ? Aggregate::kRatio : Aggregate::kFraction;
     case StatisticScale::kRate:
       return Aggregate::kMean;
     case StatisticScale::kOther:
@@ -208,12 +210,16 @@ clinic::NotTreatedReason cause_of(const std::string& cause) {
   return clinic::NotTreatedReason::kNone;
 }
 
+double grade4_events(const clinic::PatientRecord& r) {
+  return static_cast<double>(
+      std::count_if(r.adverse_events.begin(), r.adverse_events.end(),
+                    [](const clinic::AdverseEvent& e) { return e.grade >= 4; }));
+}
+
 Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord& r) {
   Observation o;
   const bool treated_only = s.population.empty()
-                                ? s.name != "fraction_not_treated" && s.name != "km_at" &&
-                                      s.name != "median_relapse_months_among_relapsed" &&
-                                      s.name != "fraction_relapses_by"
+                                ? find_statistic(s.name)->population == DefaultPopulation::kTreated
                                 : s.population == "treated";
   if (treated_only && !r.treated) return o;
   const auto flag = [&](bool b) {
@@ -239,9 +245,13 @@ Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord
     flag(r.death_cause == clinic::DeathCause::kToxic);
   } else if (s.name == "grade4_events_per_patient") {
     o.included = true;
-    o.x = static_cast<double>(
-        std::count_if(r.adverse_events.begin(), r.adverse_events.end(),
-                      [](const clinic::AdverseEvent& e) { return e.grade >= 4; }));
+    o.x = grade4_events(r);
+  } else if (s.name == "toxic_deaths_per_grade4_event") {
+    // Toxic death happens only at the onset of a grade-4 episode (clinic/patient.cpp): of this
+    // patient's w episodes, x (0 or 1) was fatal. Patients without one carry no information.
+    o.w = grade4_events(r);
+    o.included = o.w > 0.0;
+    o.x = r.death_cause == clinic::DeathCause::kToxic ? 1.0 : 0.0;
   } else if (s.name == "fraction_gvhd") {
     flag(s.kind == "acute" ? r.agvhd_day.has_value() : r.cgvhd_day.has_value());
   } else if (s.name == "median_start_day") {
@@ -270,6 +280,11 @@ Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord
     flag(!(r.relapse_day && *r.relapse_day <= s.day) && !(r.death_day && *r.death_day <= s.day));
   } else if (s.name == "fraction_relapsed_by") {
     flag(r.relapse_day && *r.relapse_day <= s.day);
+  } else if (s.name == "fraction_alive_after_relapse") {
+    flag(r.relapse_day && *r.relapse_day <= s.day && !(r.death_day && *r.death_day <= s.day));
+  } else if (s.name == "fraction_nrm_by") {
+    flag(r.death_day && *r.death_day <= s.day &&
+         !(r.relapse_day && *r.relapse_day <= *r.death_day));
   }
   if (o.included && s.name != "km_at" && std::isnan(o.x)) o.included = false;
   return o;
@@ -302,6 +317,24 @@ Summary summarize(Aggregate a, const StatisticSpec& s, std::vector<Observation> 
       out.lo = w.lower;
       out.hi = w.upper;
       out.se = (w.upper - w.lower) / (2.0 * kZ);
+      break;
+    }
+    case Aggregate::kRatio: {
+      // Σx / Σw over patients (events pooled), with the ratio estimator's delta-method variance
+      // Σ(x − R·w)² / (n·(n − 1)·w̄²) (Cochran, Sampling Techniques, 3rd ed., §6.4): the events of
+      // one patient are not independent.
+      double sx = 0, sw = 0;
+      for (const auto& o : obs) {
+        sx += o.x;
+        sw += o.w;
+      }
+      out.value = sx / sw;
+      double ss = 0;
+      for (const auto& o : obs) ss += (o.x - out.value * o.w) * (o.x - out.value * o.w);
+      const double wbar = sw / n;
+      out.se = n > 1 ? std::sqrt(ss / (n * (n - 1.0))) / wbar : 0.0;
+      out.lo = std::clamp(out.value - kZ * out.se, 0.0, 1.0);
+      out.hi = std::clamp(out.value + kZ * out.se, 0.0, 1.0);
       break;
     }
     case Aggregate::kMean: {

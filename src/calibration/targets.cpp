@@ -202,7 +202,8 @@ Evidence read_evidence(const Reader& r, const toml::table& t, const std::string&
     if (scale != StatisticScale::kProportion || !plain) {
       r.fail(t.get("successes"), path + ".successes",
              fmt::format("counts for the statistic '{}'", g.statistic.name),
-             "successes/trials for a proportion statistic (fraction_*, km_at) with scale 1");
+             "successes/trials for a proportion statistic (fraction_*, km_at, "
+             "toxic_deaths_per_grade4_event) with scale 1");
     }
     return {scale, static_cast<double>(*g.successes) / *g.trials, static_cast<double>(*g.trials)};
   }
@@ -212,7 +213,8 @@ Evidence read_evidence(const Reader& r, const toml::table& t, const std::string&
   if (e == nullptr) r.fail(node, key, "expected a table", "{ successes, trials } etc.");
   if (!plain) {
     r.fail(node, key, fmt::format("evidence for the statistic '{}'", g.statistic.name),
-           "a proportion statistic (fraction_*, km_at) or grade4_events_per_patient, scale 1");
+           "a proportion statistic (fraction_*, km_at, toxic_deaths_per_grade4_event) or "
+           "grade4_events_per_patient, scale 1");
   }
   const bool rate = scale == StatisticScale::kRate;
   const std::string allowed = rate ? "{ events = E, patients = N } (events >= 0, patients > 0)"
@@ -241,37 +243,24 @@ Evidence read_evidence(const Reader& r, const toml::table& t, const std::string&
   return {scale, p, n};
 }
 
-Target read_target(const Reader& r, const toml::table& t, std::size_t index, const TargetSet& set) {
-  const std::string path = fmt::format("targets[{}]", index);
-  r.check_keys(t, path,
-               {"id",      "description", "source",     "experiment", "statistic", "target",
-                "lower",   "upper",       "weight",     "successes",  "trials",    "informational",
-                "unit",    "column",      "paramcd",    "term",       "endpoint",  "cause",
-                "kind",    "parameter",   "population", "aggregate",  "p",         "day",
-                "ref_day", "from",        "to",         "near",       "et_ratio",  "scale",
-                "grade",   "complement",  "unmet_note", "evidence"});
-  Target g;
-  g.line = Reader::line_of(t);
-  g.id = r.string(t, path, "id", "", true);
-  g.description = r.string(t, path, "description", "", true);
-  g.source = r.string(t, path, "source", "", true);
-  g.unit = r.string(t, path, "unit", "");
-  g.unmet_note = r.string(t, path, "unmet_note", "");
-  g.experiment = r.string(t, path, "experiment", "", true);
-  const auto* experiment_node = t.get("experiment");
-  if (set.experiments.count(g.experiment) == 0) {
-    std::vector<std::string_view> names;
-    for (const auto& [k, v] : set.experiments) names.push_back(k);
-    const auto suggestion = core::closest_name(g.experiment, names);
-    r.fail(experiment_node, path + ".experiment",
-           suggestion.empty() ? fmt::format("unknown experiment '{}'", g.experiment)
-                              : fmt::format("unknown experiment '{}'; did you mean '{}'?",
-                                            g.experiment, suggestion));
-  }
-  auto& s = g.statistic;
+/// The setting `key` of a statistic (StatisticInfo::needs), as read.
+const std::string& setting(const StatisticSpec& s, std::string_view key) {
+  if (key == "column") return s.column;
+  if (key == "paramcd") return s.paramcd;
+  if (key == "term") return s.term;
+  if (key == "endpoint") return s.endpoint;
+  if (key == "cause") return s.cause;
+  if (key == "kind") return s.kind;
+  return s.parameter;
+}
+
+/// The name of a target's statistic, refused unless it is one of statistic_table()'s.
+const StatisticInfo& read_statistic_name(const Reader& r, const toml::table& t,
+                                         const std::string& path, StatisticSpec& s) {
   s.name = r.string(t, path, "statistic", "", true);
-  const auto& names = statistic_names();
-  if (std::find(names.begin(), names.end(), s.name) == names.end()) {
+  const auto* info = find_statistic(s.name);
+  if (info == nullptr) {
+    const auto& names = statistic_names();
     std::string all;
     for (const auto n : names) all += (all.empty() ? "" : ", ") + std::string(n);
     const auto suggestion = core::closest_name(s.name, names);
@@ -281,6 +270,41 @@ Target read_target(const Reader& r, const toml::table& t, std::size_t index, con
                : fmt::format("unknown statistic '{}'; did you mean '{}'?", s.name, suggestion),
            all);
   }
+  return *info;
+}
+
+/// Refuses a statistic on an experiment it cannot read, or without the setting it needs, or
+/// evaluated past the experiment's follow-up where it needs every patient followed.
+void check_statistic(const Reader& r, const toml::table& t, const std::string& path,
+                     const StatisticInfo& info, const StatisticSpec& s, const Experiment& e) {
+  const bool cohort = e.kind == ExperimentKind::kCohort;
+  if ((info.reads == StatisticReads::kTrajectory || info.reads == StatisticReads::kBolus) &&
+      cohort) {
+    r.fail(t.get("experiment"), path + ".experiment",
+           fmt::format("statistic '{}' needs a typical or population experiment", s.name));
+  }
+  if (info.reads == StatisticReads::kCohort && !cohort) {
+    r.fail(t.get("experiment"), path + ".experiment",
+           fmt::format("statistic '{}' needs a cohort experiment", s.name));
+  }
+  if (!info.needs.empty() && setting(s, info.needs).empty()) {
+    r.fail(&t, path + "." + std::string(info.needs),
+           fmt::format("statistic '{}' needs it", s.name));
+  }
+  if (info.needs_follow_up && !(s.day > 0.0 && s.day <= e.days)) {
+    r.fail(t.get("day"), path + ".day",
+           fmt::format("{:g} for the statistic '{}', which counts every patient followed to it",
+                       s.day, s.name),
+           fmt::format("(0, {:g}], the experiment's days", e.days));
+  }
+}
+
+/// A target's statistic and its settings (targets.hpp, StatisticSpec), checked against its row of
+/// statistic_table() and its experiment.
+StatisticSpec read_statistic(const Reader& r, const toml::table& t, const std::string& path,
+                             const Experiment& experiment) {
+  StatisticSpec s;
+  const auto& info = read_statistic_name(r, t, path, s);
   s.column = r.string(t, path, "column", "");
   s.paramcd = r.string(t, path, "paramcd", "");
   s.term = r.string(t, path, "term", "");
@@ -317,37 +341,46 @@ Target read_target(const Reader& r, const toml::table& t, std::size_t index, con
     r.fail(t.get("parameter"), path + ".parameter",
            fmt::format("unknown parameter '{}'", s.parameter));
   }
-  const auto needs = [&](const std::string& value, std::string_view key) {
-    if (value.empty())
-      r.fail(&t, path + "." + std::string(key), fmt::format("statistic '{}' needs it", s.name));
-  };
-  const auto kind = set.experiments.at(g.experiment).kind;
-  const bool trajectory_statistic = s.name == "value_at" || s.name == "fold" ||
-                                    s.name == "max_over" || s.name == "min_fall" ||
-                                    s.name == "peak_day" || s.name == "return_day";
-  if (trajectory_statistic || s.name == "half_life_alpha" || s.name == "half_life_beta") {
-    if (kind == ExperimentKind::kCohort) {
-      r.fail(experiment_node, path + ".experiment",
-             fmt::format("statistic '{}' needs a typical or population experiment", s.name));
-    }
-    if (trajectory_statistic) needs(s.column, "column");
-  } else if (s.name != "doubling_time" && kind != ExperimentKind::kCohort) {
-    r.fail(experiment_node, path + ".experiment",
-           fmt::format("statistic '{}' needs a cohort experiment", s.name));
-  }
-  if (s.name == "median_lab_fold") needs(s.paramcd, "paramcd");
-  if (s.name == "fraction_with_grade") needs(s.term, "term");
-  if (s.name == "km_at") needs(s.endpoint, "endpoint");
+  check_statistic(r, t, path, info, s, experiment);
   if (s.name == "fraction_not_treated") {
-    needs(s.cause, "cause");
     constexpr std::array<std::string_view, 6> kCauses{
         "any", "refusal", "death", "relapse", "no_platelet_recovery", "other"};
-    if (!s.cause.empty() && std::find(kCauses.begin(), kCauses.end(), s.cause) == kCauses.end()) {
+    if (std::find(kCauses.begin(), kCauses.end(), s.cause) == kCauses.end()) {
       r.fail(t.get("cause"), path + ".cause", fmt::format("unknown cause '{}'", s.cause),
              "any, refusal, death, relapse, no_platelet_recovery, other");
     }
   }
-  if (s.name == "fraction_gvhd") needs(s.kind, "kind");
+  return s;
+}
+
+Target read_target(const Reader& r, const toml::table& t, std::size_t index, const TargetSet& set) {
+  const std::string path = fmt::format("targets[{}]", index);
+  r.check_keys(t, path,
+               {"id",      "description", "source",     "experiment", "statistic", "target",
+                "lower",   "upper",       "weight",     "successes",  "trials",    "informational",
+                "unit",    "column",      "paramcd",    "term",       "endpoint",  "cause",
+                "kind",    "parameter",   "population", "aggregate",  "p",         "day",
+                "ref_day", "from",        "to",         "near",       "et_ratio",  "scale",
+                "grade",   "complement",  "unmet_note", "evidence"});
+  Target g;
+  g.line = Reader::line_of(t);
+  g.id = r.string(t, path, "id", "", true);
+  g.description = r.string(t, path, "description", "", true);
+  g.source = r.string(t, path, "source", "", true);
+  g.unit = r.string(t, path, "unit", "");
+  g.unmet_note = r.string(t, path, "unmet_note", "");
+  g.experiment = r.string(t, path, "experiment", "", true);
+  const auto* experiment_node = t.get("experiment");
+  if (set.experiments.count(g.experiment) == 0) {
+    std::vector<std::string_view> names;
+    for (const auto& [k, v] : set.experiments) names.push_back(k);
+    const auto suggestion = core::closest_name(g.experiment, names);
+    r.fail(experiment_node, path + ".experiment",
+           suggestion.empty() ? fmt::format("unknown experiment '{}'", g.experiment)
+                              : fmt::format("unknown experiment '{}'; did you mean '{}'?",
+                                            g.experiment, suggestion));
+  }
+  g.statistic = read_statistic(r, t, path, set.experiments.at(g.experiment));
 
   g.target = r.number(t, path, "target", 0.0, true);
   g.weight = r.number(t, path, "weight", 1.0);
@@ -398,35 +431,17 @@ std::string_view to_string(ExperimentKind kind) {
 }
 
 const std::vector<std::string_view>& statistic_names() {
-  static const std::vector<std::string_view> names{
-      // typical or population trajectories
-      "value_at", "fold", "max_over", "min_fall", "peak_day", "return_day", "half_life_alpha",
-      "half_life_beta",
-      // clinic cohorts
-      "median_lab_fold", "fraction_completed_induction", "fraction_with_grade", "fraction_dlt",
-      "fraction_toxic_death", "grade4_events_per_patient", "fraction_gvhd", "median_start_day",
-      "fraction_not_treated", "km_at", "median_relapse_months_among_relapsed",
-      "fraction_relapses_by", "fraction_alive_in_cr", "fraction_relapsed_by",
-      // parameters
-      "doubling_time"};
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& s : statistic_table()) v.push_back(s.name);
+    return v;
+  }();
   return names;
 }
 
 StatisticScale statistic_scale(std::string_view statistic) {
-  static const std::vector<std::string_view> proportions{"fraction_completed_induction",
-                                                         "fraction_with_grade",
-                                                         "fraction_dlt",
-                                                         "fraction_toxic_death",
-                                                         "fraction_gvhd",
-                                                         "fraction_not_treated",
-                                                         "km_at",
-                                                         "fraction_relapses_by",
-                                                         "fraction_alive_in_cr",
-                                                         "fraction_relapsed_by"};
-  if (std::find(proportions.begin(), proportions.end(), statistic) != proportions.end())
-    return StatisticScale::kProportion;
-  if (statistic == "grade4_events_per_patient") return StatisticScale::kRate;
-  return StatisticScale::kOther;
+  const auto* info = find_statistic(statistic);
+  return info == nullptr ? StatisticScale::kOther : info->scale;
 }
 
 Interval wilson_interval(int successes, int trials) {
@@ -436,7 +451,10 @@ Interval wilson_interval(int successes, int trials) {
   const double denom = 1.0 + z * z / n;
   const double centre = (p + z * z / (2.0 * n)) / denom;
   const double half = z * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denom;
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At 0 or N successes centre and half are equal in exact arithmetic (the bound is 0 or 1), but
+  // not always in floating point.
+  return {successes == 0 ? 0.0 : std::max(0.0, centre - half),
+          successes == trials ? 1.0 : std::min(1.0, centre + half)};
 }
 
 TargetSet parse_targets(std::string_view toml_text, const std::string& origin) {

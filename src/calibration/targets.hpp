@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "calibration/statistics.hpp"
 #include "dosing/regimen.hpp"
 
 namespace il2sim::calibration {
@@ -62,12 +63,7 @@ struct StatisticSpec {
   bool complement = false;  ///< km_at: 1 − S(day) (cumulative incidence of the endpoint)
 };
 
-/// What a statistic's value is, which decides the evidence a target of it can carry.
-enum class StatisticScale {
-  kProportion,  ///< a fraction of patients or a Kaplan–Meier probability, in [0, 1]
-  kRate,        ///< events per patient (Poisson)
-  kOther        ///< a concentration, fold, day, median…: a range only
-};
+/// The scale of a statistic (statistics.hpp's table); kOther for a name that is not a statistic.
 [[nodiscard]] StatisticScale statistic_scale(std::string_view statistic);
 
 /// The source's data behind a target, as `calibrate --likelihood binomial` reads them
@@ -110,7 +106,7 @@ struct TargetSet {
   std::string text;    ///< the TOML text it was read from
 };
 
-/// The statistics this build implements.
+/// The names of the statistics this build implements (statistics.hpp's table, in its order).
 [[nodiscard]] const std::vector<std::string_view>& statistic_names();
 
 /// Wilson score interval for `successes` of `trials` at 95 % (z = 1.959964).

@@ -20,8 +20,8 @@ const std::vector<std::string> kRows{"PK1", "PK2", "PK3", "PK4", "PK5", "PK6", "
                                      "IM4", "IM5", "IM6", "IM7", "IM8", "TX1", "TX2", "TX3", "TX4",
                                      "TX5", "TX6", "TX7", "TX8", "TX9", "GV1", "ST1", "ST2", "ST3",
                                      "DZ1", "DZ2", "DZ3", "DZ4", "DZ5", "DZ6", "DZ7", "DZ8",
-                                     // section "v2" (DZ11 and DZ12: docs/model.md "Calibration")
-                                     "DZ9", "DZ10", "DZ13"};
+                                     // section "v2"
+                                     "DZ9", "DZ10", "DZ11", "DZ12", "DZ13"};
 
 bool belongs_to(const std::string& id, const std::string& row) {
   return id == row || id.rfind(row + "_", 0) == 0;
@@ -55,7 +55,8 @@ TEST(Targets, OnlyDz8AndTheV2ControlArmTargetsAreInformational) {
   // DZ8 has no range in the table ("–"); the v2 control-arm targets are reported, not counted,
   // until model v2 is refitted to them (docs/model.md "Calibration").
   for (const auto& t : builtin_targets().targets) {
-    const bool v2 = t.id == "DZ9" || t.id.rfind("DZ10_", 0) == 0 || t.id.rfind("DZ13_", 0) == 0;
+    const bool v2 = t.id == "DZ9" || t.id.rfind("DZ10_", 0) == 0 || t.id == "DZ11" ||
+                    t.id == "DZ12" || t.id.rfind("DZ13_", 0) == 0 || t.id == "TX5_grade4";
     EXPECT_EQ(t.informational, t.id == "DZ8" || v2) << t.id;
   }
 }
@@ -208,6 +209,12 @@ TEST(Targets, ShippedEvidence) {
   check("DZ4", StatisticScale::kProportion, 0.68, 39.0);
   check("TX6", StatisticScale::kRate, 14.0 / 97.0, 97.0);
   check("TX2", StatisticScale::kProportion, 42.0 / 52.0, 52.0);
+  // TX5 pooled (calibration-targets.md v2): S9438's 0 deaths among 14 grade-4 events. The range of
+  // 0/14 is the Wilson interval from exactly 0: (0, z²/(N + z²)) = (0, 0.2153).
+  check("TX5_grade4", StatisticScale::kProportion, 0.0, 14.0);
+  constexpr double z2 = 1.959963984540054 * 1.959963984540054;
+  EXPECT_EQ(target(set, "TX5_grade4").lower, 0.0);
+  EXPECT_NEAR(target(set, "TX5_grade4").upper, z2 / (14.0 + z2), 1e-15);
   EXPECT_EQ(target(set, "PK1").evidence.scale, StatisticScale::kOther);
   EXPECT_EQ(target(set, "DZ1_median").evidence.scale, StatisticScale::kOther);
   // Every evidence estimate lies in its target's range.

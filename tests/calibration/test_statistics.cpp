@@ -1,0 +1,137 @@
+// The statistics vocabulary as one table (src/calibration/statistics.hpp): the names, scales and
+// checks the targets reader derives from it, and the two statistics of calibration-targets.md v2's
+// DZ11 and DZ12 against the Kaplan–Meier estimates they must equal when nobody is censored.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "calibration/evaluate.hpp"
+#include "calibration/statistics.hpp"
+#include "calibration/targets.hpp"
+#include "core/error.hpp"
+
+namespace il2sim::calibration {
+namespace {
+
+TEST(Statistics, TheTableIsTheVocabulary) {
+  std::set<std::string_view> names;
+  for (const auto& s : statistic_table()) {
+    EXPECT_TRUE(names.insert(s.name).second) << "duplicate " << s.name;
+    EXPECT_FALSE(s.meaning.empty()) << s.name;
+    EXPECT_EQ(find_statistic(s.name), &s);
+    EXPECT_EQ(statistic_scale(s.name), s.scale);
+    // Only cohort statistics count patients; only they can need follow-up to their day.
+    EXPECT_EQ(s.reads == StatisticReads::kCohort, s.population != DefaultPopulation::kNotCohort)
+        << s.name;
+    if (s.needs_follow_up) {
+      EXPECT_EQ(s.reads, StatisticReads::kCohort) << s.name;
+    }
+  }
+  EXPECT_EQ(statistic_names().size(), names.size());
+  EXPECT_EQ(find_statistic("km_at_day"), nullptr);
+  EXPECT_EQ(statistic_scale("km_at_day"), StatisticScale::kOther);
+  // The scales the binomial likelihood reads (docs/posterior.md): proportions and one rate.
+  EXPECT_EQ(statistic_scale("km_at"), StatisticScale::kProportion);
+  EXPECT_EQ(statistic_scale("fraction_nrm_by"), StatisticScale::kProportion);
+  EXPECT_EQ(statistic_scale("grade4_events_per_patient"), StatisticScale::kRate);
+  EXPECT_EQ(statistic_scale("median_start_day"), StatisticScale::kOther);
+}
+
+// A cohort of AML CR1 patients without IL-2, followed 5 years; `rows` are [[targets]] on it.
+std::string cohort_file(const std::string& rows) {
+  return R"(format_version = 1
+seed = 7
+[experiments.aml]
+kind = "cohort"
+scenario = "chiron-regimen"
+cohort = "adult-auto-aml-cr1"
+regimen = "none"
+patients = 300
+days = 1826
+)" + rows;
+}
+
+std::string target(const std::string& id, const std::string& statistic_lines) {
+  return "[[targets]]\nid = \"" + id + "\"\ndescription = \"d\"\nsource = \"s\"\n" +
+         "experiment = \"aml\"\n" + statistic_lines + "\ntarget = 0.5\nlower = 0\nupper = 1\n";
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_targets(text, "t.toml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Without censoring before day t (every patient followed to the experiment's horizon):
+// OS(t) − PFS(t) is the fraction alive at t after a relapse by t (DZ11), and the fraction who died
+// by t without a relapse before (DZ12, the Aalen–Johansen cumulative incidence of non-relapse
+// mortality) and the fraction relapsed by t are disjoint and make up 1 − PFS(t): a PFS event is a
+// relapse or a death, and nobody relapses after death.
+TEST(Statistics, AliveAfterRelapseAndNrmAreTheKaplanMeierIdentities) {
+  const std::string at = "day = 1461";
+  const auto set = parse_targets(
+      cohort_file(target("os", "statistic = \"km_at\"\nendpoint = \"OS\"\n" + at) +
+                  target("pfs", "statistic = \"km_at\"\nendpoint = \"PFS\"\n" + at) +
+                  target("alive", "statistic = \"fraction_alive_after_relapse\"\n" + at) +
+                  target("nrm", "statistic = \"fraction_nrm_by\"\n" + at) +
+                  target("relapsed", "statistic = \"fraction_relapsed_by\"\n" +
+                                         std::string("population = \"registered\"\n") + at)),
+      "t.toml");
+  EvaluationOptions o;
+  o.threads = 2;
+  const auto ev = Evaluator(set, o).evaluate({});
+  ASSERT_EQ(ev.targets.size(), 5U);
+  const double os = ev.targets[0].simulated, pfs = ev.targets[1].simulated;
+  const double alive = ev.targets[2].simulated, nrm = ev.targets[3].simulated;
+  const double relapsed = ev.targets[4].simulated;
+  EXPECT_NEAR(alive, os - pfs, 1e-12);
+  EXPECT_NEAR(nrm + relapsed, 1.0 - pfs, 1e-12);
+  // Not degenerate: some patients relapse and live on, some die without relapse.
+  EXPECT_GT(alive, 0.0);
+  EXPECT_GT(nrm, 0.0);
+  EXPECT_GT(relapsed, nrm);
+  EXPECT_EQ(ev.targets[2].n, 300);  // every registered patient counts
+}
+
+// TX5 pooled (calibration-targets.md v2): toxic deaths per grade-4 episode. Toxic death happens
+// only at a grade-4 onset, so over the same treated patients it is the fraction who died of
+// toxicity (TX5) over the grade-4 episodes per patient (TX6), exactly.
+TEST(Statistics, ToxicDeathsPerGrade4EpisodeIsTheRatioOfTx5AndTx6) {
+  EvaluationOptions o;
+  o.threads = 2;
+  o.only = {"TX5", "TX5_grade4", "TX6"};
+  const auto ev = Evaluator(builtin_targets(), o).evaluate({});
+  ASSERT_EQ(ev.targets.size(), 3U);
+  const auto& deaths = ev.targets[0];
+  const auto& per_episode = ev.targets[1];
+  const auto& episodes = ev.targets[2];
+  ASSERT_EQ(per_episode.id, "TX5_grade4");
+  ASSERT_GT(episodes.simulated, 0.0);
+  EXPECT_NEAR(per_episode.simulated, deaths.simulated / episodes.simulated, 1e-12);
+  EXPECT_GT(per_episode.mc_se, 0.0);
+  EXPECT_LE(per_episode.n, episodes.n);  // only the patients with an episode
+}
+
+// A statistic that counts patients by what happened by its day needs them all followed to it.
+TEST(Statistics, FollowUpStatisticsPastTheHorizonAreRefused) {
+  const auto e =
+      error_of(cohort_file(target("nrm", "statistic = \"fraction_nrm_by\"\nday = 2000")));
+  EXPECT_NE(e.find("t.toml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("targets[0].day"), std::string::npos) << e;
+  EXPECT_NE(e.find("2000 for the statistic 'fraction_nrm_by'"), std::string::npos) << e;
+  EXPECT_NE(e.find("(0, 1826]"), std::string::npos) << e;
+  // The table's other checks: the experiment kind and the setting a statistic needs.
+  const auto k = error_of(cohort_file(target("c", "statistic = \"value_at\"\ncolumn = \"C\"")));
+  EXPECT_NE(k.find("statistic 'value_at' needs a typical or population experiment"),
+            std::string::npos)
+      << k;
+  const auto n = error_of(cohort_file(target("k", "statistic = \"km_at\"\nday = 10")));
+  EXPECT_NE(n.find("targets[0].endpoint: statistic 'km_at' needs it"), std::string::npos) << n;
+}
+
+}  // namespace
+}  // namespace il2sim::calibration
