@@ -10,6 +10,8 @@
 #include "calibration/fit.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
+#include "scenario/section_settings.hpp"
+#include "scenario/setting_table.hpp"
 #include "scenario/toml_input.hpp"
 
 namespace il2sim::calibration {
@@ -134,7 +136,7 @@ PlannedFit read_fit(const PlanReader& r, const toml::table& t, std::size_t index
 Plan parse_plan(std::string_view toml_text, const std::string& origin) {
   PlanReader r(origin);
   const toml::table root = scenario::parse_toml_text(toml_text, origin);
-  static constexpr std::string_view kKeys[] = {"format_version", "priors", "fits"};
+  static constexpr std::string_view kKeys[] = {"format_version", "model", "priors", "fits"};
   scenario::check_known_keys(origin, root, "(top level)", kKeys);
   const auto* version = root.get("format_version");
   if (version == nullptr) r.fail(&root, "format_version", "missing");
@@ -142,6 +144,13 @@ Plan parse_plan(std::string_view toml_text, const std::string& origin) {
     r.fail(version, "format_version", "unsupported version", "1");
   Plan plan;
   plan.origin = origin;
+  if (const auto* node = root.get("model")) {
+    const auto* table = node->as_table();
+    if (table == nullptr) r.fail(node, "model", "expected a table of [model] switches");
+    model::Structure structure;
+    scenario::parse_settings(origin, *table, "model", scenario::model_settings(), structure);
+    plan.structure = structure;
+  }
   if (const auto* node = root.get("priors")) plan.priors = r.values(node, "priors");
   const auto* fits = root.get_as<toml::array>("fits");
   if (fits == nullptr || fits->empty()) r.fail(&root, "fits", "missing [[fits]]");

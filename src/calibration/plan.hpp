@@ -6,12 +6,14 @@
 /// from the priors and the results of the fits before it. `il2sim calibrate --out DIR` without
 /// --parameters runs it, so the shipped defaults can be reproduced by one command.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "model/parameters.hpp"
+#include "model/structure.hpp"
 
 namespace il2sim::calibration {
 
@@ -29,6 +31,9 @@ struct PlannedFit {
 };
 
 struct Plan {
+  /// The plan's `[model]`: the structure every fit and the final report simulate under (model v2's
+  /// plans); unset for a plan of the default structure, which then takes the scenario's.
+  std::optional<model::Structure> structure;
   std::vector<std::pair<model::ParamId, double>> priors;  ///< starting values, in file order
   std::vector<PlannedFit> fits;
   std::string origin;  ///< file name (or "calibration/plan.toml" when built in)

@@ -86,6 +86,11 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a);
 
 /// The scenario of `calibrate` (positional, default the shipped defaults) with its --set.
 [[nodiscard]] scenario::Scenario start_scenario(const CalibrateInputs& in);
+/// The start scenario of a command that follows a plan (the plan, --posterior, --profile): its
+/// structure is the plan's `[model]` when the plan has one. @throws UserError (exit 2) when the
+/// scenario or --set chose another non-default structure.
+[[nodiscard]] scenario::Scenario start_scenario(const CalibrateInputs& in,
+                                                const calibration::Plan& plan);
 
 /// A number for the calibrate reports' JSON: null when not finite.
 [[nodiscard]] nlohmann::json number_or_null(double x);

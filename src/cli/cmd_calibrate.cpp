@@ -45,6 +45,19 @@ scenario::Scenario start_scenario(const CalibrateInputs& in) {
   return scenario::load_scenario(in.scenario, set_overrides(in.sets));
 }
 
+scenario::Scenario start_scenario(const CalibrateInputs& in, const calibration::Plan& plan) {
+  auto s = start_scenario(in);
+  if (!plan.structure || *plan.structure == s.structure) return s;
+  if (s.structure != model::Structure{}) {
+    throw UserError({plan.origin, std::nullopt, std::nullopt, "model"},
+                    fmt::format("the plan's [model] ({}) differs from the scenario's ({})",
+                                model::describe(*plan.structure), model::describe(s.structure)),
+                    "the plan's structure, or none in the scenario and --set");
+  }
+  s.structure = *plan.structure;
+  return s;
+}
+
 nlohmann::json number_or_null(double x) {
   return core::json_number(x);
 }
@@ -305,18 +318,20 @@ void run_fit(const CalibrateArgs& a) {
   (void)run_fit_job(a, set, evaluator, job);
 }
 
-/// The calibration plan: every fit in order from the priors, each output in DIR/fits/NN-name/,
-/// then the whole parameter set and the report over all targets (priors vs calibrated) in DIR.
-void run_plan(const CalibrateArgs& a, bool max_evals_given) {
-  if (max_evals_given) check_max_evals(a.max_evals);
-  const auto start_time = std::chrono::steady_clock::now();
-  const auto set = read_targets(a);
-  const auto plan =
-      a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
-  const auto s = start_scenario(a);
+/// Refuses, before anything is written, a plan whose fits name unknown targets or whose fits,
+/// starts or priors name a parameter the structure does not read.
+void check_plan(const calibration::Plan& plan, const calibration::TargetSet& set,
+                const model::Structure& structure) {
+  const auto ids = [](const std::vector<std::pair<model::ParamId, double>>& values) {
+    std::vector<model::ParamId> out;
+    for (const auto& [id, value] : values) out.push_back(id);
+    return out;
+  };
+  calibration::check_reads(structure, ids(plan.priors), fmt::format("{}: priors", plan.origin));
   for (const auto& f : plan.fits) {
-    calibration::check_reads(s.structure, f.parameters,
-                             fmt::format("{}: fit {}", plan.origin, f.name));
+    const auto where = fmt::format("{}: fit {}", plan.origin, f.name);
+    calibration::check_reads(structure, f.parameters, where);
+    calibration::check_reads(structure, ids(f.start), where + " start");
     for (const auto& id : f.targets) {
       const bool known = std::any_of(set.targets.begin(), set.targets.end(),
                                      [&](const auto& t) { return t.id == id; });
@@ -325,80 +340,60 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
                         fmt::format("fit '{}': no target '{}' in {}", f.name, id, set.origin));
     }
   }
-  const auto lock = prepare_output_dir(a.out, a.force);
-  model::ParameterSet current = s.parameters;
-  for (const auto& [id, value] : plan.priors) current.set(id, value);
-  const model::ParameterSet priors = current;
-  std::vector<model::ParamId> moved;
-  for (const auto& [id, value] : plan.priors) moved.push_back(id);
-  std::vector<std::string> fitted_by(model::kParamCount);
-  for (std::size_t k = 0; k < plan.fits.size(); ++k) {
-    const auto& f = plan.fits[k];
-    const std::string dir = fmt::format("{}/fits/{:02d}-{}", a.out, k + 1, f.name);
-    std::filesystem::create_directories(dir);
-    std::string start_name = fmt::format("plan {}: priors", plan.origin);
-    for (std::size_t j = 0; j < k; ++j) start_name += ", fit " + plan.fits[j].name;
-    if (!f.start.empty()) {
-      start_name += ", the fit's own start (";
-      for (std::size_t j = 0; j < f.start.size(); ++j) {
-        const auto [id, value] = f.start[j];
-        current.set(id, value);
-        start_name += fmt::format("{}{} = {}", j > 0 ? ", " : "", model::spec(id).name, value);
-        if (std::find(moved.begin(), moved.end(), id) == moved.end()) moved.push_back(id);
-      }
-      start_name += ")";
-    }
-    std::fprintf(stderr, "calibrate: fit %zu of %zu, '%s'\n", k + 1, plan.fits.size(),
-                 f.name.c_str());
-    const FitJob job{f.parameters,
-                     f.optimizer,
-                     max_evals_given ? std::min(a.max_evals, f.max_evaluations) : f.max_evaluations,
-                     current,
-                     start_name,
-                     dir};
-    auto fit_options = evaluation_options(a, s);
-    fit_options.only = f.targets;
-    const auto result = run_fit_job(a, set, calibration::Evaluator(set, fit_options), job);
-    for (std::size_t i = 0; i < result.parameters.size(); ++i) {
-      current.set(result.parameters[i], result.best[i]);
-      fitted_by[static_cast<std::size_t>(result.parameters[i])] = f.name;
-      if (std::find(moved.begin(), moved.end(), result.parameters[i]) == moved.end())
-        moved.push_back(result.parameters[i]);
-    }
-  }
-  auto options = evaluation_options(a, s);
-  options.only.clear();
-  const calibration::Evaluator evaluator(set, options);
-  const auto at_priors = evaluator.evaluate(non_default(priors));
-  const auto at_end = evaluator.evaluate(non_default(current));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+}
 
-  std::string toml = fmt::format(
-      "# Calibrated by il2sim {} `calibrate` with the plan {} ({} fits) from its priors.\n"
-      "# targets: {} (hash {}), seed {}, patients scale {}, common random numbers\n"
-      "# met: {} of {} at the priors, {} of {} calibrated; wall time {:.0f} s\n[parameters]\n",
-      kVersion, plan.origin, plan.fits.size(), set.origin, calibration::text_hash(set.text),
-      set.seed, a.patients_scale, at_priors.met, at_priors.counted, at_end.met, at_end.counted,
-      seconds);
-  std::string md = fmt::format(
-      "# Calibration report\n\nPlan {} ({} fits, in order; each fit's own report is in fits/), "
-      "targets {}, seed {}, wall time {:.0f} s.\n\n| parameter | prior | calibrated | change | "
-      "fit |\n|---|---|---|---|---|\n",
-      plan.origin, plan.fits.size(), set.origin, set.seed, seconds);
-  nlohmann::json params = nlohmann::json::array();
-  for (const auto id : moved) {
-    const auto& sp = model::spec(id);
-    const auto& by = fitted_by[static_cast<std::size_t>(id)];
-    toml += fmt::format("{} = {}  # {}; prior {}{}\n", sp.name, current[id], sp.unit, priors[id],
-                        by.empty() ? "" : ", fit " + by);
-    md +=
-        fmt::format("| {} | {:.6g} | {:.6g} | {:+.1f} % | {} |\n", sp.name, priors[id], current[id],
-                    100.0 * (current[id] / priors[id] - 1.0), by.empty() ? "(prior kept)" : by);
-    params.push_back(
-        {{"name", sp.name}, {"prior", priors[id]}, {"calibrated", current[id]}, {"fit", by}});
+/// Where a plan's run stands: the values so far, the priors, which parameters moved (in the order
+/// they first did) and the fit that last moved each.
+struct PlanState {
+  model::ParameterSet current, priors;
+  std::vector<model::ParamId> moved;
+  std::vector<std::string> fitted_by = std::vector<std::string>(model::kParamCount);
+};
+
+/// Runs fit `k` of the plan from `state`, into DIR/fits/NN-name/, and moves `state` on.
+void run_planned_fit(const CalibrateArgs& a, bool max_evals_given, const calibration::Plan& plan,
+                     std::size_t k, const calibration::TargetSet& set,
+                     const calibration::EvaluationOptions& options, PlanState& state) {
+  const auto& f = plan.fits[k];
+  const std::string dir = fmt::format("{}/fits/{:02d}-{}", a.out, k + 1, f.name);
+  std::filesystem::create_directories(dir);
+  std::string start_name = fmt::format("plan {}: priors", plan.origin);
+  for (std::size_t j = 0; j < k; ++j) start_name += ", fit " + plan.fits[j].name;
+  const auto note_moved = [&](model::ParamId id) {
+    if (std::find(state.moved.begin(), state.moved.end(), id) == state.moved.end())
+      state.moved.push_back(id);
+  };
+  if (!f.start.empty()) {
+    start_name += ", the fit's own start (";
+    for (std::size_t j = 0; j < f.start.size(); ++j) {
+      const auto [id, value] = f.start[j];
+      state.current.set(id, value);
+      start_name += fmt::format("{}{} = {}", j > 0 ? ", " : "", model::spec(id).name, value);
+      note_moved(id);
+    }
+    start_name += ")";
   }
-  md += "\nThe fits, in order:\n\n";
+  std::fprintf(stderr, "calibrate: fit %zu of %zu, '%s'\n", k + 1, plan.fits.size(),
+               f.name.c_str());
+  const FitJob job{f.parameters,
+                   f.optimizer,
+                   max_evals_given ? std::min(a.max_evals, f.max_evaluations) : f.max_evaluations,
+                   state.current,
+                   start_name,
+                   dir};
+  auto fit_options = options;
+  fit_options.only = f.targets;
+  const auto result = run_fit_job(a, set, calibration::Evaluator(set, fit_options), job);
+  for (std::size_t i = 0; i < result.parameters.size(); ++i) {
+    state.current.set(result.parameters[i], result.best[i]);
+    state.fitted_by[static_cast<std::size_t>(result.parameters[i])] = f.name;
+    note_moved(result.parameters[i]);
+  }
+}
+
+/// The plan's fits, in order, as the report lists them.
+std::string plan_fits_markdown(const calibration::Plan& plan) {
+  std::string md;
   for (std::size_t k = 0; k < plan.fits.size(); ++k) {
     const auto& f = plan.fits[k];
     std::string names;
@@ -414,16 +409,83 @@ void run_plan(const CalibrateArgs& a, bool max_evals_given) {
                       k + 1, f.name, f.why.empty() ? "-" : f.why, names, ids, f.optimizer,
                       f.max_evaluations, start);
   }
+  return md;
+}
+
+/// DIR/calibrated.toml and DIR/fit-report.{md,json} of a plan's run: every moved parameter with
+/// its prior, and every target at the priors and calibrated.
+void write_plan_outputs(const CalibrateArgs& a, const calibration::Plan& plan,
+                        const calibration::TargetSet& set, const model::Structure& structure,
+                        const PlanState& state, const calibration::Evaluation& at_priors,
+                        const calibration::Evaluation& at_end, double seconds) {
+  const std::string model_line =
+      structure == model::Structure{} ? "" : fmt::format("[model] {}", model::describe(structure));
+  std::string toml = fmt::format(
+      "# Calibrated by il2sim {} `calibrate` with the plan {} ({} fits) from its priors.\n"
+      "# targets: {} (hash {}), seed {}, patients scale {}, common random numbers\n"
+      "{}# met: {} of {} at the priors, {} of {} calibrated; wall time {:.0f} s\n[parameters]\n",
+      kVersion, plan.origin, plan.fits.size(), set.origin, calibration::text_hash(set.text),
+      set.seed, a.patients_scale, model_line.empty() ? "" : "# structure: " + model_line + "\n",
+      at_priors.met, at_priors.counted, at_end.met, at_end.counted, seconds);
+  std::string md = fmt::format(
+      "# Calibration report\n\nPlan {} ({} fits, in order; each fit's own report is in fits/), "
+      "targets {}, seed {}, {}wall time {:.0f} s.\n\n| parameter | prior | calibrated | change | "
+      "fit |\n|---|---|---|---|---|\n",
+      plan.origin, plan.fits.size(), set.origin, set.seed,
+      model_line.empty() ? "" : "structure " + model_line + ", ", seconds);
+  nlohmann::json params = nlohmann::json::array();
+  for (const auto id : state.moved) {
+    const auto& sp = model::spec(id);
+    const auto& by = state.fitted_by[static_cast<std::size_t>(id)];
+    const double prior = state.priors[id], value = state.current[id];
+    toml += fmt::format("{} = {}  # {}; prior {}{}\n", sp.name, value, sp.unit, prior,
+                        by.empty() ? "" : ", fit " + by);
+    md += fmt::format("| {} | {:.6g} | {:.6g} | {:+.1f} % | {} |\n", sp.name, prior, value,
+                      100.0 * (value / prior - 1.0), by.empty() ? "(prior kept)" : by);
+    params.push_back({{"name", sp.name}, {"prior", prior}, {"calibrated", value}, {"fit", by}});
+  }
+  md += "\nThe fits, in order:\n\n" + plan_fits_markdown(plan);
   md += "\n## At the priors\n\n" + evaluation_markdown(set, at_priors) + "\n## Calibrated\n\n" +
         evaluation_markdown(set, at_end);
   core::write_file_atomically(a.out + "/calibrated.toml", toml);
   core::write_file_atomically(a.out + "/fit-report.md", md);
-  const nlohmann::json report{{"plan", plan.origin},
-                              {"parameters", params},
-                              {"wall_seconds", seconds},
-                              {"priors", evaluation_json(set, at_priors)},
-                              {"fit", evaluation_json(set, at_end)}};
+  nlohmann::json report{{"plan", plan.origin},
+                        {"parameters", params},
+                        {"wall_seconds", seconds},
+                        {"priors", evaluation_json(set, at_priors)},
+                        {"fit", evaluation_json(set, at_end)}};
+  if (!model_line.empty()) report["model"] = model::describe(structure);
   core::write_file_atomically(a.out + "/fit-report.json", report.dump(2) + "\n");
+}
+
+/// The calibration plan: every fit in order from the priors, each output in DIR/fits/NN-name/,
+/// then the whole parameter set and the report over all targets (priors vs calibrated) in DIR.
+void run_plan(const CalibrateArgs& a, bool max_evals_given) {
+  if (max_evals_given) check_max_evals(a.max_evals);
+  const auto start_time = std::chrono::steady_clock::now();
+  const auto set = read_targets(a);
+  const auto plan =
+      a.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(a.plan);
+  const auto s = start_scenario(a, plan);
+  check_plan(plan, set, s.structure);
+  const auto lock = prepare_output_dir(a.out, a.force);
+  PlanState state{s.parameters, s.parameters, {}};
+  for (const auto& [id, value] : plan.priors) {
+    state.current.set(id, value);
+    state.moved.push_back(id);
+  }
+  state.priors = state.current;
+  const auto options = evaluation_options(a, s);
+  for (std::size_t k = 0; k < plan.fits.size(); ++k)
+    run_planned_fit(a, max_evals_given, plan, k, set, options, state);
+  auto all = options;
+  all.only.clear();
+  const calibration::Evaluator evaluator(set, all);
+  const auto at_priors = evaluator.evaluate(non_default(state.priors));
+  const auto at_end = evaluator.evaluate(non_default(state.current));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  write_plan_outputs(a, plan, set, s.structure, state, at_priors, at_end, seconds);
   std::fprintf(stderr,
                "calibrate: plan done, met %d -> %d of %d targets in %.0f s; wrote "
                "%s/calibrated.toml and fit-report.*\n",

@@ -236,7 +236,7 @@ void run_posterior(const CalibrateInputs& in, const PosteriorArgs& a) {
                                       : calibration::load_targets_file(in.targets);
   const auto plan =
       in.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(in.plan);
-  const auto scenario = start_scenario(in);
+  const auto scenario = start_scenario(in, plan);
   const auto ids = sampled_parameters(in, plan, scenario.structure);
   auto prior = make_prior(a, plan, scenario.parameters, ids);
   // One evaluation per thread at a time: particles are evaluated in parallel instead.

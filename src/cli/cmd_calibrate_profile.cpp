@@ -125,7 +125,7 @@ void run_profile(const CalibrateInputs& in, const ProfileArgs& a) {
                                       : calibration::load_targets_file(in.targets);
   const auto plan =
       in.plan.empty() ? calibration::builtin_plan() : calibration::load_plan_file(in.plan);
-  const auto scenario = start_scenario(in);
+  const auto scenario = start_scenario(in, plan);
   calibration::check_reads(scenario.structure, {id}, "--profile");
   auto others = sampled_parameters(in, plan, scenario.structure);
   if (!in.parameters.empty() && std::find(others.begin(), others.end(), id) != others.end())

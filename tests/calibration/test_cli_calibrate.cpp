@@ -110,5 +110,35 @@ TEST(CliCalibrate, PlanRunWritesEachFitAndTheWholeSet) {
   EXPECT_FALSE(std::filesystem::exists(out + "-2"));
 }
 
+// A plan's [model] is the structure of the plan, --posterior and --profile alike: another
+// structure from --set is refused, and so is a prior the structure would not read; exit 2, nothing
+// written.
+TEST(CliCalibrate, PlanStructureIsHonouredOrRefused) {
+  const std::string v2 = std::string(IL2SIM_SOURCE_DIR) + "/calibration/plan-v2.toml";
+  const std::string out = std::string(IL2SIM_BINARY_DIR) + "/tests/calibrate-plan-model";
+  std::filesystem::remove_all(out);
+  for (const std::string& command :
+       {"calibrate --plan " + v2 + " --set model.kill=saturating --out " + out,
+        "calibrate --plan " + v2 + " --set model.kill=saturating --posterior abc-smc --out " + out,
+        "calibrate --plan " + v2 + " --set model.kill=saturating --profile kN --out " + out}) {
+    const auto r = run_il2sim(command);
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("plan-v2.toml: model: the plan's [model] (kill = \"mass_action\", nk = "
+                         "\"il2_dependent\") differs from the scenario's (kill = \"saturating\", "
+                         "nk = \"single_pool\")"),
+              std::string::npos)
+        << r.err;
+  }
+  const std::string plan = out + "-v1.toml";
+  std::filesystem::create_directories(std::filesystem::path(plan).parent_path());
+  std::ofstream(plan) << "format_version = 1\n[priors]\ndNb = 0.2\n[[fits]]\nname = \"f\"\n"
+                         "targets = [\"PK1\"]\nparameters = [\"V1\"]\n";
+  const auto r = run_il2sim("calibrate --plan " + plan + " --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("dNb"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nk = \"il2_dependent\""), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
 }  // namespace il2sim::testing

@@ -125,3 +125,49 @@ TEST(Plan, ParameterTableProvenanceMatchesThePlan) {
 
 }  // namespace
 }  // namespace il2sim::calibration
+
+namespace il2sim::calibration {
+namespace {
+
+// A plan's [model] is the structure its fits simulate under (model v2's plan); a switch or form
+// that does not exist is refused with file:line and key, like the scenario's [model].
+TEST(Plan, ModelSectionIsTheStructure) {
+  const auto plan =
+      parse_plan(std::string(kMinimal) + "[model]\nnk = \"il2_dependent\"\n", "plan.toml");
+  ASSERT_TRUE(plan.structure.has_value());
+  EXPECT_EQ(plan.structure->nk, model::NkForm::kIl2Dependent);
+  EXPECT_EQ(plan.structure->kill, model::KillForm::kMassAction);
+  EXPECT_FALSE(parse_plan(kMinimal, "plan.toml").structure.has_value());
+  auto e = error_of(std::string(kMinimal) + "[model]\nnk = \"two_pool\"\n");
+  EXPECT_NE(e.find("plan.toml:11"), std::string::npos) << e;
+  EXPECT_NE(e.find("model.nk"), std::string::npos) << e;
+  EXPECT_NE(e.find("single_pool, il2_dependent"), std::string::npos) << e;
+  e = error_of(std::string(kMinimal) + "[model]\nnkk = \"il2_dependent\"\n");
+  EXPECT_NE(e.find("did you mean 'nk'"), std::string::npos) << e;
+}
+
+// calibration/plan-v2.toml repeats the shipped plan's fits around model v2's own; the copies must
+// not drift from calibration/plan.toml, and its priors extend the shipped plan's.
+TEST(Plan, V2PlanKeepsTheShippedFitsAndPriors) {
+  const auto v1 = builtin_plan();
+  const auto v2 = load_plan_file(std::string(IL2SIM_SOURCE_DIR) + "/calibration/plan-v2.toml");
+  ASSERT_TRUE(v2.structure.has_value());
+  EXPECT_EQ(v2.structure->nk, model::NkForm::kIl2Dependent);
+  for (const auto& f : v1.fits) {
+    const auto it = std::find_if(v2.fits.begin(), v2.fits.end(),
+                                 [&](const PlannedFit& g) { return g.name == f.name; });
+    ASSERT_NE(it, v2.fits.end()) << f.name;
+    EXPECT_EQ(it->targets, f.targets) << f.name;
+    EXPECT_EQ(it->parameters, f.parameters) << f.name;
+    EXPECT_EQ(it->start, f.start) << f.name;
+    EXPECT_EQ(it->optimizer, f.optimizer) << f.name;
+    EXPECT_EQ(it->max_evaluations, f.max_evaluations) << f.name;
+  }
+  for (const auto& p : v1.priors) {
+    EXPECT_NE(std::find(v2.priors.begin(), v2.priors.end(), p), v2.priors.end())
+        << model::spec(p.first).name;
+  }
+}
+
+}  // namespace
+}  // namespace il2sim::calibration
