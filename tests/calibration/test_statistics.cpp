@@ -1,6 +1,7 @@
-// The statistics vocabulary as one table (src/calibration/statistics.hpp): the names, scales and
-// checks the targets reader derives from it, and the two statistics of calibration-targets.md v2's
-// DZ11 and DZ12 against the Kaplan–Meier estimates they must equal when nobody is censored.
+// The statistics vocabulary as one table (src/calibration/statistics.hpp): the names and scales
+// derived from it (the reader's checks: test_targets.cpp), the statistics of calibration-targets.md
+// v2's DZ11 and DZ12 against the Kaplan–Meier estimates they must equal when nobody is censored,
+// and TX5 pooled's against TX5 and TX6.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -9,7 +10,6 @@
 #include "calibration/evaluate.hpp"
 #include "calibration/statistics.hpp"
 #include "calibration/targets.hpp"
-#include "core/error.hpp"
 
 namespace il2sim::calibration {
 namespace {
@@ -55,15 +55,6 @@ days = 1826
 std::string target(const std::string& id, const std::string& statistic_lines) {
   return "[[targets]]\nid = \"" + id + "\"\ndescription = \"d\"\nsource = \"s\"\n" +
          "experiment = \"aml\"\n" + statistic_lines + "\ntarget = 0.5\nlower = 0\nupper = 1\n";
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    (void)parse_targets(text, "t.toml");
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Without censoring before day t (every patient followed to the experiment's horizon):
@@ -114,23 +105,6 @@ TEST(Statistics, ToxicDeathsPerGrade4EpisodeIsTheRatioOfTx5AndTx6) {
   EXPECT_NEAR(per_episode.simulated, deaths.simulated / episodes.simulated, 1e-12);
   EXPECT_GT(per_episode.mc_se, 0.0);
   EXPECT_LE(per_episode.n, episodes.n);  // only the patients with an episode
-}
-
-// A statistic that counts patients by what happened by its day needs them all followed to it.
-TEST(Statistics, FollowUpStatisticsPastTheHorizonAreRefused) {
-  const auto e =
-      error_of(cohort_file(target("nrm", "statistic = \"fraction_nrm_by\"\nday = 2000")));
-  EXPECT_NE(e.find("t.toml:"), std::string::npos) << e;
-  EXPECT_NE(e.find("targets[0].day"), std::string::npos) << e;
-  EXPECT_NE(e.find("2000 for the statistic 'fraction_nrm_by'"), std::string::npos) << e;
-  EXPECT_NE(e.find("(0, 1826]"), std::string::npos) << e;
-  // The table's other checks: the experiment kind and the setting a statistic needs.
-  const auto k = error_of(cohort_file(target("c", "statistic = \"value_at\"\ncolumn = \"C\"")));
-  EXPECT_NE(k.find("statistic 'value_at' needs a typical or population experiment"),
-            std::string::npos)
-      << k;
-  const auto n = error_of(cohort_file(target("k", "statistic = \"km_at\"\nday = 10")));
-  EXPECT_NE(n.find("targets[0].endpoint: statistic 'km_at' needs it"), std::string::npos) << n;
 }
 
 }  // namespace

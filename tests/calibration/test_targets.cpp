@@ -167,6 +167,31 @@ TEST(Targets, UnknownKeyExperimentAndRegimenAreUserErrors) {
   EXPECT_NE(error_of(d).find("t.toml:7"), std::string::npos) << error_of(d);
 }
 
+// The checks derived from the statistics table (src/calibration/statistics.cpp): a statistic that
+// counts patients by what happened by its day needs them all followed to it, a statistic reads one
+// kind of experiment, and some need one setting.
+TEST(Targets, StatisticTableChecksNameTheKey) {
+  std::string text = kMinimal;
+  text.replace(text.find("kind = \"typical\""), 16, "kind = \"cohort\"\npatients = 10");
+  std::string a = text;
+  a.replace(a.find("statistic = \"value_at\""), 22, "statistic = \"fraction_nrm_by\"\nday = 90");
+  auto e = error_of(a);
+  EXPECT_NE(e.find("t.toml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("targets[0].day: 90 for the statistic 'fraction_nrm_by', which counts every "
+                   "patient followed to it"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("(0, 60], the experiment's days"), std::string::npos) << e;
+  e = error_of(text);  // value_at on a cohort
+  EXPECT_NE(e.find("statistic 'value_at' needs a typical or population experiment"),
+            std::string::npos)
+      << e;
+  std::string b = text;
+  b.replace(b.find("statistic = \"value_at\""), 22, "statistic = \"km_at\"\nday = 10");
+  e = error_of(b);
+  EXPECT_NE(e.find("targets[0].endpoint: statistic 'km_at' needs it"), std::string::npos) << e;
+}
+
 // fraction_not_treated names one of the causes of NotTreatedReason (or "any").
 TEST(Targets, UnknownNotTreatedCauseIsAUserError) {
   std::string text = kMinimal;
