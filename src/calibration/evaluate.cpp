@@ -481,22 +481,24 @@ void check_reads(const model::Structure& structure, const std::vector<model::Par
   }
 }
 
-Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
-  std::vector<model::ParamId> patched;
-  for (const auto& [id, value] : patch) patched.push_back(id);
-  check_reads(options_.structure, patched, "parameters");
-  // Experiments needed by the selection, each with its scenario under the patched parameters.
+namespace {
+
+/// The experiments the selected targets need, each with its scenario under the patched
+/// parameters and the structure of `o`, and the index of each experiment by name.
+std::pair<std::vector<Prepared>, std::map<std::string, std::size_t>> prepare_experiments(
+    const TargetSet& set, const std::vector<std::size_t>& selected, const EvaluationOptions& o,
+    const ParameterPatch& patch) {
   std::vector<Prepared> prepared;
   std::map<std::string, std::size_t> index;
-  for (const auto ti : selected_) {
-    const auto& t = set_.targets[ti];
+  for (const auto ti : selected) {
+    const auto& t = set.targets[ti];
     if (t.statistic.name == "doubling_time") continue;
     auto [it, fresh] = index.emplace(t.experiment, prepared.size());
     if (fresh) {
-      const auto& e = set_.experiments.at(t.experiment);
+      const auto& e = set.experiments.at(t.experiment);
       Prepared p{&e, scenario::load_scenario(e.scenario), {}, {}, 1};
-      p.scenario.seed = set_.seed;
-      p.scenario.structure = options_.structure;
+      p.scenario.seed = set.seed;
+      p.scenario.structure = o.structure;
       for (const auto& [id, value] : patch) p.scenario.parameters.set(id, value);
       p.arm.name = e.name;
       p.arm.cohort = e.cohort;
@@ -505,62 +507,116 @@ Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
         p.arm.regimen = e.name;
       }
       p.scenario.typical.start_day = e.start_day;
-      p.patients =
-          e.kind == ExperimentKind::kTypical
-              ? 1
-              : std::max(1, static_cast<int>(std::lround(e.patients * options_.patients_scale)));
+      p.patients = e.kind == ExperimentKind::kTypical
+                       ? 1
+                       : std::max(1, static_cast<int>(std::lround(e.patients * o.patients_scale)));
       prepared.push_back(std::move(p));
     }
     prepared[it->second].targets.push_back(ti);
   }
+  return {std::move(prepared), std::move(index)};
+}
+
+/// What virtual patient `patient` (0-based) of experiment `p` contributes to each of its targets.
+std::vector<Observation> observe_patient(const TargetSet& set, const Prepared& p,
+                                         std::uint32_t patient) {
+  const auto& e = *p.spec;
+  const auto& s = p.scenario;
+  std::vector<Observation> out;
+  out.reserve(p.targets.size());
+  if (e.kind == ExperimentKind::kCohort) {
+    const auto* cohort = scenario::find_cohort(e.cohort);
+    const auto v = clinic::make_patient(s, *cohort, 0, patient + 1);
+    const auto record = clinic::simulate_patient(s, p.arm, v, e.days);
+    for (const auto ti : p.targets)
+      out.push_back(cohort_statistic(set.targets[ti].statistic, record));
+    return out;
+  }
+  sim::TrajectoryRecorder recorder;
+  if (e.kind == ExperimentKind::kTypical) {
+    auto run = clinic::simulate_typical(s, p.arm, e.days, e.step, sim::SolverMode::kReference);
+    recorder = std::move(run.trajectory);
+  } else {
+    const auto* cohort = scenario::find_cohort(e.cohort);
+    const std::uint32_t id = patient + 1;
+    const auto v = clinic::make_patient(s, *cohort, 0, id);
+    std::vector<dosing::DoseRecord> doses;
+    if (e.regimen) {
+      doses = dosing::expand(*e.regimen, e.start_day,
+                             {v.covariates.bsa_m2, v.covariates.weight_kg, v.lak_cells},
+                             s.parameters[model::ParamId::kPotencyRoche]);
+    }
+    sim::SimulationOptions o = s.solver;
+    o.horizon_days = e.days;
+    sim::PatientSimulator simulator(v.parameters, o, id);
+    RandomStream tumour(s.seed, 0, id, Purpose::kTumourBirthDeath);
+    (void)sim::play(simulator, v.parameters, doses, v.L0, tumour, sim::output_grid(e.days, e.step),
+                    recorder.observer());
+  }
+  for (const auto ti : p.targets)
+    out.push_back(trajectory_statistic(set.targets[ti].statistic, recorder, e.start_day));
+  return out;
+}
+
+/// doubling_time: ln 2 over the patched value of the growth-rate parameter (no simulation).
+Summary doubling_time(const TargetSet& set, const Target& t, const ParameterPatch& patch) {
+  auto parameters = scenario::load_scenario(set.experiments.at(t.experiment).scenario).parameters;
+  for (const auto& [id, value] : patch) parameters.set(id, value);
+  Summary sum;
+  sum.value = std::log(2.0) / parameters[*model::find_parameter(t.statistic.parameter)];
+  sum.lo = sum.hi = sum.value;
+  sum.n = 1;
+  return sum;
+}
+
+/// Target `t`'s verdict from its summary, added to `ev` (counts and objective).
+void add_result(const Target& t, const Summary& sum, Evaluation& ev) {
+  TargetResult r;
+  r.id = t.id;
+  r.simulated = sum.value;
+  r.mc_se = sum.se;
+  r.ci_lower = sum.lo;
+  r.ci_upper = sum.hi;
+  r.n = sum.n;
+  r.lower = t.lower;
+  r.upper = t.upper;
+  r.informational = t.informational;
+  r.in_range = !std::isnan(sum.value) && sum.value >= t.lower && sum.value <= t.upper;
+  r.precise = std::isinf(t.upper) || sum.se < (t.upper - t.lower) / 4.0;
+  r.met = !t.informational && r.in_range && r.precise;
+  r.distance = standardized_distance(sum.value, t.lower, t.upper);
+  if (!t.informational) {
+    ++ev.counted;
+    if (r.met) ++ev.met;
+    // A target no patient contributed to counts as 10 half-widths away (finite objective).
+    const double a = aiming_distance(sum.value, t.lower, t.upper);
+    const double d = std::isinf(a) ? 10.0 : a;
+    ev.objective += t.weight * d * d;
+  }
+  ev.targets.push_back(std::move(r));
+}
+
+}  // namespace
+
+Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
+  std::vector<model::ParamId> patched;
+  for (const auto& [id, value] : patch) patched.push_back(id);
+  check_reads(options_.structure, patched, "parameters");
+  // Not a structured binding: clang 14 (the ASan build) cannot capture one in a lambda.
+  const auto experiments = prepare_experiments(set_, selected_, options_, patch);
+  const auto& prepared = experiments.first;
+  const auto& index = experiments.second;
   std::vector<WorkItem> work;
   for (std::size_t e = 0; e < prepared.size(); ++e) {
     for (int k = 0; k < prepared[e].patients; ++k)
       work.push_back({e, static_cast<std::uint32_t>(k)});
   }
+  // observations[experiment][its k-th target]: one per virtual patient, in patient order.
   std::vector<std::vector<std::vector<Observation>>> observations(prepared.size());
   for (std::size_t e = 0; e < prepared.size(); ++e)
     observations[e].resize(prepared[e].targets.size());
-
   const std::function<std::vector<Observation>(std::size_t)> produce = [&](std::size_t w) {
-    const auto& p = prepared[work[w].experiment];
-    const auto& e = *p.spec;
-    const auto& s = p.scenario;
-    std::vector<Observation> out;
-    out.reserve(p.targets.size());
-    if (e.kind == ExperimentKind::kCohort) {
-      const auto* cohort = scenario::find_cohort(e.cohort);
-      const auto v = clinic::make_patient(s, *cohort, 0, work[w].patient + 1);
-      const auto record = clinic::simulate_patient(s, p.arm, v, e.days);
-      for (const auto ti : p.targets)
-        out.push_back(cohort_statistic(set_.targets[ti].statistic, record));
-      return out;
-    }
-    sim::TrajectoryRecorder recorder;
-    if (e.kind == ExperimentKind::kTypical) {
-      auto run = clinic::simulate_typical(s, p.arm, e.days, e.step, sim::SolverMode::kReference);
-      recorder = std::move(run.trajectory);
-    } else {
-      const auto* cohort = scenario::find_cohort(e.cohort);
-      const std::uint32_t id = work[w].patient + 1;
-      const auto v = clinic::make_patient(s, *cohort, 0, id);
-      std::vector<dosing::DoseRecord> doses;
-      if (e.regimen) {
-        doses = dosing::expand(*e.regimen, e.start_day,
-                               {v.covariates.bsa_m2, v.covariates.weight_kg, v.lak_cells},
-                               s.parameters[model::ParamId::kPotencyRoche]);
-      }
-      sim::SimulationOptions o = s.solver;
-      o.horizon_days = e.days;
-      sim::PatientSimulator simulator(v.parameters, o, id);
-      RandomStream tumour(s.seed, 0, id, Purpose::kTumourBirthDeath);
-      (void)sim::play(simulator, v.parameters, doses, v.L0, tumour,
-                      sim::output_grid(e.days, e.step), recorder.observer());
-    }
-    for (const auto ti : p.targets) {
-      out.push_back(trajectory_statistic(set_.targets[ti].statistic, recorder, e.start_day));
-    }
-    return out;
+    return observe_patient(set_, prepared[work[w].experiment], work[w].patient);
   };
   const std::function<void(std::size_t, std::vector<Observation>&)> consume =
       [&](std::size_t w, std::vector<Observation>& obs) {
@@ -569,49 +625,20 @@ Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
       };
   core::ordered_parallel_for<std::vector<Observation>>(work.size(), options_.threads, produce,
                                                        consume);
-
   Evaluation ev;
   for (const auto ti : selected_) {
     const auto& t = set_.targets[ti];
-    Summary sum;
     if (t.statistic.name == "doubling_time") {
-      auto parameters =
-          scenario::load_scenario(set_.experiments.at(t.experiment).scenario).parameters;
-      for (const auto& [id, value] : patch) parameters.set(id, value);
-      sum.value = std::log(2.0) / parameters[*model::find_parameter(t.statistic.parameter)];
-      sum.lo = sum.hi = sum.value;
-      sum.n = 1;
-    } else {
-      const auto e = index.at(t.experiment);
-      const auto k = static_cast<std::size_t>(
-          std::find(prepared[e].targets.begin(), prepared[e].targets.end(), ti) -
-          prepared[e].targets.begin());
-      sum = summarize(aggregate_of(t.statistic, prepared[e].spec->kind), t.statistic,
-                      observations[e][k]);
+      add_result(t, doubling_time(set_, t, patch), ev);
+      continue;
     }
-    TargetResult r;
-    r.id = t.id;
-    r.simulated = sum.value;
-    r.mc_se = sum.se;
-    r.ci_lower = sum.lo;
-    r.ci_upper = sum.hi;
-    r.n = sum.n;
-    r.lower = t.lower;
-    r.upper = t.upper;
-    r.informational = t.informational;
-    r.in_range = !std::isnan(sum.value) && sum.value >= t.lower && sum.value <= t.upper;
-    r.precise = std::isinf(t.upper) || sum.se < (t.upper - t.lower) / 4.0;
-    r.met = !t.informational && r.in_range && r.precise;
-    r.distance = standardized_distance(sum.value, t.lower, t.upper);
-    if (!t.informational) {
-      ++ev.counted;
-      if (r.met) ++ev.met;
-      // A target no patient contributed to counts as 10 half-widths away (finite objective).
-      const double a = aiming_distance(sum.value, t.lower, t.upper);
-      const double d = std::isinf(a) ? 10.0 : a;
-      ev.objective += t.weight * d * d;
-    }
-    ev.targets.push_back(std::move(r));
+    const auto e = index.at(t.experiment);
+    const auto& ids = prepared[e].targets;
+    const auto k = static_cast<std::size_t>(std::find(ids.begin(), ids.end(), ti) - ids.begin());
+    add_result(t,
+               summarize(aggregate_of(t.statistic, prepared[e].spec->kind), t.statistic,
+                         observations[e][k]),
+               ev);
   }
   ev.met_fraction = ev.counted > 0 ? static_cast<double>(ev.met) / ev.counted : 0.0;
   return ev;
