@@ -38,16 +38,25 @@ struct Observation {
 
 enum class Aggregate { kFraction, kMean, kQuantile, kKaplanMeier, kRatio, kSingle };
 
-/// How a statistic aggregates over virtual patients. A cohort statistic's aggregate follows its
-/// scale (targets.hpp, statistic_scale): proportions by fraction or Kaplan–Meier, rates by mean,
-/// the others (the medians: parse_targets admits no other cohort statistic) by quantile.
+/// How a statistic aggregates over virtual patients. A cohort statistic's aggregate is its
+/// estimator (statistics.hpp): Kaplan–Meier, pooled events, or by its scale — proportions by
+/// fraction, rates by mean, the others (the medians: parse_targets admits no other cohort
+/// statistic) by quantile.
 Aggregate aggregate_of(const StatisticSpec& s, ExperimentKind kind) {
   if (kind == ExperimentKind::kTypical || s.name == "doubling_time") return Aggregate::kSingle;
   if (kind == ExperimentKind::kPopulation) return Aggregate::kQuantile;
-  switch (statistic_scale(s.name)) {
+  const auto& info = *find_statistic(s.name);
+  switch (info.estimator) {
+    case Estimator::kKaplanMeier:
+      return Aggregate::kKaplanMeier;
+    case Estimator::kPooledEvents:
+      return Aggregate::kRatio;
+    case Estimator::kByScale:
+      break;
+  }
+  switch (info.scale) {
     case StatisticScale::kProportion:
-      if (s.name == "km_at") return Aggregate::kKaplanMeier;
-      return s.name == "toxic_deaths_per_grade4_event" ? Aggregate::kRatio : Aggregate::kFraction;
+      return Aggregate::kFraction;
     case StatisticScale::kRate:
       return Aggregate::kMean;
     case StatisticScale::kOther:
@@ -210,17 +219,11 @@ clinic::NotTreatedReason cause_of(const std::string& cause) {
   return clinic::NotTreatedReason::kNone;
 }
 
-double grade4_events(const clinic::PatientRecord& r) {
-  return static_cast<double>(
-      std::count_if(r.adverse_events.begin(), r.adverse_events.end(),
-                    [](const clinic::AdverseEvent& e) { return e.grade >= 4; }));
-}
-
 Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord& r) {
   Observation o;
-  const bool treated_only = s.population.empty()
-                                ? find_statistic(s.name)->population == DefaultPopulation::kTreated
-                                : s.population == "treated";
+  const auto& info = *find_statistic(s.name);
+  const bool treated_only = s.population.empty() ? info.population == DefaultPopulation::kTreated
+                                                 : s.population == "treated";
   if (treated_only && !r.treated) return o;
   const auto flag = [&](bool b) {
     o.included = true;
@@ -245,11 +248,11 @@ Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord
     flag(r.death_cause == clinic::DeathCause::kToxic);
   } else if (s.name == "grade4_events_per_patient") {
     o.included = true;
-    o.x = grade4_events(r);
+    o.x = clinic::grade4_episodes(r);
   } else if (s.name == "toxic_deaths_per_grade4_event") {
     // Toxic death happens only at the onset of a grade-4 episode (clinic/patient.cpp): of this
     // patient's w episodes, x (0 or 1) was fatal. Patients without one carry no information.
-    o.w = grade4_events(r);
+    o.w = clinic::grade4_episodes(r);
     o.included = o.w > 0.0;
     o.x = r.death_cause == clinic::DeathCause::kToxic ? 1.0 : 0.0;
   } else if (s.name == "fraction_gvhd") {
@@ -286,7 +289,9 @@ Observation cohort_statistic(const StatisticSpec& s, const clinic::PatientRecord
     flag(r.death_day && *r.death_day <= s.day &&
          !(r.relapse_day && *r.relapse_day <= *r.death_day));
   }
-  if (o.included && s.name != "km_at" && std::isnan(o.x)) o.included = false;
+  // A Kaplan–Meier observation is its time and event; x is not read.
+  if (o.included && info.estimator != Estimator::kKaplanMeier && std::isnan(o.x))
+    o.included = false;
   return o;
 }
 
@@ -481,6 +486,13 @@ void check_reads(const model::Structure& structure, const std::vector<model::Par
   }
 }
 
+void check_reads(const model::Structure& structure, const ParameterPatch& values,
+                 const std::string& option) {
+  std::vector<model::ParamId> ids;
+  for (const auto& [id, value] : values) ids.push_back(id);
+  check_reads(structure, ids, option);
+}
+
 namespace {
 
 /// The experiments the selected targets need, each with its scenario under the patched
@@ -599,9 +611,7 @@ void add_result(const Target& t, const Summary& sum, Evaluation& ev) {
 }  // namespace
 
 Evaluation Evaluator::evaluate(const ParameterPatch& patch) const {
-  std::vector<model::ParamId> patched;
-  for (const auto& [id, value] : patch) patched.push_back(id);
-  check_reads(options_.structure, patched, "parameters");
+  check_reads(options_.structure, patch, "parameters");
   // Not a structured binding: clang 14 (the ASan build) cannot capture one in a lambda.
   const auto experiments = prepare_experiments(set_, selected_, options_, patch);
   const auto& prepared = experiments.first;

@@ -63,6 +63,9 @@ inline constexpr double kAimInside = 0.1;
 /// Evaluator::evaluate.
 void check_reads(const model::Structure& structure, const std::vector<model::ParamId>& ids,
                  const std::string& option);
+/// The same for the parameters a patch (or a plan's priors or start) names.
+void check_reads(const model::Structure& structure, const ParameterPatch& values,
+                 const std::string& option);
 
 class Evaluator {
  public:

@@ -33,6 +33,13 @@ enum class DefaultPopulation {
   kRegistered,  ///< every patient of the experiment, from transplant
 };
 
+/// How a cohort statistic's patients make one estimate.
+enum class Estimator {
+  kByScale,      ///< by its scale: proportions the fraction, rates the mean, others the median
+  kKaplanMeier,  ///< the product-limit estimate at `day` from each patient's time and event
+  kPooledEvents  ///< events of interest over events, both summed over patients (a ratio estimate)
+};
+
 struct StatisticInfo {
   std::string_view name;
   StatisticScale scale;
@@ -45,6 +52,7 @@ struct StatisticInfo {
   /// `days` at least): its estimate counts patients by what happened by then, which is the
   /// Kaplan–Meier or Aalen–Johansen estimate only when nobody is censored before it.
   bool needs_follow_up;
+  Estimator estimator;  ///< cohort statistics; kByScale for the others
   std::string_view meaning;
 };
 

@@ -188,6 +188,15 @@ Experiment read_experiment(const Reader& r, const std::string& name, const toml:
   return e;
 }
 
+/// The statistics of one scale, comma-separated, for the "allowed" part of messages.
+std::string statistics_of_scale(StatisticScale scale) {
+  std::string out;
+  for (const auto& s : statistic_table()) {
+    if (s.scale == scale) out += (out.empty() ? "" : ", ") + std::string(s.name);
+  }
+  return out;
+}
+
 /// A target's evidence (targets.hpp, Evidence): its successes/trials, or its `evidence` table —
 /// { successes, trials } or { estimate, patients } for a proportion statistic, { events, patients }
 /// for a rate. Refused: evidence the statistic's scale cannot carry, both forms, bad counts.
@@ -202,8 +211,8 @@ Evidence read_evidence(const Reader& r, const toml::table& t, const std::string&
     if (scale != StatisticScale::kProportion || !plain) {
       r.fail(t.get("successes"), path + ".successes",
              fmt::format("counts for the statistic '{}'", g.statistic.name),
-             "successes/trials for a proportion statistic (fraction_*, km_at, "
-             "toxic_deaths_per_grade4_event) with scale 1");
+             fmt::format("successes/trials for a proportion statistic ({}) with scale 1",
+                         statistics_of_scale(StatisticScale::kProportion)));
     }
     return {scale, static_cast<double>(*g.successes) / *g.trials, static_cast<double>(*g.trials)};
   }
@@ -213,8 +222,9 @@ Evidence read_evidence(const Reader& r, const toml::table& t, const std::string&
   if (e == nullptr) r.fail(node, key, "expected a table", "{ successes, trials } etc.");
   if (!plain) {
     r.fail(node, key, fmt::format("evidence for the statistic '{}'", g.statistic.name),
-           "a proportion statistic (fraction_*, km_at, toxic_deaths_per_grade4_event) or "
-           "grade4_events_per_patient, scale 1");
+           fmt::format("a proportion statistic ({}) or a rate ({}), scale 1",
+                       statistics_of_scale(StatisticScale::kProportion),
+                       statistics_of_scale(StatisticScale::kRate)));
   }
   const bool rate = scale == StatisticScale::kRate;
   const std::string allowed = rate ? "{ events = E, patients = N } (events >= 0, patients > 0)"
@@ -251,6 +261,7 @@ const std::string& setting(const StatisticSpec& s, std::string_view key) {
   if (key == "endpoint") return s.endpoint;
   if (key == "cause") return s.cause;
   if (key == "kind") return s.kind;
+  IL2SIM_ASSERT(key == "parameter", "a statistic's `needs` is one of its settings");
   return s.parameter;
 }
 

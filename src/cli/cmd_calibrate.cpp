@@ -322,16 +322,11 @@ void run_fit(const CalibrateArgs& a) {
 /// starts or priors name a parameter the structure does not read.
 void check_plan(const calibration::Plan& plan, const calibration::TargetSet& set,
                 const model::Structure& structure) {
-  const auto ids = [](const std::vector<std::pair<model::ParamId, double>>& values) {
-    std::vector<model::ParamId> out;
-    for (const auto& [id, value] : values) out.push_back(id);
-    return out;
-  };
-  calibration::check_reads(structure, ids(plan.priors), fmt::format("{}: priors", plan.origin));
+  calibration::check_reads(structure, plan.priors, fmt::format("{}: priors", plan.origin));
   for (const auto& f : plan.fits) {
     const auto where = fmt::format("{}: fit {}", plan.origin, f.name);
     calibration::check_reads(structure, f.parameters, where);
-    calibration::check_reads(structure, ids(f.start), where + " start");
+    calibration::check_reads(structure, f.start, where + " start");
     for (const auto& id : f.targets) {
       const bool known = std::any_of(set.targets.begin(), set.targets.end(),
                                      [&](const auto& t) { return t.id == id; });

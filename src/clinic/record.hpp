@@ -3,6 +3,7 @@
 /// What the clinic records of one virtual patient on one arm: the data a trial's case report forms
 /// would hold (the source of the ADSL/ADTTE/ADLB/ADAE/EX views).
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -141,5 +142,12 @@ struct PatientRecord {
   long resets = 0;        ///< integrator restarts (breakpoints, regime changes)
   long birth_death_events = 0;
 };
+
+/// The patient's grade-4 adverse-event episodes (an episode's grade is its worst, and grades stop
+/// at 4: grading.hpp): TX6's episodes per patient, the denominator of toxic deaths per episode.
+[[nodiscard]] inline int grade4_episodes(const PatientRecord& r) {
+  return static_cast<int>(std::count_if(r.adverse_events.begin(), r.adverse_events.end(),
+                                        [](const AdverseEvent& e) { return e.grade >= 4; }));
+}
 
 }  // namespace il2sim::clinic

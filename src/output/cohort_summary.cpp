@@ -56,9 +56,7 @@ void CohortSummary::add(const clinic::PatientRecord& r) {
   it.failed = r.numerical_failure;
   it.not_treated = r.not_treated;
   it.max_grade = r.max_grade;
-  it.grade4_episodes =
-      static_cast<int>(std::count_if(r.adverse_events.begin(), r.adverse_events.end(),
-                                     [](const auto& a) { return a.grade == 4; }));
+  it.grade4_episodes = clinic::grade4_episodes(r);
   it.start_day = r.start_day ? *r.start_day : kNaN;
   it.toxic_death = r.death_cause == clinic::DeathCause::kToxic;
   it.nk_fold = kNaN;

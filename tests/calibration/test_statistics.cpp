@@ -24,9 +24,13 @@ TEST(Statistics, TheTableIsTheVocabulary) {
     // Only cohort statistics count patients; only they can need follow-up to their day.
     EXPECT_EQ(s.reads == StatisticReads::kCohort, s.population != DefaultPopulation::kNotCohort)
         << s.name;
-    if (s.needs_follow_up) {
+    if (s.needs_follow_up || s.estimator != Estimator::kByScale) {
       EXPECT_EQ(s.reads, StatisticReads::kCohort) << s.name;
     }
+    // `needs` names one of StatisticSpec's settings (the reader looks it up by that name).
+    const std::set<std::string_view> settings{"",         "column", "paramcd", "term",
+                                              "endpoint", "cause",  "kind",    "parameter"};
+    EXPECT_TRUE(settings.count(s.needs) == 1) << s.name << ": " << s.needs;
   }
   EXPECT_EQ(statistic_names().size(), names.size());
   EXPECT_EQ(find_statistic("km_at_day"), nullptr);
@@ -36,6 +40,9 @@ TEST(Statistics, TheTableIsTheVocabulary) {
   EXPECT_EQ(statistic_scale("fraction_nrm_by"), StatisticScale::kProportion);
   EXPECT_EQ(statistic_scale("grade4_events_per_patient"), StatisticScale::kRate);
   EXPECT_EQ(statistic_scale("median_start_day"), StatisticScale::kOther);
+  // Two cohort statistics are not estimated by their scale.
+  EXPECT_EQ(find_statistic("km_at")->estimator, Estimator::kKaplanMeier);
+  EXPECT_EQ(find_statistic("toxic_deaths_per_grade4_event")->estimator, Estimator::kPooledEvents);
 }
 
 // A cohort of AML CR1 patients without IL-2, followed 5 years; `rows` are [[targets]] on it.
